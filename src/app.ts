@@ -1,0 +1,67 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { DestinationStream, Logger } from 'pino'
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.ts'
+import { createLogger } from './logging.ts'
+import { IdentifierCipher } from './crypto/identifier-cipher.ts'
+import { loadIdentifierKeys } from './crypto/keys.ts'
+import errors from './plugins/errors.ts'
+import db from './plugins/db.ts'
+import redis from './plugins/redis.ts'
+import swagger from './plugins/swagger.ts'
+import metrics from './plugins/metrics.ts'
+import auth from './plugins/auth.ts'
+import health from './routes/health.ts'
+import admin from './routes/admin/organisations.ts'
+
+export interface AppOptions {
+  /** Tests pass a stream to read what was logged. */
+  logStream?: DestinationStream
+  logger?: Logger
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    identifiers: IdentifierCipher
+  }
+}
+
+export async function buildApp (config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (options.logger ?? createLogger(config.LOG_LEVEL, options.logStream)) as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT,
+    requestIdHeader: false,
+    // A caller's request id is kept when it is a sane token, so logs on both sides line up.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+    routerOptions: { ignoreTrailingSlash: true }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  // JSON only: anything else is 415, not a string handed to a schema.
+  app.removeContentTypeParser('text/plain')
+
+  app.decorate('config', config)
+  app.decorate('identifiers', new IdentifierCipher(loadIdentifierKeys(config, (msg) => app.log.warn(msg))))
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(errors)
+  await app.register(db, { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
+  await app.register(redis, { url: config.REDIS_URL })
+  await app.register(swagger)
+  await app.register(metrics)
+  await app.register(auth, { adminApiKey: config.ADMIN_API_KEY })
+
+  await app.register(health)
+  await app.register(admin)
+  return app
+}

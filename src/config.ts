@@ -1,0 +1,65 @@
+import { Type, type TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+
+/**
+ * Every environment variable the service reads, with its schema, default and meaning.
+ * The README's configuration table is generated from this list (`npm run docs:config`).
+ */
+const spec = {
+  NODE_ENV: { schema: Type.Enum(['development', 'production', 'test']), default: 'development', doc: '`production` refuses to boot without encryption keys.' },
+  ROLE: { schema: Type.Enum(['all', 'api', 'worker']), default: 'all', doc: 'What this process runs: the HTTP API, the BullMQ workers, or both.' },
+  DATABASE_URL: { schema: Type.String({ pattern: '^postgres(ql)?://' }), default: 'postgres://postgres@127.0.0.1:5432/opkomst', doc: 'PostgreSQL; the database is created when missing.' },
+  DATABASE_POOL_SIZE: { schema: Type.Integer({ minimum: 1, maximum: 200 }), default: 10, doc: 'Connections per process.' },
+  REDIS_URL: { schema: Type.String({ pattern: '^rediss?://' }), default: 'redis://127.0.0.1:6379', doc: 'Redis for BullMQ (must run with `maxmemory-policy noeviction`).' },
+  REDIS_PREFIX: { schema: Type.String({ pattern: '^[A-Za-z0-9:_-]+$' }), default: 'opkomst', doc: 'Prefix of every Redis key this deployment writes.' },
+  PORT: { schema: Type.Integer({ minimum: 0, maximum: 65535 }), default: 3000, doc: 'HTTP port.' },
+  HOST: { schema: Type.String({ minLength: 1 }), default: '0.0.0.0', doc: 'HTTP bind address.' },
+  LOG_LEVEL: { schema: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'pino log level.' },
+  BODY_LIMIT: { schema: Type.Integer({ minimum: 1024 }), default: 262144, doc: 'Largest request body in bytes (larger → 413).' },
+  PUBLIC_BASE_URL: { schema: Type.String({ pattern: '^https?://' }), default: 'http://localhost:3000', doc: 'Base of absolute links (`Location`, e-mails).' },
+  ADMIN_API_KEY: { schema: Type.String({ minLength: 32 }), default: undefined, doc: 'Bootstrap key that authenticates as the operator with scope `admin`.' },
+  IDENTIFIER_KEYS: { schema: Type.String({ pattern: '^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44})*$' }), default: undefined, doc: 'AES-256-GCM keys for the INSZ, `id:base64key[,id:base64key…]`; the first encrypts, all decrypt.' },
+  BLIND_INDEX_KEY: { schema: Type.String({ pattern: '^[A-Za-z0-9+/=_-]{43,44}$' }), default: undefined, doc: 'HMAC-SHA256 key (base64, 32 bytes) of the INSZ blind index.' },
+  DEV_KEYS_FILE: { schema: Type.String({ minLength: 1 }), default: '.keys.local.json', doc: 'Outside production: where development keys are generated once when the two above are unset.' },
+  IDEMPOTENCY_WAIT_MS: { schema: Type.Integer({ minimum: 0, maximum: 30000 }), default: 5000, doc: 'How long a repeated `Idempotency-Key` waits for the first request before answering 409.' },
+  CHILD_MAX_AGE_MONTHS: { schema: Type.Integer({ minimum: 1, maximum: 120 }), default: 48, doc: 'Oldest youngest child (in months) a referral may be made for.' }
+} satisfies Record<string, { schema: TSchema, default: unknown, doc: string }>
+
+type Spec = typeof spec
+export type Config = {
+  [K in keyof Spec]: Spec[K]['default'] extends undefined ? string | undefined : Type.Static<Spec[K]['schema']>
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and validates the configuration; the first bad variable throws one line naming it. */
+export function loadConfig (env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Record<string, unknown> = {}
+  for (const [name, entry] of Object.entries(spec)) {
+    if (name in overrides) {
+      config[name] = overrides[name as keyof Config]
+      continue
+    }
+    const raw = env[name]
+    if (raw === undefined || raw === '') {
+      config[name] = entry.default
+      continue
+    }
+    const value = Value.Convert(entry.schema, raw)
+    if (!Value.Check(entry.schema, value)) {
+      const [first] = Value.Errors(entry.schema, value)
+      throw new ConfigError(`Invalid environment variable ${name}: ${first?.message ?? 'invalid value'}`)
+    }
+    config[name] = value
+  }
+  return config as Config
+}
+
+/** The configuration table of the README, in Markdown. */
+export function configTable (): string {
+  const rows = Object.entries(spec).map(([name, entry]) =>
+    `| \`${name}\` | ${entry.default === undefined ? '—' : `\`${String(entry.default)}\``} | ${entry.doc} |`)
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n')
+}

@@ -1,0 +1,39 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
+
+export interface IdentifierKeys {
+  /** Encryption keys by id; `currentKeyId` encrypts, every key decrypts (rotation). */
+  encryption: Map<string, Buffer>
+  currentKeyId: string
+  blindIndex: Buffer
+}
+
+/**
+ * AES-256-GCM for the INSZ, with the referral id as associated data so a ciphertext cannot be
+ * moved to another row, and an HMAC-SHA256 blind index to find the same number again.
+ */
+export class IdentifierCipher {
+  constructor (private readonly keys: IdentifierKeys) {}
+
+  encrypt (plaintext: string, recordId: string): string {
+    const key = this.keys.encryption.get(this.keys.currentKeyId) as Buffer
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', key, iv)
+    cipher.setAAD(Buffer.from(recordId))
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
+    return [this.keys.currentKeyId, iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.')
+  }
+
+  decrypt (envelope: string, recordId: string): string {
+    const [keyId, iv, ct, tag] = envelope.split('.') as [string, string, string, string]
+    const key = this.keys.encryption.get(keyId)
+    if (key === undefined) throw new Error(`identifier key ${keyId} is not configured`)
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
+    decipher.setAAD(Buffer.from(recordId))
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8')
+  }
+
+  blindIndex (normalized: string): string {
+    return createHmac('sha256', this.keys.blindIndex).update(normalized).digest('base64url')
+  }
+}

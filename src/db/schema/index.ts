@@ -1,0 +1,7 @@
+export * from './organisations.ts'
+export * from './api-clients.ts'
+export * from './idempotency-keys.ts'
+export * from './referrals.ts'
+export * from './referral-history.ts'
+export * from './outbox-events.ts'
+export * from './access-log.ts'

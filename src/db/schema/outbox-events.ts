@@ -1,0 +1,24 @@
+import { pgTable, uuid, text, bigserial, index, customType } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { instant } from './columns.ts'
+
+/** PostgreSQL's 64-bit transaction id: lets the change feed read only what every earlier writer committed. */
+const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' })
+
+/** Thin events (ids, type, status, time; never personal data), written in the transaction of the change. */
+export const outboxEvents = pgTable('outbox_events', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  eventId: uuid().notNull().unique().defaultRandom(),
+  type: text().notNull(),
+  referralId: uuid(),
+  handoffId: uuid(),
+  status: text(),
+  /** Organisations that may see the event. */
+  audience: uuid().array().notNull(),
+  transactionId: xid8().notNull().default(sql`pg_current_xact_id()`),
+  occurredAt: instant().notNull().defaultNow(),
+  relayedAt: instant()
+}, (t) => [
+  index().on(t.transactionId, t.id),
+  index('outbox_events_unrelayed_idx').on(t.id).where(sql`relayed_at IS NULL`)
+])

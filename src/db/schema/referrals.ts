@@ -1,0 +1,36 @@
+import { pgTable, uuid, text, integer, jsonb, index, unique, date } from 'drizzle-orm/pg-core'
+import { organisations } from './organisations.ts'
+import { instant, timestamps } from './columns.ts'
+import type { ReferralDetails } from '../../schemas/referrals.ts'
+
+export const referrals = pgTable('referrals', {
+  id: uuid().primaryKey(),
+  referrerOrganisationId: uuid().notNull().references(() => organisations.id),
+  programmeOrganisationId: uuid().notNull().references(() => organisations.id),
+  externalReference: text().notNull(),
+  status: text().notNull(),
+  /** The status an `on-hold` referral returns to. */
+  statusBeforeHold: text(),
+  statusReasonCode: text(),
+  statusReason: text(),
+  redirectSuggestion: text(),
+  version: integer().notNull().default(1),
+  /** Everything the referrer sent except the INSZ (see below). */
+  details: jsonb().$type<ReferralDetails>().notNull(),
+  /** `keyId.iv.ciphertext.tag`, AES-256-GCM bound to the referral id. */
+  inszCiphertext: text(),
+  /** HMAC-SHA256 of the INSZ: finds the same mother without the number being readable. */
+  inszBlindIndex: text(),
+  possibleDuplicateOf: uuid(),
+  track: text(),
+  assignedWorker: text(),
+  firstContactOn: date({ mode: 'string' }),
+  outcome: text(),
+  acceptedAt: instant(),
+  ...timestamps
+}, (t) => [
+  unique().on(t.referrerOrganisationId, t.externalReference),
+  index().on(t.referrerOrganisationId, t.updatedAt, t.id),
+  index().on(t.programmeOrganisationId, t.updatedAt, t.id),
+  index().on(t.inszBlindIndex)
+])

@@ -1,0 +1,115 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ClientInput, Client, ClientWithKey, Organisation, OrganisationInput } from '../../schemas/admin.ts'
+import { IdParams, PageQuery, Uuid, problemResponses } from '../../schemas/common.ts'
+import { findOrganisation, listOrganisations, type OrganisationRow } from '../../db/queries/organisations.ts'
+import { listClients, revokeClient } from '../../db/queries/clients.ts'
+import { issueClient, onboardOrganisation } from '../../services/onboarding.ts'
+import { decodeCursor, encodeCursor } from '../../domain/cursor.ts'
+import { notFound, ProblemError } from '../../plugins/errors.ts'
+
+const toOrganisation = (o: OrganisationRow) => ({
+  id: o.id, name: o.name, type: o.type, notificationEmail: o.notificationEmail, serviceArea: o.serviceArea, createdAt: new Date(o.createdAt).toISOString()
+})
+const toClient = (c: { id: string, organisationId: string, name: string, keyPrefix: string, scopes: string[], lastUsedAt: string | null, revokedAt: string | null, createdAt: string }) => ({
+  id: c.id, organisationId: c.organisationId, name: c.name, keyPrefix: c.keyPrefix, scopes: c.scopes,
+  lastUsedAt: c.lastUsedAt === null ? null : new Date(c.lastUsedAt).toISOString(),
+  revokedAt: c.revokedAt === null ? null : new Date(c.revokedAt).toISOString(),
+  createdAt: new Date(c.createdAt).toISOString()
+})
+
+const OrganisationParams = IdParams('organisationId', 'organisation')
+
+const admin: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { scope: 'admin' } as const
+
+  app.post('/admin/organisations', {
+    config,
+    schema: {
+      tags: ['admin'], operationId: 'createOrganisation', summary: 'Onboard an organisation',
+      body: OrganisationInput,
+      response: { 201: Organisation, ...problemResponses([422]) }
+    }
+  }, async (request, reply) => {
+    const organisation = await onboardOrganisation(app.db, request.body)
+    return reply.code(201).header('location', `/admin/organisations/${organisation.id}`).send(toOrganisation(organisation))
+  })
+
+  app.get('/admin/organisations', {
+    config,
+    schema: {
+      tags: ['admin'], operationId: 'listOrganisations', summary: 'List organisations',
+      querystring: Type.Object(PageQuery),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Organisation, { description: 'Organisations, oldest first.' }),
+          nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last.' })
+        }),
+        ...problemResponses([400])
+      }
+    }
+  }, async (request) => {
+    const limit = request.query.limit ?? 50
+    const after = request.query.cursor === undefined ? null : decodeCursor(request.query.cursor, 2)
+    if (after === null && request.query.cursor !== undefined) throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this API gave out')
+    const rows = await listOrganisations(app.db, after as [string, string] | null, limit + 1)
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    return { items: page.map(toOrganisation), nextCursor: rows.length > limit && last !== undefined ? encodeCursor([last.createdAt, last.id]) : null }
+  })
+
+  app.get('/admin/organisations/:organisationId', {
+    config,
+    schema: {
+      tags: ['admin'], operationId: 'getOrganisation', summary: 'Get an organisation',
+      params: OrganisationParams,
+      response: { 200: Organisation, ...problemResponses([400, 404]) }
+    }
+  }, async (request) => {
+    const organisation = await findOrganisation(app.db, request.params.organisationId)
+    if (organisation === undefined) throw notFound('Organisation')
+    return toOrganisation(organisation)
+  })
+
+  app.post('/admin/organisations/:organisationId/clients', {
+    config,
+    schema: {
+      tags: ['admin'], operationId: 'createClient', summary: 'Issue an API client and its key',
+      description: 'The key is in this answer only; store it in the partner system now.',
+      params: OrganisationParams,
+      body: ClientInput,
+      response: { 201: ClientWithKey, ...problemResponses([400, 404, 422]) }
+    }
+  }, async (request, reply) => {
+    const { client, key } = await issueClient(app.db, request.params.organisationId, request.body)
+    return reply.code(201).header('cache-control', 'no-store').send({ ...toClient(client), key })
+  })
+
+  app.get('/admin/organisations/:organisationId/clients', {
+    config,
+    schema: {
+      tags: ['admin'], operationId: 'listClients', summary: "List an organisation's API clients",
+      description: 'Never shows a key.',
+      params: OrganisationParams,
+      response: { 200: Type.Object({ items: Type.Array(Client, { description: 'API clients, oldest first.' }) }), ...problemResponses([400, 404]) }
+    }
+  }, async (request) => {
+    if (await findOrganisation(app.db, request.params.organisationId) === undefined) throw notFound('Organisation')
+    return { items: (await listClients(app.db, request.params.organisationId)).map(toClient) }
+  })
+
+  app.delete('/admin/organisations/:organisationId/clients/:clientId', {
+    config,
+    schema: {
+      tags: ['admin'], operationId: 'revokeClient', summary: 'Revoke an API client',
+      description: 'Its key is refused from the next request on.',
+      params: Type.Object({ organisationId: Uuid('Id of the organisation.'), clientId: Uuid('Id of the API client.') }),
+      response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses([400, 404]) }
+    }
+  }, async (request, reply) => {
+    if (!await revokeClient(app.db, request.params.organisationId, request.params.clientId)) throw notFound('API client')
+    return reply.code(204).send(null)
+  })
+}
+
+export default admin

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { Redis } from 'ioredis'
+import type { FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
+import { buildApp } from '../../src/app.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { migrateDatabase } from '../../src/db/migrate.ts'
+import { issueClient, onboardOrganisation } from '../../src/services/onboarding.ts'
+import type { OrganisationType, Scope } from '../../src/domain/vocabulary.ts'
+import { SCOPES_BY_ORGANISATION_TYPE } from '../../src/domain/scopes.ts'
+
+export const PG_BASE = process.env.TEST_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432'
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+export const ADMIN_KEY = `adm_${'k'.repeat(40)}`
+
+export interface Teardown { teardown: (fn: () => unknown) => void }
+
+/** A fresh database of its own, migrated; dropped when the test file ends. */
+export async function testDatabase (t: Teardown): Promise<string> {
+  const name = `opk_test_${randomBytes(5).toString('hex')}`
+  const url = `${PG_BASE}/${name}`
+  await migrateDatabase(url)
+  t.teardown(async () => {
+    const client = new pg.Client({ connectionString: `${PG_BASE}/postgres` })
+    await client.connect()
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    await client.end()
+  })
+  return url
+}
+
+/** Deletes only the keys under `prefix` (never FLUSHALL: Redis is shared). */
+export async function deleteRedisKeys (url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 })
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500)
+      cursor = next
+      if (keys.length > 0) await redis.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}
+
+export function testConfig (databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return loadConfig({}, {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: 5,
+    REDIS_URL,
+    REDIS_PREFIX: `opk-test-${randomBytes(5).toString('hex')}`,
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEY: ADMIN_KEY,
+    IDENTIFIER_KEYS: `t1:${randomBytes(32).toString('base64')}`,
+    BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    ...overrides
+  })
+}
+
+export interface Party {
+  organisationId: string
+  clientId: string
+  key: string
+  headers: { authorization: string }
+}
+
+export interface TestContext {
+  app: FastifyInstance
+  config: Config
+  admin: { authorization: string }
+  /** Onboards an organisation with one client (all the scopes its type may hold, unless given). */
+  party: (type: OrganisationType, options?: { scopes?: Scope[], serviceArea?: string[], name?: string }) => Promise<Party>
+}
+
+export async function testContext (t: Teardown, overrides: Partial<Config> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestContext> {
+  const url = await testDatabase(t)
+  const config = testConfig(url, overrides)
+  const app = await buildApp(config, options.logStream === undefined ? {} : { logStream: options.logStream })
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    await deleteRedisKeys(REDIS_URL, config.REDIS_PREFIX)
+  })
+  let n = 0
+  return {
+    app,
+    config,
+    admin: { authorization: `Bearer ${ADMIN_KEY}` },
+    party: async (type, options = {}) => {
+      const organisation = await onboardOrganisation(app.db, { name: options.name ?? `${type} ${++n}`, type, serviceArea: options.serviceArea })
+      const { client, key } = await issueClient(app.db, organisation.id, { name: 'test', scopes: options.scopes ?? [...SCOPES_BY_ORGANISATION_TYPE[type]] })
+      return { organisationId: organisation.id, clientId: client.id, key, headers: { authorization: `Bearer ${key}` } }
+    }
+  }
+}

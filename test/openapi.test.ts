@@ -1,0 +1,34 @@
+import t from 'tap'
+import { readFile } from 'node:fs/promises'
+import { Type } from 'typebox'
+import { CONTRACT_PATH, checkContract, generateContract } from '../src/openapi.ts'
+import { testContext } from './helpers/context.ts'
+
+t.test('the served spec equals the committed contract', async (t) => {
+  const { app } = await testContext(t)
+  const served = await app.inject('/openapi.json')
+  t.equal(served.statusCode, 200)
+  const committed = await readFile(CONTRACT_PATH, 'utf8')
+  t.same(served.json(), JSON.parse(committed))
+  t.equal((await app.inject('/docs')).statusCode, 200, '/docs serves the interactive reference')
+})
+
+t.test('a route schema changed without regenerating fails the check', async (t) => {
+  t.equal(await checkContract(await generateContract()), true, 'unchanged code matches')
+  const drifted = await generateContract((app) => {
+    app.get('/health/extra', { schema: { tags: ['health'], operationId: 'extra', summary: 'x', response: { 200: Type.Object({}) } } }, async () => ({}))
+  })
+  t.equal(await checkContract(drifted), false)
+})
+
+t.test('every operation has tags, an operationId, a summary and described fields', async (t) => {
+  const spec = JSON.parse(await readFile(CONTRACT_PATH, 'utf8'))
+  for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(spec.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      t.ok(Array.isArray(op.tags) && (op.tags as string[]).length > 0, `${method} ${path} tags`)
+      t.type(op.operationId, 'string', `${method} ${path} operationId`)
+      t.type(op.summary, 'string', `${method} ${path} summary`)
+      t.ok(op.security, `${method} ${path} says its security`)
+    }
+  }
+})
