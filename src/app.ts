@@ -14,6 +14,8 @@ import metrics from './plugins/metrics.ts'
 import auth from './plugins/auth.ts'
 import health from './routes/health.ts'
 import admin from './routes/admin/organisations.ts'
+import idempotency from './plugins/idempotency.ts'
+import referrals from './routes/referrals/index.ts'
 
 export interface AppOptions {
   /** Tests pass a stream to read what was logged. */
@@ -60,8 +62,10 @@ export async function buildApp (config: Config, options: AppOptions = {}): Promi
   await app.register(swagger)
   await app.register(metrics)
   await app.register(auth, { adminApiKey: config.ADMIN_API_KEY })
+  await app.register(idempotency, { waitMs: config.IDEMPOTENCY_WAIT_MS })
 
   await app.register(health)
   await app.register(admin)
+  await app.register(referrals)
   return app
 }

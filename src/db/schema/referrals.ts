@@ -2,15 +2,16 @@ import { pgTable, uuid, text, integer, jsonb, index, unique, date } from 'drizzl
 import { organisations } from './organisations.ts'
 import { instant, timestamps } from './columns.ts'
 import type { ReferralDetails } from '../../schemas/referrals.ts'
+import type { ReferralStatus, Track } from '../../domain/vocabulary.ts'
 
 export const referrals = pgTable('referrals', {
   id: uuid().primaryKey(),
   referrerOrganisationId: uuid().notNull().references(() => organisations.id),
   programmeOrganisationId: uuid().notNull().references(() => organisations.id),
   externalReference: text().notNull(),
-  status: text().notNull(),
+  status: text().$type<ReferralStatus>().notNull(),
   /** The status an `on-hold` referral returns to. */
-  statusBeforeHold: text(),
+  statusBeforeHold: text().$type<ReferralStatus>(),
   statusReasonCode: text(),
   statusReason: text(),
   redirectSuggestion: text(),
@@ -22,7 +23,7 @@ export const referrals = pgTable('referrals', {
   /** HMAC-SHA256 of the INSZ: finds the same mother without the number being readable. */
   inszBlindIndex: text(),
   possibleDuplicateOf: uuid(),
-  track: text(),
+  track: text().$type<Track>(),
   assignedWorker: text(),
   firstContactOn: date({ mode: 'string' }),
   outcome: text(),

@@ -1,0 +1,152 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { DateTime, IdParams, IfMatchHeaders, PageQuery, problemResponses } from '../../schemas/common.ts'
+import { AccessLogEntry, HistoryEntry, ReferralInput, ReferralPatch, TransitionInput } from '../../schemas/referrals.ts'
+import { AnyReferralView, ProgrammeView, ReferrerView } from '../../schemas/views.ts'
+import { REFERRAL_STATUSES, TRACKS } from '../../domain/vocabulary.ts'
+import { decodeCursor, encodeCursor } from '../../domain/cursor.ts'
+import { ProblemError } from '../../plugins/errors.ts'
+import {
+  correctReferral, createReferral, listReferrals, readReferral, referralAccessLog, referralHistory, transitionReferral,
+  type Caller, type ViewResult
+} from '../../services/referrals.ts'
+
+const caller = (request: FastifyRequest, purpose: string): Caller => ({ principal: request.principal, requestId: request.id, purpose })
+const etag = (version: number) => `"${version}"`
+const Params = IdParams('referralId', 'referral')
+// Projections are exact key sets made by the domain table; serialise them as they are.
+const asIs = () => (data: unknown) => JSON.stringify(data)
+
+function sendView (reply: FastifyReply, result: ViewResult, status = 200) {
+  return reply.code(status).header('etag', etag(result.version)).header('cache-control', 'private, no-cache').send(result.body)
+}
+
+const badCursor = () => new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this API gave out')
+
+const referrals: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/referrals', {
+    config: { scope: 'referrals:write' },
+    serializerCompiler: asIs,
+    schema: {
+      tags: ['referrals'], operationId: 'createReferral', summary: 'Refer a mother to the programme',
+      description: 'Needs her consent. Routed to `programmeId`, else by postal code, else to the only programme. Answers with your view of the referral.',
+      body: ReferralInput,
+      response: { 201: ReferrerView, ...problemResponses([400, 409, 415, 422]) }
+    }
+  }, async (request, reply) => {
+    const result = await createReferral(app, caller(request, 'intake'), request.body)
+    return sendView(reply.header('location', `/referrals/${result.id}`), result, 201)
+  })
+
+  app.get('/referrals', {
+    config: { scope: 'referrals:read' },
+    serializerCompiler: asIs,
+    schema: {
+      tags: ['referrals'], operationId: 'listReferrals', summary: 'List referrals you sent or (programme) received',
+      description: 'Oldest change first, keyset-paginated: poll with `updatedSince` and follow `nextCursor`.',
+      querystring: Type.Object({
+        status: Type.Optional(Type.Enum(REFERRAL_STATUSES, { description: 'Only this status.' })),
+        track: Type.Optional(Type.Enum(TRACKS, { description: 'Only this track.' })),
+        updatedSince: Type.Optional(DateTime('Only referrals changed at or after this instant.')),
+        ...PageQuery
+      }),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Union([ProgrammeView, ReferrerView]), { description: 'Referrals in your view.' }),
+          nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last.' })
+        }),
+        ...problemResponses([400])
+      }
+    }
+  }, async (request) => {
+    const { cursor, limit = 50, ...filters } = request.query
+    const after = cursor === undefined ? null : decodeCursor(cursor, 2)
+    if (cursor !== undefined && after === null) throw badCursor()
+    const page = await listReferrals(app, caller(request, 'list'), { ...filters, after: after as [string, string] | null, limit })
+    return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
+  })
+
+  app.get('/referrals/:referralId', {
+    config: { scope: ['referrals:read', 'admin'] },
+    serializerCompiler: asIs,
+    schema: {
+      tags: ['referrals'], operationId: 'getReferral', summary: 'Get a referral in your view',
+      description: 'The referrer, the programme and the operator each see their own projection. Not a party: 404. `If-None-Match` with the ETag answers 304.',
+      params: Params,
+      headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ description: 'ETag you hold; 304 when unchanged.' })) }),
+      response: { 200: AnyReferralView, 304: Type.Null({ description: 'Not modified.' }), ...problemResponses([400, 404]) }
+    }
+  }, async (request, reply) => {
+    const result = await readReferral(app, caller(request, 'view'), request.params.referralId)
+    const held = request.headers['if-none-match']
+    if (held !== undefined && held.split(',').map((t) => t.trim().replace(/^W\//, '')).includes(etag(result.version))) {
+      return reply.code(304).header('etag', etag(result.version)).send(null)
+    }
+    return sendView(reply, result)
+  })
+
+  app.patch('/referrals/:referralId', {
+    config: { scope: 'referrals:write' },
+    serializerCompiler: asIs,
+    schema: {
+      tags: ['referrals'], operationId: 'correctReferral', summary: 'Correct what you sent',
+      description: 'The referrer only, while `requested` or `received`. Each field given replaces the one sent; `null` removes `pregnancy` or `youngestChild`. Needs `If-Match`.',
+      params: Params,
+      headers: IfMatchHeaders,
+      body: ReferralPatch,
+      response: { 200: ReferrerView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+    }
+  }, async (request, reply) => {
+    return sendView(reply, await correctReferral(app, caller(request, 'correction'), request.params.referralId, request.headers['if-match'], request.body))
+  })
+
+  app.post('/referrals/:referralId/transitions', {
+    config: { scope: ['referrals:write', 'referrals:manage', 'admin'] },
+    serializerCompiler: asIs,
+    schema: {
+      tags: ['referrals'], operationId: 'transitionReferral', summary: 'Change the status of a referral',
+      description: 'FHIR Task status codes, as in the lifecycle table of the design. A transition the caller may not make: 409 with `allowedTransitions`. Needs `If-Match`.',
+      params: Params,
+      headers: IfMatchHeaders,
+      body: TransitionInput,
+      response: { 200: AnyReferralView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+    }
+  }, async (request, reply) => {
+    return sendView(reply, await transitionReferral(app, caller(request, 'status change'), request.params.referralId, request.headers['if-match'], request.body))
+  })
+
+  app.get('/referrals/:referralId/history', {
+    config: { scope: ['referrals:read', 'admin'] },
+    schema: {
+      tags: ['referrals'], operationId: 'getReferralHistory', summary: 'Every status transition of a referral',
+      params: Params,
+      response: { 200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Transitions, oldest first.' }) }), ...problemResponses([400, 404]) }
+    }
+  }, async (request) => ({ items: await referralHistory(app, caller(request, 'history'), request.params.referralId) }))
+
+  app.get('/referrals/:referralId/access-log', {
+    config: { scope: ['referrals:manage', 'admin'] },
+    schema: {
+      tags: ['referrals'], operationId: 'getReferralAccessLog', summary: "Who read or changed a referral's personal data",
+      description: 'For the programme and the operator. Append-only.',
+      params: Params,
+      querystring: Type.Object(PageQuery),
+      response: {
+        200: Type.Object({
+          items: Type.Array(AccessLogEntry, { description: 'Oldest first.' }),
+          nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last.' })
+        }),
+        ...problemResponses([400, 404])
+      }
+    }
+  }, async (request) => {
+    const { cursor, limit = 50 } = request.query
+    const after = cursor === undefined ? [0] : decodeCursor(cursor, 1)
+    if (after === null || typeof after[0] !== 'number') throw badCursor()
+    const page = await referralAccessLog(app, caller(request, 'audit'), request.params.referralId, after[0], limit)
+    return { items: page.items, nextCursor: page.next === null ? null : encodeCursor([page.next]) }
+  })
+}
+
+export default referrals

@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { Value } from 'typebox/value'
+import type { Principal } from '../plugins/auth.ts'
+import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
+import { findOrganisation, findProgrammes } from '../db/queries/organisations.ts'
+import {
+  accessLogOf, historyOf, insertAccess, insertEvent, insertHistory, insertReferral, listReferralsLogged, lockMother,
+  lockReferral, openReferralsOfMother, readReferralLogged, updateReferral, type AccessEntry, type ReferralRow
+} from '../db/queries/referrals.ts'
+import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
+import { normalizeInsz } from '../domain/insz.ts'
+import { checkTransition, type TransitionRole } from '../domain/status-machine.ts'
+import { projectReferral, REFERRAL_VIEWS, type ReferralView } from '../domain/views.ts'
+import { belgianDate } from '../domain/dates.ts'
+import { ReferralInput, type ReferralDetails, type ReferralPatch, type TransitionInput } from '../schemas/referrals.ts'
+
+/** Who acts, and for which request (the access log's "who" and "why"). */
+export interface Caller {
+  principal: Principal
+  requestId: string
+  purpose: string
+}
+
+type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config'>
+
+function ruleContext (deps: Deps, now = new Date()): RuleContext {
+  return { today: belgianDate(now), now, childMaxAgeMonths: deps.config.CHILD_MAX_AGE_MONTHS }
+}
+
+function accessEntry (caller: Caller, action: string): AccessEntry {
+  return { organisationId: caller.principal.organisationId, clientId: caller.principal.clientId, action, purpose: caller.purpose, requestId: caller.requestId }
+}
+
+/** The view a caller has of a referral, or null when it is not a party (→ 404). */
+export function viewOf (principal: Principal, row: Pick<ReferralRow, 'referrerOrganisationId' | 'programmeOrganisationId'>): ReferralView | null {
+  if (principal.scopes.includes('admin')) return 'operator'
+  if (principal.organisationId === row.programmeOrganisationId) return 'programme'
+  if (principal.organisationId === row.referrerOrganisationId) return 'referrer'
+  return null
+}
+
+const iso = (t: string | null) => t === null ? null : new Date(t).toISOString()
+const isoOf = (t: string) => new Date(t).toISOString()
+
+/** The whole referral in API shape; the INSZ is decrypted only when the view shows the mother. */
+export function toFull (deps: Deps, row: ReferralRow, view: ReferralView): Record<string, unknown> {
+  const d = row.details
+  const showsMother = (REFERRAL_VIEWS[view] as readonly string[]).includes('mother')
+  const insz = showsMother && row.inszCiphertext !== null ? deps.identifiers.decrypt(row.inszCiphertext, row.id) : undefined
+  return {
+    id: row.id,
+    version: row.version,
+    status: row.status,
+    statusReasonCode: row.statusReasonCode,
+    statusReason: row.statusReason,
+    redirectSuggestion: row.redirectSuggestion,
+    track: row.track,
+    externalReference: row.externalReference,
+    referrerOrganisationId: row.referrerOrganisationId,
+    programmeOrganisationId: row.programmeOrganisationId,
+    mother: showsMother ? { ...d.mother, ...(insz === undefined ? {} : { insz }) } : undefined,
+    pregnancy: d.pregnancy ?? null,
+    youngestChild: d.youngestChild ?? null,
+    household: d.household,
+    screening: d.screening,
+    needs: d.needs,
+    reason: d.reason,
+    urgency: d.urgency,
+    consent: d.consent,
+    referrerContact: d.referrerContact,
+    assignedWorker: row.assignedWorker,
+    firstContactOn: row.firstContactOn,
+    outcome: row.outcome,
+    possibleDuplicateOf: row.possibleDuplicateOf,
+    acceptedAt: iso(row.acceptedAt),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt)
+  }
+}
+
+export interface ViewResult { view: ReferralView, body: Record<string, unknown>, version: number, id: string }
+
+function present (deps: Deps, row: ReferralRow, view: ReferralView): ViewResult {
+  return { view, body: projectReferral(toFull(deps, row, view), view), version: row.version, id: row.id }
+}
+
+async function routeToProgramme (deps: Deps, input: ReferralInput): Promise<string> {
+  if (input.programmeId !== undefined) {
+    const programme = await findOrganisation(deps.db, input.programmeId)
+    if (programme?.type !== 'programme') throw validationProblem([{ pointer: '/programmeId', message: 'is not a programme organisation' }])
+    return programme.id
+  }
+  const postalCode = input.mother.address?.postalCode
+  if (postalCode !== undefined) {
+    const serving = await findProgrammes(deps.db, postalCode)
+    if (serving.length === 1) return serving[0]!.id
+  }
+  const all = await findProgrammes(deps.db, null)
+  if (all.length === 1) return all[0]!.id
+  throw validationProblem([{ pointer: '/programmeId', message: `no single programme serves postal code ${postalCode ?? '(no address given)'}; give programmeId` }])
+}
+
+function splitInput (input: ReferralInput): ReferralDetails {
+  const { externalReference: _e, programmeId: _p, mother, ...rest } = input
+  const { insz: _i, ...motherWithoutInsz } = mother
+  return { ...rest, mother: motherWithoutInsz }
+}
+
+const isUniqueViolation = (err: unknown, constraint: string) =>
+  (err as { code?: string, constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === constraint
+
+export async function createReferral (deps: Deps, caller: Caller, input: ReferralInput): Promise<ViewResult> {
+  const errors = referralRuleErrors(input, ruleContext(deps))
+  if (errors.length > 0) throw validationProblem(errors)
+  const programmeId = await routeToProgramme(deps, input)
+  const referrerId = caller.principal.organisationId as string
+  const id = randomUUID()
+  const insz = input.mother.insz === undefined ? null : normalizeInsz(input.mother.insz)
+  const blindIndex = insz === null ? null : deps.identifiers.blindIndex(insz)
+
+  try {
+    const row = await deps.db.transaction(async (tx) => {
+      let possibleDuplicateOf: string | null = null
+      if (blindIndex !== null) {
+        await lockMother(tx, blindIndex)
+        const open = await openReferralsOfMother(tx, blindIndex)
+        const own = open.find((r) => r.referrerOrganisationId === referrerId)
+        if (own !== undefined) {
+          throw new ProblemError(409, 'duplicate-referral', 'Already referred', 'Your organisation has an open referral for this mother', { existingReferralId: own.id })
+        }
+        // Another organisation referred her too: accepted, and flagged to the programme only.
+        possibleDuplicateOf = open[0]?.id ?? null
+      }
+      const inserted = await insertReferral(tx, {
+        id,
+        referrerOrganisationId: referrerId,
+        programmeOrganisationId: programmeId,
+        externalReference: input.externalReference,
+        status: 'requested',
+        details: splitInput(input),
+        inszCiphertext: insz === null ? null : deps.identifiers.encrypt(insz, id),
+        inszBlindIndex: blindIndex,
+        possibleDuplicateOf
+      })
+      await insertHistory(tx, { referralId: id, fromStatus: null, toStatus: 'requested', byOrganisationId: referrerId, byClientId: caller.principal.clientId })
+      await insertEvent(tx, { type: 'referral.created', referralId: id, status: 'requested', audience: [referrerId, programmeId] })
+      await insertAccess(tx, id, accessEntry(caller, 'create'))
+      return inserted
+    })
+    return present(deps, row, 'referrer')
+  } catch (err) {
+    if (isUniqueViolation(err, 'referrals_referrerOrganisationId_externalReference_unique')) {
+      throw new ProblemError(409, 'duplicate-external-reference', 'Duplicate externalReference', 'Your organisation already sent a referral with this externalReference')
+    }
+    throw err
+  }
+}
+
+export async function readReferral (deps: Deps, caller: Caller, id: string): Promise<ViewResult> {
+  const operator = caller.principal.scopes.includes('admin')
+  const row = await readReferralLogged(deps.db, id, operator ? null : caller.principal.organisationId, accessEntry(caller, 'read'))
+  const view = row === undefined ? null : viewOf(caller.principal, row)
+  if (row === undefined || view === null) throw notFound('Referral')
+  return present(deps, row, view)
+}
+
+export async function listReferrals (deps: Deps, caller: Caller, q: { status?: string | undefined, track?: string | undefined, updatedSince?: string | undefined, after: [string, string] | null, limit: number }) {
+  const side = caller.principal.organisationType === 'programme' ? 'programme' as const : 'referrer' as const
+  const rows = await listReferralsLogged(deps.db, { side, organisationId: caller.principal.organisationId as string, ...q, limit: q.limit + 1 }, accessEntry(caller, 'list'))
+  const page = rows.slice(0, q.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map((row) => present(deps, row, side).body),
+    next: rows.length > q.limit && last !== undefined ? [last.updatedAt, last.id] as [string, string] : null
+  }
+}
+
+/** Parses `If-Match`; 428 without one, 412 when it names another version. */
+export function requireVersion (ifMatch: string | undefined, current: number): void {
+  if (ifMatch === undefined) {
+    throw new ProblemError(428, 'precondition-required', 'If-Match required', 'Send If-Match with the ETag of the version you are changing')
+  }
+  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''))
+  if (!tags.includes('*') && !tags.includes(`"${current}"`)) {
+    throw new ProblemError(412, 'precondition-failed', 'Version changed', `The referral is at version ${current}; fetch it again and retry`)
+  }
+}
+
+function transitionRole (principal: Principal, row: ReferralRow): TransitionRole | null {
+  if (principal.scopes.includes('admin')) return 'admin'
+  if (principal.organisationId === row.programmeOrganisationId) return principal.scopes.includes('referrals:manage') ? 'programme' : null
+  if (principal.organisationId === row.referrerOrganisationId) return principal.scopes.includes('referrals:write') ? 'referrer' : null
+  return null
+}
+
+export async function transitionReferral (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, input: TransitionInput): Promise<ViewResult> {
+  return deps.db.transaction(async (tx) => {
+    const row = await lockReferral(tx, id)
+    const view = row === undefined ? null : viewOf(caller.principal, row)
+    if (row === undefined || view === null) throw notFound('Referral')
+    const role = transitionRole(caller.principal, row)
+    if (role === null) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This API client may not change the status of this referral')
+    requireVersion(ifMatch, row.version)
+
+    const from = row.status
+    const check = checkTransition(from, input.status, role, input, row.statusBeforeHold)
+    if (!check.ok && check.reason === 'not_allowed') {
+      throw new ProblemError(409, 'transition-not-allowed', 'Transition not allowed', `A ${role} cannot move a referral from ${from} to ${input.status}`, { allowedTransitions: check.allowed })
+    }
+    if (!check.ok) throw validationProblem(check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` })))
+    if (input.firstContactOn !== undefined && input.firstContactOn > belgianDate(new Date())) {
+      throw validationProblem([{ pointer: '/firstContactOn', message: 'must not be in the future' }])
+    }
+
+    const to = input.status
+    const updated = await updateReferral(tx, id, {
+      status: to,
+      statusBeforeHold: to === 'on-hold' ? from : null,
+      statusReasonCode: input.reasonCode ?? null,
+      statusReason: input.reason ?? null,
+      ...(to === 'rejected' ? { redirectSuggestion: input.redirectSuggestion ?? null } : {}),
+      ...(to === 'accepted' ? { track: input.track, assignedWorker: input.assignedWorker, acceptedAt: new Date().toISOString() } : {}),
+      ...(to === 'in-progress' && input.firstContactOn !== undefined ? { firstContactOn: input.firstContactOn } : {}),
+      ...(to === 'completed' ? { outcome: input.outcome } : {})
+    })
+    await insertHistory(tx, {
+      referralId: id, fromStatus: from, toStatus: to, byOrganisationId: caller.principal.organisationId,
+      byClientId: caller.principal.clientId, reasonCode: input.reasonCode ?? null, reason: input.reason ?? null
+    })
+    await insertEvent(tx, { type: 'referral.status_changed', referralId: id, status: to, audience: [row.referrerOrganisationId, row.programmeOrganisationId] })
+    await insertAccess(tx, id, accessEntry(caller, 'transition'))
+    return present(deps, updated, view)
+  })
+}
+
+export async function correctReferral (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, patch: ReferralPatch): Promise<ViewResult> {
+  return deps.db.transaction(async (tx) => {
+    const row = await lockReferral(tx, id)
+    const view = row === undefined ? null : viewOf(caller.principal, row)
+    if (row === undefined || view === null) throw notFound('Referral')
+    if (view !== 'referrer' || !caller.principal.scopes.includes('referrals:write')) {
+      throw new ProblemError(403, 'forbidden', 'Forbidden', 'Only the referring organisation corrects what it sent')
+    }
+    requireVersion(ifMatch, row.version)
+    if (row.status !== 'requested' && row.status !== 'received') {
+      throw new ProblemError(409, 'not-correctable', 'No longer correctable', `A referral can be corrected while requested or received; it is ${row.status}`)
+    }
+    const current = toFull(deps, row, 'programme')
+    const merged: Record<string, unknown> = { externalReference: row.externalReference }
+    for (const key of ['mother', 'pregnancy', 'youngestChild', 'household', 'screening', 'needs', 'reason', 'urgency', 'consent', 'referrerContact']) {
+      const value = key in patch ? (patch as Record<string, unknown>)[key] : current[key]
+      if (value !== null && value !== undefined) merged[key] = value
+    }
+    if (!Value.Check(ReferralInput, merged)) throw validationProblem([{ pointer: '/', message: 'the corrected referral is incomplete' }])
+    const input = merged as ReferralInput
+    const errors = referralRuleErrors(input, ruleContext(deps))
+    if (errors.length > 0) throw validationProblem(errors)
+
+    const insz = input.mother.insz === undefined ? null : normalizeInsz(input.mother.insz)
+    const updated = await updateReferral(tx, id, {
+      details: splitInput(input),
+      inszCiphertext: insz === null ? null : deps.identifiers.encrypt(insz, id),
+      inszBlindIndex: insz === null ? null : deps.identifiers.blindIndex(insz)
+    })
+    await insertEvent(tx, { type: 'referral.updated', referralId: id, status: row.status, audience: [row.referrerOrganisationId, row.programmeOrganisationId] })
+    await insertAccess(tx, id, accessEntry(caller, 'update'))
+    return present(deps, updated, view)
+  })
+}
+
+/** A party's check before reading a referral's history or access log (logged as a read). */
+async function partyView (deps: Deps, caller: Caller, id: string, action: string): Promise<ReferralView> {
+  const operator = caller.principal.scopes.includes('admin')
+  const row = await readReferralLogged(deps.db, id, operator ? null : caller.principal.organisationId, accessEntry(caller, action))
+  const view = row === undefined ? null : viewOf(caller.principal, row)
+  if (row === undefined || view === null) throw notFound('Referral')
+  return view
+}
+
+export async function referralHistory (deps: Deps, caller: Caller, id: string) {
+  await partyView(deps, caller, id, 'history')
+  const rows = await historyOf(deps.db, id)
+  return rows.map((h) => ({ fromStatus: h.fromStatus, toStatus: h.toStatus, byOrganisationId: h.byOrganisationId, reasonCode: h.reasonCode, reason: h.reason, at: isoOf(h.at) }))
+}
+
+export async function referralAccessLog (deps: Deps, caller: Caller, id: string, afterId: number, limit: number) {
+  const view = await partyView(deps, caller, id, 'access-log')
+  if (view !== 'programme' && view !== 'operator') throw notFound('Referral')
+  const rows = await accessLogOf(deps.db, id, afterId, limit + 1)
+  const page = rows.slice(0, limit)
+  return {
+    items: page.map((r) => ({ organisationId: r.organisationId, clientId: r.clientId, action: r.action, purpose: r.purpose, requestId: r.requestId, at: isoOf(r.at) })),
+    next: rows.length > limit ? page.at(-1)!.id : null
+  }
+}
