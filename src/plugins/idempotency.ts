@@ -80,8 +80,9 @@ export default fp(async (app, opts: { waitMs: number }) => {
   })
 
   app.addHook('onSend', async (request, reply, payload) => {
+    // Routes registered before this plugin (the docs) have no `idempotency` on their requests.
     const claim = request.idempotency
-    if (claim === null) return payload
+    if (claim == null) return payload
     request.idempotency = null
     const where = and(eq(idempotencyKeys.principal, claim.principal), eq(idempotencyKeys.key, claim.key))
     if (reply.statusCode >= 500) {

@@ -107,8 +107,11 @@ function splitInput (input: ReferralInput): ReferralDetails {
   return { ...rest, mother: motherWithoutInsz }
 }
 
-const isUniqueViolation = (err: unknown, constraint: string) =>
-  (err as { code?: string, constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === constraint
+/** Drizzle wraps the driver's error; PostgreSQL's code and constraint are on its cause. */
+function isUniqueViolation (err: unknown, constraint: string): boolean {
+  const pgError = ((err as { cause?: unknown }).cause ?? err) as { code?: string, constraint?: string }
+  return pgError.code === '23505' && pgError.constraint === constraint
+}
 
 export async function createReferral (deps: Deps, caller: Caller, input: ReferralInput): Promise<ViewResult> {
   const errors = referralRuleErrors(input, ruleContext(deps))
