@@ -16,6 +16,8 @@ import health from './routes/health.ts'
 import admin from './routes/admin/organisations.ts'
 import idempotency from './plugins/idempotency.ts'
 import referrals from './routes/referrals/index.ts'
+import referralImpact from './routes/referrals/impact.ts'
+import reports from './routes/reports/impact.ts'
 
 export interface AppOptions {
   /** Tests pass a stream to read what was logged. */
@@ -67,5 +69,7 @@ export async function buildApp (config: Config, options: AppOptions = {}): Promi
   await app.register(health)
   await app.register(admin)
   await app.register(referrals)
+  await app.register(referralImpact)
+  await app.register(reports)
   return app
 }

@@ -22,6 +22,7 @@ const spec = {
   BLIND_INDEX_KEY: { schema: Type.String({ pattern: '^[A-Za-z0-9+/=_-]{43,44}$' }), default: undefined, doc: 'HMAC-SHA256 key (base64, 32 bytes) of the INSZ blind index.' },
   DEV_KEYS_FILE: { schema: Type.String({ minLength: 1 }), default: '.keys.local.json', doc: 'Outside production: where development keys are generated once when the two above are unset.' },
   IDEMPOTENCY_WAIT_MS: { schema: Type.Integer({ minimum: 0, maximum: 30000 }), default: 5000, doc: 'How long a repeated `Idempotency-Key` waits for the first request before answering 409.' },
+  REPORT_MIN_CELL: { schema: Type.Integer({ minimum: 1, maximum: 100 }), default: 5, doc: 'Impact figures computed over fewer referrals are suppressed (null).' },
   CHILD_MAX_AGE_MONTHS: { schema: Type.Integer({ minimum: 1, maximum: 120 }), default: 48, doc: 'Oldest youngest child (in months) a referral may be made for.' }
 } satisfies Record<string, { schema: TSchema, default: unknown, doc: string }>
 

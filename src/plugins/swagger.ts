@@ -23,6 +23,7 @@ export default fp(async (app) => {
       },
       tags: [
         { name: 'referrals', description: 'Referrals of mothers to the programme and their lifecycle.' },
+        { name: 'impact', description: 'Assessments, group sessions and the impact report.' },
         { name: 'admin', description: 'Onboarding organisations and their API clients (operator only).' },
         { name: 'health', description: 'Liveness and readiness.' }
       ]

@@ -9,6 +9,7 @@ import {
   lockReferral, openReferralsOfMother, readReferralLogged, updateReferral, type AccessEntry, type ReferralRow
 } from '../db/queries/referrals.ts'
 import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
+import { hasAssessment } from '../db/queries/impact.ts'
 import { normalizeInsz } from '../domain/insz.ts'
 import { checkTransition, type TransitionRole } from '../domain/status-machine.ts'
 import { projectReferral, REFERRAL_VIEWS, type ReferralView } from '../domain/views.ts'
@@ -20,6 +21,8 @@ export interface Caller {
   principal: Principal
   requestId: string
   purpose: string
+  /** When it happened; defaults to now. The demo seed replays history through the same services. */
+  at?: Date
 }
 
 type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config'>
@@ -114,9 +117,10 @@ function isUniqueViolation (err: unknown, constraint: string): boolean {
 }
 
 export async function createReferral (deps: Deps, caller: Caller, input: ReferralInput): Promise<ViewResult> {
-  const errors = referralRuleErrors(input, ruleContext(deps))
+  const errors = referralRuleErrors(input, ruleContext(deps, caller.at))
   if (errors.length > 0) throw validationProblem(errors)
   const programmeId = await routeToProgramme(deps, input)
+  const at = caller.at?.toISOString()
   const referrerId = caller.principal.organisationId as string
   const id = randomUUID()
   const insz = input.mother.insz === undefined ? null : normalizeInsz(input.mother.insz)
@@ -144,9 +148,10 @@ export async function createReferral (deps: Deps, caller: Caller, input: Referra
         details: splitInput(input),
         inszCiphertext: insz === null ? null : deps.identifiers.encrypt(insz, id),
         inszBlindIndex: blindIndex,
-        possibleDuplicateOf
+        possibleDuplicateOf,
+        ...(at === undefined ? {} : { createdAt: at, updatedAt: at })
       })
-      await insertHistory(tx, { referralId: id, fromStatus: null, toStatus: 'requested', byOrganisationId: referrerId, byClientId: caller.principal.clientId })
+      await insertHistory(tx, { referralId: id, fromStatus: null, toStatus: 'requested', byOrganisationId: referrerId, byClientId: caller.principal.clientId, ...(at === undefined ? {} : { at }) })
       await insertEvent(tx, { type: 'referral.created', referralId: id, status: 'requested', audience: [referrerId, programmeId] })
       await insertAccess(tx, id, accessEntry(caller, 'create'))
       return inserted
@@ -212,8 +217,12 @@ export async function transitionReferral (deps: Deps, caller: Caller, id: string
       throw new ProblemError(409, 'transition-not-allowed', 'Transition not allowed', `A ${role} cannot move a referral from ${from} to ${input.status}`, { allowedTransitions: check.allowed })
     }
     if (!check.ok) throw validationProblem(check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` })))
-    if (input.firstContactOn !== undefined && input.firstContactOn > belgianDate(new Date())) {
+    const at = caller.at ?? new Date()
+    if (input.firstContactOn !== undefined && input.firstContactOn > belgianDate(at)) {
       throw validationProblem([{ pointer: '/firstContactOn', message: 'must not be in the future' }])
+    }
+    if (input.status === 'completed' && !await hasAssessment(tx, id, 'end')) {
+      throw new ProblemError(409, 'assessment-required', 'End assessment required', 'Record the end assessment (PUT /referrals/{referralId}/assessments/end) before completing')
     }
 
     const to = input.status
@@ -223,13 +232,13 @@ export async function transitionReferral (deps: Deps, caller: Caller, id: string
       statusReasonCode: input.reasonCode ?? null,
       statusReason: input.reason ?? null,
       ...(to === 'rejected' ? { redirectSuggestion: input.redirectSuggestion ?? null } : {}),
-      ...(to === 'accepted' ? { track: input.track, assignedWorker: input.assignedWorker, acceptedAt: new Date().toISOString() } : {}),
+      ...(to === 'accepted' ? { track: input.track, assignedWorker: input.assignedWorker, acceptedAt: at.toISOString() } : {}),
       ...(to === 'in-progress' && input.firstContactOn !== undefined ? { firstContactOn: input.firstContactOn } : {}),
       ...(to === 'completed' ? { outcome: input.outcome } : {})
     })
     await insertHistory(tx, {
       referralId: id, fromStatus: from, toStatus: to, byOrganisationId: caller.principal.organisationId,
-      byClientId: caller.principal.clientId, reasonCode: input.reasonCode ?? null, reason: input.reason ?? null
+      byClientId: caller.principal.clientId, reasonCode: input.reasonCode ?? null, reason: input.reason ?? null, at: at.toISOString()
     })
     await insertEvent(tx, { type: 'referral.status_changed', referralId: id, status: to, audience: [row.referrerOrganisationId, row.programmeOrganisationId] })
     await insertAccess(tx, id, accessEntry(caller, 'transition'))

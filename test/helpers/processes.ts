@@ -20,7 +20,8 @@ export interface Proc { child: ChildProcess, output: () => string, exited: Promi
 export function startService (t: Teardown, env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    // tsx compiles differently from tap's loader; its coverage would garble the merged report.
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', _TAPJS_PROCESSINFO_COVERAGE_: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''

@@ -33,5 +33,6 @@ export const referrals = pgTable('referrals', {
   unique().on(t.referrerOrganisationId, t.externalReference),
   index().on(t.referrerOrganisationId, t.updatedAt, t.id),
   index().on(t.programmeOrganisationId, t.updatedAt, t.id),
-  index().on(t.inszBlindIndex)
+  index().on(t.inszBlindIndex),
+  index().on(t.programmeOrganisationId, t.acceptedAt)
 ])

@@ -59,6 +59,10 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
   const wrongWay = await transition(referral.id, programme, version, { status: 'completed' })
   t.equal(wrongWay.statusCode, 422, 'completed requires outcome')
   t.match(wrongWay.json().errors, [{ pointer: '/outcome' }])
+  for (const phase of ['start', 'end']) {
+    const assessed = await app.inject({ method: 'PUT', url: `/referrals/${referral.id}/assessments/${phase}`, headers: programme.headers, payload: { assessedOn: today(), scores: { income: phase === 'start' ? 1 : 3 } } })
+    t.equal(assessed.statusCode, 201, `${phase} assessment`)
+  }
   const done = await transition(referral.id, programme, version++, { status: 'completed', outcome: 'Inkomen en huisvesting in orde' })
   t.equal(done.statusCode, 200)
 

@@ -1,0 +1,161 @@
+import { loadConfig, ConfigError, type Config } from './config.ts'
+import { migrateDatabase } from './db/migrate.ts'
+import { createDb, type Database } from './db/client.ts'
+import { IdentifierCipher } from './crypto/identifier-cipher.ts'
+import { loadIdentifierKeys } from './crypto/keys.ts'
+import { issueClient, onboardOrganisation } from './services/onboarding.ts'
+import { createReferral, transitionReferral, type Caller } from './services/referrals.ts'
+import { addGroupSession, putAssessment } from './services/impact.ts'
+import type { Principal } from './plugins/auth.ts'
+import { addDays, belgianDate, daysBetween } from './domain/dates.ts'
+import { SCOPES_BY_ORGANISATION_TYPE } from './domain/scopes.ts'
+import { LIFE_DOMAINS, type OrganisationType, type Track } from './domain/vocabulary.ts'
+import type { ReferralInput } from './schemas/referrals.ts'
+
+/** A small deterministic PRNG (mulberry32): the same demo every time. */
+function prng (seed: number) {
+  let a = seed
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0
+    let r = Math.imul(a ^ (a >>> 15), 1 | a)
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
+  }
+  const normal = (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
+  return {
+    next,
+    chance: (p: number) => next() < p,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] as T,
+    normal: (mean: number, sd: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, normal(mean, sd)))
+  }
+}
+
+// Synthetic names only: no real person.
+const GIVEN = ['Aya', 'Sara', 'Lotte', 'Nour', 'Emma', 'Fatima', 'Marie', 'Yasmina', 'Lina', 'Amira', 'Julie', 'Sofia', 'Hanna', 'Ines', 'Noor', 'Elif', 'Mila', 'Zara', 'Olena', 'Amal']
+const FAMILY = ['Demovoorbeeld', 'Testerman', 'Fictief', 'Proefmans', 'Synthetica', 'Vandemo', 'Oefenberg', 'Nepveu', 'Schijnhout', 'Voorbeeldt']
+const POSTCODES = ['2800', '2801', '2811', '2812']
+
+interface Party { organisationId: string, principal: Principal, key: string, name: string }
+
+async function party (db: Database, name: string, type: OrganisationType, serviceArea?: string[]): Promise<Party> {
+  const organisation = await onboardOrganisation(db, { name, type, serviceArea })
+  const scopes = [...SCOPES_BY_ORGANISATION_TYPE[type]]
+  const { client, key } = await issueClient(db, organisation.id, { name: 'demo', scopes })
+  return { organisationId: organisation.id, key, name, principal: { clientId: client.id, organisationId: organisation.id, organisationType: type, scopes, idempotencyScope: client.id } }
+}
+
+function inszFor (birthDate: string, serial: number): string {
+  const yymmdd = birthDate.slice(2, 4) + birthDate.slice(5, 7) + birthDate.slice(8, 10)
+  const body = Number(yymmdd + String(serial).padStart(3, '0'))
+  const check = 97 - ((birthDate.startsWith('20') ? 2_000_000_000 + body : body) % 97)
+  return `${yymmdd}${String(serial).padStart(3, '0')}${String(check).padStart(2, '0')}`
+}
+
+const atNoon = (date: string) => new Date(`${date}T11:00:00Z`)
+
+/**
+ * A demo network (hospital, programme, OCMW, housing company) and about `mothers` synthetic
+ * mothers referred since January 2020, shaped like the programme's published figures.
+ */
+export async function seedDemo (deps: { db: Database, identifiers: IdentifierCipher, config: Config }, options: { mothers?: number, seed?: number, today?: string } = {}) {
+  const rnd = prng(options.seed ?? 2020)
+  const today = options.today ?? belgianDate(new Date())
+  const stamp = Date.now().toString(36)
+  const hospital = await party(deps.db, `Ziekenhuis Demo (${stamp})`, 'hospital')
+  const programme = await party(deps.db, `Opkomst Demo (${stamp})`, 'programme', POSTCODES)
+  const ocmw = await party(deps.db, `OCMW Demo (${stamp})`, 'ocmw')
+  const housing = await party(deps.db, `Woonmaatschappij Demo (${stamp})`, 'housing')
+  const count = options.mothers ?? 320
+  const first = '2020-01-15'
+  const span = daysBetween(first, addDays(today, -21))
+  const act = (p: Party, at: Date, purpose: string): Caller => ({ principal: p.principal, requestId: `seed-${stamp}`, purpose, at })
+  let referred = 0
+
+  for (let i = 0; i < count; i++) {
+    const track: Track = rnd.chance(0.6) ? 'opkomst' : 'opkomst_plus'
+    const plus = track === 'opkomst_plus'
+    const referredOn = addDays(first, Math.floor((span * i) / count) + rnd.int(0, 3))
+    const startOn = addDays(referredOn, rnd.int(1, 6))
+    if (startOn > addDays(today, -1)) continue
+    const age = Math.round(rnd.normal(plus ? 22 : 29, plus ? 3 : 5, 17, 44))
+    const birthDate = `${Number(referredOn.slice(0, 4)) - age}-${String(rnd.int(1, 12)).padStart(2, '0')}-${String(rnd.int(1, 28)).padStart(2, '0')}`
+    const pregnant = rnd.chance(0.88)
+    const month = rnd.normal(7, 1.1, 3, 9)
+    const due = addDays(startOn, Math.round(280 - month * 30.4375))
+    const referrer = rnd.chance(0.7) ? hospital : ocmw
+    const badHousing = rnd.chance(0.4)
+    const input: ReferralInput = {
+      externalReference: `DEMO-${stamp}-${i}`,
+      mother: {
+        givenName: rnd.pick(GIVEN), familyName: rnd.pick(FAMILY), birthDate, insz: inszFor(birthDate, rnd.int(1, 997)),
+        phone: `+32 470 00 ${String(rnd.int(10, 99))} ${String(rnd.int(10, 99))}`,
+        address: { street: 'Demostraat', houseNumber: String(rnd.int(1, 200)), postalCode: rnd.pick(POSTCODES), municipality: 'Mechelen' },
+        preferredLanguage: rnd.pick(['nl', 'nl', 'nl', 'fr', 'ar', 'en', 'uk']), interpreterNeeded: rnd.chance(0.2)
+      },
+      ...(pregnant ? { pregnancy: { expectedDeliveryDate: due } } : { youngestChild: { birthDate: addDays(referredOn, -rnd.int(20, 240)) } }),
+      household: { livesAloneWithChildren: rnd.chance(plus ? 0.5 : 0.2), numberOfChildren: pregnant ? rnd.int(0, 3) : rnd.int(1, 4) },
+      screening: {
+        income: rnd.pick(['vulnerable', 'vulnerable', 'not_vulnerable', 'unknown'] as const), employment: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const),
+        education: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const), housing: badHousing ? 'vulnerable' : 'not_vulnerable',
+        childDevelopment: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const), health: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const),
+        incomeSource: rnd.chance(0.05) ? 'unknown' : rnd.chance(plus ? 0.4 : 0.3) ? 'none' : rnd.pick(['benefit', 'work', 'other'] as const),
+        housingSituation: rnd.chance(0.04) ? 'unknown' : badHousing ? rnd.pick(['poor_quality', 'overcrowded', 'insecure', 'homeless'] as const) : 'adequate'
+      },
+      needs: [...new Set([rnd.pick(LIFE_DOMAINS), rnd.pick(LIFE_DOMAINS)])],
+      reason: 'Synthetische demo-doorverwijzing.',
+      urgency: rnd.chance(0.15) ? 'urgent' : 'routine',
+      consent: { givenAt: atNoon(addDays(referredOn, -1)).toISOString(), recordedBy: 'Demo', method: rnd.pick(['verbal', 'written'] as const), sharingScope: ['programme', 'ocmw', 'housing', 'child_family'] },
+      referrerContact: { name: 'Demo maatschappelijk werker' }
+    }
+    const created = await createReferral(deps, act(referrer, atNoon(referredOn), 'demo intake'), input)
+    referred++
+    const step = async (on: string, body: Parameters<typeof transitionReferral>[4], version: number) =>
+      transitionReferral(deps, act(programme, atNoon(on), 'demo'), created.id, `"${version}"`, body)
+
+    await step(startOn, { status: 'accepted', track, assignedWorker: rnd.pick(['Ella', 'Katleen', 'Sam']) }, 1)
+    const firstContact = addDays(startOn, rnd.int(1, 10))
+    if (firstContact > today) continue
+    await step(firstContact, { status: 'in-progress', firstContactOn: firstContact }, 2)
+    const start: Partial<Record<typeof LIFE_DOMAINS[number], number>> = {}
+    for (const d of LIFE_DOMAINS) if (rnd.chance(0.85)) start[d] = rnd.int(1, 3)
+    await putAssessment(deps, act(programme, atNoon(firstContact), 'demo'), created.id, 'start', undefined, { assessedOn: firstContact, scores: start })
+    if (rnd.chance(plus ? 0.06 : 0.5)) {
+      for (let s = rnd.int(1, 4); s > 0; s--) {
+        const on = addDays(firstContact, rnd.int(7, 150))
+        if (on <= today) await addGroupSession(deps, act(programme, atNoon(on), 'demo'), created.id, { date: on, topic: rnd.pick(['Babymassage', 'Voeding', 'Slapen', 'Budget']) })
+      }
+    }
+    const endOn = addDays(firstContact, rnd.int(200, plus ? 700 : 330))
+    if (endOn > today) continue
+    if (rnd.chance(0.06)) {
+      await step(endOn, { status: 'failed', reasonCode: 'unreachable' }, 3)
+      continue
+    }
+    const end: Partial<Record<typeof LIFE_DOMAINS[number], number>> = {}
+    for (const [d, s] of Object.entries(start)) end[d as typeof LIFE_DOMAINS[number]] = Math.min(5, s + rnd.pick([0, 1, 1, 1, 2, 2]))
+    await putAssessment(deps, act(programme, atNoon(endOn), 'demo'), created.id, 'end', undefined, { assessedOn: endOn, scores: end })
+    await step(endOn, { status: 'completed', outcome: 'Begeleiding afgerond' }, 3)
+  }
+  return { referred, parties: { hospital, programme, ocmw, housing } }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) { console.error(e.message); process.exit(1) }
+    throw e
+  }
+  await migrateDatabase(config.DATABASE_URL)
+  const { pool, db } = createDb(config.DATABASE_URL, 2, () => {})
+  const identifiers = new IdentifierCipher(loadIdentifierKeys(config, (m) => console.error(m)))
+  const started = Date.now()
+  const { referred, parties } = await seedDemo({ db, identifiers, config })
+  await pool.end()
+  console.log(`Seeded ${referred} synthetic referrals in ${((Date.now() - started) / 1000).toFixed(1)} s. API keys (shown once):`)
+  for (const [role, p] of Object.entries(parties)) console.log(`  ${role.padEnd(9)} ${p.name.padEnd(34)} organisation ${p.organisationId}  key ${p.key}`)
+  console.log(`Try: curl -H "authorization: Bearer ${parties.programme.key}" "${config.PUBLIC_BASE_URL}/reports/impact?from=2020-01-01&to=${belgianDate(new Date())}"`)
+  console.log(`and the chart: ${config.PUBLIC_BASE_URL}/reports/impact/progress.svg?from=2020-01-01&to=${belgianDate(new Date())} (same header)`)
+}

@@ -1,0 +1,29 @@
+import t from 'tap'
+import { testContext } from './helpers/context.ts'
+import { seedDemo } from '../src/seed-demo.ts'
+import { belgianDate } from '../src/domain/dates.ts'
+import { LIFE_DOMAINS } from '../src/domain/vocabulary.ts'
+
+t.test('after seeding the demo, the report since 2020 has every figure', async (t) => {
+  const { app } = await testContext(t)
+  const { referred, parties } = await seedDemo(app)
+  t.ok(referred >= 300, `${referred} mothers`)
+  const res = await app.inject({ url: `/reports/impact?from=2020-01-01&to=${belgianDate(new Date())}`, headers: { authorization: `Bearer ${parties.programme.key}` } })
+  t.equal(res.statusCode, 200)
+  const report = res.json()
+  for (const figures of [report.overall, report.tracks.opkomst, report.tracks.opkomst_plus]) {
+    for (const [name, figure] of Object.entries<{ value: number | null } | unknown[]>(figures)) {
+      if (Array.isArray(figure)) continue
+      t.not(figure.value, null, name)
+    }
+  }
+  t.same(report.overall.progressByDomain.map((p: { domain: string }) => p.domain), [...LIFE_DOMAINS])
+  t.ok(report.overall.progressByDomain.every((p: { suppressed: boolean, meanEnd: number, meanStart: number }) => !p.suppressed && p.meanEnd > p.meanStart))
+  // Shaped like the published figures (context/): about 7 months pregnant, 1 in 3 without income, 4 in 10 in bad housing.
+  t.ok(Math.abs(report.overall.meanPregnancyMonthAtStart.value - 7) < 0.5)
+  t.ok(Math.abs(report.overall.shareWithoutIncome.value - 1 / 3) < 0.08)
+  t.ok(Math.abs(report.overall.shareBadHousing.value - 0.4) < 0.08)
+  t.ok(report.tracks.opkomst_plus.shareInGroupSessions.value < 0.15, 'few Opkomst+ mothers in group sessions')
+  const { rows } = await app.pool.query("SELECT count(*)::int AS n FROM referrals WHERE details::text LIKE '%Samira%'")
+  t.equal(rows[0].n, 0, 'synthetic names only')
+})
