@@ -18,6 +18,9 @@ import idempotency from './plugins/idempotency.ts'
 import referrals from './routes/referrals/index.ts'
 import referralImpact from './routes/referrals/impact.ts'
 import reports from './routes/reports/impact.ts'
+import queues from './plugins/queues.ts'
+import events from './routes/events.ts'
+import webhooks from './routes/webhooks/index.ts'
 
 export interface AppOptions {
   /** Tests pass a stream to read what was logged. */
@@ -65,11 +68,14 @@ export async function buildApp (config: Config, options: AppOptions = {}): Promi
   await app.register(metrics)
   await app.register(auth, { adminApiKey: config.ADMIN_API_KEY })
   await app.register(idempotency, { waitMs: config.IDEMPOTENCY_WAIT_MS })
+  await app.register(queues, { prefix: config.REDIS_PREFIX })
 
   await app.register(health)
   await app.register(admin)
   await app.register(referrals)
   await app.register(referralImpact)
   await app.register(reports)
+  await app.register(events)
+  await app.register(webhooks)
   return app
 }

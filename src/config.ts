@@ -22,6 +22,18 @@ const spec = {
   BLIND_INDEX_KEY: { schema: Type.String({ pattern: '^[A-Za-z0-9+/=_-]{43,44}$' }), default: undefined, doc: 'HMAC-SHA256 key (base64, 32 bytes) of the INSZ blind index.' },
   DEV_KEYS_FILE: { schema: Type.String({ minLength: 1 }), default: '.keys.local.json', doc: 'Outside production: where development keys are generated once when the two above are unset.' },
   IDEMPOTENCY_WAIT_MS: { schema: Type.Integer({ minimum: 0, maximum: 30000 }), default: 5000, doc: 'How long a repeated `Idempotency-Key` waits for the first request before answering 409.' },
+  SMTP_URL: { schema: Type.String({ pattern: '^smtps?://' }), default: undefined, doc: 'SMTP server for notices (`smtp://user:pass@host:587`); unset: no e-mail, logged once at boot.' },
+  SMTP_FROM: { schema: Type.String({ minLength: 3 }), default: 'Opkomst netwerk <no-reply@opkomst.invalid>', doc: 'Sender of notices.' },
+  WEBHOOK_ALLOWED_HOSTS: { schema: Type.String({ pattern: '^[A-Za-z0-9.:,_-]*$' }), default: '', doc: 'Hosts a webhook may reach although local or private (comma-separated); these may also use plain http.' },
+  WEBHOOK_RETRY_SCHEDULE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)(,\\d+(ms|s|m|h|d))*$' }), default: '0s,5s,5m,30m,2h,5h,10h,10h', doc: 'Delay before each delivery attempt; after the last the delivery is `failed`.' },
+  WEBHOOK_TIMEOUT_MS: { schema: Type.Integer({ minimum: 100, maximum: 60000 }), default: 15000, doc: 'Time a webhook receiver gets to answer.' },
+  WEBHOOK_LEASE_MS: { schema: Type.Integer({ minimum: 200 }), default: 60000, doc: 'How long a worker holds a delivery it is sending; a killed worker\'s delivery is retried after it.' },
+  WORKER_LOCK_MS: { schema: Type.Integer({ minimum: 200 }), default: 30000, doc: 'BullMQ job lock: a killed worker\'s jobs are picked up again after it.' },
+  RELAY_INTERVAL_MS: { schema: Type.Integer({ minimum: 10 }), default: 1000, doc: 'Outbox relay poll interval (it is also woken by NOTIFY).' },
+  RECONCILE_INTERVAL_MS: { schema: Type.Integer({ minimum: 100 }), default: 60000, doc: 'How often workers re-create lost delivery jobs and timers from PostgreSQL.' },
+  ACK_DEADLINE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d|wd)$' }), default: '2wd', doc: 'A referral still `requested` this long after it was sent raises `referral.overdue` (`wd`: Belgian working days).' },
+  FIRST_CONTACT_DEADLINE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)$' }), default: '14d', doc: 'An accepted referral without first contact this long after acceptance raises `referral.first_contact_overdue`.' },
+  GUIDANCE_ENDING_NOTICE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)$' }), default: '30d', doc: 'How long before the end of guidance `referral.guidance_ending` is raised.' },
   REPORT_MIN_CELL: { schema: Type.Integer({ minimum: 1, maximum: 100 }), default: 5, doc: 'Impact figures computed over fewer referrals are suppressed (null).' },
   CHILD_MAX_AGE_MONTHS: { schema: Type.Integer({ minimum: 1, maximum: 120 }), default: 48, doc: 'Oldest youngest child (in months) a referral may be made for.' }
 } satisfies Record<string, { schema: TSchema, default: unknown, doc: string }>

@@ -1,10 +1,23 @@
-import { Queue, Worker } from 'bullmq'
+import { Queue, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../src/config.ts'
 import { createDb } from '../src/db/client.ts'
-import { JOB_RETENTION, MAINTENANCE_QUEUE, type MaintenanceJob } from '../src/jobs/queues.ts'
+import { IdentifierCipher } from '../src/crypto/identifier-cipher.ts'
+import { loadIdentifierKeys } from '../src/crypto/keys.ts'
+import { parseSchedule } from '../src/domain/deadlines.ts'
+import { timerSpans } from '../src/domain/timers.ts'
+import { allowedHosts } from '../src/services/webhook-target.ts'
+import {
+  EMAIL_QUEUE, JOB_RETENTION, MAINTENANCE_QUEUE, TIMER_QUEUE, WEBHOOK_QUEUE,
+  type EmailJob, type MaintenanceJob, type TimerJob, type WebhookJob
+} from '../src/jobs/queues.ts'
 import { processMaintenance } from './maintenance.ts'
+import { deliverWebhook, type DeliveryDeps } from './webhook-delivery.ts'
+import { startRelay } from './relay.ts'
+import { fireTimer, type TimerDeps } from './timers.ts'
+import { createTransport, sendNotice } from './email.ts'
+import { reconcile } from './reconcile.ts'
 
 export class RedisPolicyError extends Error {
   override name = 'RedisPolicyError'
@@ -21,7 +34,7 @@ export async function assertNoEviction (redis: Redis): Promise<void> {
 export interface Workers { close: () => Promise<void> }
 
 export async function startWorkers (config: Config, logger: Logger): Promise<Workers> {
-  // Workers wait for Redis rather than fail a command (BullMQ's production advice).
+  // Workers wait for Redis rather than fail a command (BullMQ's production advice)...
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null })
   connection.on('error', (err) => logger.warn({ err: { message: err.message } }, 'worker Redis connection error'))
   try {
@@ -30,27 +43,66 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
     connection.disconnect()
     throw err
   }
+  // ...but the relay fails fast, so that its PostgreSQL transaction never waits on an absent Redis.
+  const producer = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+  producer.on('error', () => {})
   const { pool, db } = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (err) => logger.warn({ err }, 'idle PostgreSQL client lost'))
+  const identifiers = new IdentifierCipher(loadIdentifierKeys(config, (m) => logger.warn(m)))
   const prefix = config.REDIS_PREFIX
+  const queue = <T>(name: string, conn: Redis) => new Queue<T>(name, { connection: conn, prefix, defaultJobOptions: JOB_RETENTION })
 
-  const maintenance = new Queue<MaintenanceJob>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions: JOB_RETENTION })
+  const webhooks = queue<WebhookJob>(WEBHOOK_QUEUE, connection)
+  const timersQueue = queue<TimerJob>(TIMER_QUEUE, connection)
+  const maintenance = queue<MaintenanceJob>(MAINTENANCE_QUEUE, connection)
+  const email = config.SMTP_URL === undefined ? null : queue<EmailJob>(EMAIL_QUEUE, connection)
+  const relayQueues = {
+    webhooks: queue<WebhookJob>(WEBHOOK_QUEUE, producer),
+    timers: queue<TimerJob>(TIMER_QUEUE, producer),
+    email: config.SMTP_URL === undefined ? null : queue<EmailJob>(EMAIL_QUEUE, producer)
+  }
+  if (email === null) logger.info('SMTP_URL is not set: e-mail notices are off')
+
+  const schedule = parseSchedule(config.WEBHOOK_RETRY_SCHEDULE) as number[]
+  const spans = timerSpans(config)
+  const timerDeps: TimerDeps = { db, timers: timersQueue, spans }
+  const deliveryDeps: DeliveryDeps = {
+    db, identifiers, webhooks, email, schedule, timeoutMs: config.WEBHOOK_TIMEOUT_MS, leaseMs: config.WEBHOOK_LEASE_MS, allowedHosts: allowedHosts(config.WEBHOOK_ALLOWED_HOSTS)
+  }
+  const transport = config.SMTP_URL === undefined ? null : createTransport(config.SMTP_URL)
+
   await maintenance.upsertJobScheduler('purge-idempotency-keys', { every: 3600_000 }, { name: 'purge-idempotency-keys', data: { task: 'purge-idempotency-keys' } })
+  await maintenance.upsertJobScheduler('reconcile', { every: config.RECONCILE_INTERVAL_MS }, { name: 'reconcile', data: { task: 'reconcile' } })
+  // A Redis that lost its data loses no deadline and no delivery: rebuild from PostgreSQL now.
+  const rebuilt = await reconcile({ db, webhooks, timerDeps })
+  logger.info(rebuilt, 'reconciled jobs from PostgreSQL')
 
-  const workers = [
-    new Worker<MaintenanceJob>(MAINTENANCE_QUEUE, async (job) => processMaintenance(db, job.data), { connection, prefix })
+  const lock = { lockDuration: config.WORKER_LOCK_MS, stalledInterval: config.WORKER_LOCK_MS }
+  const workers: Worker[] = [
+    new Worker<MaintenanceJob>(MAINTENANCE_QUEUE, async (job: Job<MaintenanceJob>) => job.data.task === 'reconcile' ? reconcile({ db, webhooks, timerDeps }) : processMaintenance(db, job.data), { connection, prefix, ...lock }),
+    new Worker<WebhookJob>(WEBHOOK_QUEUE, async (job: Job<WebhookJob>) => deliverWebhook(deliveryDeps, job.data.deliveryId), { connection, prefix, concurrency: 20, ...lock }),
+    new Worker<TimerJob>(TIMER_QUEUE, async (job: Job<TimerJob>) => fireTimer(timerDeps, job.data), { connection, prefix, concurrency: 5, ...lock })
   ]
+  if (email !== null && transport !== null) {
+    workers.push(new Worker<EmailJob>(EMAIL_QUEUE, async (job: Job<EmailJob>) => sendNotice({ db, transport, from: config.SMTP_FROM, baseUrl: config.PUBLIC_BASE_URL }, job.data), {
+      connection, prefix, concurrency: 2, ...lock
+    }))
+  }
   for (const worker of workers) {
-    worker.on('error', (err) => logger.error({ err }, `worker ${worker.name} error`))
+    worker.on('error', (err) => logger.error({ err: { message: err.message } }, `worker ${worker.name} error`))
     worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: { message: err.message } }, `job failed in ${worker.name}`))
   }
+  const relay = startRelay({ db, ...relayQueues, timerDeps: { ...timerDeps, timers: relayQueues.timers }, firstDelayMs: schedule[0] ?? 0 }, config.DATABASE_URL, config.RELAY_INTERVAL_MS, logger)
   logger.info({ queues: workers.map((w) => w.name) }, 'workers started')
 
   return {
     close: async () => {
-      // Workers first (they finish their current job), then the queue, Redis and the pool.
+      // The relay and workers first (they finish their current job), then queues, Redis, the pool.
+      await relay.close()
       await Promise.all(workers.map((w) => w.close()))
-      await maintenance.close()
+      await Promise.all([webhooks, timersQueue, maintenance, email, ...Object.values(relayQueues)].map((q) => q?.close()))
+      transport?.close()
       connection.disconnect()
+      producer.disconnect()
       await pool.end()
     }
   }

@@ -1,7 +1,24 @@
 /** Queue names and job data, shared by the API and the workers. Jobs carry ids, never personal data. */
 
 export const MAINTENANCE_QUEUE = 'maintenance'
-export type MaintenanceJob = { readonly task: 'purge-idempotency-keys' }
+export type MaintenanceJob = { readonly task: 'purge-idempotency-keys' | 'reconcile' }
+
+export const WEBHOOK_QUEUE = 'webhook-deliveries'
+export type WebhookJob = { readonly deliveryId: string }
+/** One job id per attempt of a series: re-adding the same attempt is a no-op. */
+export const webhookJobId = (deliveryId: string, series: number, attempt: number) => `d.${deliveryId}.${series}.${attempt}`
+
+export const EMAIL_QUEUE = 'email'
+export type EmailJob =
+  | { readonly kind: 'new_referral', readonly organisationId: string, readonly referralId: string, readonly eventId: string }
+  | { readonly kind: 'delivery_exhausted', readonly organisationId: string, readonly deliveryId: string, readonly endpointId: string }
+export const emailJobId = (job: EmailJob) => job.kind === 'new_referral' ? `new.${job.eventId}.${job.organisationId}` : `exhausted.${job.deliveryId}`
+
+export const TIMER_QUEUE = 'timers'
+export type TimerKind = 'ack' | 'first-contact' | 'guidance-ending'
+export type TimerJob = { readonly kind: TimerKind, readonly referralId: string }
+
+export const ALL_QUEUES = [WEBHOOK_QUEUE, EMAIL_QUEUE, TIMER_QUEUE, MAINTENANCE_QUEUE] as const
 
 /** Completed and failed jobs are kept for a while for operators, then removed. */
 export const JOB_RETENTION = {

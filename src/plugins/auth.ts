@@ -24,6 +24,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal
   }
+  interface FastifyInstance {
+    /** An onRequest hook that authenticates and requires one of `scopes` (for routes made by plugins). */
+    requireScope: (scopes: readonly Scope[]) => (request: FastifyRequest) => Promise<void>
+  }
 }
 
 const unauthorized = (detail: string) => new ProblemError(401, 'unauthorized', 'Unauthorized', detail)
@@ -56,6 +60,14 @@ export default fp(async (app, opts: { adminApiKey?: string | undefined }) => {
   }
 
   app.decorateRequest('principal', null as unknown as Principal)
+  const requireScope = (needed: readonly Scope[]) => async (request: FastifyRequest) => {
+    const principal = await authenticate(request)
+    request.principal = principal
+    if (!needed.some((s) => principal.scopes.includes(s))) {
+      throw new ProblemError(403, 'forbidden', 'Forbidden', `This API client lacks the scope ${needed.join(' or ')}`)
+    }
+  }
+  app.decorate('requireScope', requireScope)
 
   app.addHook('onRoute', (route) => {
     const scope = route.config?.scope
@@ -64,13 +76,7 @@ export default fp(async (app, opts: { adminApiKey?: string | undefined }) => {
       return
     }
     const needed: readonly Scope[] = typeof scope === 'string' ? [scope] : scope
-    const check = async (request: FastifyRequest) => {
-      const principal = await authenticate(request)
-      request.principal = principal
-      if (!needed.some((s) => principal.scopes.includes(s))) {
-        throw new ProblemError(403, 'forbidden', 'Forbidden', `This API client lacks the scope ${needed.join(' or ')}`)
-      }
-    }
+    const check = requireScope(needed)
     const existing = route.onRequest
     route.onRequest = existing === undefined ? [check] : [check, ...(Array.isArray(existing) ? existing : [existing])]
     route.schema = route.schema ?? {}

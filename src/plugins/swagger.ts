@@ -23,6 +23,8 @@ export default fp(async (app) => {
       },
       tags: [
         { name: 'referrals', description: 'Referrals of mothers to the programme and their lifecycle.' },
+        { name: 'events', description: 'The change feed: thin events, resumable, never skipping.' },
+        { name: 'webhooks', description: 'Signed event deliveries to your endpoints, with a delivery log.' },
         { name: 'impact', description: 'Assessments, group sessions and the impact report.' },
         { name: 'admin', description: 'Onboarding organisations and their API clients (operator only).' },
         { name: 'health', description: 'Liveness and readiness.' }

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, bigserial, index, customType } from 'drizzle-orm/pg-core'
+import { pgTable, uuid, text, bigserial, index, uniqueIndex, customType } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
 import { instant } from './columns.ts'
 
@@ -15,10 +15,15 @@ export const outboxEvents = pgTable('outbox_events', {
   status: text(),
   /** Organisations that may see the event. */
   audience: uuid().array().notNull(),
+  /** Set for an event meant for one webhook endpoint only (`ping`); such events stay out of the feed. */
+  endpointId: uuid(),
   transactionId: xid8().notNull().default(sql`pg_current_xact_id()`),
   occurredAt: instant().notNull().defaultNow(),
   relayedAt: instant()
 }, (t) => [
   index().on(t.transactionId, t.id),
-  index('outbox_events_unrelayed_idx').on(t.id).where(sql`relayed_at IS NULL`)
+  index().using('gin', t.audience),
+  index('outbox_events_unrelayed_idx').on(t.id).where(sql`relayed_at IS NULL`),
+  // Deadline events are raised once per referral, however often (or by how many workers) a timer fires.
+  uniqueIndex('outbox_events_once_idx').on(t.type, t.referralId).where(sql`type IN ('referral.overdue', 'referral.first_contact_overdue', 'referral.guidance_ending')`)
 ])

@@ -1,0 +1,42 @@
+/** Event types (DESIGN §4). Events are thin: ids, type, status, time; never personal data. */
+export const EVENT_TYPES = [
+  'referral.created', 'referral.updated', 'referral.status_changed',
+  'referral.overdue', 'referral.first_contact_overdue', 'referral.guidance_ending',
+  'ping'
+] as const
+export type EventType = typeof EVENT_TYPES[number]
+/** What a webhook may subscribe to (`ping` comes by itself from the test route). */
+export const SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES.filter((t) => t !== 'ping')
+
+export interface ThinEvent {
+  eventId: string
+  type: string
+  occurredAt: string
+  referralId: string | null
+  handoffId: string | null
+  status: string | null
+}
+
+/** The webhook body, Standard Webhooks style: `{type, timestamp, data}` with ids and status only. */
+export function webhookPayload (e: ThinEvent): string {
+  const data: Record<string, string> = { eventId: e.eventId }
+  if (e.referralId !== null) data.referralId = e.referralId
+  if (e.handoffId !== null) data.handoffId = e.handoffId
+  if (e.status !== null) data.status = e.status
+  return JSON.stringify({ type: e.type, timestamp: e.occurredAt, data })
+}
+
+/** The next retry delay after `attempts` failed tries, or null when the schedule is used up. */
+export function nextRetryDelay (schedule: readonly number[], attempts: number, retryAfterMs: number | null): number | null {
+  if (attempts >= schedule.length) return null
+  const planned = schedule[attempts] as number
+  return retryAfterMs === null ? planned : Math.max(planned, retryAfterMs)
+}
+
+/** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter (value: string | null, now: number): number | null {
+  if (value === null) return null
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? null : Math.max(0, at - now)
+}

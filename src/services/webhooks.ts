@@ -1,0 +1,101 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { notFound, validationProblem } from '../plugins/errors.ts'
+import { deleteEndpoint, deliveriesOf, insertEndpoint, insertPing, listEndpoints, ownEndpoint, resetDelivery, updateEndpoint, type EndpointRow } from '../db/queries/webhooks.ts'
+import { requireVersion } from './referrals.ts'
+import { allowedHosts, checkTarget } from './webhook-target.ts'
+import { webhookJobId } from '../jobs/queues.ts'
+
+type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config' | 'queues' | 'log'>
+
+/** Rotation keeps the old secret signing this long, so receivers can switch without missing one. */
+const ROTATION_OVERLAP_MS = 24 * 3600_000
+
+const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`
+const iso = (t: string | null) => t === null ? null : new Date(t).toISOString()
+
+export const presentEndpoint = (e: EndpointRow) => ({
+  id: e.id, url: e.url, eventTypes: e.eventTypes, description: e.description, disabledAt: iso(e.disabledAt), disabledReason: e.disabledReason, version: e.version, createdAt: new Date(e.createdAt).toISOString()
+})
+
+async function assertTarget (deps: Deps, url: string): Promise<void> {
+  const check = await checkTarget(url, allowedHosts(deps.config.WEBHOOK_ALLOWED_HOSTS))
+  if (!check.ok) throw validationProblem([{ pointer: '/url', message: check.reason }])
+}
+
+export async function createEndpoint (deps: Deps, organisationId: string, input: { url: string, eventTypes: string[], description?: string | undefined }) {
+  await assertTarget(deps, input.url)
+  const id = randomUUID()
+  const secret = newSecret()
+  const row = await insertEndpoint(deps.db, {
+    id, organisationId, url: input.url, eventTypes: input.eventTypes, description: input.description ?? null, secretCiphertext: deps.identifiers.encrypt(secret, id)
+  })
+  return { ...presentEndpoint(row), secret }
+}
+
+export async function getEndpoint (deps: Deps, organisationId: string, id: string): Promise<EndpointRow> {
+  const row = await ownEndpoint(deps.db, organisationId, id)
+  if (row === undefined) throw notFound('Webhook')
+  return row
+}
+
+export const endpointsOf = (deps: Deps, organisationId: string) => listEndpoints(deps.db, organisationId)
+
+export async function changeEndpoint (deps: Deps, organisationId: string, id: string, ifMatch: string | undefined, patch: { url?: string, eventTypes?: string[], description?: string | null, enabled?: true }) {
+  if (patch.url !== undefined) await assertTarget(deps, patch.url)
+  return deps.db.transaction(async (tx) => {
+    const row = await ownEndpoint(tx, organisationId, id, true)
+    if (row === undefined) throw notFound('Webhook')
+    requireVersion(ifMatch, row.version)
+    return updateEndpoint(tx, id, {
+      ...(patch.url === undefined ? {} : { url: patch.url }),
+      ...(patch.eventTypes === undefined ? {} : { eventTypes: patch.eventTypes }),
+      ...(patch.description === undefined ? {} : { description: patch.description }),
+      ...(patch.enabled === true ? { disabledAt: null, disabledReason: null } : {})
+    })
+  })
+}
+
+export async function removeEndpoint (deps: Deps, organisationId: string, id: string): Promise<void> {
+  await getEndpoint(deps, organisationId, id)
+  await deleteEndpoint(deps.db, id)
+}
+
+export async function rotateSecret (deps: Deps, organisationId: string, id: string) {
+  return deps.db.transaction(async (tx) => {
+    const row = await ownEndpoint(tx, organisationId, id, true)
+    if (row === undefined) throw notFound('Webhook')
+    const secret = newSecret()
+    const updated = await updateEndpoint(tx, id, {
+      secretCiphertext: deps.identifiers.encrypt(secret, id),
+      previousSecretCiphertext: row.secretCiphertext,
+      previousSecretExpiresAt: new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString()
+    })
+    return { ...presentEndpoint(updated), secret }
+  })
+}
+
+export async function pingEndpoint (deps: Deps, organisationId: string, id: string): Promise<string> {
+  await getEndpoint(deps, organisationId, id)
+  return insertPing(deps.db, organisationId, id)
+}
+
+export async function listDeliveries (deps: Deps, organisationId: string, id: string, before: [string, string] | null, limit: number) {
+  await getEndpoint(deps, organisationId, id)
+  const rows = await deliveriesOf(deps.db, id, before, limit + 1)
+  const page = rows.slice(0, limit)
+  return {
+    items: page.map((d) => ({ ...d, nextAttemptAt: iso(d.nextAttemptAt), deliveredAt: iso(d.deliveredAt), createdAt: new Date(d.createdAt).toISOString() })),
+    next: rows.length > limit ? [page.at(-1)!.createdAt, page.at(-1)!.id] as [string, string] : null
+  }
+}
+
+/** A new series of attempts; queued now, or by the reconciler when Redis is away. */
+export async function redeliver (deps: Deps, organisationId: string, endpointId: string, deliveryId: string) {
+  await getEndpoint(deps, organisationId, endpointId)
+  const reset = await resetDelivery(deps.db, endpointId, deliveryId)
+  if (reset === undefined) throw notFound('Delivery')
+  await deps.queues.webhooks.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, reset.series, 0) })
+    .catch((err: Error) => deps.log.warn({ err: { message: err.message } }, 'redelivery left to the reconciler'))
+  return { id: deliveryId }
+}

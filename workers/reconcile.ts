@@ -1,0 +1,20 @@
+import type { Queue } from 'bullmq'
+import type { Database } from '../src/db/client.ts'
+import { orphanedDeliveries, referralsAwaiting } from '../src/db/queries/events.ts'
+import { webhookJobId, type WebhookJob } from '../src/jobs/queues.ts'
+import { scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
+
+/**
+ * Re-creates from PostgreSQL what Redis should hold: a job for every due delivery nobody holds,
+ * and the timers of every referral still waiting on a deadline. Safe to run any time: timer job
+ * ids name their deadline, and a duplicate delivery job finds the delivery taken or done.
+ */
+export async function reconcile (deps: { db: Database, webhooks: Queue<WebhookJob>, timerDeps: TimerDeps }): Promise<{ deliveries: number, referrals: number }> {
+  const orphans = await orphanedDeliveries(deps.db, 1000)
+  if (orphans.length > 0) {
+    await deps.webhooks.addBulk(orphans.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: `${webhookJobId(d.id, d.series, d.attempts)}.reconciled.${Date.now()}` } })))
+  }
+  const waiting = await referralsAwaiting(deps.db)
+  for (const r of waiting) await scheduleTimers(deps.timerDeps, r.id, timerFacts(r))
+  return { deliveries: orphans.length, referrals: waiting.length }
+}

@@ -1,0 +1,47 @@
+import type { Queue } from 'bullmq'
+import type { Database } from '../src/db/client.ts'
+import { raiseOnce, referralForTimer } from '../src/db/queries/events.ts'
+import { TIMER_EVENTS, TIMER_KINDS, timerDue, type TimerFacts, type TimerKind, type TimerSpans } from '../src/domain/timers.ts'
+import type { ReferralDetails } from '../src/schemas/referrals.ts'
+import type { TimerJob } from '../src/jobs/queues.ts'
+
+export interface TimerDeps { db: Database, timers: Queue<TimerJob>, spans: TimerSpans }
+
+export function timerFacts (r: { status: string, track: string | null, createdAt: string, acceptedAt: string | null, firstContactOn: string | null, details: ReferralDetails }): TimerFacts {
+  return {
+    status: r.status as TimerFacts['status'],
+    track: r.track as TimerFacts['track'],
+    createdAt: r.createdAt,
+    acceptedAt: r.acceptedAt,
+    firstContactOn: r.firstContactOn,
+    expectedDeliveryDate: r.details.pregnancy?.expectedDeliveryDate ?? null,
+    childBirthDate: r.details.youngestChild?.birthDate ?? null
+  }
+}
+
+/** A delayed job per pending deadline; the id names the deadline, so scheduling twice is a no-op. */
+export async function scheduleTimers (deps: TimerDeps, referralId: string, facts: TimerFacts, kinds: readonly TimerKind[] = TIMER_KINDS): Promise<void> {
+  const jobs = []
+  for (const kind of kinds) {
+    const due = timerDue(kind, facts, deps.spans)
+    if (due === null) continue
+    jobs.push({ name: kind, data: { kind, referralId }, opts: { jobId: `${kind}.${referralId}.${due.getTime()}`, delay: Math.max(0, due.getTime() - Date.now()) } })
+  }
+  if (jobs.length > 0) await deps.timers.addBulk(jobs)
+}
+
+/** A timer that fires after its referral has moved on does nothing; a moved deadline is rescheduled. */
+export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<'raised' | 'already' | 'moved-on' | 'rescheduled'> {
+  const referral = await referralForTimer(deps.db, job.referralId)
+  if (referral === undefined) return 'moved-on'
+  const facts = timerFacts(referral)
+  const due = timerDue(job.kind, facts, deps.spans)
+  if (due === null) return 'moved-on'
+  if (due.getTime() > Date.now() + 1000) {
+    await scheduleTimers(deps, job.referralId, facts, [job.kind])
+    return 'rescheduled'
+  }
+  const { type, audience } = TIMER_EVENTS[job.kind]
+  const to = audience === 'programme' ? [referral.programmeOrganisationId] : [referral.programmeOrganisationId, referral.referrerOrganisationId]
+  return await raiseOnce(deps.db, type, referral.id, referral.status, to) ? 'raised' : 'already'
+}
