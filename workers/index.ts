@@ -71,14 +71,17 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
   const transport = config.SMTP_URL === undefined ? null : createTransport(config.SMTP_URL)
 
   await maintenance.upsertJobScheduler('purge-idempotency-keys', { every: 3600_000 }, { name: 'purge-idempotency-keys', data: { task: 'purge-idempotency-keys' } })
-  await maintenance.upsertJobScheduler('reconcile', { every: config.RECONCILE_INTERVAL_MS }, { name: 'reconcile', data: { task: 'reconcile' } })
-  // A Redis that lost its data loses no deadline and no delivery: rebuild from PostgreSQL now.
+  // A Redis that lost its data loses no deadline and no delivery: rebuild from PostgreSQL now, and
+  // every so often on a plain timer (a repeatable job would be lost with the data it should repair).
   const rebuilt = await reconcile({ db, webhooks, timerDeps })
   logger.info(rebuilt, 'reconciled jobs from PostgreSQL')
+  const reconciling = setInterval(() => {
+    reconcile({ db, webhooks, timerDeps }).catch((err: Error) => logger.warn({ err: { message: err.message } }, 'reconcile postponed'))
+  }, config.RECONCILE_INTERVAL_MS)
 
   const lock = { lockDuration: config.WORKER_LOCK_MS, stalledInterval: config.WORKER_LOCK_MS }
   const workers: Worker[] = [
-    new Worker<MaintenanceJob>(MAINTENANCE_QUEUE, async (job: Job<MaintenanceJob>) => job.data.task === 'reconcile' ? reconcile({ db, webhooks, timerDeps }) : processMaintenance(db, job.data), { connection, prefix, ...lock }),
+    new Worker<MaintenanceJob>(MAINTENANCE_QUEUE, async (job: Job<MaintenanceJob>) => processMaintenance(db, job.data), { connection, prefix, ...lock }),
     new Worker<WebhookJob>(WEBHOOK_QUEUE, async (job: Job<WebhookJob>) => deliverWebhook(deliveryDeps, job.data.deliveryId), { connection, prefix, concurrency: 20, ...lock }),
     new Worker<TimerJob>(TIMER_QUEUE, async (job: Job<TimerJob>) => fireTimer(timerDeps, job.data), { connection, prefix, concurrency: 5, ...lock })
   ]
@@ -97,6 +100,7 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
   return {
     close: async () => {
       // The relay and workers first (they finish their current job), then queues, Redis, the pool.
+      clearInterval(reconciling)
       await relay.close()
       await Promise.all(workers.map((w) => w.close()))
       await Promise.all([webhooks, timersQueue, maintenance, email, ...Object.values(relayQueues)].map((q) => q?.close()))

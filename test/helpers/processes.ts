@@ -28,7 +28,7 @@ export function startService (t: Teardown, env: Record<string, string>): Proc {
   child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
   child.stderr?.on('data', (d: Buffer) => { out += d.toString() })
   const exited = once(child, 'exit').then(([code]) => code as number | null)
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
   return { child, output: () => out, exited }
 }
 
@@ -42,14 +42,13 @@ export async function waitFor (what: string, check: () => boolean | Promise<bool
 }
 
 /** A private redis-server on a free port, for tests that need to break or misconfigure Redis. */
-export async function startPrivateRedis (t: Teardown, args: string[] = []): Promise<{ url: string, port: number, stop: () => Promise<void> }> {
-  const port = await freePort()
+export async function startPrivateRedis (t: Teardown, args: string[] = [], onPort?: number): Promise<{ url: string, port: number, stop: () => Promise<void> }> {
+  const port = onPort ?? await freePort()
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' })
+  const exited = once(child, 'exit')
   const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL')
-      await once(child, 'exit')
-    }
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
   }
   t.teardown(stop)
   const { Redis } = await import('ioredis')
