@@ -21,6 +21,18 @@ export const notFound = (what: string) => new ProblemError(404, 'not-found', 'No
 export const validationProblem = (errors: Array<{ pointer: string, message: string }>) =>
   new ProblemError(422, 'validation', 'Invalid request', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), { errors })
 
+/** The RFC 9457 body of a problem. */
+export function problemBody (problem: ProblemError, requestId: string): Record<string, unknown> {
+  return {
+    type: problemType(problem.kind),
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
+    instance: `urn:request:${requestId}`,
+    ...problem.extra
+  }
+}
+
 const TITLES: Record<number, [string, string]> = {
   400: ['bad-request', 'Bad request'],
   401: ['unauthorized', 'Unauthorized'],
@@ -72,14 +84,7 @@ export default fp(async (app) => {
       problem = new ProblemError(500, 'internal', 'Internal server error', 'Something went wrong on our side; quote the instance id when asking for help')
     }
     if (problem.status < 500) request.log.info({ problem: problem.kind, status: problem.status }, 'request refused')
-    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send({
-      type: problemType(problem.kind),
-      title: problem.title,
-      status: problem.status,
-      ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
-      instance: `urn:request:${request.id}`,
-      ...problem.extra
-    })
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id))
   })
 
   app.setNotFoundHandler((request, reply) => {

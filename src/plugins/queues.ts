@@ -5,6 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { FastifyAdapter } from '@bull-board/fastify'
 import { sql } from 'drizzle-orm'
 import { ALL_QUEUES, JOB_RETENTION, WEBHOOK_QUEUE, type WebhookJob } from '../jobs/queues.ts'
+import { PROBLEM_CONTENT_TYPE, ProblemError, problemBody } from './errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,8 +25,17 @@ export default fp(async (app, opts: { prefix: string }) => {
   const board = new FastifyAdapter()
   createBullBoard({ queues: all.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board })
   board.setBasePath('/admin/queues')
+  const operatorOnly = app.requireScope(['admin'])
   await app.register(async (scoped) => {
-    scoped.addHook('onRequest', app.requireScope(['admin']))
+    // Bull Board brings its own error handler, so refusals are answered here, as problems.
+    scoped.addHook('onRequest', async (request, reply) => {
+      try {
+        await operatorOnly(request)
+      } catch (err) {
+        if (!(err instanceof ProblemError)) throw err
+        return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(err, request.id))
+      }
+    })
     await scoped.register(board.registerPlugin() as never)
   }, { prefix: '/admin/queues' })
 
