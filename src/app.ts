@@ -21,6 +21,7 @@ import reports from './routes/reports/impact.ts'
 import queues from './plugins/queues.ts'
 import events from './routes/events.ts'
 import webhooks from './routes/webhooks/index.ts'
+import handoffs from './routes/handoffs/index.ts'
 
 export interface AppOptions {
   /** Tests pass a stream to read what was logged. */
@@ -77,5 +78,6 @@ export async function buildApp (config: Config, options: AppOptions = {}): Promi
   await app.register(reports)
   await app.register(events)
   await app.register(webhooks)
+  await app.register(handoffs)
   return app
 }

@@ -2,7 +2,8 @@ import type { Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
 import { orphanedDeliveries, referralsAwaiting } from '../src/db/queries/events.ts'
 import { webhookJobId, type WebhookJob } from '../src/jobs/queues.ts'
-import { scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
+import { scheduleHousingExpiry, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
+import { grantedPriorities } from '../src/db/queries/handoffs.ts'
 
 /**
  * Re-creates from PostgreSQL what Redis should hold: a job for every due delivery nobody holds,
@@ -16,5 +17,6 @@ export async function reconcile (deps: { db: Database, webhooks: Queue<WebhookJo
   }
   const waiting = await referralsAwaiting(deps.db)
   for (const r of waiting) await scheduleTimers(deps.timerDeps, r.id, timerFacts(r))
+  for (const h of await grantedPriorities(deps.db)) if (h.validUntil !== null) await scheduleHousingExpiry(deps.timerDeps, h.id, h.validUntil)
   return { deliveries: orphans.length, referrals: waiting.length }
 }

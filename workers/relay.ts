@@ -4,7 +4,8 @@ import type { Logger } from 'pino'
 import type { Database } from '../src/db/client.ts'
 import { claimUnrelayed, endpointsFor, ensureDeliveries, markRelayed, organisationsWithEmail, referralForTimer } from '../src/db/queries/events.ts'
 import { emailJobId, webhookJobId, type EmailJob, type TimerJob, type WebhookJob } from '../src/jobs/queues.ts'
-import { scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
+import { scheduleHousingExpiry, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
+import { handoffWithParties } from '../src/db/queries/handoffs.ts'
 
 export interface RelayDeps {
   db: Database
@@ -41,6 +42,10 @@ export async function relayBatch (deps: RelayDeps): Promise<number> {
         }
       }
       if (event.referralId !== null && event.type.startsWith('referral.')) referralIds.add(event.referralId)
+      if (event.type === 'housing_priority.decided' && event.status === 'granted' && event.handoffId !== null) {
+        const granted = await handoffWithParties(tx, event.handoffId)
+        if (granted?.handoff.housingValidUntil != null) await scheduleHousingExpiry(deps.timerDeps, event.handoffId, granted.handoff.housingValidUntil)
+      }
     }
     await deps.webhooks.addBulk(deliveries)
     if (deps.email !== null && emails.length > 0) await deps.email.addBulk(emails.map((job) => ({ name: job.kind, data: job, opts: { jobId: emailJobId(job) } })))

@@ -4,6 +4,7 @@ import { raiseOnce, referralForTimer } from '../src/db/queries/events.ts'
 import { TIMER_EVENTS, TIMER_KINDS, timerDue, type TimerFacts, type TimerKind, type TimerSpans } from '../src/domain/timers.ts'
 import type { ReferralDetails } from '../src/schemas/referrals.ts'
 import type { TimerJob } from '../src/jobs/queues.ts'
+import { handoffWithParties, raiseHandoffOnce } from '../src/db/queries/handoffs.ts'
 
 export interface TimerDeps { db: Database, timers: Queue<TimerJob>, spans: TimerSpans }
 
@@ -25,13 +26,20 @@ export async function scheduleTimers (deps: TimerDeps, referralId: string, facts
   for (const kind of kinds) {
     const due = timerDue(kind, facts, deps.spans)
     if (due === null) continue
-    jobs.push({ name: kind, data: { kind, referralId }, opts: { jobId: `${kind}.${referralId}.${due.getTime()}`, delay: Math.max(0, due.getTime() - Date.now()) } })
+    jobs.push({ name: kind, data: { kind, referralId } as TimerJob, opts: { jobId: `${kind}.${referralId}.${due.getTime()}`, delay: Math.max(0, due.getTime() - Date.now()) } })
   }
   if (jobs.length > 0) await deps.timers.addBulk(jobs)
 }
 
+/** A granted housing priority that reaches `validUntil` unallocated raises housing_priority.expired. */
+export async function scheduleHousingExpiry (deps: TimerDeps, handoffId: string, validUntil: string): Promise<void> {
+  const due = Date.parse(validUntil)
+  await deps.timers.add('housing-expiry', { kind: 'housing-expiry', handoffId }, { jobId: `housing-expiry.${handoffId}.${due}`, delay: Math.max(0, due - Date.now()) })
+}
+
 /** A timer that fires after its referral has moved on does nothing; a moved deadline is rescheduled. */
 export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<'raised' | 'already' | 'moved-on' | 'rescheduled'> {
+  if (job.kind === 'housing-expiry') return fireHousingExpiry(deps, job.handoffId)
   const referral = await referralForTimer(deps.db, job.referralId)
   if (referral === undefined) return 'moved-on'
   const facts = timerFacts(referral)
@@ -44,4 +52,15 @@ export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<'raise
   const { type, audience } = TIMER_EVENTS[job.kind]
   const to = audience === 'programme' ? [referral.programmeOrganisationId] : [referral.programmeOrganisationId, referral.referrerOrganisationId]
   return await raiseOnce(deps.db, type, referral.id, referral.status, to) ? 'raised' : 'already'
+}
+
+async function fireHousingExpiry (deps: TimerDeps, handoffId: string): Promise<'raised' | 'already' | 'moved-on' | 'rescheduled'> {
+  const row = await handoffWithParties(deps.db, handoffId)
+  if (row === undefined || row.handoff.housingDecision !== 'granted' || row.handoff.housingValidUntil === null) return 'moved-on'
+  if (Date.parse(row.handoff.housingValidUntil) > Date.now() + 1000) {
+    await scheduleHousingExpiry(deps, handoffId, row.handoff.housingValidUntil)
+    return 'rescheduled'
+  }
+  const audience = [...new Set([row.programmeOrganisationId, row.handoff.toOrganisationId, row.handoff.fromOrganisationId])]
+  return await raiseHandoffOnce(deps.db, 'housing_priority.expired', row.handoff, audience) ? 'raised' : 'already'
 }

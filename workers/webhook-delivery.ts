@@ -56,7 +56,7 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
   if (!target.ok) {
     error = `target refused: ${target.reason}`
   } else {
-    const payload = webhookPayload({ eventId: event.eventId, type: event.type, occurredAt: new Date(event.occurredAt).toISOString(), referralId: event.referralId, handoffId: event.handoffId, status: event.status })
+    const payload = webhookPayload({ eventId: event.eventId, type: event.type, occurredAt: new Date(event.occurredAt).toISOString(), referralId: event.referralId, handoffId: event.handoffId, status: event.status, reasonCode: event.reasonCode })
     const secrets = [deps.identifiers.decrypt(endpoint.secretCiphertext, endpoint.id)]
     if (endpoint.previousSecretCiphertext !== null && endpoint.previousSecretExpiresAt !== null && Date.parse(endpoint.previousSecretExpiresAt) > Date.now()) {
       secrets.push(deps.identifiers.decrypt(endpoint.previousSecretCiphertext, endpoint.id))

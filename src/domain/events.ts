@@ -2,6 +2,7 @@
 export const EVENT_TYPES = [
   'referral.created', 'referral.updated', 'referral.status_changed',
   'referral.overdue', 'referral.first_contact_overdue', 'referral.guidance_ending',
+  'handoff.created', 'handoff.status_changed', 'housing_priority.decided', 'housing_priority.expired',
   'ping'
 ] as const
 export type EventType = typeof EVENT_TYPES[number]
@@ -15,6 +16,7 @@ export interface ThinEvent {
   referralId: string | null
   handoffId: string | null
   status: string | null
+  reasonCode?: string | null
 }
 
 /** The webhook body, Standard Webhooks style: `{type, timestamp, data}` with ids and status only. */
@@ -23,6 +25,7 @@ export function webhookPayload (e: ThinEvent): string {
   if (e.referralId !== null) data.referralId = e.referralId
   if (e.handoffId !== null) data.handoffId = e.handoffId
   if (e.status !== null) data.status = e.status
+  if (e.reasonCode != null) data.reasonCode = e.reasonCode
   return JSON.stringify({ type: e.type, timestamp: e.occurredAt, data })
 }
 

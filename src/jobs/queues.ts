@@ -15,8 +15,9 @@ export type EmailJob =
 export const emailJobId = (job: EmailJob) => job.kind === 'new_referral' ? `new.${job.eventId}.${job.organisationId}` : `exhausted.${job.deliveryId}`
 
 export const TIMER_QUEUE = 'timers'
-export type TimerKind = 'ack' | 'first-contact' | 'guidance-ending'
-export type TimerJob = { readonly kind: TimerKind, readonly referralId: string }
+export type TimerJob =
+  | { readonly kind: 'ack' | 'first-contact' | 'guidance-ending', readonly referralId: string }
+  | { readonly kind: 'housing-expiry', readonly handoffId: string }
 
 export const ALL_QUEUES = [WEBHOOK_QUEUE, EMAIL_QUEUE, TIMER_QUEUE, MAINTENANCE_QUEUE] as const
 

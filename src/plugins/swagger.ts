@@ -23,6 +23,7 @@ export default fp(async (app) => {
       },
       tags: [
         { name: 'referrals', description: 'Referrals of mothers to the programme and their lifecycle.' },
+        { name: 'handoffs', description: 'Parts of the work handed to other organisations, housing priority, consent withdrawal.' },
         { name: 'events', description: 'The change feed: thin events, resumable, never skipping.' },
         { name: 'webhooks', description: 'Signed event deliveries to your endpoints, with a delivery log.' },
         { name: 'impact', description: 'Assessments, group sessions and the impact report.' },

@@ -37,7 +37,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
     }
     const last = rows.at(-1)
     return {
-      items: rows.map((r) => ({ id: r.eventId, type: r.type, occurredAt: new Date(r.occurredAt).toISOString(), referralId: r.referralId, handoffId: r.handoffId, status: r.status })),
+      items: rows.map((r) => ({ id: r.eventId, type: r.type, occurredAt: new Date(r.occurredAt).toISOString(), referralId: r.referralId, handoffId: r.handoffId, status: r.status, reasonCode: r.reasonCode })),
       nextCursor: encodeCursor(last === undefined ? cursor : [last.transactionId, Number(last.id)])
     }
   })

@@ -7,7 +7,8 @@ export const Event = Type.Object({
   occurredAt: DateTime('When it happened.'),
   referralId: Nullable(Uuid('The referral concerned.')),
   handoffId: Nullable(Uuid('The handoff concerned.')),
-  status: Nullable(Type.String({ description: 'Status after the change.' }))
+  status: Nullable(Type.String({ description: 'Status after the change.' })),
+  reasonCode: Nullable(Type.String({ description: 'Reason code of the change, e.g. `consent_withdrawn` (never free text).' }))
 }, { additionalProperties: false, title: 'Event', description: 'A thin event: ids, type, status and time, never personal data. Fetch what you may see through the API.' })
 
 export const EventPage = Type.Object({

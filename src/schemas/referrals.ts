@@ -141,6 +141,21 @@ export const ReferralFull = Type.Object({
   outcome: Nullable(Type.String({ description: 'Outcome recorded at completion.' })),
   possibleDuplicateOf: Nullable(Uuid('An open referral of the same mother by another organisation.')),
   acceptedAt: Nullable(DateTime('When the programme accepted: the start of guidance.')),
+  consentWithdrawal: Nullable(Type.Object({
+    withdrawnAt: DateTime('From when she withdrew her consent.'),
+    recordedBy: Nullable(Type.String({ description: 'Who recorded the withdrawal.' }))
+  }, { additionalProperties: false, description: 'Set once the mother withdrew her consent: handoff recipients see nothing from then on.' })),
+  handoffs: Type.Array(Type.Object({
+    id: Uuid('Id of the handoff.'),
+    type: Type.String({ description: 'Handoff type.' }),
+    status: Type.String({ description: 'Handoff status (FHIR Task codes).' }),
+    toOrganisationId: Uuid('The organisation it was handed to.'),
+    reason: Type.String({ description: 'Why it was handed off.' }),
+    dueBy: Nullable(DateOnly('When it should be done.')),
+    housingDecision: Nullable(Type.Enum(['granted', 'refused', 'allocated'], { description: 'Housing priority decision (housing_priority only).' })),
+    createdAt: DateTime('When it was made.'),
+    updatedAt: DateTime('Last change.')
+  }, { additionalProperties: false }), { description: 'Parts of the work handed to other organisations.' }),
   createdAt: DateTime('When the referral was received.'),
   updatedAt: DateTime('Last change.')
 }, { additionalProperties: false })

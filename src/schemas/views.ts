@@ -1,5 +1,5 @@
 import { Type, type TObject, type TSchema } from 'typebox'
-import { REFERRAL_VIEWS, type ReferralView } from '../domain/views.ts'
+import { HANDOFF_RECIPIENT_VIEWS, REFERRAL_VIEWS, type RecipientView, type ReferralView } from '../domain/views.ts'
 import { ReferralFull } from './referrals.ts'
 
 /** The JSON schema of the fields `paths` pick out of `schema` (same dotted paths as `project`). */
@@ -12,8 +12,10 @@ export function pickSchema (schema: TObject, paths: readonly string[]): TObject 
     else nested.set(head, [...(nested.get(head) ?? []), rest.join('.')])
   }
   for (const [head, rest] of nested) {
-    const child = schema.properties[head] as TObject
-    properties[head] = { ...pickSchema(child, rest), required: [] } as unknown as TSchema
+    const child = schema.properties[head] as TSchema & { type?: string, items?: TObject }
+    properties[head] = child.type === 'array'
+      ? { ...child, items: pickSchema(child.items as TObject, rest) } as unknown as TSchema
+      : { ...pickSchema(child as TObject, rest), required: [] } as unknown as TSchema
   }
   return Type.Object(properties, { additionalProperties: false })
 }
@@ -24,4 +26,7 @@ export const referralViewSchema = (view: ReferralView, title: string) =>
 export const ReferrerView = referralViewSchema('referrer', 'ReferralReferrerView')
 export const ProgrammeView = referralViewSchema('programme', 'ReferralProgrammeView')
 export const OperatorView = referralViewSchema('operator', 'ReferralOperatorView')
-export const AnyReferralView = Type.Union([ProgrammeView, ReferrerView, OperatorView], { description: "The caller's view of the referral." })
+export const recipientViewSchema = (type: RecipientView) =>
+  ({ ...pickSchema(ReferralFull, HANDOFF_RECIPIENT_VIEWS[type]), title: `ReferralRecipientView_${type}`, description: `A referral as a handoff recipient of type ${type} sees it.` })
+export const RecipientViews = (Object.keys(HANDOFF_RECIPIENT_VIEWS) as RecipientView[]).map(recipientViewSchema)
+export const AnyReferralView = Type.Union([ProgrammeView, ReferrerView, OperatorView, ...RecipientViews], { description: "The caller's view of the referral." })

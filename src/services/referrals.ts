@@ -12,7 +12,10 @@ import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.t
 import { hasAssessment } from '../db/queries/impact.ts'
 import { normalizeInsz } from '../domain/insz.ts'
 import { checkTransition, type TransitionRole } from '../domain/status-machine.ts'
-import { projectReferral, REFERRAL_VIEWS, type ReferralView } from '../domain/views.ts'
+import { HANDOFF_RECIPIENT_VIEWS, project, recipientView, REFERRAL_VIEWS, type ReferralView } from '../domain/views.ts'
+import { handoffsOfReferral, type HandoffRow } from '../db/queries/handoffs.ts'
+import { inArray } from 'drizzle-orm'
+import { handoffs as handoffsTable } from '../db/schema/index.ts'
 import { belgianDate } from '../domain/dates.ts'
 import { ReferralInput, type ReferralDetails, type ReferralPatch, type TransitionInput } from '../schemas/referrals.ts'
 
@@ -46,10 +49,22 @@ export function viewOf (principal: Principal, row: Pick<ReferralRow, 'referrerOr
 const iso = (t: string | null) => t === null ? null : new Date(t).toISOString()
 const isoOf = (t: string) => new Date(t).toISOString()
 
-/** The whole referral in API shape; the INSZ is decrypted only when the view shows the mother. */
-export function toFull (deps: Deps, row: ReferralRow, view: ReferralView): Record<string, unknown> {
+/** A view: one of the parties', or a handoff recipient's by its organisation type. */
+export type AnyView = ReferralView | `recipient:${string}`
+
+export function viewFields (view: AnyView): readonly string[] {
+  return view.startsWith('recipient:') ? HANDOFF_RECIPIENT_VIEWS[recipientView(view.slice(10))] : REFERRAL_VIEWS[view as ReferralView]
+}
+
+export const handoffSummary = (h: HandoffRow) => ({
+  id: h.id, type: h.type, status: h.status, toOrganisationId: h.toOrganisationId, reason: h.reason, dueBy: h.dueBy, housingDecision: h.housingDecision,
+  createdAt: new Date(h.createdAt).toISOString(), updatedAt: new Date(h.updatedAt).toISOString()
+})
+
+/** The whole referral in API shape; the INSZ is decrypted only when the view shows it. */
+export function toFull (deps: Deps, row: ReferralRow, view: AnyView, handoffs: HandoffRow[] = []): Record<string, unknown> {
   const d = row.details
-  const showsMother = (REFERRAL_VIEWS[view] as readonly string[]).includes('mother')
+  const showsMother = viewFields(view).some((f) => f === 'mother' || f === 'mother.insz')
   const insz = showsMother && row.inszCiphertext !== null ? deps.identifiers.decrypt(row.inszCiphertext, row.id) : undefined
   return {
     id: row.id,
@@ -77,15 +92,23 @@ export function toFull (deps: Deps, row: ReferralRow, view: ReferralView): Recor
     outcome: row.outcome,
     possibleDuplicateOf: row.possibleDuplicateOf,
     acceptedAt: iso(row.acceptedAt),
+    consentWithdrawal: row.consentWithdrawnAt === null ? null : { withdrawnAt: isoOf(row.consentWithdrawnAt), recordedBy: row.consentWithdrawnRecordedBy },
+    handoffs: handoffs.map(handoffSummary),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt)
   }
 }
 
-export interface ViewResult { view: ReferralView, body: Record<string, unknown>, version: number, id: string }
+export interface ViewResult { view: AnyView, body: Record<string, unknown>, version: number, id: string }
 
-function present (deps: Deps, row: ReferralRow, view: ReferralView): ViewResult {
-  return { view, body: projectReferral(toFull(deps, row, view), view), version: row.version, id: row.id }
+function present (deps: Deps, row: ReferralRow, view: AnyView, handoffs: HandoffRow[] = []): ViewResult {
+  return { view, body: project(toFull(deps, row, view, handoffs), viewFields(view)), version: row.version, id: row.id }
+}
+
+/** Parties see the handoffs (the referrer only their type, status and dates); recipients never. */
+async function presentWithHandoffs (deps: Deps, row: ReferralRow, view: AnyView): Promise<ViewResult> {
+  const handoffs = view === 'programme' || view === 'referrer' ? await handoffsOfReferral(deps.db, row.id) : []
+  return present(deps, row, view, handoffs)
 }
 
 async function routeToProgramme (deps: Deps, input: ReferralInput): Promise<string> {
@@ -167,10 +190,10 @@ export async function createReferral (deps: Deps, caller: Caller, input: Referra
 
 export async function readReferral (deps: Deps, caller: Caller, id: string): Promise<ViewResult> {
   const operator = caller.principal.scopes.includes('admin')
-  const row = await readReferralLogged(deps.db, id, operator ? null : caller.principal.organisationId, accessEntry(caller, 'read'))
-  const view = row === undefined ? null : viewOf(caller.principal, row)
+  const row = await readReferralLogged(deps.db, id, operator ? null : caller.principal.organisationId, accessEntry(caller, 'read'), true)
+  const view: AnyView | null = row === undefined ? null : viewOf(caller.principal, row) ?? (row.isRecipient ? `recipient:${caller.principal.organisationType}` : null)
   if (row === undefined || view === null) throw notFound('Referral')
-  return present(deps, row, view)
+  return presentWithHandoffs(deps, row, view)
 }
 
 export async function listReferrals (deps: Deps, caller: Caller, q: { status?: string | undefined, track?: string | undefined, updatedSince?: string | undefined, after: [string, string] | null, limit: number }) {
@@ -178,8 +201,9 @@ export async function listReferrals (deps: Deps, caller: Caller, q: { status?: s
   const rows = await listReferralsLogged(deps.db, { side, organisationId: caller.principal.organisationId as string, ...q, limit: q.limit + 1 }, accessEntry(caller, 'list'))
   const page = rows.slice(0, q.limit)
   const last = page.at(-1)
+  const handoffs = page.length === 0 ? [] : await deps.db.select().from(handoffsTable).where(inArray(handoffsTable.referralId, page.map((r) => r.id))).orderBy(handoffsTable.createdAt, handoffsTable.id)
   return {
-    items: page.map((row) => present(deps, row, side).body),
+    items: page.map((row) => present(deps, row, side, handoffs.filter((h) => h.referralId === row.id)).body),
     next: rows.length > q.limit && last !== undefined ? [last.updatedAt, last.id] as [string, string] : null
   }
 }
@@ -242,7 +266,7 @@ export async function transitionReferral (deps: Deps, caller: Caller, id: string
     })
     await insertEvent(tx, { type: 'referral.status_changed', referralId: id, status: to, audience: [row.referrerOrganisationId, row.programmeOrganisationId] })
     await insertAccess(tx, id, accessEntry(caller, 'transition'))
-    return present(deps, updated, view)
+    return present(deps, updated, view, view === 'operator' ? [] : await handoffsOfReferral(tx, id))
   })
 }
 
@@ -277,7 +301,7 @@ export async function correctReferral (deps: Deps, caller: Caller, id: string, i
     })
     await insertEvent(tx, { type: 'referral.updated', referralId: id, status: row.status, audience: [row.referrerOrganisationId, row.programmeOrganisationId] })
     await insertAccess(tx, id, accessEntry(caller, 'update'))
-    return present(deps, updated, view)
+    return present(deps, updated, view, await handoffsOfReferral(tx, id))
   })
 }
 

@@ -102,6 +102,7 @@ export interface FeedRow extends Record<string, unknown> {
   referralId: string | null
   handoffId: string | null
   status: string | null
+  reasonCode: string | null
   occurredAt: string
   transactionId: string
 }
@@ -114,7 +115,7 @@ export interface FeedRow extends Record<string, unknown> {
  */
 export async function feedPage (db: Executor, organisationId: string, after: [string, number], limit: number): Promise<FeedRow[]> {
   const result = await db.execute<FeedRow>(sql`
-    SELECT id, event_id AS "eventId", type, referral_id AS "referralId", handoff_id AS "handoffId", status,
+    SELECT id, event_id AS "eventId", type, referral_id AS "referralId", handoff_id AS "handoffId", status, reason_code AS "reasonCode",
       occurred_at AS "occurredAt", transaction_id::text AS "transactionId"
     FROM outbox_events
     WHERE audience @> ARRAY[${organisationId}::uuid] AND endpoint_id IS NULL

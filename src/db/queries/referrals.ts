@@ -24,16 +24,20 @@ const COLUMNS = sql.raw(Object.keys(getTableColumns(referrals)).map((k) => `r.${
  * statement: one round trip and one commit, and no answer without its log row.
  * `party` null means any referral (the operator).
  */
-export async function readReferralLogged (db: Executor, id: string, party: string | null, entry: AccessEntry): Promise<ReferralRow | undefined> {
-  const result = await db.execute<ReferralRow>(sql`
+export async function readReferralLogged (db: Executor, id: string, party: string | null, entry: AccessEntry, recipients = false): Promise<(ReferralRow & { isRecipient: boolean }) | undefined> {
+  // A handoff recipient is a reader too, while consent stands (`recipients`: only where it may read).
+  const recipient = recipients
+    ? sql`(consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = referrals.id AND h.to_organisation_id = ${party}::uuid))`
+    : sql`false`
+  const result = await db.execute<ReferralRow & { isRecipient: boolean }>(sql`
     WITH r AS (
-      SELECT * FROM referrals
-      WHERE id = ${id} AND (${party}::uuid IS NULL OR referrer_organisation_id = ${party}::uuid OR programme_organisation_id = ${party}::uuid)
+      SELECT *, ${recipient} AS is_recipient FROM referrals
+      WHERE id = ${id} AND (${party}::uuid IS NULL OR referrer_organisation_id = ${party}::uuid OR programme_organisation_id = ${party}::uuid OR ${recipient})
     ), logged AS (
       INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
       SELECT ${entry.organisationId}::uuid, ${entry.clientId}::uuid, r.id, ${entry.action}, ${entry.purpose}, ${entry.requestId} FROM r
     )
-    SELECT ${COLUMNS} FROM r`)
+    SELECT ${COLUMNS}, r.is_recipient AS "isRecipient" FROM r`)
   return result.rows[0]
 }
 
@@ -65,6 +69,11 @@ export async function listReferralsLogged (db: Executor, f: ReferralFilter, entr
     )
     SELECT ${COLUMNS} FROM r ORDER BY r.updated_at, r.id`)
   return result.rows
+}
+
+export async function findReferral (db: Executor, id: string): Promise<ReferralRow | undefined> {
+  const [row] = await db.select().from(referrals).where(eq(referrals.id, id))
+  return row
 }
 
 export async function lockReferral (tx: Executor, id: string): Promise<ReferralRow | undefined> {

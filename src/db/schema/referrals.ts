@@ -28,6 +28,9 @@ export const referrals = pgTable('referrals', {
   firstContactOn: date({ mode: 'string' }),
   outcome: text(),
   acceptedAt: instant(),
+  /** From this moment no handoff recipient sees her data (issue 6); the programme keeps its record. */
+  consentWithdrawnAt: instant(),
+  consentWithdrawnRecordedBy: text(),
   ...timestamps
 }, (t) => [
   unique().on(t.referrerOrganisationId, t.externalReference),

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { testContext } from '../../helpers/context.ts'
 import { referralBody, today } from '../../helpers/referrals.ts'
-import { REFERRAL_VIEWS } from '../../../src/domain/views.ts'
+import { REFERRAL_VIEWS, topLevelKeys } from '../../../src/domain/views.ts'
 
 const ctx = await testContext(t)
 const { app } = ctx
@@ -20,13 +20,13 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
   const referral = created.json()
   t.equal(created.headers.location, `/referrals/${referral.id}`)
   t.equal(created.headers.etag, '"1"')
-  t.same(keys(referral), [...REFERRAL_VIEWS.referrer].sort(), 'the answer is the referrer view')
+  t.same(keys(referral), topLevelKeys(REFERRAL_VIEWS.referrer), 'the answer is the referrer view')
   t.match(referral, { status: 'requested', version: 1, programmeOrganisationId: programme.organisationId, referrerOrganisationId: hospital.organisationId, mother: { insz: body.mother.insz } })
 
   const listed = await app.inject({ method: 'GET', url: '/referrals', headers: programme.headers })
   t.equal(listed.statusCode, 200)
   t.same(listed.json().items.map((r: { id: string }) => r.id), [referral.id], 'the programme lists it')
-  t.same(keys(listed.json().items[0]), [...REFERRAL_VIEWS.programme].sort())
+  t.same(keys(listed.json().items[0]), topLevelKeys(REFERRAL_VIEWS.programme))
 
   let version = 1
   const steps = [
@@ -39,10 +39,10 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
     t.equal(res.statusCode, 200, step.status)
     version++
     t.equal(res.headers.etag, `"${version}"`)
-    t.same(keys(res.json()), [...REFERRAL_VIEWS.programme].sort())
+    t.same(keys(res.json()), topLevelKeys(REFERRAL_VIEWS.programme))
     const seen = await app.inject({ method: 'GET', url: `/referrals/${referral.id}`, headers: hospital.headers })
     t.equal(seen.json().status, step.status, `the hospital sees ${step.status}`)
-    t.same(keys(seen.json()), [...REFERRAL_VIEWS.referrer].sort(), 'never the programme internal fields')
+    t.same(keys(seen.json()), topLevelKeys(REFERRAL_VIEWS.referrer), 'never the programme internal fields')
     t.notOk('assignedWorker' in seen.json())
   }
   const mine = (await app.inject({ method: 'GET', url: `/referrals/${referral.id}`, headers: hospital.headers })).json()
@@ -96,7 +96,7 @@ t.test('conditional GET answers 304, and every GET adds exactly one access-log r
   const byOperator = await app.inject({ method: 'GET', url: `/referrals/${id}/access-log`, headers: ctx.admin })
   t.equal(byOperator.statusCode, 200, 'the operator reads the access log')
   const opView = await app.inject({ method: 'GET', url: `/referrals/${id}`, headers: ctx.admin })
-  t.same(keys(opView.json()), [...REFERRAL_VIEWS.operator].sort(), 'the operator sees no personal data')
+  t.same(keys(opView.json()), topLevelKeys(REFERRAL_VIEWS.operator), 'the operator sees no personal data')
 })
 
 t.test('the referrer corrects what it sent while requested or received', async (t) => {

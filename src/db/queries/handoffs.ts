@@ -1,0 +1,78 @@
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { handoffHistory, handoffs, outboxEvents, referrals } from '../schema/index.ts'
+import type { Executor } from '../client.ts'
+import { OPEN_HANDOFF_STATUSES } from '../../domain/handoffs.ts'
+
+export type HandoffRow = typeof handoffs.$inferSelect
+
+export async function insertHandoff (tx: Executor, row: typeof handoffs.$inferInsert): Promise<HandoffRow> {
+  const [r] = await tx.insert(handoffs).values(row).returning()
+  return r!
+}
+
+export async function handoffsOfReferral (db: Executor, referralId: string): Promise<HandoffRow[]> {
+  return db.select().from(handoffs).where(eq(handoffs.referralId, referralId)).orderBy(asc(handoffs.createdAt), asc(handoffs.id))
+}
+
+/** A handoff with its referral's parties, locked for a change when asked. */
+export async function handoffWithParties (db: Executor, id: string, lock = false) {
+  const q = db.select({
+    handoff: handoffs,
+    referrerOrganisationId: referrals.referrerOrganisationId,
+    programmeOrganisationId: referrals.programmeOrganisationId,
+    consentWithdrawnAt: referrals.consentWithdrawnAt
+  }).from(handoffs).innerJoin(referrals, eq(referrals.id, handoffs.referralId)).where(eq(handoffs.id, id))
+  const [row] = lock ? await q.for('update', { of: handoffs }) : await q
+  return row
+}
+
+export async function updateHandoff (tx: Executor, id: string, set: Partial<typeof handoffs.$inferInsert>): Promise<HandoffRow> {
+  const [r] = await tx.update(handoffs).set({ ...set, version: sql`${handoffs.version} + 1`, updatedAt: sql`clock_timestamp()` }).where(eq(handoffs.id, id)).returning()
+  return r!
+}
+
+export async function insertHandoffHistory (tx: Executor, row: typeof handoffHistory.$inferInsert): Promise<void> {
+  await tx.insert(handoffHistory).values(row)
+}
+
+export async function handoffHistoryOf (db: Executor, id: string) {
+  return db.select().from(handoffHistory).where(eq(handoffHistory.handoffId, id)).orderBy(asc(handoffHistory.id))
+}
+
+export async function openHandoffsOfReferral (tx: Executor, referralId: string): Promise<HandoffRow[]> {
+  return tx.select().from(handoffs).where(and(eq(handoffs.referralId, referralId), inArray(handoffs.status, [...OPEN_HANDOFF_STATUSES]))).for('update')
+}
+
+export interface HandoffFilter {
+  organisationId: string
+  status?: string | undefined
+  type?: string | undefined
+  updatedSince?: string | undefined
+  after: [string, string] | null
+  limit: number
+}
+
+/** What an organisation sent or received, keyset on (updated_at, id); nothing after consent withdrawal for recipients. */
+export async function listHandoffs (db: Executor, f: HandoffFilter) {
+  const conditions: SQL[] = [
+    or(eq(handoffs.fromOrganisationId, f.organisationId), and(eq(handoffs.toOrganisationId, f.organisationId), sql`${referrals.consentWithdrawnAt} IS NULL`)) as SQL
+  ]
+  if (f.status !== undefined) conditions.push(sql`${handoffs.status} = ${f.status}`)
+  if (f.type !== undefined) conditions.push(sql`${handoffs.type} = ${f.type}`)
+  if (f.updatedSince !== undefined) conditions.push(sql`${handoffs.updatedAt} >= ${f.updatedSince}::timestamptz`)
+  if (f.after !== null) conditions.push(sql`(${handoffs.updatedAt}, ${handoffs.id}) > (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`)
+  return db.select({ handoff: handoffs, programmeOrganisationId: referrals.programmeOrganisationId })
+    .from(handoffs).innerJoin(referrals, eq(referrals.id, handoffs.referralId))
+    .where(and(...conditions)).orderBy(asc(handoffs.updatedAt), asc(handoffs.id)).limit(f.limit)
+}
+
+/** Granted housing priorities not allocated: each waits on its expiry timer. */
+export async function grantedPriorities (db: Executor) {
+  return db.select({ id: handoffs.id, validUntil: handoffs.housingValidUntil }).from(handoffs).where(eq(handoffs.housingDecision, 'granted'))
+}
+
+export async function raiseHandoffOnce (db: Executor, type: string, handoff: HandoffRow, audience: string[]): Promise<boolean> {
+  const rows = await db.insert(outboxEvents).values({ type, referralId: handoff.referralId, handoffId: handoff.id, status: handoff.housingDecision ?? handoff.status, audience })
+    .onConflictDoNothing().returning({ id: outboxEvents.id })
+  return rows.length > 0
+}

@@ -1,0 +1,166 @@
+import type { FastifyInstance } from 'fastify'
+import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
+import { findOrganisation } from '../db/queries/organisations.ts'
+import { findReferral, insertAccess, insertEvent, lockReferral, updateReferral, type AccessEntry, type ReferralRow } from '../db/queries/referrals.ts'
+import {
+  handoffHistoryOf, handoffWithParties, insertHandoff, insertHandoffHistory, listHandoffs, openHandoffsOfReferral, updateHandoff, type HandoffRow
+} from '../db/queries/handoffs.ts'
+import { checkHandoffTransition, housingDecisionError, recipientTypeError, type HandoffRole, type HandoffStatus, type HandoffType } from '../domain/handoffs.ts'
+import { HANDOFF_RECIPIENT_VIEWS, project, recipientView } from '../domain/views.ts'
+import { OPEN_STATUSES } from '../domain/vocabulary.ts'
+import { requireVersion, toFull, viewOf, type Caller } from './referrals.ts'
+
+type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config'>
+
+const entry = (caller: Caller, action: string): AccessEntry => ({
+  organisationId: caller.principal.organisationId, clientId: caller.principal.clientId, action, purpose: caller.purpose, requestId: caller.requestId
+})
+const iso = (t: string | null) => t === null ? null : new Date(t).toISOString()
+/** Who hears of a handoff: its creator, its recipient, the programme and the referrer (DESIGN §4). */
+const audienceOf = (h: HandoffRow, parties: { referrerOrganisationId: string, programmeOrganisationId: string }) =>
+  [...new Set([h.fromOrganisationId, h.toOrganisationId, parties.programmeOrganisationId, parties.referrerOrganisationId])]
+
+export function presentHandoff (h: HandoffRow) {
+  return {
+    id: h.id, referralId: h.referralId, type: h.type, status: h.status, fromOrganisationId: h.fromOrganisationId, toOrganisationId: h.toOrganisationId,
+    reason: h.reason, dueBy: h.dueBy, statusReasonCode: h.statusReasonCode, statusReason: h.statusReason,
+    housing: h.type !== 'housing_priority'
+      ? null
+      : { decision: h.housingDecision, validUntil: iso(h.housingValidUntil), refusalCode: h.housingRefusalCode, refusalReason: h.housingRefusalReason, allocatedOn: h.allocatedOn, municipality: h.allocatedMunicipality },
+    version: h.version, createdAt: new Date(h.createdAt).toISOString(), updatedAt: new Date(h.updatedAt).toISOString()
+  }
+}
+
+export async function createHandoff (deps: Deps, caller: Caller, referralId: string, input: { type: HandoffType, toOrganisationId: string, reason: string, dueBy?: string | undefined }) {
+  return deps.db.transaction(async (tx) => {
+    const referral = await lockReferral(tx, referralId)
+    const view = referral === undefined ? null : viewOf(caller.principal, referral)
+    if (referral === undefined || (view !== 'programme' && view !== 'referrer')) throw notFound('Referral')
+    const target = await findOrganisation(tx, input.toOrganisationId)
+    if (target === undefined) throw validationProblem([{ pointer: '/toOrganisationId', message: 'is not a known organisation' }])
+    const typeError = recipientTypeError(input.type, target.type)
+    if (typeError !== null) throw validationProblem([{ pointer: '/toOrganisationId', message: typeError }])
+    if (!referral.details.consent.sharingScope.includes(target.type as never)) {
+      throw validationProblem([{ pointer: '/toOrganisationId', message: `the mother's consent (consent.sharingScope) does not name ${target.type}` }])
+    }
+    if (referral.consentWithdrawnAt !== null) throw new ProblemError(409, 'consent-withdrawn', 'Consent withdrawn', 'The mother withdrew her consent: nothing more is handed off')
+    if (!OPEN_STATUSES.includes(referral.status)) throw new ProblemError(409, 'referral-closed', 'Referral closed', `The referral is ${referral.status}`)
+    const handoff = await insertHandoff(tx, {
+      referralId, type: input.type, fromOrganisationId: caller.principal.organisationId as string, toOrganisationId: target.id, reason: input.reason, dueBy: input.dueBy ?? null, status: 'requested'
+    })
+    await insertHandoffHistory(tx, { handoffId: handoff.id, fromStatus: null, toStatus: 'requested', byOrganisationId: caller.principal.organisationId })
+    await insertEvent(tx, { type: 'handoff.created', referralId, handoffId: handoff.id, status: 'requested', audience: audienceOf(handoff, referral) })
+    await insertAccess(tx, referralId, entry(caller, 'handoff'))
+    return presentHandoff(handoff)
+  })
+}
+
+/** Who the caller is to a handoff; recipients lose it when consent is withdrawn. Null: 404. */
+function roleIn (caller: Caller, row: NonNullable<Awaited<ReturnType<typeof handoffWithParties>>>): HandoffRole | 'programme' | null {
+  const org = caller.principal.organisationId
+  if (org === row.handoff.fromOrganisationId) return 'creator'
+  if (org === row.handoff.toOrganisationId) return row.consentWithdrawnAt === null ? 'recipient' : null
+  if (org === row.programmeOrganisationId) return 'programme'
+  return null
+}
+
+/** A handoff as its creator or the programme sees it; the recipient also gets the referral fields its type needs. */
+export async function readHandoff (deps: Deps, caller: Caller, id: string) {
+  const row = await handoffWithParties(deps.db, id)
+  const role = row === undefined ? null : roleIn(caller, row)
+  if (row === undefined || role === null) throw notFound('Handoff')
+  if (role !== 'recipient') return { ...presentHandoff(row.handoff), referral: null }
+  const referral = await lockReferralForRead(deps, caller, row.handoff.referralId)
+  const fields = HANDOFF_RECIPIENT_VIEWS[recipientView(caller.principal.organisationType)]
+  return { ...presentHandoff(row.handoff), referral: project(toFull(deps, referral, `recipient:${caller.principal.organisationType}`), fields) }
+}
+
+/** The recipient's read of the referral, with its access-log row in the same transaction. */
+async function lockReferralForRead (deps: Deps, caller: Caller, referralId: string): Promise<ReferralRow> {
+  return deps.db.transaction(async (tx) => {
+    const referral = (await findReferral(tx, referralId)) as ReferralRow
+    await insertAccess(tx, referralId, entry(caller, 'read via handoff'))
+    return referral
+  })
+}
+
+export async function handoffList (deps: Deps, caller: Caller, q: { status?: string | undefined, type?: string | undefined, updatedSince?: string | undefined, after: [string, string] | null, limit: number }) {
+  const rows = await listHandoffs(deps.db, { organisationId: caller.principal.organisationId as string, ...q, limit: q.limit + 1 })
+  const page = rows.slice(0, q.limit)
+  const last = page.at(-1)?.handoff
+  return { items: page.map((r) => presentHandoff(r.handoff)), next: rows.length > q.limit && last !== undefined ? [last.updatedAt, last.id] as [string, string] : null }
+}
+
+export async function handoffHistory (deps: Deps, caller: Caller, id: string) {
+  const row = await handoffWithParties(deps.db, id)
+  if (row === undefined || roleIn(caller, row) === null) throw notFound('Handoff')
+  return (await handoffHistoryOf(deps.db, id)).map((h) => ({ fromStatus: h.fromStatus, toStatus: h.toStatus, byOrganisationId: h.byOrganisationId, reasonCode: h.reasonCode, reason: h.reason, at: new Date(h.at).toISOString() }))
+}
+
+export async function transitionHandoff (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, input: { status: HandoffStatus, reasonCode?: string | undefined, reason?: string | undefined }) {
+  return deps.db.transaction(async (tx) => {
+    const row = await handoffWithParties(tx, id, true)
+    const role = row === undefined ? null : roleIn(caller, row)
+    if (row === undefined || role === null) throw notFound('Handoff')
+    if (role === 'programme') throw new ProblemError(409, 'transition-not-allowed', 'Transition not allowed', 'Only the creator and the recipient change a handoff', { allowedTransitions: [] })
+    requireVersion(ifMatch, row.handoff.version)
+    const check = checkHandoffTransition(row.handoff.status, input.status, role, input)
+    if (!check.ok && check.reason === 'not_allowed') {
+      throw new ProblemError(409, 'transition-not-allowed', 'Transition not allowed', `The ${role} cannot move a handoff from ${row.handoff.status} to ${input.status}`, { allowedTransitions: check.allowed })
+    }
+    if (!check.ok) throw validationProblem(check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` })))
+    const updated = await updateHandoff(tx, id, { status: input.status, statusReasonCode: input.reasonCode ?? null, statusReason: input.reason ?? null })
+    await insertHandoffHistory(tx, { handoffId: id, fromStatus: row.handoff.status, toStatus: input.status, byOrganisationId: caller.principal.organisationId, reasonCode: input.reasonCode ?? null, reason: input.reason ?? null })
+    await insertEvent(tx, { type: 'handoff.status_changed', referralId: updated.referralId, handoffId: id, status: input.status, reasonCode: input.reasonCode ?? null, audience: audienceOf(updated, row) })
+    return presentHandoff(updated)
+  })
+}
+
+export type HousingDecisionInput =
+  | { decision: 'granted', validUntil: string }
+  | { decision: 'refused', reasonCode: string, reason?: string | undefined }
+  | { decision: 'allocated', allocatedOn: string, municipality: string }
+
+export async function decideHousing (deps: Deps, caller: Caller, id: string, input: HousingDecisionInput) {
+  return deps.db.transaction(async (tx) => {
+    const row = await handoffWithParties(tx, id, true)
+    if (row === undefined || roleIn(caller, row) !== 'recipient') throw notFound('Handoff')
+    if (row.handoff.type !== 'housing_priority') throw new ProblemError(409, 'not-housing-priority', 'Not a housing priority', 'Only a housing_priority handoff takes a housing decision')
+    const error = housingDecisionError(row.handoff.housingDecision, input.decision, row.handoff.housingValidUntil, new Date())
+    if (error !== null) throw new ProblemError(409, 'housing-decision-not-allowed', 'Decision not allowed', error)
+    if (input.decision === 'granted' && Date.parse(input.validUntil) <= Date.now()) throw validationProblem([{ pointer: '/validUntil', message: 'must be in the future' }])
+    const updated = await updateHandoff(tx, id, input.decision === 'granted'
+      ? { housingDecision: 'granted', housingValidUntil: input.validUntil }
+      : input.decision === 'refused'
+        ? { housingDecision: 'refused', housingRefusalCode: input.reasonCode, housingRefusalReason: input.reason ?? null }
+        : { housingDecision: 'allocated', allocatedOn: input.allocatedOn, allocatedMunicipality: input.municipality })
+    // The referrer hears of it as a status only; the programme fetches the details.
+    await insertEvent(tx, { type: 'housing_priority.decided', referralId: updated.referralId, handoffId: id, status: input.decision, audience: audienceOf(updated, row) })
+    return presentHandoff(updated)
+  })
+}
+
+/**
+ * From `withdrawnAt` on no recipient sees her data: open handoffs are cancelled with
+ * `consent_withdrawn` (each told by event); the programme keeps its record (legal retention).
+ */
+export async function withdrawConsent (deps: Deps, caller: Caller, referralId: string, input: { withdrawnAt: string, recordedBy: string }) {
+  if (Date.parse(input.withdrawnAt) > Date.now() + 5 * 60_000) throw validationProblem([{ pointer: '/withdrawnAt', message: 'must not be in the future' }])
+  return deps.db.transaction(async (tx) => {
+    const referral = await lockReferral(tx, referralId)
+    const view = referral === undefined ? null : viewOf(caller.principal, referral)
+    if (referral === undefined || (view !== 'programme' && view !== 'referrer')) throw notFound('Referral')
+    if (referral.consentWithdrawnAt !== null) throw new ProblemError(409, 'consent-withdrawn', 'Consent already withdrawn', 'The withdrawal was recorded before')
+    const updated = await updateReferral(tx, referralId, { consentWithdrawnAt: input.withdrawnAt, consentWithdrawnRecordedBy: input.recordedBy })
+    const open = await openHandoffsOfReferral(tx, referralId)
+    for (const h of open) {
+      const cancelled = await updateHandoff(tx, h.id, { status: 'cancelled', statusReasonCode: 'consent_withdrawn', statusReason: null })
+      await insertHandoffHistory(tx, { handoffId: h.id, fromStatus: h.status, toStatus: 'cancelled', byOrganisationId: caller.principal.organisationId, reasonCode: 'consent_withdrawn' })
+      await insertEvent(tx, { type: 'handoff.status_changed', referralId, handoffId: h.id, status: 'cancelled', reasonCode: 'consent_withdrawn', audience: audienceOf(cancelled, referral) })
+    }
+    await insertEvent(tx, { type: 'referral.updated', referralId, status: referral.status, audience: [referral.referrerOrganisationId, referral.programmeOrganisationId] })
+    await insertAccess(tx, referralId, entry(caller, 'consent withdrawal'))
+    return { referralId, withdrawnAt: new Date(input.withdrawnAt).toISOString(), cancelledHandoffs: open.map((h) => h.id), version: updated.version }
+  })
+}
+
