@@ -26,8 +26,9 @@ t.test('an unacknowledged referral raises referral.overdue once; one acknowledge
   t.equal(overdue.length, 1, 'once')
   t.same([...overdue[0].audience].sort(), [programme.organisationId, hospital.organisationId].sort(), 'to the programme and the referrer')
   t.equal((await events('referral.overdue', prompt)).length, 0, 'acknowledged in time: nothing')
-  const feed = await app.inject({ url: '/events', headers: hospital.headers })
-  t.ok(feed.json().items.some((e: { type: string, referralId: string }) => e.type === 'referral.overdue' && e.referralId === late), 'the referrer sees it in its feed')
+  const inFeed = await eventually('the feed', async () => (await app.inject({ url: '/events', headers: hospital.headers })).json().items
+    .some((e: { type: string, referralId: string }) => e.type === 'referral.overdue' && e.referralId === late) || undefined)
+  t.ok(inFeed, 'the referrer sees it in its feed')
 
   const accepted = await refer()
   await app.inject({ method: 'POST', url: `/referrals/${accepted}/transitions`, headers: { ...programme.headers, 'if-match': '"1"' }, payload: { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' } })

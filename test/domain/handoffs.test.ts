@@ -1,0 +1,35 @@
+import t from 'tap'
+import { allowedHandoffTransitions, checkHandoffTransition, HANDOFF_STATUSES, housingDecisionError, recipientTypeError, type HandoffRole } from '../../src/domain/handoffs.ts'
+
+// Issue 6 written out again: requested → received → accepted | rejected, accepted → in-progress → completed | failed, cancelled by the creator.
+const EXPECTED: Record<HandoffRole, string[]> = {
+  recipient: ['requested>received', 'received>accepted', 'received>rejected', 'accepted>in-progress', 'in-progress>completed', 'in-progress>failed'],
+  creator: ['requested>cancelled', 'received>cancelled', 'accepted>cancelled', 'in-progress>cancelled']
+}
+
+t.test('every (from, to, role) triple', async (t) => {
+  for (const role of ['recipient', 'creator'] as const) {
+    for (const from of HANDOFF_STATUSES) {
+      for (const to of HANDOFF_STATUSES) {
+        const result = checkHandoffTransition(from, to, role, { reasonCode: 'x_y' })
+        t.equal(result.ok, EXPECTED[role].includes(`${from}>${to}`), `${role}: ${from} → ${to}`)
+      }
+    }
+  }
+  t.same(allowedHandoffTransitions('received', 'recipient'), ['accepted', 'rejected'])
+  t.same(checkHandoffTransition('received', 'rejected', 'recipient', {}), { ok: false, reason: 'missing_fields', missing: ['reasonCode'] })
+})
+
+t.test('housing decisions and recipients', async (t) => {
+  const now = new Date('2026-11-26T10:00:00Z')
+  t.equal(housingDecisionError(null, 'granted', null, now), null)
+  t.equal(housingDecisionError(null, 'refused', null, now), null)
+  t.match(housingDecisionError(null, 'allocated', null, now), /granted/)
+  t.equal(housingDecisionError('granted', 'allocated', '2026-12-01T00:00:00Z', now), null)
+  t.match(housingDecisionError('granted', 'allocated', '2026-11-01T00:00:00Z', now), /expired/)
+  t.match(housingDecisionError('refused', 'granted', null, now), /already refused/)
+  t.match(recipientTypeError('housing_priority', 'ocmw'), /housing/)
+  t.equal(recipientTypeError('housing_priority', 'housing'), null)
+  t.equal(recipientTypeError('income_support', 'ocmw'), null)
+  t.match(recipientTypeError('other', 'operator'), /operator/)
+})
