@@ -28,3 +28,7 @@ export function ageInYears (birthDate: string, on: string): number {
 export function belgianDate (instant: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant)
 }
+
+/** A PostgreSQL timestamp as ISO 8601 (null stays null). */
+export const isoInstant = (t: string) => new Date(t).toISOString()
+export const isoOrNull = (t: string | null) => t === null ? null : isoInstant(t)

@@ -8,6 +8,7 @@ import {
 import { checkHandoffTransition, housingDecisionError, recipientTypeError, type HandoffRole, type HandoffStatus, type HandoffType } from '../domain/handoffs.ts'
 import { HANDOFF_RECIPIENT_VIEWS, project, recipientView } from '../domain/views.ts'
 import { OPEN_STATUSES } from '../domain/vocabulary.ts'
+import { isoOrNull as iso } from '../domain/dates.ts'
 import { requireVersion, toFull, viewOf, type Caller } from './referrals.ts'
 
 type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config'>
@@ -15,7 +16,6 @@ type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config'>
 const entry = (caller: Caller, action: string): AccessEntry => ({
   organisationId: caller.principal.organisationId, clientId: caller.principal.clientId, action, purpose: caller.purpose, requestId: caller.requestId
 })
-const iso = (t: string | null) => t === null ? null : new Date(t).toISOString()
 /** Who hears of a handoff: its creator, its recipient, the programme and the referrer (DESIGN §4). */
 const audienceOf = (h: HandoffRow, parties: { referrerOrganisationId: string, programmeOrganisationId: string }) =>
   [...new Set([h.fromOrganisationId, h.toOrganisationId, parties.programmeOrganisationId, parties.referrerOrganisationId])]

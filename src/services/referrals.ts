@@ -16,7 +16,7 @@ import { HANDOFF_RECIPIENT_VIEWS, project, recipientView, REFERRAL_VIEWS, type R
 import { handoffsOfReferral, type HandoffRow } from '../db/queries/handoffs.ts'
 import { inArray } from 'drizzle-orm'
 import { handoffs as handoffsTable } from '../db/schema/index.ts'
-import { belgianDate } from '../domain/dates.ts'
+import { belgianDate, isoInstant as isoOf, isoOrNull as iso } from '../domain/dates.ts'
 import { ReferralInput, type ReferralDetails, type ReferralPatch, type TransitionInput } from '../schemas/referrals.ts'
 
 /** Who acts, and for which request (the access log's "who" and "why"). */
@@ -46,8 +46,6 @@ export function viewOf (principal: Principal, row: Pick<ReferralRow, 'referrerOr
   return null
 }
 
-const iso = (t: string | null) => t === null ? null : new Date(t).toISOString()
-const isoOf = (t: string) => new Date(t).toISOString()
 
 /** A view: one of the parties', or a handoff recipient's by its organisation type. */
 export type AnyView = ReferralView | `recipient:${string}`

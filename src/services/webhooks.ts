@@ -5,6 +5,7 @@ import { deleteEndpoint, deliveriesOf, insertEndpoint, insertPing, listEndpoints
 import { requireVersion } from './referrals.ts'
 import { allowedHosts, checkTarget } from './webhook-target.ts'
 import { webhookJobId } from '../jobs/queues.ts'
+import { isoOrNull as iso } from '../domain/dates.ts'
 
 type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config' | 'queues' | 'log'>
 
@@ -12,7 +13,6 @@ type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config' | 'queues' | '
 const ROTATION_OVERLAP_MS = 24 * 3600_000
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`
-const iso = (t: string | null) => t === null ? null : new Date(t).toISOString()
 
 export const presentEndpoint = (e: EndpointRow) => ({
   id: e.id, url: e.url, eventTypes: e.eventTypes, description: e.description, disabledAt: iso(e.disabledAt), disabledReason: e.disabledReason, version: e.version, createdAt: new Date(e.createdAt).toISOString()

@@ -5,8 +5,9 @@ import { IdParams, PageQuery, Uuid, problemResponses } from '../../schemas/commo
 import { findOrganisation, listOrganisations, type OrganisationRow } from '../../db/queries/organisations.ts'
 import { listClients, revokeClient } from '../../db/queries/clients.ts'
 import { issueClient, onboardOrganisation } from '../../services/onboarding.ts'
-import { decodeCursor, encodeCursor } from '../../domain/cursor.ts'
-import { notFound, ProblemError } from '../../plugins/errors.ts'
+import { encodeCursor } from '../../domain/cursor.ts'
+import { cursorAfter } from '../shared.ts'
+import { notFound } from '../../plugins/errors.ts'
 
 const toOrganisation = (o: OrganisationRow) => ({
   id: o.id, name: o.name, type: o.type, notificationEmail: o.notificationEmail, serviceArea: o.serviceArea, createdAt: new Date(o.createdAt).toISOString()
@@ -50,9 +51,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const limit = request.query.limit ?? 50
-    const after = request.query.cursor === undefined ? null : decodeCursor(request.query.cursor, 2)
-    if (after === null && request.query.cursor !== undefined) throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this API gave out')
-    const rows = await listOrganisations(app.db, after as [string, string] | null, limit + 1)
+    const rows = await listOrganisations(app.db, cursorAfter(request.query.cursor, 2) as [string, string] | null, limit + 1)
     const page = rows.slice(0, limit)
     const last = page.at(-1)
     return { items: page.map(toOrganisation), nextCursor: rows.length > limit && last !== undefined ? encodeCursor([last.createdAt, last.id]) : null }

@@ -1,16 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { DateTime, IfMatchHeaders, PageQuery, problemResponses, Uuid } from '../../schemas/common.ts'
 import { ConsentWithdrawalInput, Handoff, HandoffInput, HandoffTransition, HandoffWithReferral, HousingDecisionInput } from '../../schemas/handoffs.ts'
 import { HistoryEntry } from '../../schemas/referrals.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../../domain/handoffs.ts'
-import { decodeCursor, encodeCursor } from '../../domain/cursor.ts'
-import { ProblemError } from '../../plugins/errors.ts'
-import type { Caller } from '../../services/referrals.ts'
+import { encodeCursor } from '../../domain/cursor.ts'
+import { callerOf as caller, cursorAfter } from '../shared.ts'
 import { createHandoff, decideHousing, handoffHistory, handoffList, readHandoff, transitionHandoff, withdrawConsent } from '../../services/handoffs.ts'
 
-const caller = (request: FastifyRequest, purpose: string): Caller => ({ principal: request.principal, requestId: request.id, purpose })
 const Params = Type.Object({ handoffId: Uuid('Id of the handoff.') })
 const withEtag = <T extends { version: number }>(reply: { header: (k: string, v: string) => unknown }, body: T) => { reply.header('etag', `"${body.version}"`); return body }
 
@@ -47,9 +44,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { cursor, limit = 50, ...filters } = request.query
-    const after = cursor === undefined ? null : decodeCursor(cursor, 2)
-    if (cursor !== undefined && after === null) throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this API gave out')
-    const page = await handoffList(app, caller(request, 'handoff list'), { ...filters, after: after as [string, string] | null, limit })
+    const page = await handoffList(app, caller(request, 'handoff list'), { ...filters, after: cursorAfter(cursor, 2) as [string, string] | null, limit })
     return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
   })
 

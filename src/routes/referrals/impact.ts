@@ -1,12 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { IfMatchHeaders, problemResponses, Uuid } from '../../schemas/common.ts'
 import { Assessment, AssessmentInput, Assessments, GroupSession, GroupSessionInput } from '../../schemas/impact.ts'
 import { addGroupSession, getAssessments, listGroupSessions, putAssessment } from '../../services/impact.ts'
-import type { Caller } from '../../services/referrals.ts'
+import { callerOf as caller } from '../shared.ts'
 
-const caller = (request: FastifyRequest, purpose: string): Caller => ({ principal: request.principal, requestId: request.id, purpose })
 const Params = Type.Object({ referralId: Uuid('Id of the referral.') })
 const config = { scope: 'referrals:manage' } as const
 

@@ -1,18 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { DateTime, IdParams, IfMatchHeaders, PageQuery, problemResponses } from '../../schemas/common.ts'
 import { AccessLogEntry, HistoryEntry, ReferralInput, ReferralPatch, TransitionInput } from '../../schemas/referrals.ts'
 import { AnyReferralView, ProgrammeView, ReferrerView } from '../../schemas/views.ts'
 import { REFERRAL_STATUSES, TRACKS } from '../../domain/vocabulary.ts'
-import { decodeCursor, encodeCursor } from '../../domain/cursor.ts'
+import { encodeCursor } from '../../domain/cursor.ts'
+import { callerOf as caller, cursorAfter } from '../shared.ts'
 import { ProblemError } from '../../plugins/errors.ts'
 import {
   correctReferral, createReferral, listReferrals, readReferral, referralAccessLog, referralHistory, transitionReferral,
-  type Caller, type ViewResult
+  type ViewResult
 } from '../../services/referrals.ts'
 
-const caller = (request: FastifyRequest, purpose: string): Caller => ({ principal: request.principal, requestId: request.id, purpose })
 const etag = (version: number) => `"${version}"`
 const Params = IdParams('referralId', 'referral')
 // Projections are exact key sets made by the domain table; serialise them as they are.
@@ -21,8 +21,6 @@ const asIs = () => (data: unknown) => JSON.stringify(data)
 function sendView (reply: FastifyReply, result: ViewResult, status = 200) {
   return reply.code(status).header('etag', etag(result.version)).header('cache-control', 'private, no-cache').send(result.body)
 }
-
-const badCursor = () => new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this API gave out')
 
 const referrals: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/referrals', {
@@ -61,9 +59,8 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { cursor, limit = 50, ...filters } = request.query
-    const after = cursor === undefined ? null : decodeCursor(cursor, 2)
-    if (cursor !== undefined && after === null) throw badCursor()
-    const page = await listReferrals(app, caller(request, 'list'), { ...filters, after: after as [string, string] | null, limit })
+    const after = cursorAfter(cursor, 2) as [string, string] | null
+    const page = await listReferrals(app, caller(request, 'list'), { ...filters, after, limit })
     return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
   })
 
@@ -142,9 +139,9 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { cursor, limit = 50 } = request.query
-    const after = cursor === undefined ? [0] : decodeCursor(cursor, 1)
-    if (after === null || typeof after[0] !== 'number') throw badCursor()
-    const page = await referralAccessLog(app, caller(request, 'audit'), request.params.referralId, after[0], limit)
+    const [after = 0] = cursorAfter(cursor, 1) ?? []
+    if (typeof after !== 'number') throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'the cursor is not one this API gave out')
+    const page = await referralAccessLog(app, caller(request, 'audit'), request.params.referralId, after, limit)
     return { items: page.items, nextCursor: page.next === null ? null : encodeCursor([page.next]) }
   })
 }

@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { IfMatchHeaders, PageQuery, problemResponses, Uuid } from '../../schemas/common.ts'
 import { Delivery, Webhook, WebhookInput, WebhookPatch, WebhookWithSecret } from '../../schemas/webhooks.ts'
-import { decodeCursor, encodeCursor } from '../../domain/cursor.ts'
-import { ProblemError } from '../../plugins/errors.ts'
+import { encodeCursor } from '../../domain/cursor.ts'
+import { cursorAfter } from '../shared.ts'
 import {
   changeEndpoint, createEndpoint, endpointsOf, getEndpoint, listDeliveries, pingEndpoint, presentEndpoint, redeliver, removeEndpoint, rotateSecret
 } from '../../services/webhooks.ts'
@@ -92,9 +92,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { cursor, limit = 50 } = request.query
-    const before = cursor === undefined ? null : decodeCursor(cursor, 2)
-    if (cursor !== undefined && before === null) throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this API gave out')
-    const page = await listDeliveries(app, org(request), request.params.webhookId, before as [string, string] | null, limit)
+    const page = await listDeliveries(app, org(request), request.params.webhookId, cursorAfter(cursor, 2) as [string, string] | null, limit)
     return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
   })
 
