@@ -78,7 +78,9 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
     const result = await readReferral(app, caller(request, 'view'), request.params.referralId)
     const held = request.headers['if-none-match']
     if (held !== undefined && held.split(',').map((t) => t.trim().replace(/^W\//, '')).includes(etag(result.version))) {
-      return reply.code(304).header('etag', etag(result.version)).send(null)
+      // No payload at all: `null` would be counted in Content-Length although a 304 has no body.
+      reply.code(304).header('etag', etag(result.version)).removeHeader('content-type')
+      return reply.send(undefined as never)
     }
     return sendView(reply, result)
   })

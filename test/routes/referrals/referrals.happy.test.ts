@@ -81,6 +81,7 @@ t.test('conditional GET answers 304, and every GET adds exactly one access-log r
   const cached = await app.inject({ method: 'GET', url: `/referrals/${id}`, headers: { ...hospital.headers, 'if-none-match': first.headers.etag as string } })
   t.equal(cached.statusCode, 304)
   t.equal(cached.body, '')
+  t.not(cached.headers['content-length'], '4', 'no length of a body that is not sent')
   t.equal(await count(), 2)
   const stale = await app.inject({ method: 'GET', url: `/referrals/${id}`, headers: { ...hospital.headers, 'if-none-match': '"99"' } })
   t.equal(stale.statusCode, 200)
