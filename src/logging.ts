@@ -31,3 +31,21 @@ export function createLogger (level: string, stream?: DestinationStream): Logger
   }
   return pino(loggerOptions(level))
 }
+
+/**
+ * An error as it may be logged. A failed query's message lists its parameters, and PostgreSQL's
+ * own messages may quote a value: both may be personal data. For database errors only the kind,
+ * the SQLSTATE code and the stack frames are kept.
+ */
+export function safeError (err: unknown): Record<string, unknown> {
+  const e = err as Error & { severity?: string, code?: string, constraint?: string, cause?: { code?: string, constraint?: string, severity?: string } }
+  const database = e?.name === 'DrizzleQueryError' || e?.severity !== undefined || e?.cause?.severity !== undefined
+  if (!database) return { type: e?.name, message: e?.message, stack: e?.stack }
+  return {
+    type: e.name,
+    message: 'database error (parameters and values withheld)',
+    code: e.cause?.code ?? e.code,
+    constraint: e.cause?.constraint ?? e.constraint,
+    stack: e.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n')
+  }
+}

@@ -18,6 +18,7 @@ import { startRelay } from './relay.ts'
 import { fireTimer, type TimerDeps } from './timers.ts'
 import { createTransport, sendNotice } from './email.ts'
 import { reconcile } from './reconcile.ts'
+import { safeError } from '../src/logging.ts'
 
 export class RedisPolicyError extends Error {
   override name = 'RedisPolicyError'
@@ -76,7 +77,7 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
   const rebuilt = await reconcile({ db, webhooks, timerDeps })
   logger.info(rebuilt, 'reconciled jobs from PostgreSQL')
   const reconciling = setInterval(() => {
-    reconcile({ db, webhooks, timerDeps }).catch((err: Error) => logger.warn({ err: { message: err.message } }, 'reconcile postponed'))
+    reconcile({ db, webhooks, timerDeps }).catch((err: Error) => logger.warn({ err: safeError(err) }, 'reconcile postponed'))
   }, config.RECONCILE_INTERVAL_MS)
 
   const lock = { lockDuration: config.WORKER_LOCK_MS, stalledInterval: config.WORKER_LOCK_MS }
@@ -91,8 +92,8 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
     }))
   }
   for (const worker of workers) {
-    worker.on('error', (err) => logger.error({ err: { message: err.message } }, `worker ${worker.name} error`))
-    worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: { message: err.message } }, `job failed in ${worker.name}`))
+    worker.on('error', (err) => logger.error({ err: safeError(err) }, `worker ${worker.name} error`))
+    worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: safeError(err) }, `job failed in ${worker.name}`))
   }
   const relay = startRelay({ db, ...relayQueues, timerDeps: { ...timerDeps, timers: relayQueues.timers }, firstDelayMs: schedule[0] ?? 0 }, config.DATABASE_URL, config.RELAY_INTERVAL_MS, logger)
   logger.info({ queues: workers.map((w) => w.name) }, 'workers started')

@@ -5,6 +5,7 @@ import type { Database } from '../src/db/client.ts'
 import { claimUnrelayed, endpointsFor, ensureDeliveries, markRelayed, organisationsWithEmail, referralForTimer } from '../src/db/queries/events.ts'
 import { emailJobId, webhookJobId, type EmailJob, type TimerJob, type WebhookJob } from '../src/jobs/queues.ts'
 import { scheduleHousingExpiry, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
+import { safeError } from '../src/logging.ts'
 import { handoffWithParties } from '../src/db/queries/handoffs.ts'
 
 export interface RelayDeps {
@@ -76,7 +77,7 @@ export function startRelay (deps: RelayDeps, connectionString: string, intervalM
         if (paused) logger.info('outbox relay resumed')
         paused = false
       } catch (err) {
-        if (!paused) logger.warn({ err: { message: (err as Error).message } }, 'outbox relay paused; events wait in PostgreSQL')
+        if (!paused) logger.warn({ err: safeError(err) }, 'outbox relay paused; events wait in PostgreSQL')
         paused = true
       } finally {
         running = null

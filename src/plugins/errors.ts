@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifySchemaValidationError } from 'fastify'
+import { safeError } from '../logging.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 export const problemType = (kind: string) => `urn:opkomst:problem:${kind}`
@@ -80,7 +81,7 @@ export default fp(async (app) => {
       const detail = malformed ? 'The body is not valid JSON' : err.code?.startsWith('FST_') === true ? err.message : title
       problem = new ProblemError(err.statusCode, malformed ? 'malformed-json' : kind, title, detail)
     } else {
-      request.log.error({ err }, 'request failed')
+      request.log.error({ err: safeError(err) }, 'request failed')
       problem = new ProblemError(500, 'internal', 'Internal server error', 'Something went wrong on our side; quote the instance id when asking for help')
     }
     if (problem.status < 500) request.log.info({ problem: problem.kind, status: problem.status }, 'request refused')

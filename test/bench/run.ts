@@ -90,8 +90,8 @@ async function load (url: string, n: number, referrerId: string, programmeId: st
   return ids
 }
 
-function start (script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+function start (script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   children.push(child)
   return child
 }
@@ -168,7 +168,9 @@ async function main () {
 
     const env = { NODE_ENV: 'production', ROLE: 'api', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `opk-bench-${stamp}`, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '20', ...keys }
     const [apiPort, smallPort, anchorPort] = [3301 + Math.floor(Math.random() * 500), 3901 + Math.floor(Math.random() * 500), 4501 + Math.floor(Math.random() * 500)]
-    const api = start('src/server.ts', { ...env, DATABASE_URL: bigUrl, PORT: String(apiPort) })
+    // BENCH_PROFILE=dir writes a CPU profile of the API process there.
+    const profile = process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    const api = start('src/server.ts', { ...env, DATABASE_URL: bigUrl, PORT: String(apiPort) }, profile)
     start('src/server.ts', { ...env, DATABASE_URL: smallUrl, PORT: String(smallPort) })
     start('test/bench/anchor.ts', { DATABASE_URL: bigUrl, PORT: String(anchorPort) })
     await waitUp(`http://127.0.0.1:${apiPort}/health/live`)

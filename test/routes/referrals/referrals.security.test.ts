@@ -1,4 +1,5 @@
 import t from 'tap'
+import { sql } from 'drizzle-orm'
 import { Writable } from 'node:stream'
 import { testContext } from '../../helpers/context.ts'
 import { referralBody } from '../../helpers/referrals.ts'
@@ -79,4 +80,16 @@ t.test('a request carrying a name, an INSZ and a phone number leaves none of the
   }
   t.notOk(logged.includes('85073003328'))
   t.notOk(logged.includes(hospital.key), 'no API key in the logs')
+})
+
+t.test('a failing query is logged without its parameters', async (t) => {
+  const { safeError } = await import('../../../src/logging.ts')
+  const failed = await app.db.execute(sql`SELECT ${'Zohrabelle-secret'}::int`).catch((err: unknown) => err)
+  const logged = JSON.stringify(safeError(failed))
+  t.notOk(logged.includes('Zohrabelle-secret'), 'no parameter in the logged error')
+  t.match(logged, /withheld/)
+  t.match(logged, /22P02/, "PostgreSQL's code is kept")
+  const raw = await app.pool.query('SELECT $1::int', ['Zohrabelle-secret']).catch((err: unknown) => err)
+  t.notOk(JSON.stringify(safeError(raw)).includes('Zohrabelle-secret'), "nor PostgreSQL's own message quoting the value")
+  t.match(JSON.stringify(safeError(new Error('plain'))), /plain/)
 })
