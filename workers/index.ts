@@ -65,7 +65,8 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
 
   const schedule = parseSchedule(config.WEBHOOK_RETRY_SCHEDULE) as number[]
   const spans = timerSpans(config)
-  const timerDeps: TimerDeps = { db, timers: timersQueue, spans }
+  // Redis holds the deadlines of the next hours only: bounded memory, and a reconcile that stays cheap.
+  const timerDeps: TimerDeps = { db, timers: timersQueue, spans, horizonMs: Math.max(6 * 3600_000, 2 * config.RECONCILE_INTERVAL_MS) }
   const deliveryDeps: DeliveryDeps = {
     db, identifiers, webhooks, email, schedule, timeoutMs: config.WEBHOOK_TIMEOUT_MS, leaseMs: config.WEBHOOK_LEASE_MS, allowedHosts: allowedHosts(config.WEBHOOK_ALLOWED_HOSTS)
   }
@@ -74,8 +75,10 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
   await maintenance.upsertJobScheduler('purge-idempotency-keys', { every: 3600_000 }, { name: 'purge-idempotency-keys', data: { task: 'purge-idempotency-keys' } })
   // A Redis that lost its data loses no deadline and no delivery: rebuild from PostgreSQL now, and
   // every so often on a plain timer (a repeatable job would be lost with the data it should repair).
-  const rebuilt = await reconcile({ db, webhooks, timerDeps })
-  logger.info(rebuilt, 'reconciled jobs from PostgreSQL')
+  // In the background: the relay and the workers start at once.
+  reconcile({ db, webhooks, timerDeps }).then(
+    (rebuilt) => logger.info(rebuilt, 'reconciled jobs from PostgreSQL'),
+    (err: Error) => logger.warn({ err: safeError(err) }, 'reconcile postponed'))
   const reconciling = setInterval(() => {
     reconcile({ db, webhooks, timerDeps }).catch((err: Error) => logger.warn({ err: safeError(err) }, 'reconcile postponed'))
   }, config.RECONCILE_INTERVAL_MS)

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
 import { orphanedDeliveries, referralsAwaiting } from '../src/db/queries/events.ts'
 import { webhookJobId, type WebhookJob } from '../src/jobs/queues.ts'
-import { scheduleHousingExpiry, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
+import { scheduleHousingExpiry, scheduleTimers, type TimerDeps } from './timers.ts'
 import { grantedPriorities } from '../src/db/queries/handoffs.ts'
 
 /**
@@ -16,7 +16,7 @@ export async function reconcile (deps: { db: Database, webhooks: Queue<WebhookJo
     await deps.webhooks.addBulk(orphans.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: `${webhookJobId(d.id, d.series, d.attempts)}.reconciled.${Date.now()}` } })))
   }
   const waiting = await referralsAwaiting(deps.db)
-  for (const r of waiting) await scheduleTimers(deps.timerDeps, r.id, timerFacts(r))
+  for (const r of waiting) await scheduleTimers(deps.timerDeps, r.id, { ...r, status: r.status, track: r.track })
   for (const h of await grantedPriorities(deps.db)) if (h.validUntil !== null) await scheduleHousingExpiry(deps.timerDeps, h.id, h.validUntil)
   return { deliveries: orphans.length, referrals: waiting.length }
 }

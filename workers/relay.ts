@@ -18,6 +18,8 @@ export interface RelayDeps {
 }
 
 const BATCH = 200
+/** These jobs exist before the relay's transaction commits; a worker that comes too early retries. */
+const UNTIL_COMMITTED = { attempts: 10, backoff: { type: 'exponential', delay: 100 } } as const
 
 /**
  * Moves committed outbox events into BullMQ: one delivery row and job per subscribed endpoint,
@@ -35,7 +37,7 @@ export async function relayBatch (deps: RelayDeps): Promise<number> {
     for (const event of events) {
       const endpoints = await endpointsFor(tx, event)
       for (const d of await ensureDeliveries(tx, event.id, endpoints.map((e) => e.id))) {
-        deliveries.push({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: webhookJobId(d.id, d.series, d.attempts), delay: deps.firstDelayMs } })
+        deliveries.push({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: webhookJobId(d.id, d.series, d.attempts), delay: deps.firstDelayMs, ...UNTIL_COMMITTED } })
       }
       if (event.type === 'referral.created' && deps.email !== null && event.referralId !== null) {
         for (const org of await organisationsWithEmail(tx, event.audience, 'programme')) {

@@ -6,7 +6,13 @@ import type { ReferralDetails } from '../src/schemas/referrals.ts'
 import type { TimerJob } from '../src/jobs/queues.ts'
 import { handoffWithParties, raiseHandoffOnce } from '../src/db/queries/handoffs.ts'
 
-export interface TimerDeps { db: Database, timers: Queue<TimerJob>, spans: TimerSpans }
+export interface TimerDeps {
+  db: Database
+  timers: Queue<TimerJob>
+  spans: TimerSpans
+  /** Only deadlines due within this many ms go to Redis; the periodic reconcile brings later ones in. */
+  horizonMs: number
+}
 
 export function timerFacts (r: { status: string, track: string | null, createdAt: string, acceptedAt: string | null, firstContactOn: string | null, details: ReferralDetails }): TimerFacts {
   return {
@@ -25,7 +31,7 @@ export async function scheduleTimers (deps: TimerDeps, referralId: string, facts
   const jobs = []
   for (const kind of kinds) {
     const due = timerDue(kind, facts, deps.spans)
-    if (due === null) continue
+    if (due === null || due.getTime() > Date.now() + deps.horizonMs) continue
     jobs.push({ name: kind, data: { kind, referralId } as TimerJob, opts: { jobId: `${kind}.${referralId}.${due.getTime()}`, delay: Math.max(0, due.getTime() - Date.now()) } })
   }
   if (jobs.length > 0) await deps.timers.addBulk(jobs)
@@ -34,6 +40,7 @@ export async function scheduleTimers (deps: TimerDeps, referralId: string, facts
 /** A granted housing priority that reaches `validUntil` unallocated raises housing_priority.expired. */
 export async function scheduleHousingExpiry (deps: TimerDeps, handoffId: string, validUntil: string): Promise<void> {
   const due = Date.parse(validUntil)
+  if (due > Date.now() + deps.horizonMs) return
   await deps.timers.add('housing-expiry', { kind: 'housing-expiry', handoffId }, { jobId: `housing-expiry.${handoffId}.${due}`, delay: Math.max(0, due - Date.now()) })
 }
 

@@ -20,6 +20,10 @@ export interface DeliveryDeps {
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'disabled' | 'skipped'
 
+export class DeliveryNotVisibleError extends Error {
+  constructor (deliveryId: string) { super(`delivery ${deliveryId} is not committed yet`) }
+}
+
 /** The Standard Webhooks headers; during a rotation both the new and the old secret sign. */
 export function signedHeaders (secrets: readonly string[], msgId: string, at: Date, payload: string): Record<string, string> {
   return {
@@ -35,9 +39,11 @@ export function signedHeaders (secrets: readonly string[], msgId: string, at: Da
 export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): Promise<DeliveryOutcome> {
   const delivery = await claimDelivery(deps.db, deliveryId, deps.leaseMs)
   if (delivery === undefined) {
-    // Held by another worker (or a killed one): look again when its lease runs out.
     const current = await findDelivery(deps.db, deliveryId)
-    if (current?.state === 'pending' && current.leaseUntil !== null) {
+    // The relay enqueues before its transaction commits: retry until the row is visible.
+    if (current === undefined) throw new DeliveryNotVisibleError(deliveryId)
+    // Held by another worker (or a killed one): look again when its lease runs out.
+    if (current.state === 'pending' && current.leaseUntil !== null) {
       const wait = Math.max(0, Date.parse(current.leaseUntil) - Date.now()) + 50
       await deps.webhooks.add('deliver', { deliveryId }, { jobId: `${webhookJobId(deliveryId, current.series, current.attempts)}.after-lease`, delay: wait })
     }

@@ -75,10 +75,13 @@ export async function orphanedDeliveries (db: Executor, limit: number) {
     .limit(limit)
 }
 
-/** Referrals that may still need a timer, by what they wait for. */
+/** Referrals that may still need a timer, with only what the deadlines need (not the whole record). */
 export async function referralsAwaiting (db: Executor) {
-  return db.select({ id: referrals.id, status: referrals.status, track: referrals.track, createdAt: referrals.createdAt, acceptedAt: referrals.acceptedAt, firstContactOn: referrals.firstContactOn, details: referrals.details })
-    .from(referrals).where(inArray(referrals.status, ['requested', 'accepted', 'in-progress', 'on-hold']))
+  return db.select({
+    id: referrals.id, status: referrals.status, track: referrals.track, createdAt: referrals.createdAt, acceptedAt: referrals.acceptedAt, firstContactOn: referrals.firstContactOn,
+    expectedDeliveryDate: sql<string | null>`${referrals.details}->'pregnancy'->>'expectedDeliveryDate'`,
+    childBirthDate: sql<string | null>`${referrals.details}->'youngestChild'->>'birthDate'`
+  }).from(referrals).where(inArray(referrals.status, ['requested', 'accepted', 'in-progress', 'on-hold']))
 }
 
 export async function referralForTimer (db: Executor, id: string) {
