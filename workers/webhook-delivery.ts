@@ -40,8 +40,9 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
   const delivery = await claimDelivery(deps.db, deliveryId, deps.leaseMs)
   if (delivery === undefined) {
     const current = await findDelivery(deps.db, deliveryId)
-    // The relay enqueues before its transaction commits: retry until the row is visible.
-    if (current === undefined) throw new DeliveryNotVisibleError(deliveryId)
+    // The relay enqueues before its transaction commits: retry until the row is visible. A pending
+    // row nobody holds was committed between the claim and this read: retry too.
+    if (current === undefined || (current.state === 'pending' && current.leaseUntil === null)) throw new DeliveryNotVisibleError(deliveryId)
     // Held by another worker (or a killed one): look again when its lease runs out.
     if (current.state === 'pending' && current.leaseUntil !== null) {
       const wait = Math.max(0, Date.parse(current.leaseUntil) - Date.now()) + 50
