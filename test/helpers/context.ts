@@ -73,6 +73,8 @@ export interface TestContext {
   admin: { authorization: string }
   /** Onboards an organisation with one client (all the scopes its type may hold, unless given). */
   party: (type: OrganisationType, options?: { scopes?: Scope[], serviceArea?: string[], name?: string }) => Promise<Party>
+  /** A request as `who`, with `If-Match` when a version is given. */
+  send: (who: { headers: object }, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, version?: number) => Promise<Awaited<ReturnType<FastifyInstance['inject']>>>
 }
 
 export async function testContext (t: Teardown, overrides: Partial<Config> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestContext> {
@@ -86,6 +88,8 @@ export async function testContext (t: Teardown, overrides: Partial<Config> = {},
   })
   let n = 0
   return {
+    send: (who, method, url, payload, version) =>
+      app.inject({ method, url, headers: { ...who.headers, ...(version === undefined ? {} : { 'if-match': `"${version}"` }) }, ...(payload === undefined ? {} : { payload }) }),
     app,
     config,
     admin: { authorization: `Bearer ${ADMIN_KEY}` },

@@ -14,8 +14,7 @@ const housing = await ctx.party('housing')
 const otherHousing = await ctx.party('housing')
 const childFamily = await ctx.party('child_family')
 const socialWork = await ctx.party('social_work')
-const send = (who: { headers: object }, method: 'POST' | 'GET' | 'PATCH', url: string, payload?: object, version?: number) =>
-  app.inject({ method, url, headers: { ...who.headers, ...(version === undefined ? {} : { 'if-match': `"${version}"` }) }, ...(payload === undefined ? {} : { payload }) })
+const { send } = ctx
 const body = referralBody({ consent: { ...referralBody().consent, sharingScope: ['programme', 'ocmw', 'housing', 'child_family', 'social_work'] } })
 const referral = (await send(hospital, 'POST', '/referrals', body)).json()
 const handTo = (type: string, to: { organisationId: string }, reason = 'Graag opvolgen') =>

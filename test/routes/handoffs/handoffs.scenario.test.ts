@@ -19,8 +19,7 @@ for (const [who, rx] of [[programme, rxProgramme], [hospital, rxHospital]] as co
   const res = await app.inject({ method: 'POST', url: '/webhooks', headers: who.headers, payload: { url: rx.url, eventTypes: allTypes } })
   if (res.statusCode !== 201) throw new Error(res.body)
 }
-const send = (who: { headers: object }, method: 'POST' | 'GET', url: string, payload?: object, version?: number) =>
-  app.inject({ method, url, headers: { ...who.headers, ...(version === undefined ? {} : { 'if-match': `"${version}"` }) }, ...(payload === undefined ? {} : { payload }) })
+const { send } = ctx
 
 t.test('hospital → programme → OCMW and housing company, and everyone hears what is theirs', async (t) => {
   const referral = (await send(hospital, 'POST', '/referrals', referralBody())).json()
