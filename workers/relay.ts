@@ -2,7 +2,7 @@ import pg from 'pg'
 import type { Queue } from 'bullmq'
 import type { Logger } from 'pino'
 import type { Database } from '../src/db/client.ts'
-import { claimUnrelayed, endpointsFor, ensureDeliveries, markRelayed, organisationsWithEmail, referralForTimer } from '../src/db/queries/events.ts'
+import { claimForRelay, markRelayed, organisationsWithEmail, referralsForTimers } from '../src/db/queries/events.ts'
 import { emailJobId, webhookJobId, type EmailJob, type TimerJob, type WebhookJob } from '../src/jobs/queues.ts'
 import { scheduleHousingExpiry, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
 import { safeError } from '../src/logging.ts'
@@ -18,47 +18,38 @@ export interface RelayDeps {
 }
 
 const BATCH = 200
-/** These jobs exist before the relay's transaction commits; a worker that comes too early retries. */
-const UNTIL_COMMITTED = { attempts: 10, backoff: { type: 'exponential', delay: 100 } } as const
 
 /**
  * Moves committed outbox events into BullMQ: one delivery row and job per subscribed endpoint,
- * a notice per new referral, and the referral's deadline timers. The events are marked relayed in
- * the same transaction, after the jobs are in Redis: if Redis is away nothing is marked, and the
- * events wait in PostgreSQL. Several relays share the work (SKIP LOCKED).
+ * a notice per new referral, and the referral's deadline timers. In three steps:
+ * 1. one statement makes the delivery rows and commits, so a job never starts before the row it
+ *    names is visible;
+ * 2. the jobs go to Redis;
+ * 3. only then are the events marked relayed. If Redis is away, step 3 never happens and the events
+ *    wait in PostgreSQL; relaying them again is harmless (delivery rows are unique per event and
+ *    endpoint, job ids name what they do). Several relays share the work (SKIP LOCKED).
  */
 export async function relayBatch (deps: RelayDeps): Promise<number> {
-  return deps.db.transaction(async (tx) => {
-    const events = await claimUnrelayed(tx, BATCH)
-    if (events.length === 0) return 0
-    const deliveries: Array<{ name: string, data: WebhookJob, opts: { jobId: string, delay: number } }> = []
-    const emails: EmailJob[] = []
-    const referralIds = new Set<string>()
-    for (const event of events) {
-      const endpoints = await endpointsFor(tx, event)
-      for (const d of await ensureDeliveries(tx, event.id, endpoints.map((e) => e.id))) {
-        deliveries.push({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: webhookJobId(d.id, d.series, d.attempts), delay: deps.firstDelayMs, ...UNTIL_COMMITTED } })
-      }
-      if (event.type === 'referral.created' && deps.email !== null && event.referralId !== null) {
-        for (const org of await organisationsWithEmail(tx, event.audience, 'programme')) {
-          emails.push({ kind: 'new_referral', organisationId: org.id, referralId: event.referralId, eventId: event.eventId })
-        }
-      }
-      if (event.referralId !== null && event.type.startsWith('referral.')) referralIds.add(event.referralId)
-      if (event.type === 'housing_priority.decided' && event.status === 'granted' && event.handoffId !== null) {
-        const granted = await handoffWithParties(tx, event.handoffId)
-        if (granted?.handoff.housingValidUntil != null) await scheduleHousingExpiry(deps.timerDeps, event.handoffId, granted.handoff.housingValidUntil)
-      }
+  const events = await claimForRelay(deps.db, BATCH)
+  if (events.length === 0) return 0
+  const deliveries = events.flatMap((e) => e.deliveries)
+  await deps.webhooks.addBulk(deliveries.map(([id, series, attempts]) => ({ name: 'deliver', data: { deliveryId: id }, opts: { jobId: webhookJobId(id, series, attempts), delay: deps.firstDelayMs } })))
+  const referralIds = new Set<string>()
+  for (const event of events) {
+    if (event.type === 'referral.created' && deps.email !== null && event.referralId !== null) {
+      const emails = (await organisationsWithEmail(deps.db, event.audience, 'programme'))
+        .map((org): EmailJob => ({ kind: 'new_referral', organisationId: org.id, referralId: event.referralId!, eventId: event.eventId }))
+      if (emails.length > 0) await deps.email.addBulk(emails.map((job) => ({ name: job.kind, data: job, opts: { jobId: emailJobId(job) } })))
     }
-    await deps.webhooks.addBulk(deliveries)
-    if (deps.email !== null && emails.length > 0) await deps.email.addBulk(emails.map((job) => ({ name: job.kind, data: job, opts: { jobId: emailJobId(job) } })))
-    for (const id of referralIds) {
-      const referral = await referralForTimer(tx, id)
-      if (referral !== undefined) await scheduleTimers(deps.timerDeps, id, timerFacts(referral))
+    if (event.referralId !== null && event.type.startsWith('referral.')) referralIds.add(event.referralId)
+    if (event.type === 'housing_priority.decided' && event.status === 'granted' && event.handoffId !== null) {
+      const granted = await handoffWithParties(deps.db, event.handoffId)
+      if (granted?.handoff.housingValidUntil != null) await scheduleHousingExpiry(deps.timerDeps, event.handoffId, granted.handoff.housingValidUntil)
     }
-    await markRelayed(tx, events.map((e) => e.id))
-    return events.length
-  })
+  }
+  for (const r of await referralsForTimers(deps.db, [...referralIds])) await scheduleTimers(deps.timerDeps, r.id, timerFacts(r))
+  await markRelayed(deps.db, events.map((e) => e.id))
+  return events.length
 }
 
 /** Runs the relay until closed: woken by NOTIFY from the outbox trigger, and by a timer. */

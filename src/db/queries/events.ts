@@ -1,36 +1,65 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
-import { outboxEvents, webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
-import type { Executor } from '../client.ts'
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
+import type { Database, Executor } from '../client.ts'
 
-export type OutboxRow = typeof outboxEvents.$inferSelect
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
 export type EndpointRow = typeof webhookEndpoints.$inferSelect
 
-/** Committed events not yet relayed, oldest first; other relays skip the ones taken here. */
-export async function claimUnrelayed (tx: Executor, limit: number): Promise<OutboxRow[]> {
-  return tx.select().from(outboxEvents).where(isNull(outboxEvents.relayedAt)).orderBy(outboxEvents.id).limit(limit).for('update', { skipLocked: true })
+/** An event the relay took, with the pending deliveries it made or found: [id, series, attempts]. */
+export interface RelayedEvent {
+  id: string
+  eventId: string
+  type: string
+  referralId: string | null
+  handoffId: string | null
+  status: string | null
+  audience: string[]
+  deliveries: Array<[string, number, number]>
 }
 
-export async function markRelayed (tx: Executor, ids: number[]): Promise<void> {
-  if (ids.length > 0) await tx.update(outboxEvents).set({ relayedAt: sql`now()` }).where(inArray(outboxEvents.id, ids))
+/**
+ * The relay's one statement per batch: takes committed events not yet relayed, oldest first (other
+ * relays skip the ones taken here), makes one delivery row per enabled endpoint of the event's
+ * audience subscribed to its type (or the one endpoint it names), once, and returns every pending
+ * delivery of each event.
+ *
+ * It commits without waiting for the disk, and so does `markRelayed`: everything here can be made
+ * again from the event itself. If a crash loses it, the event is still unrelayed and is relayed
+ * again; jobs that name delivery rows lost with it find nothing and stop.
+ */
+export async function claimForRelay (db: Database, limit: number): Promise<RelayedEvent[]> {
+  const { rows } = await db.$client.query<RelayedEvent>({
+    name: 'claim_for_relay',
+    text: `WITH ev AS (
+        SELECT e.* FROM outbox_events e, (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only
+        WHERE e.relayed_at IS NULL ORDER BY e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED
+      ), made AS (
+        INSERT INTO webhook_deliveries (outbox_event_id, endpoint_id)
+        SELECT ev.id, w.id FROM ev JOIN webhook_endpoints w ON w.disabled_at IS NULL AND CASE
+          WHEN ev.endpoint_id IS NOT NULL THEN w.id = ev.endpoint_id
+          ELSE w.organisation_id = ANY(ev.audience) AND ev.type = ANY(w.event_types) END
+        ON CONFLICT DO NOTHING
+        RETURNING id, series, attempts, outbox_event_id
+      ), pending AS (
+        SELECT * FROM made
+        UNION ALL
+        SELECT d.id, d.series, d.attempts, d.outbox_event_id FROM webhook_deliveries d JOIN ev ON d.outbox_event_id = ev.id WHERE d.state = 'pending'
+      )
+      SELECT ev.id, ev.event_id AS "eventId", ev.type, ev.referral_id AS "referralId", ev.handoff_id AS "handoffId", ev.status, ev.audience,
+        coalesce((SELECT json_agg(json_build_array(p.id, p.series, p.attempts)) FROM pending p WHERE p.outbox_event_id = ev.id), '[]') AS deliveries
+      FROM ev ORDER BY ev.id`,
+    values: [limit]
+  })
+  return rows
 }
 
-/** Enabled endpoints of the event's audience that subscribed to its type (or the one it names). */
-export async function endpointsFor (tx: Executor, event: OutboxRow): Promise<Array<{ id: string, organisationId: string }>> {
-  return tx.select({ id: webhookEndpoints.id, organisationId: webhookEndpoints.organisationId }).from(webhookEndpoints).where(and(
-    isNull(webhookEndpoints.disabledAt),
-    event.endpointId !== null
-      ? eq(webhookEndpoints.id, event.endpointId)
-      : and(inArray(webhookEndpoints.organisationId, event.audience), sql`${event.type} = ANY(${webhookEndpoints.eventTypes})`)
-  ))
-}
-
-/** The delivery rows of an event (one per endpoint, made once); returns every pending one. */
-export async function ensureDeliveries (tx: Executor, eventId: number, endpointIds: string[]): Promise<Array<{ id: string, series: number, attempts: number }>> {
-  if (endpointIds.length === 0) return []
-  await tx.insert(webhookDeliveries).values(endpointIds.map((endpointId) => ({ outboxEventId: eventId, endpointId }))).onConflictDoNothing()
-  return tx.select({ id: webhookDeliveries.id, series: webhookDeliveries.series, attempts: webhookDeliveries.attempts }).from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.outboxEventId, eventId), eq(webhookDeliveries.state, 'pending')))
+/** After the jobs are in Redis (see `claimForRelay` for why this need not wait for the disk). */
+export async function markRelayed (db: Database, ids: string[]): Promise<void> {
+  await db.$client.query({
+    name: 'mark_relayed',
+    text: `UPDATE outbox_events SET relayed_at = now() FROM (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only WHERE id = ANY($1::bigint[])`,
+    values: [ids]
+  })
 }
 
 export async function organisationsWithEmail (tx: Executor, ids: string[], type?: string) {
@@ -39,13 +68,46 @@ export async function organisationsWithEmail (tx: Executor, ids: string[], type?
     .where(and(inArray(organisations.id, ids), sql`${organisations.notificationEmail} IS NOT NULL`, type === undefined ? undefined : eq(organisations.type, type as never)))
 }
 
-/** Takes a delivery for sending unless it is done, or another worker holds an unexpired lease. */
-export async function claimDelivery (db: Executor, id: string, leaseMs: number): Promise<DeliveryRow | undefined> {
-  const [row] = await db.update(webhookDeliveries)
-    .set({ leaseUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.state, 'pending'), sql`(${webhookDeliveries.leaseUntil} IS NULL OR ${webhookDeliveries.leaseUntil} < now())`))
-    .returning()
-  return row
+/** A claimed delivery with what sending it needs: its endpoint and its event. */
+export interface ClaimedDelivery {
+  attempts: number
+  series: number
+  endpointId: string
+  organisationId: string
+  url: string
+  disabledAt: Date | null
+  secretCiphertext: string
+  previousSecretCiphertext: string | null
+  previousSecretExpiresAt: Date | null
+  eventId: string
+  type: string
+  occurredAt: Date
+  referralId: string | null
+  handoffId: string | null
+  status: string | null
+  reasonCode: string | null
+}
+
+/**
+ * Takes a delivery for sending unless it is done or another worker holds an unexpired lease, and
+ * returns its endpoint and event with it: one prepared statement on the hot path. The lease is
+ * committed without waiting for the disk: it is visible to other workers at once, and a crash that
+ * loses it only lets the attempt be made again, which receivers dedupe by `webhook-id`.
+ */
+export async function claimDelivery (db: Database, id: string, leaseMs: number): Promise<ClaimedDelivery | undefined> {
+  const { rows } = await db.$client.query<ClaimedDelivery>({
+    name: 'claim_delivery',
+    text: `UPDATE webhook_deliveries d SET lease_until = now() + $2 * interval '1 millisecond'
+      FROM webhook_endpoints w, outbox_events e, (SELECT set_config('synchronous_commit', 'off', true)) AS lease_only
+      WHERE d.id = $1 AND d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
+        AND w.id = d.endpoint_id AND e.id = d.outbox_event_id
+      RETURNING d.attempts, d.series, w.id AS "endpointId", w.organisation_id AS "organisationId", w.url, w.disabled_at AS "disabledAt",
+        w.secret_ciphertext AS "secretCiphertext", w.previous_secret_ciphertext AS "previousSecretCiphertext",
+        w.previous_secret_expires_at AS "previousSecretExpiresAt", e.event_id AS "eventId", e.type, e.occurred_at AS "occurredAt",
+        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode"`,
+    values: [id, leaseMs]
+  })
+  return rows[0]
 }
 
 export async function findDelivery (db: Executor, id: string): Promise<DeliveryRow | undefined> {
@@ -53,10 +115,14 @@ export async function findDelivery (db: Executor, id: string): Promise<DeliveryR
   return row
 }
 
-export async function deliveryParts (db: Executor, delivery: DeliveryRow) {
-  const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId))
-  const [event] = await db.select().from(outboxEvents).where(eq(outboxEvents.id, delivery.outboxEventId))
-  return { endpoint: endpoint!, event: event! }
+/** The common outcome, as one prepared statement. */
+export async function recordDelivered (db: Database, id: string, statusCode: number): Promise<void> {
+  await db.$client.query({
+    name: 'record_delivered',
+    text: `UPDATE webhook_deliveries SET state = 'delivered', delivered_at = now(), last_status_code = $2, last_error = NULL, next_attempt_at = NULL,
+      lease_until = NULL, attempts = attempts + 1, updated_at = now() WHERE id = $1`,
+    values: [id, statusCode]
+  })
 }
 
 export async function recordAttempt (db: Executor, id: string, set: Partial<typeof webhookDeliveries.$inferInsert>): Promise<void> {
@@ -82,6 +148,12 @@ export async function referralsAwaiting (db: Executor) {
     expectedDeliveryDate: sql<string | null>`${referrals.details}->'pregnancy'->>'expectedDeliveryDate'`,
     childBirthDate: sql<string | null>`${referrals.details}->'youngestChild'->>'birthDate'`
   }).from(referrals).where(inArray(referrals.status, ['requested', 'accepted', 'in-progress', 'on-hold']))
+}
+
+/** The referrals a batch of events touched, with what their deadlines need. */
+export async function referralsForTimers (db: Executor, ids: string[]) {
+  if (ids.length === 0) return []
+  return db.select().from(referrals).where(inArray(referrals.id, ids))
 }
 
 export async function referralForTimer (db: Executor, id: string) {

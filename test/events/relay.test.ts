@@ -1,0 +1,63 @@
+import t from 'tap'
+import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
+import { testContext, REDIS_URL } from '../helpers/context.ts'
+import { relayBatch, type RelayDeps } from '../../workers/relay.ts'
+import { WEBHOOK_QUEUE, webhookJobId, type TimerJob, type WebhookJob } from '../../src/jobs/queues.ts'
+import { timerSpans } from '../../src/domain/timers.ts'
+
+const ctx = await testContext(t, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
+const prefix = ctx.config.REDIS_PREFIX
+
+function relayDeps (connection: Redis): RelayDeps {
+  const webhooks = new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection, prefix })
+  const timers = new Queue<TimerJob>('timers', { connection, prefix })
+  for (const q of [webhooks, timers]) q.on('error', () => {}) // expected while Redis is away
+  t.teardown(async () => { await webhooks.close(); await timers.close() })
+  return { db: ctx.app.db, webhooks, timers, email: null, firstDelayMs: 0, timerDeps: { db: ctx.app.db, timers, spans: timerSpans(ctx.config), horizonMs: 3600_000 } }
+}
+
+const hospital = await ctx.party('hospital')
+const hook = await ctx.send(hospital, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', eventTypes: ['referral.updated'] })
+const endpointId = hook.json().id as string
+const event = async () => (await ctx.app.pool.query<{ id: string }>("INSERT INTO outbox_events (type, status, audience) VALUES ('referral.updated', 'requested', ARRAY[$1::uuid]) RETURNING id", [hospital.organisationId])).rows[0]!.id
+const deliveries = async (eventId: string) => (await ctx.app.pool.query<{ id: string, endpoint_id: string }>('SELECT id, endpoint_id FROM webhook_deliveries WHERE outbox_event_id = $1', [eventId])).rows
+const relayed = async (eventId: string) => (await ctx.app.pool.query('SELECT 1 FROM outbox_events WHERE id = $1 AND relayed_at IS NOT NULL', [eventId])).rowCount === 1
+
+t.test('an event becomes one committed delivery row and one job naming it, then counts as relayed', async (t) => {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  t.teardown(() => connection.disconnect())
+  const deps = relayDeps(connection)
+  const id = await event()
+  t.equal(await relayBatch(deps), 1)
+  const rows = await deliveries(id)
+  t.same(rows.map((r) => r.endpoint_id), [endpointId], 'one delivery for the subscribed endpoint')
+  const job = await deps.webhooks.getJob(webhookJobId(rows[0]!.id, 0, 0))
+  t.same(job?.data, { deliveryId: rows[0]!.id }, 'the job carries the delivery id only')
+  t.ok(await relayed(id))
+  t.equal(await relayBatch(deps), 0, 'nothing left')
+
+  // A relay that stopped after Redis and before marking: the event is relayed again, harmlessly.
+  await ctx.app.pool.query('UPDATE outbox_events SET relayed_at = NULL WHERE id = $1', [id])
+  t.equal(await relayBatch(deps), 1)
+  t.equal((await deliveries(id)).length, 1, 'still one delivery row')
+  t.equal((await deps.webhooks.getJobs(['wait', 'delayed', 'active'])).length, 1, 'still one job')
+})
+
+t.test('with Redis away the delivery row is made but the event is not marked, and the next relay sends it', async (t) => {
+  // A private port nobody listens on: the relay's producer fails fast, as in the workers.
+  const away = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null })
+  away.on('error', () => {})
+  const id = await event()
+  await t.rejects(relayBatch(relayDeps(away)))
+  t.notOk(await relayed(id), 'the event waits in PostgreSQL')
+  t.equal((await deliveries(id)).length, 1, 'its delivery row is committed')
+
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  t.teardown(() => connection.disconnect())
+  const deps = relayDeps(connection)
+  t.equal(await relayBatch(deps), 1)
+  t.ok(await relayed(id))
+  const [row] = await deliveries(id)
+  t.ok(await deps.webhooks.getJob(webhookJobId(row!.id, 0, 0)), 'its job is in Redis')
+})
