@@ -67,7 +67,7 @@ export async function buildApp (config: Config, options: AppOptions = {}): Promi
   await app.register(redis, { url: config.REDIS_URL })
   await app.register(swagger)
   await app.register(metrics)
-  await app.register(auth, { adminApiKey: config.ADMIN_API_KEY })
+  await app.register(auth, { adminApiKey: config.ADMIN_API_KEY, databaseUrl: config.DATABASE_URL, cacheMs: config.AUTH_CACHE_MS })
   await app.register(idempotency, { waitMs: config.IDEMPOTENCY_WAIT_MS })
   await app.register(queues, { prefix: config.REDIS_PREFIX })
 

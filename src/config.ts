@@ -29,6 +29,7 @@ const spec = {
   WEBHOOK_TIMEOUT_MS: { schema: Type.Integer({ minimum: 100, maximum: 60000 }), default: 15000, doc: 'Time a webhook receiver gets to answer.' },
   WEBHOOK_LEASE_MS: { schema: Type.Integer({ minimum: 200 }), default: 60000, doc: 'How long a worker holds a delivery it is sending; a killed worker\'s delivery is retried after it.' },
   WORKER_LOCK_MS: { schema: Type.Integer({ minimum: 200 }), default: 30000, doc: 'BullMQ job lock: a killed worker\'s jobs are picked up again after it.' },
+  AUTH_CACHE_MS: { schema: Type.Integer({ minimum: 0, maximum: 300000 }), default: 30000, doc: 'How long an API process remembers whom a key belongs to (0: look it up on every request). A revocation clears every process\'s memory at once (NOTIFY); this bounds it should that message be lost.' },
   RELAY_INTERVAL_MS: { schema: Type.Integer({ minimum: 10 }), default: 1000, doc: 'Outbox relay poll interval (it is also woken by NOTIFY).' },
   RECONCILE_INTERVAL_MS: { schema: Type.Integer({ minimum: 100 }), default: 60000, doc: 'How often workers re-create lost delivery jobs and timers from PostgreSQL.' },
   ACK_DEADLINE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d|wd)$' }), default: '2wd', doc: 'A referral still `requested` this long after it was sent raises `referral.overdue` (`wd`: Belgian working days).' },

@@ -1,4 +1,3 @@
-import pg from 'pg'
 import type { Queue } from 'bullmq'
 import type { Logger } from 'pino'
 import type { Database } from '../src/db/client.ts'
@@ -6,6 +5,7 @@ import { claimForRelay, markRelayed, organisationsWithEmail, referralsForTimers 
 import { emailJobId, webhookJobId, type EmailJob, type TimerJob, type WebhookJob } from '../src/jobs/queues.ts'
 import { scheduleHousingExpiry, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
 import { safeError } from '../src/logging.ts'
+import { listen } from '../src/db/listen.ts'
 import { handoffWithParties } from '../src/db/queries/handoffs.ts'
 
 export interface RelayDeps {
@@ -57,8 +57,6 @@ export function startRelay (deps: RelayDeps, connectionString: string, intervalM
   let closed = false
   let running: Promise<void> | null = null
   let again = false
-  let timer: NodeJS.Timeout | undefined
-  let listener: pg.Client | null = null
   let paused = false
 
   const run = (): void => {
@@ -79,20 +77,8 @@ export function startRelay (deps: RelayDeps, connectionString: string, intervalM
     })()
   }
 
-  const listen = async () => {
-    try {
-      listener = new pg.Client({ connectionString })
-      listener.on('error', () => { listener = null; if (!closed) setTimeout(() => void listen(), intervalMs) })
-      listener.on('notification', run)
-      await listener.connect()
-      await listener.query('LISTEN outbox_events')
-    } catch {
-      listener = null
-      if (!closed) setTimeout(() => void listen(), intervalMs)
-    }
-  }
-  void listen()
-  timer = setInterval(run, intervalMs)
+  const listener = listen(connectionString, 'outbox_events', intervalMs, { notify: run })
+  const timer = setInterval(run, intervalMs)
   run()
 
   return {
@@ -100,7 +86,7 @@ export function startRelay (deps: RelayDeps, connectionString: string, intervalM
       closed = true
       clearInterval(timer)
       await running
-      await listener?.end().catch(() => {})
+      await listener.close()
     }
   }
 }

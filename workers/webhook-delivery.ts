@@ -4,6 +4,7 @@ import type { Database } from '../src/db/client.ts'
 import type { IdentifierCipher } from '../src/crypto/identifier-cipher.ts'
 import { claimDelivery, disableEndpoint, findDelivery, recordAttempt, recordDelivered } from '../src/db/queries/events.ts'
 import { nextRetryDelay, parseRetryAfter, webhookPayload } from '../src/domain/events.ts'
+import { isoInstant } from '../src/domain/dates.ts'
 import { checkTarget } from '../src/services/webhook-target.ts'
 import { emailJobId, webhookJobId, type EmailJob, type WebhookJob } from '../src/jobs/queues.ts'
 
@@ -57,9 +58,9 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
   if (!target.ok) {
     error = `target refused: ${target.reason}`
   } else {
-    const payload = webhookPayload({ eventId: delivery.eventId, type: delivery.type, occurredAt: delivery.occurredAt.toISOString(), referralId: delivery.referralId, handoffId: delivery.handoffId, status: delivery.status, reasonCode: delivery.reasonCode })
+    const payload = webhookPayload({ eventId: delivery.eventId, type: delivery.type, occurredAt: isoInstant(delivery.occurredAt), referralId: delivery.referralId, handoffId: delivery.handoffId, status: delivery.status, reasonCode: delivery.reasonCode })
     const secrets = [deps.identifiers.decrypt(delivery.secretCiphertext, delivery.endpointId)]
-    if (delivery.previousSecretCiphertext !== null && delivery.previousSecretExpiresAt !== null && delivery.previousSecretExpiresAt.getTime() > Date.now()) {
+    if (delivery.previousSecretCiphertext !== null && delivery.previousSecretExpiresAt !== null && Date.parse(delivery.previousSecretExpiresAt) > Date.now()) {
       secrets.push(deps.identifiers.decrypt(delivery.previousSecretCiphertext, delivery.endpointId))
     }
     // Not AbortSignal.timeout(): it holds the request in memory until the timeout has passed, even

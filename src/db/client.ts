@@ -13,3 +13,16 @@ export function createDb (connectionString: string, max: number, onError: (err: 
 export type Database = ReturnType<typeof createDb>['db']
 /** A database handle or an open transaction: query functions take either. */
 export type Executor = Database | Parameters<Parameters<Database['transaction']>[0]>[0]
+
+// Timestamps, dates and intervals (and their arrays) as PostgreSQL writes them: what Drizzle returns.
+const AS_TEXT = new Set([1082, 1114, 1115, 1182, 1184, 1185, 1186, 1187, 1231])
+const types = { getTypeParser: (id: number, format?: 'text' | 'binary') => AS_TEXT.has(id) ? (value: string) => value : pg.types.getTypeParser(id, format) }
+
+/**
+ * A named statement on the pool: PostgreSQL parses and plans it once per connection. For hot
+ * paths, where the query builder alone measured 26% slower (issue 8). Rows come back as Drizzle's.
+ */
+export async function prepared<T extends object> (db: Database, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const { rows } = await db.$client.query<T>({ name, text, values, types } as pg.QueryConfig)
+  return rows
+}

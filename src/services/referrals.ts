@@ -5,15 +5,15 @@ import type { Principal } from '../plugins/auth.ts'
 import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
 import { findOrganisation, findProgrammes } from '../db/queries/organisations.ts'
 import {
-  accessLogOf, historyOf, insertAccess, insertEvent, insertHistory, insertReferral, listReferralsLogged, lockMother,
-  lockReferral, openReferralsOfMother, readReferralLogged, updateReferral, type AccessEntry, type ReferralRow
+  accessLogOf, historyOf, insertAccess, insertEvent, insertHistory, insertReferral, listReferralPage, lockMother,
+  lockReferral, openReferralsOfMother, referralForReader, updateReferral, type AccessEntry, type HandoffBrief, type ReferralRow
 } from '../db/queries/referrals.ts'
 import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
 import { hasAssessment } from '../db/queries/impact.ts'
 import { normalizeInsz } from '../domain/insz.ts'
 import { checkTransition, type TransitionRole } from '../domain/status-machine.ts'
 import { HANDOFF_RECIPIENT_VIEWS, project, recipientView, REFERRAL_VIEWS, type ReferralView } from '../domain/views.ts'
-import { handoffsOfReferral, type HandoffRow } from '../db/queries/handoffs.ts'
+import { handoffsOfReferral } from '../db/queries/handoffs.ts'
 import { inArray } from 'drizzle-orm'
 import { handoffs as handoffsTable } from '../db/schema/index.ts'
 import { belgianDate, isoInstant as isoOf, isoOrNull as iso } from '../domain/dates.ts'
@@ -29,6 +29,8 @@ export interface Caller {
 }
 
 type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config'>
+/** Reads append access-log rows through the group-committing writer. */
+type ReadDeps = Deps & Pick<FastifyInstance, 'accessLog'>
 
 function ruleContext (deps: Deps, now = new Date()): RuleContext {
   return { today: belgianDate(now), now, childMaxAgeMonths: deps.config.CHILD_MAX_AGE_MONTHS }
@@ -54,13 +56,13 @@ export function viewFields (view: AnyView): readonly string[] {
   return view.startsWith('recipient:') ? HANDOFF_RECIPIENT_VIEWS[recipientView(view.slice(10))] : REFERRAL_VIEWS[view as ReferralView]
 }
 
-export const handoffSummary = (h: HandoffRow) => ({
+export const handoffSummary = (h: HandoffBrief) => ({
   id: h.id, type: h.type, status: h.status, toOrganisationId: h.toOrganisationId, reason: h.reason, dueBy: h.dueBy, housingDecision: h.housingDecision,
   createdAt: new Date(h.createdAt).toISOString(), updatedAt: new Date(h.updatedAt).toISOString()
 })
 
 /** The whole referral in API shape; the INSZ is decrypted only when the view shows it. */
-export function toFull (deps: Deps, row: ReferralRow, view: AnyView, handoffs: HandoffRow[] = []): Record<string, unknown> {
+export function toFull (deps: Deps, row: ReferralRow, view: AnyView, handoffs: readonly HandoffBrief[] = []): Record<string, unknown> {
   const d = row.details
   const showsMother = viewFields(view).some((f) => f === 'mother' || f === 'mother.insz')
   const insz = showsMother && row.inszCiphertext !== null ? deps.identifiers.decrypt(row.inszCiphertext, row.id) : undefined
@@ -99,14 +101,8 @@ export function toFull (deps: Deps, row: ReferralRow, view: AnyView, handoffs: H
 
 export interface ViewResult { view: AnyView, body: Record<string, unknown>, version: number, id: string }
 
-function present (deps: Deps, row: ReferralRow, view: AnyView, handoffs: HandoffRow[] = []): ViewResult {
+function present (deps: Deps, row: ReferralRow, view: AnyView, handoffs: readonly HandoffBrief[] = []): ViewResult {
   return { view, body: project(toFull(deps, row, view, handoffs), viewFields(view)), version: row.version, id: row.id }
-}
-
-/** Parties see the handoffs (the referrer only their type, status and dates); recipients never. */
-async function presentWithHandoffs (deps: Deps, row: ReferralRow, view: AnyView): Promise<ViewResult> {
-  const handoffs = view === 'programme' || view === 'referrer' ? await handoffsOfReferral(deps.db, row.id) : []
-  return present(deps, row, view, handoffs)
 }
 
 async function routeToProgramme (deps: Deps, input: ReferralInput): Promise<string> {
@@ -186,18 +182,26 @@ export async function createReferral (deps: Deps, caller: Caller, input: Referra
   }
 }
 
-export async function readReferral (deps: Deps, caller: Caller, id: string): Promise<ViewResult> {
+/**
+ * A referral in the caller's view, its access-log row committed before it returns. With `unless`,
+ * a version the caller already holds comes back as `notModified`, without building the view.
+ */
+export async function readReferral (deps: ReadDeps, caller: Caller, id: string, unless?: (version: number) => boolean): Promise<ViewResult | { notModified: true, version: number }> {
   const operator = caller.principal.scopes.includes('admin')
-  const row = await readReferralLogged(deps.db, id, operator ? null : caller.principal.organisationId, accessEntry(caller, 'read'), true)
+  const row = await referralForReader(deps.db, id, operator ? null : caller.principal.organisationId, true)
   const view: AnyView | null = row === undefined ? null : viewOf(caller.principal, row) ?? (row.isRecipient ? `recipient:${caller.principal.organisationType}` : null)
   if (row === undefined || view === null) throw notFound('Referral')
-  return presentWithHandoffs(deps, row, view)
+  await deps.accessLog.append([row.id], accessEntry(caller, 'read'))
+  if (unless?.(row.version) === true) return { notModified: true, version: row.version }
+  // Parties see the handoffs (the referrer only their type, status and dates); recipients never.
+  return present(deps, row, view, view === 'programme' || view === 'referrer' ? row.handoffs : [])
 }
 
-export async function listReferrals (deps: Deps, caller: Caller, q: { status?: string | undefined, track?: string | undefined, updatedSince?: string | undefined, after: [string, string] | null, limit: number }) {
+export async function listReferrals (deps: ReadDeps, caller: Caller, q: { status?: string | undefined, track?: string | undefined, updatedSince?: string | undefined, after: [string, string] | null, limit: number }) {
   const side = caller.principal.organisationType === 'programme' ? 'programme' as const : 'referrer' as const
-  const rows = await listReferralsLogged(deps.db, { side, organisationId: caller.principal.organisationId as string, ...q, limit: q.limit + 1 }, accessEntry(caller, 'list'))
+  const rows = await listReferralPage(deps.db, { side, organisationId: caller.principal.organisationId as string, ...q, limit: q.limit + 1 })
   const page = rows.slice(0, q.limit)
+  await deps.accessLog.append(page.map((r) => r.id), accessEntry(caller, 'list'))
   const last = page.at(-1)
   const handoffs = page.length === 0 ? [] : await deps.db.select().from(handoffsTable).where(inArray(handoffsTable.referralId, page.map((r) => r.id))).orderBy(handoffsTable.createdAt, handoffsTable.id)
   return {
@@ -304,21 +308,22 @@ export async function correctReferral (deps: Deps, caller: Caller, id: string, i
 }
 
 /** A party's check before reading a referral's history or access log (logged as a read). */
-async function partyView (deps: Deps, caller: Caller, id: string, action: string): Promise<ReferralView> {
+async function partyView (deps: ReadDeps, caller: Caller, id: string, action: string): Promise<ReferralView> {
   const operator = caller.principal.scopes.includes('admin')
-  const row = await readReferralLogged(deps.db, id, operator ? null : caller.principal.organisationId, accessEntry(caller, action))
+  const row = await referralForReader(deps.db, id, operator ? null : caller.principal.organisationId, false)
   const view = row === undefined ? null : viewOf(caller.principal, row)
   if (row === undefined || view === null) throw notFound('Referral')
+  await deps.accessLog.append([row.id], accessEntry(caller, action))
   return view
 }
 
-export async function referralHistory (deps: Deps, caller: Caller, id: string) {
+export async function referralHistory (deps: ReadDeps, caller: Caller, id: string) {
   await partyView(deps, caller, id, 'history')
   const rows = await historyOf(deps.db, id)
   return rows.map((h) => ({ fromStatus: h.fromStatus, toStatus: h.toStatus, byOrganisationId: h.byOrganisationId, reasonCode: h.reasonCode, reason: h.reason, at: isoOf(h.at) }))
 }
 
-export async function referralAccessLog (deps: Deps, caller: Caller, id: string, afterId: number, limit: number) {
+export async function referralAccessLog (deps: ReadDeps, caller: Caller, id: string, afterId: number, limit: number) {
   const view = await partyView(deps, caller, id, 'access-log')
   if (view !== 'programme' && view !== 'operator') throw notFound('Referral')
   const rows = await accessLogOf(deps.db, id, afterId, limit + 1)

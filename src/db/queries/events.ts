@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
-import type { Database, Executor } from '../client.ts'
+import { prepared, type Database, type Executor } from '../client.ts'
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
 export type EndpointRow = typeof webhookEndpoints.$inferSelect
@@ -28,9 +28,7 @@ export interface RelayedEvent {
  * again; jobs that name delivery rows lost with it find nothing and stop.
  */
 export async function claimForRelay (db: Database, limit: number): Promise<RelayedEvent[]> {
-  const { rows } = await db.$client.query<RelayedEvent>({
-    name: 'claim_for_relay',
-    text: `WITH ev AS (
+  return prepared<RelayedEvent>(db, 'claim_for_relay', `WITH ev AS (
         SELECT e.* FROM outbox_events e, (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only
         WHERE e.relayed_at IS NULL ORDER BY e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED
       ), made AS (
@@ -47,19 +45,13 @@ export async function claimForRelay (db: Database, limit: number): Promise<Relay
       )
       SELECT ev.id, ev.event_id AS "eventId", ev.type, ev.referral_id AS "referralId", ev.handoff_id AS "handoffId", ev.status, ev.audience,
         coalesce((SELECT json_agg(json_build_array(p.id, p.series, p.attempts)) FROM pending p WHERE p.outbox_event_id = ev.id), '[]') AS deliveries
-      FROM ev ORDER BY ev.id`,
-    values: [limit]
-  })
-  return rows
+      FROM ev ORDER BY ev.id`, [limit])
 }
 
 /** After the jobs are in Redis (see `claimForRelay` for why this need not wait for the disk). */
 export async function markRelayed (db: Database, ids: string[]): Promise<void> {
-  await db.$client.query({
-    name: 'mark_relayed',
-    text: `UPDATE outbox_events SET relayed_at = now() FROM (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only WHERE id = ANY($1::bigint[])`,
-    values: [ids]
-  })
+  await prepared(db, 'mark_relayed', `UPDATE outbox_events SET relayed_at = now()
+    FROM (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only WHERE id = ANY($1::bigint[])`, [ids])
 }
 
 export async function organisationsWithEmail (tx: Executor, ids: string[], type?: string) {
@@ -75,13 +67,13 @@ export interface ClaimedDelivery {
   endpointId: string
   organisationId: string
   url: string
-  disabledAt: Date | null
+  disabledAt: string | null
   secretCiphertext: string
   previousSecretCiphertext: string | null
-  previousSecretExpiresAt: Date | null
+  previousSecretExpiresAt: string | null
   eventId: string
   type: string
-  occurredAt: Date
+  occurredAt: string
   referralId: string | null
   handoffId: string | null
   status: string | null
@@ -95,19 +87,15 @@ export interface ClaimedDelivery {
  * loses it only lets the attempt be made again, which receivers dedupe by `webhook-id`.
  */
 export async function claimDelivery (db: Database, id: string, leaseMs: number): Promise<ClaimedDelivery | undefined> {
-  const { rows } = await db.$client.query<ClaimedDelivery>({
-    name: 'claim_delivery',
-    text: `UPDATE webhook_deliveries d SET lease_until = now() + $2 * interval '1 millisecond'
+  const [row] = await prepared<ClaimedDelivery>(db, 'claim_delivery', `UPDATE webhook_deliveries d SET lease_until = now() + $2 * interval '1 millisecond'
       FROM webhook_endpoints w, outbox_events e, (SELECT set_config('synchronous_commit', 'off', true)) AS lease_only
       WHERE d.id = $1 AND d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
         AND w.id = d.endpoint_id AND e.id = d.outbox_event_id
       RETURNING d.attempts, d.series, w.id AS "endpointId", w.organisation_id AS "organisationId", w.url, w.disabled_at AS "disabledAt",
         w.secret_ciphertext AS "secretCiphertext", w.previous_secret_ciphertext AS "previousSecretCiphertext",
         w.previous_secret_expires_at AS "previousSecretExpiresAt", e.event_id AS "eventId", e.type, e.occurred_at AS "occurredAt",
-        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode"`,
-    values: [id, leaseMs]
-  })
-  return rows[0]
+        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode"`, [id, leaseMs])
+  return row
 }
 
 export async function findDelivery (db: Executor, id: string): Promise<DeliveryRow | undefined> {
@@ -117,12 +105,8 @@ export async function findDelivery (db: Executor, id: string): Promise<DeliveryR
 
 /** The common outcome, as one prepared statement. */
 export async function recordDelivered (db: Database, id: string, statusCode: number): Promise<void> {
-  await db.$client.query({
-    name: 'record_delivered',
-    text: `UPDATE webhook_deliveries SET state = 'delivered', delivered_at = now(), last_status_code = $2, last_error = NULL, next_attempt_at = NULL,
-      lease_until = NULL, attempts = attempts + 1, updated_at = now() WHERE id = $1`,
-    values: [id, statusCode]
-  })
+  await prepared(db, 'record_delivered', `UPDATE webhook_deliveries SET state = 'delivered', delivered_at = now(), last_status_code = $2,
+    last_error = NULL, next_attempt_at = NULL, lease_until = NULL, attempts = attempts + 1, updated_at = now() WHERE id = $1`, [id, statusCode])
 }
 
 export async function recordAttempt (db: Executor, id: string, set: Partial<typeof webhookDeliveries.$inferInsert>): Promise<void> {

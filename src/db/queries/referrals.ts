@@ -1,44 +1,44 @@
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import { getTableColumns } from 'drizzle-orm'
 import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/index.ts'
-import type { Executor } from '../client.ts'
+import { prepared, type Database, type Executor } from '../client.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
 export type NewReferralRow = typeof referrals.$inferInsert
 
-export interface AccessEntry {
-  organisationId: string | null
-  clientId: string | null
-  action: string
-  purpose: string
-  requestId: string
-}
+import type { AccessEntry } from '../access-log.ts'
+export type { AccessEntry }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 /** Every referral column under its TypeScript name, for raw statements that return rows. */
-const COLUMNS = sql.raw(Object.keys(getTableColumns(referrals)).map((k) => `r.${snake(k)} AS "${k}"`).join(', '))
+const COLUMN_LIST = Object.keys(getTableColumns(referrals)).map((k) => `r.${snake(k)} AS "${k}"`).join(', ')
+const COLUMNS = sql.raw(COLUMN_LIST)
+
+/** A handoff as its referral's parties see it listed, straight from the read. */
+export interface HandoffBrief {
+  id: string, type: string, status: string, toOrganisationId: string, reason: string, dueBy: string | null, housingDecision: string | null, createdAt: string, updatedAt: string
+}
+
+export type ReaderRow = ReferralRow & { isRecipient: boolean, handoffs: HandoffBrief[] }
 
 /**
- * Reads one referral the caller is a party of and appends its access-log row in the same
- * statement: one round trip and one commit, and no answer without its log row.
- * `party` null means any referral (the operator).
+ * One referral the caller may read, with its handoffs, in one prepared statement. `party` null
+ * means any referral (the operator); `recipients`: a handoff recipient may read it too, while
+ * consent stands. Its access-log row is the caller's to append (AccessLogWriter).
  */
-export async function readReferralLogged (db: Executor, id: string, party: string | null, entry: AccessEntry, recipients = false): Promise<(ReferralRow & { isRecipient: boolean }) | undefined> {
-  // A handoff recipient is a reader too, while consent stands (`recipients`: only where it may read).
-  const recipient = recipients
-    ? sql`(consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = referrals.id AND h.to_organisation_id = ${party}::uuid))`
-    : sql`false`
-  const result = await db.execute<ReferralRow & { isRecipient: boolean }>(sql`
-    WITH r AS (
-      SELECT *, ${recipient} AS is_recipient FROM referrals
-      WHERE id = ${id} AND (${party}::uuid IS NULL OR referrer_organisation_id = ${party}::uuid OR programme_organisation_id = ${party}::uuid OR ${recipient})
-    ), logged AS (
-      INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-      SELECT ${entry.organisationId}::uuid, ${entry.clientId}::uuid, r.id, ${entry.action}, ${entry.purpose}, ${entry.requestId} FROM r
-    )
-    SELECT ${COLUMNS}, r.is_recipient AS "isRecipient" FROM r`)
-  return result.rows[0]
+export async function referralForReader (db: Database, id: string, party: string | null, recipients: boolean): Promise<ReaderRow | undefined> {
+  const [row] = await prepared<ReaderRow>(db, 'referral_for_reader', `
+    SELECT ${COLUMN_LIST},
+      (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = $2::uuid)) AS "isRecipient",
+      coalesce((SELECT json_agg(json_build_object('id', h.id, 'type', h.type, 'status', h.status, 'toOrganisationId', h.to_organisation_id, 'reason', h.reason,
+        'dueBy', h.due_by, 'housingDecision', h.housing_decision, 'createdAt', h.created_at, 'updatedAt', h.updated_at) ORDER BY h.created_at, h.id)
+        FROM handoffs h WHERE h.referral_id = r.id), '[]') AS handoffs
+    FROM referrals r
+    WHERE r.id = $1 AND ($2::uuid IS NULL OR r.referrer_organisation_id = $2::uuid OR r.programme_organisation_id = $2::uuid
+      OR ($3 AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = $2::uuid)))`,
+  [id, party, recipients])
+  return row
 }
 
 export interface ReferralFilter {
@@ -51,8 +51,8 @@ export interface ReferralFilter {
   limit: number
 }
 
-/** A keyset page (updated_at, id) of one side's referrals, with one access-log row per referral. */
-export async function listReferralsLogged (db: Executor, f: ReferralFilter, entry: AccessEntry): Promise<ReferralRow[]> {
+/** A keyset page (updated_at, id) of one side's referrals (the caller appends their access-log rows). */
+export async function listReferralPage (db: Executor, f: ReferralFilter): Promise<ReferralRow[]> {
   const sideColumn = sql.raw(f.side === 'programme' ? 'programme_organisation_id' : 'referrer_organisation_id')
   const conditions: SQL[] = [sql`${sideColumn} = ${f.organisationId}::uuid`]
   if (f.status !== undefined) conditions.push(sql`status = ${f.status}`)
@@ -60,14 +60,8 @@ export async function listReferralsLogged (db: Executor, f: ReferralFilter, entr
   if (f.updatedSince !== undefined) conditions.push(sql`updated_at >= ${f.updatedSince}::timestamptz`)
   if (f.after != null) conditions.push(sql`(updated_at, id) > (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`)
   const result = await db.execute<ReferralRow>(sql`
-    WITH r AS (
-      SELECT * FROM referrals WHERE ${sql.join(conditions, sql` AND `)}
-      ORDER BY updated_at, id LIMIT ${f.limit}
-    ), logged AS (
-      INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-      SELECT ${entry.organisationId}::uuid, ${entry.clientId}::uuid, r.id, ${entry.action}, ${entry.purpose}, ${entry.requestId} FROM r
-    )
-    SELECT ${COLUMNS} FROM r ORDER BY r.updated_at, r.id`)
+    SELECT ${COLUMNS} FROM referrals r WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY r.updated_at, r.id LIMIT ${f.limit}`)
   return result.rows
 }
 

@@ -107,6 +107,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     if (!await revokeClient(app.db, request.params.organisationId, request.params.clientId)) throw notFound('API client')
+    app.forgetCredentials() // here at once; other processes when PostgreSQL tells them
     return reply.code(204).send(null)
   })
 }
