@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { DestinationStream, Logger } from 'pino'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -38,11 +38,21 @@ declare module 'fastify' {
   }
 }
 
+/** One log line per request, when it is answered: each line costs a redaction pass. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest (): void {}
+  override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored')
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+  }
+}
+
 export async function buildApp (config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger(config.LOG_LEVEL, options.logStream)) as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     // A caller's request id is kept when it is a sane token, so logs on both sides line up.
     genReqId: (req) => {
       const given = req.headers['x-request-id']

@@ -1,5 +1,8 @@
 import pg from 'pg'
+import { createHash } from 'node:crypto'
 import { drizzle } from 'drizzle-orm/node-postgres'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import type { SQL } from 'drizzle-orm'
 import * as schema from './schema/index.ts'
 
 export function createDb (connectionString: string, max: number, onError: (err: Error) => void) {
@@ -25,4 +28,12 @@ const types = { getTypeParser: (id: number, format?: 'text' | 'binary') => AS_TE
 export async function prepared<T extends object> (db: Database, name: string, text: string, values: unknown[]): Promise<T[]> {
   const { rows } = await db.$client.query<T>({ name, text, values, types } as pg.QueryConfig)
   return rows
+}
+
+const dialect = new PgDialect({ casing: 'snake_case' })
+
+/** A statement built with Drizzle, prepared under a name its text gives (one per shape). */
+export async function preparedSql<T extends object> (db: Database, query: SQL): Promise<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query)
+  return prepared<T>(db, `q_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`, text, params)
 }

@@ -10,6 +10,7 @@ export default fp(async (app) => {
   await app.register(metrics, {
     endpoint: { url: '/metrics', method: 'GET', schema: { hide: true } },
     clearRegisterOnInit: true,
-    routeMetrics: { enabled: true, registeredRoutesOnly: true, groupStatusCodes: false }
+    // The histogram only: a summary computes quantiles on every request, and Prometheus aggregates histograms.
+    routeMetrics: { enabled: { histogram: true, summary: false }, registeredRoutesOnly: true, groupStatusCodes: false }
   })
 }, { name: 'metrics' })

@@ -6,7 +6,7 @@ import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
 import { findOrganisation, findProgrammes } from '../db/queries/organisations.ts'
 import {
   accessLogOf, historyOf, insertAccess, insertEvent, insertHistory, insertReferral, listReferralPage, lockMother,
-  lockReferral, openReferralsOfMother, referralForReader, updateReferral, type AccessEntry, type HandoffBrief, type ReferralRow
+  lockReferral, openReferralsOfMother, referralById, referralForReader, updateReferral, updateReferralIfAt, type AccessEntry, type HandoffBrief, type ReferralRow
 } from '../db/queries/referrals.ts'
 import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
 import { hasAssessment } from '../db/queries/impact.ts'
@@ -228,48 +228,49 @@ function transitionRole (principal: Principal, row: ReferralRow): TransitionRole
   return null
 }
 
+/**
+ * Optimistic: the referral is read without a lock, checked, and changed only if it is still at the
+ * version read, in one statement with its history, event and access-log rows. A change that came in
+ * between makes that statement change nothing: 412, as `If-Match` would have answered.
+ */
 export async function transitionReferral (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, input: TransitionInput): Promise<ViewResult> {
-  return deps.db.transaction(async (tx) => {
-    const row = await lockReferral(tx, id)
-    const view = row === undefined ? null : viewOf(caller.principal, row)
-    if (row === undefined || view === null) throw notFound('Referral')
-    const role = transitionRole(caller.principal, row)
-    if (role === null) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This API client may not change the status of this referral')
-    requireVersion(ifMatch, row.version)
+  const row = await referralById(deps.db, id)
+  const view = row === undefined ? null : viewOf(caller.principal, row)
+  if (row === undefined || view === null) throw notFound('Referral')
+  const role = transitionRole(caller.principal, row)
+  if (role === null) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This API client may not change the status of this referral')
+  requireVersion(ifMatch, row.version)
 
-    const from = row.status
-    const check = checkTransition(from, input.status, role, input, row.statusBeforeHold)
-    if (!check.ok && check.reason === 'not_allowed') {
-      throw new ProblemError(409, 'transition-not-allowed', 'Transition not allowed', `A ${role} cannot move a referral from ${from} to ${input.status}`, { allowedTransitions: check.allowed })
-    }
-    if (!check.ok) throw validationProblem(check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` })))
-    const at = caller.at ?? new Date()
-    if (input.firstContactOn !== undefined && input.firstContactOn > belgianDate(at)) {
-      throw validationProblem([{ pointer: '/firstContactOn', message: 'must not be in the future' }])
-    }
-    if (input.status === 'completed' && !await hasAssessment(tx, id, 'end')) {
-      throw new ProblemError(409, 'assessment-required', 'End assessment required', 'Record the end assessment (PUT /referrals/{referralId}/assessments/end) before completing')
-    }
+  const from = row.status
+  const check = checkTransition(from, input.status, role, input, row.statusBeforeHold)
+  if (!check.ok && check.reason === 'not_allowed') {
+    throw new ProblemError(409, 'transition-not-allowed', 'Transition not allowed', `A ${role} cannot move a referral from ${from} to ${input.status}`, { allowedTransitions: check.allowed })
+  }
+  if (!check.ok) throw validationProblem(check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` })))
+  const at = caller.at ?? new Date()
+  if (input.firstContactOn !== undefined && input.firstContactOn > belgianDate(at)) {
+    throw validationProblem([{ pointer: '/firstContactOn', message: 'must not be in the future' }])
+  }
+  if (input.status === 'completed' && !await hasAssessment(deps.db, id, 'end')) {
+    throw new ProblemError(409, 'assessment-required', 'End assessment required', 'Record the end assessment (PUT /referrals/{referralId}/assessments/end) before completing')
+  }
 
-    const to = input.status
-    const updated = await updateReferral(tx, id, {
-      status: to,
-      statusBeforeHold: to === 'on-hold' ? from : null,
-      statusReasonCode: input.reasonCode ?? null,
-      statusReason: input.reason ?? null,
-      ...(to === 'rejected' ? { redirectSuggestion: input.redirectSuggestion ?? null } : {}),
-      ...(to === 'accepted' ? { track: input.track, assignedWorker: input.assignedWorker, acceptedAt: at.toISOString() } : {}),
-      ...(to === 'in-progress' && input.firstContactOn !== undefined ? { firstContactOn: input.firstContactOn } : {}),
-      ...(to === 'completed' ? { outcome: input.outcome } : {})
-    })
-    await insertHistory(tx, {
-      referralId: id, fromStatus: from, toStatus: to, byOrganisationId: caller.principal.organisationId,
-      byClientId: caller.principal.clientId, reasonCode: input.reasonCode ?? null, reason: input.reason ?? null, at: at.toISOString()
-    })
-    await insertEvent(tx, { type: 'referral.status_changed', referralId: id, status: to, audience: [row.referrerOrganisationId, row.programmeOrganisationId] })
-    await insertAccess(tx, id, accessEntry(caller, 'transition'))
-    return present(deps, updated, view, view === 'operator' ? [] : await handoffsOfReferral(tx, id))
-  })
+  const to = input.status
+  const updated = await updateReferralIfAt(deps.db, id, row.version, {
+    status: to,
+    statusBeforeHold: to === 'on-hold' ? from : null,
+    statusReasonCode: input.reasonCode ?? null,
+    statusReason: input.reason ?? null,
+    ...(to === 'rejected' ? { redirectSuggestion: input.redirectSuggestion ?? null } : {}),
+    ...(to === 'accepted' ? { track: input.track, assignedWorker: input.assignedWorker, acceptedAt: at.toISOString() } : {}),
+    ...(to === 'in-progress' && input.firstContactOn !== undefined ? { firstContactOn: input.firstContactOn } : {}),
+    ...(to === 'completed' ? { outcome: input.outcome } : {})
+  }, {
+    fromStatus: from, toStatus: to, byOrganisationId: caller.principal.organisationId, byClientId: caller.principal.clientId,
+    reasonCode: input.reasonCode ?? null, reason: input.reason ?? null, at: at.toISOString()
+  }, { type: 'referral.status_changed', status: to, audience: [row.referrerOrganisationId, row.programmeOrganisationId] }, accessEntry(caller, 'transition'))
+  if (updated === undefined) throw new ProblemError(412, 'precondition-failed', 'Version changed', 'The referral changed while this request ran; fetch it again and retry')
+  return present(deps, updated, view, view === 'operator' ? [] : updated.handoffs)
 }
 
 export async function correctReferral (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, patch: ReferralPatch): Promise<ViewResult> {

@@ -2,7 +2,7 @@
  * `npm run bench`: the hot paths next to the bare stack they run on, in one run (issue 8).
  * Creates and drops its own databases; prints a table and writes test/bench/results/latest.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
@@ -93,8 +93,9 @@ async function load (url: string, n: number, referrerId: string, programmeId: st
   return ids
 }
 
+/** `.js` runs as is (the built service, as `npm start` runs it); `.ts` through tsx. */
 function start (script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', process.env.BENCH_LOGS === undefined ? 'ignore' : 'inherit', 'inherit'] })
+  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', process.env.BENCH_LOGS === undefined ? 'ignore' : 'inherit', 'inherit'] })
   children.push(child)
   return child
 }
@@ -115,8 +116,13 @@ async function measure (name: string, spec: Record<string, unknown>): Promise<Me
   let out = ''
   child.stdout.on('data', (d: Buffer) => { out += d.toString() })
   await once(child, 'exit')
-  return JSON.parse(out) as Measured
+  const measured = JSON.parse(out) as Measured
+  if (apiPid !== undefined) log(`API RSS after ${name}: ${rssMb(apiPid).toFixed(0)} MB`)
+  return measured
 }
+
+let apiPid: number | undefined
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024
 
 async function main () {
   const bigDb = `opk_bench_${stamp}`
@@ -173,8 +179,11 @@ async function main () {
     const [apiPort, smallPort, anchorPort] = [3301 + Math.floor(Math.random() * 500), 3901 + Math.floor(Math.random() * 500), 4501 + Math.floor(Math.random() * 500)]
     // BENCH_PROFILE=dir writes a CPU profile of the API process there.
     const profile = process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-    const api = start('src/server.ts', { ...env, DATABASE_URL: bigUrl, PORT: String(apiPort) }, profile)
-    start('src/server.ts', { ...env, DATABASE_URL: smallUrl, PORT: String(smallPort) })
+    log('building the service (npm run build), as npm start does')
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
+    const api = start('dist/src/server.js', { ...env, DATABASE_URL: bigUrl, PORT: String(apiPort) }, profile)
+    apiPid = api.pid
+    start('dist/src/server.js', { ...env, DATABASE_URL: smallUrl, PORT: String(smallPort) })
     start('test/bench/anchor.ts', { DATABASE_URL: bigUrl, PORT: String(anchorPort) })
     await waitUp(`http://127.0.0.1:${apiPort}/health/live`)
     await waitUp(`http://127.0.0.1:${smallPort}/health/live`)
@@ -198,14 +207,14 @@ async function main () {
       m.post = await measure('POST /referrals', { url: base, method: 'POST', paths: ['/referrals'], headers: asHospital, body: 'referral' })
       m.transitions = await measure('transitions', { url: base, method: 'POST', pathsFile: join(dir, 'transitions.json'), headers: { authorization: `Bearer ${big.programmeKey}` }, body: 'transition' })
     }
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1])
+    const rssKb = rssMb(api.pid as number) * 1024
     await anchorTable.end()
 
     // On the 10k database: at start the worker schedules a timer per open referral (see the README).
     log('measuring event → webhook')
     const pipeline = !CASES.has('webhooks') ? undefined : await webhookCase({
       url: smallUrl, hospitalId: small.hospitalId, cipher, redisUrl: env.REDIS_URL, prefix: `opk-bench-wh-${stamp}`, rate: 200, seconds: SECONDS, log,
-      startWorker: () => start('src/server.ts', { ...env, ROLE: 'worker', DATABASE_URL: smallUrl, REDIS_PREFIX: `opk-bench-wh-${stamp}`, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACK_DEADLINE: '3650d', LOG_LEVEL: process.env.BENCH_LOGS ?? 'warn' })
+      startWorker: () => start('dist/src/server.js', { ...env, ROLE: 'worker', DATABASE_URL: smallUrl, REDIS_PREFIX: `opk-bench-wh-${stamp}`, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACK_DEADLINE: '3650d', LOG_LEVEL: process.env.BENCH_LOGS ?? 'warn' })
     })
 
     const ratio = (a: number, b: number) => a / b

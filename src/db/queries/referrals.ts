@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import { getTableColumns } from 'drizzle-orm'
 import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/index.ts'
-import { prepared, type Database, type Executor } from '../client.ts'
+import { prepared, preparedSql, type Database, type Executor } from '../client.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
@@ -22,6 +22,11 @@ export interface HandoffBrief {
 
 export type ReaderRow = ReferralRow & { isRecipient: boolean, handoffs: HandoffBrief[] }
 
+/** A referral's handoffs as `HandoffBrief`s, in the statement that reads it (`r`). */
+const HANDOFF_BRIEFS = `coalesce((SELECT json_agg(json_build_object('id', h.id, 'type', h.type, 'status', h.status,
+  'toOrganisationId', h.to_organisation_id, 'reason', h.reason, 'dueBy', h.due_by, 'housingDecision', h.housing_decision,
+  'createdAt', h.created_at, 'updatedAt', h.updated_at) ORDER BY h.created_at, h.id) FROM handoffs h WHERE h.referral_id = r.id), '[]')`
+
 /**
  * One referral the caller may read, with its handoffs, in one prepared statement. `party` null
  * means any referral (the operator); `recipients`: a handoff recipient may read it too, while
@@ -31,9 +36,7 @@ export async function referralForReader (db: Database, id: string, party: string
   const [row] = await prepared<ReaderRow>(db, 'referral_for_reader', `
     SELECT ${COLUMN_LIST},
       (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = $2::uuid)) AS "isRecipient",
-      coalesce((SELECT json_agg(json_build_object('id', h.id, 'type', h.type, 'status', h.status, 'toOrganisationId', h.to_organisation_id, 'reason', h.reason,
-        'dueBy', h.due_by, 'housingDecision', h.housing_decision, 'createdAt', h.created_at, 'updatedAt', h.updated_at) ORDER BY h.created_at, h.id)
-        FROM handoffs h WHERE h.referral_id = r.id), '[]') AS handoffs
+      ${HANDOFF_BRIEFS} AS handoffs
     FROM referrals r
     WHERE r.id = $1 AND ($2::uuid IS NULL OR r.referrer_organisation_id = $2::uuid OR r.programme_organisation_id = $2::uuid
       OR ($3 AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = $2::uuid)))`,
@@ -65,6 +68,12 @@ export async function listReferralPage (db: Executor, f: ReferralFilter): Promis
   return result.rows
 }
 
+/** One referral by id, as one prepared statement. */
+export async function referralById (db: Database, id: string): Promise<ReferralRow | undefined> {
+  const [row] = await prepared<ReferralRow>(db, 'referral_by_id', `SELECT ${COLUMN_LIST} FROM referrals r WHERE r.id = $1`, [id])
+  return row
+}
+
 export async function findReferral (db: Executor, id: string): Promise<ReferralRow | undefined> {
   const [row] = await db.select().from(referrals).where(eq(referrals.id, id))
   return row
@@ -91,6 +100,34 @@ export async function lockMother (tx: Executor, blindIndex: string): Promise<voi
 export async function insertReferral (tx: Executor, row: NewReferralRow): Promise<ReferralRow> {
   const [inserted] = await tx.insert(referrals).values(row).returning()
   return inserted!
+}
+
+/**
+ * Changes a referral if it is still at `expectedVersion`, and writes its history row, its event and
+ * its access-log row, in one statement (one round trip, one commit), returning it with its
+ * handoffs. Undefined: it was changed meanwhile (or is gone).
+ */
+export async function updateReferralIfAt (db: Database, id: string, expectedVersion: number, set: Partial<NewReferralRow>,
+  history: { fromStatus: string, toStatus: string, byOrganisationId: string | null, byClientId: string | null, reasonCode: string | null, reason: string | null, at: string },
+  event: { type: string, status: string, audience: string[] }, entry: AccessEntry): Promise<ReaderRow | undefined> {
+  const update = db.update(referrals)
+    .set({ ...set, version: sql`${referrals.version} + 1`, updatedAt: sql`clock_timestamp()` })
+    .where(and(eq(referrals.id, id), eq(referrals.version, expectedVersion)))
+    .returning()
+  const [row] = await preparedSql<ReaderRow>(db, sql`
+    WITH r AS (${update.getSQL()}),
+    history AS (
+      INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, reason_code, reason, at)
+      SELECT r.id, ${history.fromStatus}, ${history.toStatus}, ${history.byOrganisationId}::uuid, ${history.byClientId}::uuid, ${history.reasonCode}, ${history.reason}, ${history.at}::timestamptz FROM r
+    ), event AS (
+      INSERT INTO outbox_events (type, referral_id, status, audience)
+      SELECT ${event.type}, r.id, ${event.status}, ARRAY[${sql.join(event.audience.map((a) => sql`${a}::uuid`), sql`, `)}] FROM r
+    ), logged AS (
+      INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
+      SELECT ${entry.organisationId}::uuid, ${entry.clientId}::uuid, r.id, ${entry.action}, ${entry.purpose}, ${entry.requestId} FROM r
+    )
+    SELECT ${COLUMNS}, false AS "isRecipient", ${sql.raw(HANDOFF_BRIEFS)} AS handoffs FROM r`)
+  return row
 }
 
 export async function updateReferral (tx: Executor, id: string, set: Partial<NewReferralRow>): Promise<ReferralRow> {

@@ -80,6 +80,10 @@ t.test('a request carrying a name, an INSZ and a phone number leaves none of the
   }
   t.notOk(logged.includes('85073003328'))
   t.notOk(logged.includes(hospital.key), 'no API key in the logs')
+  // One line per request, when it is answered, with what operators need.
+  const lines = logged.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.msg === 'request completed' && l.req?.url === '/admin/organisations')
+  t.equal(lines.length, 1)
+  t.match(lines[0], { req: { method: 'POST' }, res: { statusCode: 422 }, responseTime: Number, reqId: String })
 })
 
 t.test('a failing query is logged without its parameters', async (t) => {
