@@ -24,9 +24,12 @@ export function ageInYears (birthDate: string, on: string): number {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0)
 }
 
+// Made once: building a formatter costs more than formatting (it showed in the bench's profile).
+const BELGIAN_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' })
+
 /** The calendar date in Belgium at `instant` (the programme's day, not UTC's). */
 export function belgianDate (instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant)
+  return BELGIAN_DAY.format(instant)
 }
 
 /** A PostgreSQL timestamp as ISO 8601 (null stays null). */

@@ -1,10 +1,11 @@
 import fp from 'fastify-plugin'
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { idempotencyKeys } from '../db/schema/index.ts'
 import { canonicalJson } from '../domain/canonical-json.ts'
 import { ProblemError } from './errors.ts'
+import { prepared } from '../db/client.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,14 +36,16 @@ export default fp(async (app, opts: { waitMs: number }) => {
     const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`).digest('base64url')
     const deadline = Date.now() + opts.waitMs
     for (;;) {
-      const claimed = await app.db.insert(idempotencyKeys)
-        .values({ principal, key: header, requestHash, expiresAt: sql`now() + interval '24 hours'` })
-        .onConflictDoUpdate({
-          target: [idempotencyKeys.principal, idempotencyKeys.key],
-          set: { requestHash, responseStatus: null, responseHeaders: null, responseBody: null, createdAt: sql`now()`, expiresAt: sql`now() + interval '24 hours'` },
-          setWhere: sql`${idempotencyKeys.expiresAt} < now() OR (${idempotencyKeys.responseStatus} IS NULL AND ${idempotencyKeys.createdAt} < now() - interval '${sql.raw(ABANDONED_AFTER)}' AND ${idempotencyKeys.requestHash} = excluded.request_hash)`
-        })
-        .returning({ key: idempotencyKeys.key })
+      // Not waiting for the disk: the request's own commit (or the stored answer's) comes later in
+      // the log and makes this durable with it; a crash before either loses a claim for nothing.
+      const claimed = await prepared(app.db, 'idempotency_claim', `
+        INSERT INTO idempotency_keys (principal, key, request_hash, expires_at)
+        SELECT $1, $2, $3, now() + interval '24 hours' FROM (SELECT set_config('synchronous_commit', 'off', true)) AS claim_only
+        ON CONFLICT (principal, key) DO UPDATE SET request_hash = excluded.request_hash, response_status = NULL, response_headers = NULL,
+          response_body = NULL, created_at = now(), expires_at = excluded.expires_at
+        WHERE idempotency_keys.expires_at < now() OR (idempotency_keys.response_status IS NULL
+          AND idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}' AND idempotency_keys.request_hash = excluded.request_hash)
+        RETURNING key`, [principal, header, requestHash])
       if (claimed.length > 0) {
         request.idempotency = { principal, key: header }
         return
@@ -95,9 +98,8 @@ export default fp(async (app, opts: { waitMs: number }) => {
       const value = reply.getHeader(name)
       if (value !== undefined) headers[name] = String(value)
     }
-    await app.db.update(idempotencyKeys)
-      .set({ responseStatus: reply.statusCode, responseHeaders: headers, responseBody: typeof payload === 'string' ? payload : '' })
-      .where(where)
+    await prepared(app.db, 'idempotency_store', 'UPDATE idempotency_keys SET response_status = $3, response_headers = $4::jsonb, response_body = $5 WHERE principal = $1 AND key = $2',
+      [claim.principal, claim.key, reply.statusCode, JSON.stringify(headers), typeof payload === 'string' ? payload : ''])
     return payload
   })
 }, { name: 'idempotency', dependencies: ['db', 'auth'] })

@@ -5,7 +5,7 @@ import type { Principal } from '../plugins/auth.ts'
 import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
 import { findOrganisation, findProgrammes } from '../db/queries/organisations.ts'
 import {
-  accessLogOf, historyOf, insertAccess, insertEvent, insertHistory, insertReferral, listReferralPage, lockMother,
+  accessLogOf, historyOf, insertAccess, insertEvent, insertReferralLogged, listReferralPage, lockMother,
   lockReferral, openReferralsOfMother, referralById, referralForReader, updateReferral, updateReferralIfAt, type AccessEntry, type HandoffBrief, type ReferralRow
 } from '../db/queries/referrals.ts'
 import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
@@ -14,6 +14,7 @@ import { normalizeInsz } from '../domain/insz.ts'
 import { checkTransition, type TransitionRole } from '../domain/status-machine.ts'
 import { HANDOFF_RECIPIENT_VIEWS, project, recipientView, REFERRAL_VIEWS, type ReferralView } from '../domain/views.ts'
 import { handoffsOfReferral } from '../db/queries/handoffs.ts'
+import { inTransaction } from '../db/client.ts'
 import { inArray } from 'drizzle-orm'
 import { handoffs as handoffsTable } from '../db/schema/index.ts'
 import { belgianDate, isoInstant as isoOf, isoOrNull as iso } from '../domain/dates.ts'
@@ -137,43 +138,39 @@ export async function createReferral (deps: Deps, caller: Caller, input: Referra
   const errors = referralRuleErrors(input, ruleContext(deps, caller.at))
   if (errors.length > 0) throw validationProblem(errors)
   const programmeId = await routeToProgramme(deps, input)
-  const at = caller.at?.toISOString()
   const referrerId = caller.principal.organisationId as string
   const id = randomUUID()
   const insz = input.mother.insz === undefined ? null : normalizeInsz(input.mother.insz)
   const blindIndex = insz === null ? null : deps.identifiers.blindIndex(insz)
 
+  const row = {
+    id,
+    referrerOrganisationId: referrerId,
+    programmeOrganisationId: programmeId,
+    externalReference: input.externalReference,
+    details: splitInput(input),
+    inszCiphertext: insz === null ? null : deps.identifiers.encrypt(insz, id),
+    inszBlindIndex: blindIndex,
+    possibleDuplicateOf: null as string | null,
+    at: caller.at?.toISOString() ?? null
+  }
+  const entry = accessEntry(caller, 'create')
   try {
-    const row = await deps.db.transaction(async (tx) => {
-      let possibleDuplicateOf: string | null = null
-      if (blindIndex !== null) {
-        await lockMother(tx, blindIndex)
-        const open = await openReferralsOfMother(tx, blindIndex)
+    // Without an INSZ there is no one to compare: one statement. With one, intake of the same
+    // mother is serialised and checked first.
+    const inserted = blindIndex === null
+      ? await insertReferralLogged(deps.db, row, entry)
+      : await inTransaction(deps.db, async (client) => {
+        await lockMother(client, blindIndex)
+        const open = await openReferralsOfMother(client, blindIndex)
         const own = open.find((r) => r.referrerOrganisationId === referrerId)
         if (own !== undefined) {
           throw new ProblemError(409, 'duplicate-referral', 'Already referred', 'Your organisation has an open referral for this mother', { existingReferralId: own.id })
         }
         // Another organisation referred her too: accepted, and flagged to the programme only.
-        possibleDuplicateOf = open[0]?.id ?? null
-      }
-      const inserted = await insertReferral(tx, {
-        id,
-        referrerOrganisationId: referrerId,
-        programmeOrganisationId: programmeId,
-        externalReference: input.externalReference,
-        status: 'requested',
-        details: splitInput(input),
-        inszCiphertext: insz === null ? null : deps.identifiers.encrypt(insz, id),
-        inszBlindIndex: blindIndex,
-        possibleDuplicateOf,
-        ...(at === undefined ? {} : { createdAt: at, updatedAt: at })
+        return insertReferralLogged(client, { ...row, possibleDuplicateOf: open[0]?.id ?? null }, entry)
       })
-      await insertHistory(tx, { referralId: id, fromStatus: null, toStatus: 'requested', byOrganisationId: referrerId, byClientId: caller.principal.clientId, ...(at === undefined ? {} : { at }) })
-      await insertEvent(tx, { type: 'referral.created', referralId: id, status: 'requested', audience: [referrerId, programmeId] })
-      await insertAccess(tx, id, accessEntry(caller, 'create'))
-      return inserted
-    })
-    return present(deps, row, 'referrer')
+    return present(deps, inserted, 'referrer')
   } catch (err) {
     if (isUniqueViolation(err, 'referrals_referrerOrganisationId_externalReference_unique')) {
       throw new ProblemError(409, 'duplicate-external-reference', 'Duplicate externalReference', 'Your organisation already sent a referral with this externalReference')
@@ -182,10 +179,6 @@ export async function createReferral (deps: Deps, caller: Caller, input: Referra
   }
 }
 
-/**
- * A referral in the caller's view, its access-log row committed before it returns. With `unless`,
- * a version the caller already holds comes back as `notModified`, without building the view.
- */
 export async function readReferral (deps: ReadDeps, caller: Caller, id: string, unless?: (version: number) => boolean): Promise<ViewResult | { notModified: true, version: number }> {
   const operator = caller.principal.scopes.includes('admin')
   const row = await referralForReader(deps.db, id, operator ? null : caller.principal.organisationId, true)

@@ -181,7 +181,7 @@ async function main () {
     const profile = process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     log('building the service (npm run build), as npm start does')
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
-    const api = start('dist/src/server.js', { ...env, DATABASE_URL: bigUrl, PORT: String(apiPort) }, profile)
+    const api = start(process.env.BENCH_API_SCRIPT ?? 'dist/src/server.js', { ...env, DATABASE_URL: bigUrl, PORT: String(apiPort) }, profile)
     apiPid = api.pid
     start('dist/src/server.js', { ...env, DATABASE_URL: smallUrl, PORT: String(smallPort) })
     start('test/bench/anchor.ts', { DATABASE_URL: bigUrl, PORT: String(anchorPort) })

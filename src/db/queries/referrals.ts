@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import { getTableColumns } from 'drizzle-orm'
 import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/index.ts'
-import { prepared, preparedSql, type Database, type Executor } from '../client.ts'
+import type pg from 'pg'
+import { prepared, statementName, type Database, type Executor } from '../client.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
@@ -85,20 +86,43 @@ export async function lockReferral (tx: Executor, id: string): Promise<ReferralR
 }
 
 /** Open referrals of the same mother (same blind index), oldest first. */
-export async function openReferralsOfMother (tx: Executor, blindIndex: string, exceptId?: string) {
-  return tx.select({ id: referrals.id, referrerOrganisationId: referrals.referrerOrganisationId })
-    .from(referrals)
-    .where(and(eq(referrals.inszBlindIndex, blindIndex), inArray(referrals.status, [...OPEN_STATUSES]), exceptId === undefined ? undefined : ne(referrals.id, exceptId)))
-    .orderBy(asc(referrals.createdAt))
+export async function openReferralsOfMother (on: Database | pg.ClientBase, blindIndex: string): Promise<Array<{ id: string, referrerOrganisationId: string }>> {
+  return prepared(on, 'open_referrals_of_mother', `SELECT id, referrer_organisation_id AS "referrerOrganisationId" FROM referrals
+    WHERE insz_blind_index = $1 AND status = ANY($2::text[]) ORDER BY created_at`, [blindIndex, [...OPEN_STATUSES]])
 }
 
 /** Serialises intake of the same mother, so two concurrent posts cannot both miss each other. */
-export async function lockMother (tx: Executor, blindIndex: string): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${blindIndex}, 0))`)
+export async function lockMother (client: pg.ClientBase, blindIndex: string): Promise<void> {
+  await prepared(client, 'lock_mother', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [blindIndex])
 }
 
-export async function insertReferral (tx: Executor, row: NewReferralRow): Promise<ReferralRow> {
-  const [inserted] = await tx.insert(referrals).values(row).returning()
+/**
+ * A new referral with its history row, its event and its access-log row, in one prepared
+ * statement. `at` (the demo seed's replayed time) defaults to now.
+ */
+export async function insertReferralLogged (on: Database | pg.ClientBase, row: {
+  id: string, referrerOrganisationId: string, programmeOrganisationId: string, externalReference: string, details: unknown,
+  inszCiphertext: string | null, inszBlindIndex: string | null, possibleDuplicateOf: string | null, at: string | null
+}, entry: AccessEntry): Promise<ReferralRow> {
+  const [inserted] = await prepared<ReferralRow>(on, 'insert_referral_logged', `
+    WITH r AS (
+      INSERT INTO referrals (id, referrer_organisation_id, programme_organisation_id, external_reference, status, details, insz_ciphertext, insz_blind_index,
+        possible_duplicate_of, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, 'requested', $5::jsonb, $6, $7, $8, coalesce($9::timestamptz, now()), coalesce($9::timestamptz, now()))
+      RETURNING *
+    ), history AS (
+      INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, at)
+      SELECT r.id, NULL, 'requested', r.referrer_organisation_id, $10::uuid, r.created_at FROM r
+    ), event AS (
+      INSERT INTO outbox_events (type, referral_id, status, audience)
+      SELECT 'referral.created', r.id, 'requested', ARRAY[r.referrer_organisation_id, r.programme_organisation_id] FROM r
+    ), logged AS (
+      INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
+      SELECT $11::uuid, $10::uuid, r.id, $12, $13, $14 FROM r
+    )
+    SELECT ${COLUMN_LIST} FROM r`,
+  [row.id, row.referrerOrganisationId, row.programmeOrganisationId, row.externalReference, JSON.stringify(row.details), row.inszCiphertext, row.inszBlindIndex,
+    row.possibleDuplicateOf, row.at, entry.clientId, entry.organisationId, entry.action, entry.purpose, entry.requestId])
   return inserted!
 }
 
@@ -110,23 +134,29 @@ export async function insertReferral (tx: Executor, row: NewReferralRow): Promis
 export async function updateReferralIfAt (db: Database, id: string, expectedVersion: number, set: Partial<NewReferralRow>,
   history: { fromStatus: string, toStatus: string, byOrganisationId: string | null, byClientId: string | null, reasonCode: string | null, reason: string | null, at: string },
   event: { type: string, status: string, audience: string[] }, entry: AccessEntry): Promise<ReaderRow | undefined> {
-  const update = db.update(referrals)
-    .set({ ...set, version: sql`${referrals.version} + 1`, updatedAt: sql`clock_timestamp()` })
-    .where(and(eq(referrals.id, id), eq(referrals.version, expectedVersion)))
-    .returning()
-  const [row] = await preparedSql<ReaderRow>(db, sql`
-    WITH r AS (${update.getSQL()}),
-    history AS (
+  // The changed columns name the statement: one prepared statement per kind of transition.
+  const columns = Object.keys(set) as Array<keyof NewReferralRow>
+  const text = `
+    WITH r AS (
+      UPDATE referrals SET ${columns.map((c, i) => `${snake(c)} = $${18 + i}`).join(', ')}, version = version + 1, updated_at = clock_timestamp()
+      WHERE id = $1 AND version = $2 RETURNING *
+    ), history AS (
       INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, reason_code, reason, at)
-      SELECT r.id, ${history.fromStatus}, ${history.toStatus}, ${history.byOrganisationId}::uuid, ${history.byClientId}::uuid, ${history.reasonCode}, ${history.reason}, ${history.at}::timestamptz FROM r
+      SELECT r.id, $3, $4, $5::uuid, $6::uuid, $7, $8, $9::timestamptz FROM r
     ), event AS (
-      INSERT INTO outbox_events (type, referral_id, status, audience)
-      SELECT ${event.type}, r.id, ${event.status}, ARRAY[${sql.join(event.audience.map((a) => sql`${a}::uuid`), sql`, `)}] FROM r
+      INSERT INTO outbox_events (type, referral_id, status, audience) SELECT $10, r.id, $11, $12::uuid[] FROM r
     ), logged AS (
       INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-      SELECT ${entry.organisationId}::uuid, ${entry.clientId}::uuid, r.id, ${entry.action}, ${entry.purpose}, ${entry.requestId} FROM r
+      SELECT $13::uuid, $14::uuid, r.id, $15, $16, $17 FROM r
     )
-    SELECT ${COLUMNS}, false AS "isRecipient", ${sql.raw(HANDOFF_BRIEFS)} AS handoffs FROM r`)
+    SELECT ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs FROM r`
+  const [row] = await prepared<ReaderRow>(db, statementName(text), text, [
+    id, expectedVersion,
+    history.fromStatus, history.toStatus, history.byOrganisationId, history.byClientId, history.reasonCode, history.reason, history.at,
+    event.type, event.status, event.audience,
+    entry.organisationId, entry.clientId, entry.action, entry.purpose, entry.requestId,
+    ...columns.map((c) => set[c])
+  ])
   return row
 }
 
@@ -136,10 +166,6 @@ export async function updateReferral (tx: Executor, id: string, set: Partial<New
     .where(eq(referrals.id, id))
     .returning()
   return updated!
-}
-
-export async function insertHistory (tx: Executor, row: typeof referralHistory.$inferInsert): Promise<void> {
-  await tx.insert(referralHistory).values(row)
 }
 
 export async function insertEvent (tx: Executor, row: typeof outboxEvents.$inferInsert): Promise<void> {
