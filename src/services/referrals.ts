@@ -179,13 +179,13 @@ export async function createReferral (deps: Deps, caller: Caller, input: Referra
   }
 }
 
-export async function readReferral (deps: ReadDeps, caller: Caller, id: string, unless?: (version: number) => boolean): Promise<ViewResult | { notModified: true, version: number }> {
+export async function readReferral (deps: ReadDeps, caller: Caller, id: string, heldVersions: readonly number[] = []): Promise<ViewResult | { notModified: true, version: number }> {
   const operator = caller.principal.scopes.includes('admin')
-  const row = await referralForReader(deps.db, id, operator ? null : caller.principal.organisationId, true)
+  const row = await referralForReader(deps.db, id, operator ? null : caller.principal.organisationId, true, heldVersions)
   const view: AnyView | null = row === undefined ? null : viewOf(caller.principal, row) ?? (row.isRecipient ? `recipient:${caller.principal.organisationType}` : null)
   if (row === undefined || view === null) throw notFound('Referral')
   await deps.accessLog.append([row.id], accessEntry(caller, 'read'))
-  if (unless?.(row.version) === true) return { notModified: true, version: row.version }
+  if (heldVersions.includes(row.version)) return { notModified: true, version: row.version }
   // Parties see the handoffs (the referrer only their type, status and dates); recipients never.
   return present(deps, row, view, view === 'programme' || view === 'referrer' ? row.handoffs : [])
 }

@@ -13,7 +13,8 @@ export type { AccessEntry }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 /** Every referral column under its TypeScript name, for raw statements that return rows. */
-const COLUMN_LIST = Object.keys(getTableColumns(referrals)).map((k) => `r.${snake(k)} AS "${k}"`).join(', ')
+const columnList = (instead: Record<string, string> = {}) => Object.keys(getTableColumns(referrals)).map((k) => `${instead[k] ?? `r.${snake(k)}`} AS "${k}"`).join(', ')
+const COLUMN_LIST = columnList()
 const COLUMNS = sql.raw(COLUMN_LIST)
 
 /** A handoff as its referral's parties see it listed, straight from the read. */
@@ -28,20 +29,27 @@ const HANDOFF_BRIEFS = `coalesce((SELECT json_agg(json_build_object('id', h.id, 
   'toOrganisationId', h.to_organisation_id, 'reason', h.reason, 'dueBy', h.due_by, 'housingDecision', h.housing_decision,
   'createdAt', h.created_at, 'updatedAt', h.updated_at) ORDER BY h.created_at, h.id) FROM handoffs h WHERE h.referral_id = r.id), '[]')`
 
+/** At a version the reader holds (`If-None-Match`), the heavy columns stay in the database. */
+const READER_COLUMNS = columnList({
+  details: 'CASE WHEN r.version = ANY($4::int[]) THEN NULL ELSE r.details END',
+  inszCiphertext: 'CASE WHEN r.version = ANY($4::int[]) THEN NULL ELSE r.insz_ciphertext END'
+})
+
 /**
- * One referral the caller may read, with its handoffs, in one prepared statement. `party` null
+ * One referral the caller may read, with its handoffs, in one prepared statement. At one of
+ * `heldVersions` only its parties, version and dates are worth reading (the answer is 304). `party` null
  * means any referral (the operator); `recipients`: a handoff recipient may read it too, while
  * consent stands. Its access-log row is the caller's to append (AccessLogWriter).
  */
-export async function referralForReader (db: Database, id: string, party: string | null, recipients: boolean): Promise<ReaderRow | undefined> {
+export async function referralForReader (db: Database, id: string, party: string | null, recipients: boolean, heldVersions: readonly number[] = []): Promise<ReaderRow | undefined> {
   const [row] = await prepared<ReaderRow>(db, 'referral_for_reader', `
-    SELECT ${COLUMN_LIST},
+    SELECT ${READER_COLUMNS},
       (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = $2::uuid)) AS "isRecipient",
-      ${HANDOFF_BRIEFS} AS handoffs
+      CASE WHEN r.version = ANY($4::int[]) THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs
     FROM referrals r
     WHERE r.id = $1 AND ($2::uuid IS NULL OR r.referrer_organisation_id = $2::uuid OR r.programme_organisation_id = $2::uuid
       OR ($3 AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = $2::uuid)))`,
-  [id, party, recipients])
+  [id, party, recipients, heldVersions])
   return row
 }
 

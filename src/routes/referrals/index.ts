@@ -75,8 +75,9 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: AnyReferralView, 304: Type.Null({ description: 'Not modified.' }), ...problemResponses([400, 404]) }
     }
   }, async (request, reply) => {
-    const held = request.headers['if-none-match']?.split(',').map((t) => t.trim().replace(/^W\//, ''))
-    const result = await readReferral(app, caller(request, 'view'), request.params.referralId, held === undefined ? undefined : (version) => held.includes(etag(version)))
+    // ETags are `"<version>"`; anything else held cannot match.
+    const held = (request.headers['if-none-match'] ?? '').split(',').map((t) => /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(t)?.[1]).filter((v) => v !== undefined).map(Number)
+    const result = await readReferral(app, caller(request, 'view'), request.params.referralId, held)
     if ('notModified' in result) {
       // No payload at all: `null` would be counted in Content-Length although a 304 has no body.
       reply.code(304).header('etag', etag(result.version)).removeHeader('content-type')
