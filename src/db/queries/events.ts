@@ -103,10 +103,15 @@ export async function findDelivery (db: Executor, id: string): Promise<DeliveryR
   return row
 }
 
-/** The common outcome, as one prepared statement. */
+/**
+ * The common outcome, as one prepared statement, committed without waiting for the disk: delivery
+ * is at least once, and a crash that loses this record only makes the delivery pending again; the
+ * reconciler sends it once more, with the same `webhook-id` for the receiver to drop.
+ */
 export async function recordDelivered (db: Database, id: string, statusCode: number): Promise<void> {
   await prepared(db, 'record_delivered', `UPDATE webhook_deliveries SET state = 'delivered', delivered_at = now(), last_status_code = $2,
-    last_error = NULL, next_attempt_at = NULL, lease_until = NULL, attempts = attempts + 1, updated_at = now() WHERE id = $1`, [id, statusCode])
+    last_error = NULL, next_attempt_at = NULL, lease_until = NULL, attempts = attempts + 1, updated_at = now()
+    FROM (SELECT set_config('synchronous_commit', 'off', true)) AS record_only WHERE id = $1`, [id, statusCode])
 }
 
 export async function recordAttempt (db: Executor, id: string, set: Partial<typeof webhookDeliveries.$inferInsert>): Promise<void> {
