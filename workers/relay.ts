@@ -1,3 +1,4 @@
+import pg from 'pg'
 import type { Queue } from 'bullmq'
 import type { Logger } from 'pino'
 import type { Database } from '../src/db/client.ts'
@@ -27,7 +28,7 @@ const BATCH = 200
  * 2. the jobs go to Redis;
  * 3. only then are the events marked relayed. If Redis is away, step 3 never happens and the events
  *    wait in PostgreSQL; relaying them again is harmless (delivery rows are unique per event and
- *    endpoint, job ids name what they do). Several relays share the work (SKIP LOCKED).
+ *    endpoint, job ids name what they do). One process relays at a time (`RelayLeadership`).
  */
 export async function relayBatch (deps: RelayDeps): Promise<number> {
   const events = await claimForRelay(deps.db, BATCH)
@@ -52,18 +53,60 @@ export async function relayBatch (deps: RelayDeps): Promise<number> {
   return events.length
 }
 
+/**
+ * Which worker process relays: the one holding a session advisory lock, on a connection kept for
+ * it. One relay at a time keeps the three steps of `relayBatch` from interleaving across processes
+ * (a second relay could otherwise queue an event's deliveries again before the first marks it);
+ * when the leader's connection or process dies, PostgreSQL releases the lock and another takes it.
+ */
+export class RelayLeadership {
+  private client: pg.Client | null = null
+  private leading = false
+
+  constructor (private readonly connectionString: string) {}
+
+  async held (): Promise<boolean> {
+    if (this.leading) return true
+    try {
+      if (this.client === null) {
+        const client = new pg.Client({ connectionString: this.connectionString })
+        const lost = () => { this.leading = false; if (this.client === client) this.client = null }
+        client.on('error', lost)
+        client.on('end', lost)
+        this.client = client
+        await client.connect()
+      }
+      const { rows } = await this.client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('opkomst:outbox-relay', 0)) AS ok")
+      this.leading = rows[0]?.ok === true
+    } catch {
+      this.leading = false
+      void this.client?.end().catch(() => {})
+      this.client = null
+    }
+    return this.leading
+  }
+
+  async release (): Promise<void> {
+    this.leading = false
+    await this.client?.end().catch(() => {})
+    this.client = null
+  }
+}
+
 /** Runs the relay until closed: woken by NOTIFY from the outbox trigger, and by a timer. */
 export function startRelay (deps: RelayDeps, connectionString: string, intervalMs: number, logger: Logger): { close: () => Promise<void> } {
   let closed = false
   let running: Promise<void> | null = null
   let again = false
   let paused = false
+  const leadership = new RelayLeadership(connectionString)
 
   const run = (): void => {
     if (closed) return
     if (running !== null) { again = true; return }
     running = (async () => {
       try {
+        if (!await leadership.held()) return // another process relays; this one tries again on its timer
         while (!closed && await relayBatch(deps) === BATCH) { /* drain the backlog */ }
         if (paused) logger.info('outbox relay resumed')
         paused = false
@@ -87,6 +130,7 @@ export function startRelay (deps: RelayDeps, connectionString: string, intervalM
       clearInterval(timer)
       await running
       await listener.close()
+      await leadership.release()
     }
   }
 }

@@ -2,7 +2,8 @@ import t from 'tap'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { testContext, REDIS_URL } from '../helpers/context.ts'
-import { relayBatch, type RelayDeps } from '../../workers/relay.ts'
+import { eventually } from '../helpers/receiver.ts'
+import { relayBatch, RelayLeadership, type RelayDeps } from '../../workers/relay.ts'
 import { WEBHOOK_QUEUE, webhookJobId, type TimerJob, type WebhookJob } from '../../src/jobs/queues.ts'
 import { timerSpans } from '../../src/domain/timers.ts'
 
@@ -60,4 +61,15 @@ t.test('with Redis away the delivery row is made but the event is not marked, an
   t.ok(await relayed(id))
   const [row] = await deliveries(id)
   t.ok(await deps.webhooks.getJob(webhookJobId(row!.id, 0, 0)), 'its job is in Redis')
+})
+
+t.test('one process relays at a time; when it lets go (or its connection dies) another takes over', async (t) => {
+  const [a, b] = [new RelayLeadership(ctx.config.DATABASE_URL), new RelayLeadership(ctx.config.DATABASE_URL)]
+  t.teardown(async () => { await a.release(); await b.release() })
+  t.ok(await a.held(), 'the first leads')
+  t.notOk(await b.held(), 'the second waits')
+  t.ok(await a.held(), 'and the first goes on leading')
+  await ctx.app.pool.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtextextended('opkomst:outbox-relay', 0) & x'FFFFFFFF'::bigint)::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+  await eventually('the second leads once the first connection is gone', async () => await b.held() || undefined, 5000)
+  t.notOk(await a.held(), 'the first, reconnected, waits')
 })
