@@ -33,6 +33,16 @@ export function createLogger (level: string, stream?: DestinationStream): Logger
 }
 
 /**
+ * The logger of the one line per answered request: the same destination and level, without the
+ * redaction pass. That line holds only the method, the path (ids, never personal data: no route
+ * takes any in its URL), the status and the time, and the pass over it cost a tenth of a read's CPU.
+ */
+export function requestLineLogger (logger: Logger): Logger {
+  const destination = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]
+  return pino({ level: logger.level, base: { service: 'opkomst' } }, destination)
+}
+
+/**
  * An error as it may be logged. A failed query's message lists its parameters, and PostgreSQL's
  * own messages may quote a value: both may be personal data. For database errors only the kind,
  * the SQLSTATE code and the stack frames are kept.
