@@ -86,7 +86,7 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
   const lock = { lockDuration: config.WORKER_LOCK_MS, stalledInterval: config.WORKER_LOCK_MS }
   const workers: Worker[] = [
     new Worker<MaintenanceJob>(MAINTENANCE_QUEUE, async (job: Job<MaintenanceJob>) => processMaintenance(db, job.data), { connection, prefix, ...lock }),
-    new Worker<WebhookJob>(WEBHOOK_QUEUE, async (job: Job<WebhookJob>) => deliverWebhook(deliveryDeps, job.data.deliveryId), { connection, prefix, concurrency: 20, ...lock }),
+    new Worker<WebhookJob>(WEBHOOK_QUEUE, async (job: Job<WebhookJob>) => deliverWebhook(deliveryDeps, job.data.deliveryId), { connection, prefix, concurrency: config.WEBHOOK_CONCURRENCY, ...lock }),
     new Worker<TimerJob>(TIMER_QUEUE, async (job: Job<TimerJob>) => fireTimer(timerDeps, job.data), { connection, prefix, concurrency: 5, ...lock })
   ]
   if (email !== null && transport !== null) {

@@ -1,6 +1,6 @@
-import { and, eq, gt, or, sql } from 'drizzle-orm'
+import { and, eq, gt, or } from 'drizzle-orm'
 import { organisations } from '../schema/index.ts'
-import type { Executor } from '../client.ts'
+import { prepared, type Database, type Executor } from '../client.ts'
 
 export type OrganisationRow = typeof organisations.$inferSelect
 
@@ -22,9 +22,8 @@ export async function listOrganisations (db: Executor, after: [string, string] |
 }
 
 /** Programmes whose service area holds `postalCode`, or every programme when it is null. */
-export async function findProgrammes (db: Executor, postalCode: string | null): Promise<OrganisationRow[]> {
-  return db.select().from(organisations).where(and(
-    eq(organisations.type, 'programme'),
-    postalCode === null ? undefined : sql`${organisations.serviceArea} @> ARRAY[${postalCode}]::text[]`
-  )).limit(2)
+/** Up to two programmes (enough to tell one from several): all, or those serving a postal code. */
+export async function findProgrammes (db: Database, postalCode: string | null): Promise<Array<{ id: string }>> {
+  return prepared(db, 'find_programmes', `SELECT id FROM organisations
+    WHERE type = 'programme' AND ($1::text IS NULL OR service_area @> ARRAY[$1::text]) LIMIT 2`, [postalCode])
 }
