@@ -9,7 +9,7 @@ import { parseSchedule } from '../src/domain/deadlines.ts'
 import { timerSpans } from '../src/domain/timers.ts'
 import { allowedHosts } from '../src/services/webhook-target.ts'
 import {
-  EMAIL_QUEUE, JOB_RETENTION, MAINTENANCE_QUEUE, TIMER_QUEUE, WEBHOOK_QUEUE,
+  EMAIL_QUEUE, retentionOf, MAINTENANCE_QUEUE, TIMER_QUEUE, WEBHOOK_QUEUE,
   type EmailJob, type MaintenanceJob, type TimerJob, type WebhookJob
 } from '../src/jobs/queues.ts'
 import { processMaintenance } from './maintenance.ts'
@@ -50,7 +50,7 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
   const { pool, db } = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (err) => logger.warn({ err }, 'idle PostgreSQL client lost'))
   const identifiers = new IdentifierCipher(loadIdentifierKeys(config, (m) => logger.warn(m)))
   const prefix = config.REDIS_PREFIX
-  const queue = <T>(name: string, conn: Redis) => new Queue<T>(name, { connection: conn, prefix, defaultJobOptions: JOB_RETENTION })
+  const queue = <T>(name: string, conn: Redis) => new Queue<T>(name, { connection: conn, prefix, defaultJobOptions: retentionOf(name) })
 
   const webhooks = queue<WebhookJob>(WEBHOOK_QUEUE, connection)
   const timersQueue = queue<TimerJob>(TIMER_QUEUE, connection)

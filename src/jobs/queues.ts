@@ -26,3 +26,9 @@ export const JOB_RETENTION = {
   removeOnComplete: { age: 24 * 3600, count: 1000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 5000 }
 } as const
+
+/**
+ * A delivery's record is its row in PostgreSQL (the delivery log partners read), so a completed
+ * delivery job is not kept: trimming kept jobs was Redis work on every delivery.
+ */
+export const retentionOf = (queue: string) => queue === WEBHOOK_QUEUE ? { ...JOB_RETENTION, removeOnComplete: true } : JOB_RETENTION

@@ -4,7 +4,7 @@ import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { FastifyAdapter } from '@bull-board/fastify'
 import { sql } from 'drizzle-orm'
-import { ALL_QUEUES, JOB_RETENTION, WEBHOOK_QUEUE, type WebhookJob } from '../jobs/queues.ts'
+import { ALL_QUEUES, retentionOf, WEBHOOK_QUEUE, type WebhookJob } from '../jobs/queues.ts'
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemBody } from './errors.ts'
 
 declare module 'fastify' {
@@ -18,7 +18,7 @@ declare module 'fastify' {
  * from here, Bull Board shows them to the operator at /admin/queues, and /metrics reports depths.
  */
 export default fp(async (app, opts: { prefix: string }) => {
-  const all = ALL_QUEUES.map((name) => new Queue(name, { connection: app.redis, prefix: opts.prefix, defaultJobOptions: JOB_RETENTION }))
+  const all = ALL_QUEUES.map((name) => new Queue(name, { connection: app.redis, prefix: opts.prefix, defaultJobOptions: retentionOf(name) }))
   for (const q of all) q.on('error', () => {}) // Redis being away is reported by /health/ready
   app.decorate('queues', { webhooks: all.find((q) => q.name === WEBHOOK_QUEUE) as Queue<WebhookJob>, all })
 

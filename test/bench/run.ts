@@ -177,7 +177,7 @@ async function main () {
 
     const env = { NODE_ENV: 'production', ROLE: 'api', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `opk-bench-${stamp}`, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '20', ...keys }
     const [apiPort, smallPort, anchorPort] = [3301 + Math.floor(Math.random() * 500), 3901 + Math.floor(Math.random() * 500), 4501 + Math.floor(Math.random() * 500)]
-    // BENCH_PROFILE=dir writes a CPU profile of the API process there.
+    // BENCH_PROFILE=dir writes CPU profiles of the API and worker processes there.
     const profile = process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     log('building the service (npm run build), as npm start does')
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
@@ -214,7 +214,7 @@ async function main () {
     log('measuring event → webhook')
     const pipeline = !CASES.has('webhooks') ? undefined : await webhookCase({
       url: smallUrl, hospitalId: small.hospitalId, cipher, redisUrl: env.REDIS_URL, prefix: `opk-bench-wh-${stamp}`, rate: 200, seconds: SECONDS, log,
-      startWorker: () => start('dist/src/server.js', { ...env, ROLE: 'worker', DATABASE_URL: smallUrl, REDIS_PREFIX: `opk-bench-wh-${stamp}`, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACK_DEADLINE: '3650d', LOG_LEVEL: process.env.BENCH_LOGS ?? 'warn' })
+      startWorker: () => start('dist/src/server.js', { ...env, ROLE: 'worker', DATABASE_URL: smallUrl, REDIS_PREFIX: `opk-bench-wh-${stamp}`, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACK_DEADLINE: '3650d', LOG_LEVEL: process.env.BENCH_LOGS ?? 'warn' }, profile)
     })
 
     const ratio = (a: number, b: number) => a / b
