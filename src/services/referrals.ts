@@ -6,7 +6,7 @@ import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
 import { findOrganisation, findProgrammes } from '../db/queries/organisations.ts'
 import {
   accessLogOf, historyOf, insertAccess, insertEvent, insertReferralLogged, listReferralPage, lockMother,
-  lockReferral, openReferralsOfMother, referralById, referralForReader, updateReferral, updateReferralIfAt, type AccessEntry, type HandoffBrief, type ReferralRow
+  lockReferral, openReferralsOfMother, referralForReader, referralHead, updateReferral, updateReferralIfAt, type AccessEntry, type HandoffBrief, type ReferralRow
 } from '../db/queries/referrals.ts'
 import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
 import { hasAssessment } from '../db/queries/impact.ts'
@@ -214,7 +214,7 @@ export function requireVersion (ifMatch: string | undefined, current: number): v
   }
 }
 
-function transitionRole (principal: Principal, row: ReferralRow): TransitionRole | null {
+function transitionRole (principal: Principal, row: Pick<ReferralRow, 'referrerOrganisationId' | 'programmeOrganisationId'>): TransitionRole | null {
   if (principal.scopes.includes('admin')) return 'admin'
   if (principal.organisationId === row.programmeOrganisationId) return principal.scopes.includes('referrals:manage') ? 'programme' : null
   if (principal.organisationId === row.referrerOrganisationId) return principal.scopes.includes('referrals:write') ? 'referrer' : null
@@ -227,7 +227,7 @@ function transitionRole (principal: Principal, row: ReferralRow): TransitionRole
  * between makes that statement change nothing: 412, as `If-Match` would have answered.
  */
 export async function transitionReferral (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, input: TransitionInput): Promise<ViewResult> {
-  const row = await referralById(deps.db, id)
+  const row = await referralHead(deps.db, id)
   const view = row === undefined ? null : viewOf(caller.principal, row)
   if (row === undefined || view === null) throw notFound('Referral')
   const role = transitionRole(caller.principal, row)

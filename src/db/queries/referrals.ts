@@ -77,9 +77,12 @@ export async function listReferralPage (db: Executor, f: ReferralFilter): Promis
   return result.rows
 }
 
-/** One referral by id, as one prepared statement. */
-export async function referralById (db: Database, id: string): Promise<ReferralRow | undefined> {
-  const [row] = await prepared<ReferralRow>(db, 'referral_by_id', `SELECT ${COLUMN_LIST} FROM referrals r WHERE r.id = $1`, [id])
+/** What deciding on a change needs of a referral (not its details), as one prepared statement. */
+export type ReferralHead = Pick<ReferralRow, 'id' | 'status' | 'statusBeforeHold' | 'version' | 'referrerOrganisationId' | 'programmeOrganisationId'>
+
+export async function referralHead (db: Database, id: string): Promise<ReferralHead | undefined> {
+  const [row] = await prepared<ReferralHead>(db, 'referral_head', `SELECT id, status, status_before_hold AS "statusBeforeHold", version,
+    referrer_organisation_id AS "referrerOrganisationId", programme_organisation_id AS "programmeOrganisationId" FROM referrals WHERE id = $1`, [id])
   return row
 }
 
