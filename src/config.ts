@@ -27,7 +27,7 @@ const spec = {
   WEBHOOK_ALLOWED_HOSTS: { schema: Type.String({ pattern: '^[A-Za-z0-9.:,_-]*$' }), default: '', doc: 'Hosts a webhook may reach although local or private (comma-separated); these may also use plain http.' },
   WEBHOOK_RETRY_SCHEDULE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)(,\\d+(ms|s|m|h|d))*$' }), default: '0s,5s,5m,30m,2h,5h,10h,10h', doc: 'Delay before each delivery attempt; after the last the delivery is `failed`.' },
   WEBHOOK_TIMEOUT_MS: { schema: Type.Integer({ minimum: 100, maximum: 60000 }), default: 15000, doc: 'Time a webhook receiver gets to answer.' },
-  WEBHOOK_CONCURRENCY: { schema: Type.Integer({ minimum: 1, maximum: 500 }), default: 50, doc: 'Deliveries a worker process sends at once: mostly waiting on partners, so a slow one does not hold up the rest.' },
+  WEBHOOK_CONCURRENCY: { schema: Type.Integer({ minimum: 1, maximum: 500 }), default: 20, doc: 'Deliveries a worker process sends at once. Keep WEBHOOK_LEASE_MS well above the time one takes, waits for a database connection included.' },
   WEBHOOK_LEASE_MS: { schema: Type.Integer({ minimum: 200 }), default: 60000, doc: 'How long a worker holds a delivery it is sending; a killed worker\'s delivery is retried after it.' },
   WORKER_LOCK_MS: { schema: Type.Integer({ minimum: 200 }), default: 30000, doc: 'BullMQ job lock: a killed worker\'s jobs are picked up again after it.' },
   AUTH_CACHE_MS: { schema: Type.Integer({ minimum: 0, maximum: 300000 }), default: 30000, doc: 'How long an API process remembers whom a key belongs to (0: look it up on every request). A revocation clears every process\'s memory at once (NOTIFY); this bounds it should that message be lost.' },

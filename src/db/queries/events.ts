@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
 import { prepared, type Database, type Executor } from '../client.ts'
+import type { ThinEvent } from '../../domain/events.ts'
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
 export type EndpointRow = typeof webhookEndpoints.$inferSelect
@@ -60,8 +61,8 @@ export async function organisationsWithEmail (tx: Executor, ids: string[], type?
     .where(and(inArray(organisations.id, ids), sql`${organisations.notificationEmail} IS NOT NULL`, type === undefined ? undefined : eq(organisations.type, type as never)))
 }
 
-/** A claimed delivery with what sending it needs: its endpoint and its event. */
-export interface ClaimedDelivery {
+/** A claimed delivery with what sending it needs: its endpoint and its event (`occurredAt` as PostgreSQL writes it). */
+export interface ClaimedDelivery extends ThinEvent {
   attempts: number
   series: number
   endpointId: string
@@ -71,13 +72,6 @@ export interface ClaimedDelivery {
   secretCiphertext: string
   previousSecretCiphertext: string | null
   previousSecretExpiresAt: string | null
-  eventId: string
-  type: string
-  occurredAt: string
-  referralId: string | null
-  handoffId: string | null
-  status: string | null
-  reasonCode: string | null
 }
 
 /**
