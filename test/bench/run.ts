@@ -16,6 +16,7 @@ import { parseIdentifierKeys } from '../../src/crypto/keys.ts'
 import { issueClient, onboardOrganisation } from '../../src/services/onboarding.ts'
 import { encodeCursor } from '../../src/domain/cursor.ts'
 import { webhookCase } from './webhooks.ts'
+import { deleteRedisKeys } from '../helpers/context.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const PG = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432'
@@ -259,6 +260,8 @@ async function main () {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
     await dropDatabase(bigDb).catch(() => {})
     await dropDatabase(smallDb).catch(() => {})
+    // Its own prefixes only (Redis is shared).
+    for (const prefix of [`opk-bench-${stamp}`, `opk-bench-wh-${stamp}`, `opk-bench-wh-${stamp}-bare`]) await deleteRedisKeys(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix).catch(() => {})
   }
 }
 
