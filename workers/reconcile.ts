@@ -11,9 +11,21 @@ import { grantedPriorities } from '../src/db/queries/handoffs.ts'
  * ids name their deadline, and a duplicate delivery job finds the delivery taken or done.
  */
 export async function reconcile (deps: { db: Database, webhooks: Queue<WebhookJob>, timerDeps: TimerDeps }): Promise<{ deliveries: number, referrals: number }> {
-  const orphans = await orphanedDeliveries(deps.db, 1000)
+  // A due delivery may simply wait its turn in a long queue: only one with no job waiting, delayed
+  // or running for its attempt is an orphan. (Queuing a second job for a waiting one let a slow
+  // first sender's lease run out, and the delivery went twice.)
+  const live = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'])
+  const candidates = await orphanedDeliveries(deps.db, 1000)
+  const orphans: typeof candidates = []
+  for (const d of candidates) {
+    const base = webhookJobId(d.id, d.series, d.attempts)
+    const states = await Promise.all([base, `${base}.after-lease`, `${base}.reconciled`].map((id) => deps.webhooks.getJobState(id)))
+    if (states.some((state) => live.has(state))) continue
+    if (states[2] !== 'unknown') await deps.webhooks.remove(`${base}.reconciled`)
+    orphans.push(d)
+  }
   if (orphans.length > 0) {
-    await deps.webhooks.addBulk(orphans.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: `${webhookJobId(d.id, d.series, d.attempts)}.reconciled.${Date.now()}` } })))
+    await deps.webhooks.addBulk(orphans.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: `${webhookJobId(d.id, d.series, d.attempts)}.reconciled` } })))
   }
   const waiting = await referralsAwaiting(deps.db)
   for (const r of waiting) await scheduleTimers(deps.timerDeps, r.id, { ...r, status: r.status, track: r.track })

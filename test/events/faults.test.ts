@@ -76,7 +76,9 @@ t.test('a worker killed in the middle of a delivery: the event arrives after a r
 })
 
 t.test('two API and two worker processes under a burst of 500 transitions: each event delivered once per endpoint', async (t) => {
-  const ctx = await testContext(t, FAST_EVENTS)
+  // A lease well above the send timeout, as in production (60 s and 15 s): FAST_EVENTS' 1.5 s lease
+  // is for the killed-worker test, and on a loaded machine it can run out while a send completes.
+  const ctx = await testContext(t, { ...FAST_EVENTS, WEBHOOK_TIMEOUT_MS: 5000, WEBHOOK_LEASE_MS: 15_000 })
   const programme = await ctx.party('programme')
   const hospital = await ctx.party('hospital')
   const rxHospital = await startReceiver(t)
