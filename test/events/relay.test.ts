@@ -4,6 +4,7 @@ import { Redis } from 'ioredis'
 import { testContext, REDIS_URL } from '../helpers/context.ts'
 import { eventually } from '../helpers/receiver.ts'
 import { relayBatch, RelayLeadership, type RelayDeps } from '../../workers/relay.ts'
+import { reconcile } from '../../workers/reconcile.ts'
 import { WEBHOOK_QUEUE, webhookJobId, type TimerJob, type WebhookJob } from '../../src/jobs/queues.ts'
 import { timerSpans } from '../../src/domain/timers.ts'
 
@@ -72,4 +73,23 @@ t.test('one process relays at a time; when it lets go (or its connection dies) a
   await ctx.app.pool.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtextextended('opkomst:outbox-relay', 0) & x'FFFFFFFF'::bigint)::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
   await eventually('the second leads once the first connection is gone', async () => await b.held() || undefined, 5000)
   t.notOk(await a.held(), 'the first, reconnected, waits')
+})
+
+t.test('the reconciler queues again only a delivery whose job is gone, not one waiting its turn', async (t) => {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  t.teardown(() => connection.disconnect())
+  const deps = relayDeps(connection)
+  await deps.webhooks.obliterate({ force: true })
+  const id = await event()
+  t.equal(await relayBatch(deps), 1)
+  const [row] = await deliveries(id)
+  // Due long ago, still pending, nobody holds it: its job is only waiting (no worker runs here).
+  await ctx.app.pool.query("UPDATE webhook_deliveries SET created_at = now() - interval '1 minute' WHERE id = $1", [row!.id])
+  const deliveryIds = async () => (await deps.webhooks.getJobs(['wait', 'delayed', 'active'])).map((j) => j.id)
+  t.same((await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries, 0, 'its waiting job is enough')
+  t.same(await deliveryIds(), [webhookJobId(row!.id, 0, 0)])
+  await deps.webhooks.remove(webhookJobId(row!.id, 0, 0)) // as if Redis lost it
+  t.same((await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries, 1, 'a lost job is made again')
+  t.same(await deliveryIds(), [`${webhookJobId(row!.id, 0, 0)}.reconciled`])
+  t.same((await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries, 0, 'once')
 })
