@@ -43,13 +43,11 @@ class OneLinePerRequest extends LogController {
   constructor (private readonly lines: Logger) { super() }
   override incomingRequest (): void {}
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (error) {
-      reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored')
-      return
-    }
-    this.lines.info({
-      reqId: request.id, req: { method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime
-    }, 'request completed')
+    // The route's pattern, not the URL a caller typed: that may hold anything, personal data too.
+    const req = { method: request.method, url: request.routeOptions.url ?? '(no route)', remoteAddress: request.ip }
+    const res = { statusCode: reply.statusCode }
+    if (error) reply.log.error({ req, res, err: error, responseTime: reply.elapsedTime }, 'request errored')
+    else this.lines.info({ reqId: request.id, req, res, responseTime: reply.elapsedTime }, 'request completed')
   }
 }
 

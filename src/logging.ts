@@ -34,8 +34,8 @@ export function createLogger (level: string, stream?: DestinationStream): Logger
 
 /**
  * The logger of the one line per answered request: the same destination and level, without the
- * redaction pass. That line holds only the method, the path (ids, never personal data: no route
- * takes any in its URL), the status and the time, and the pass over it cost a tenth of a read's CPU.
+ * redaction pass. That line holds only the method, the route's pattern (never the URL as sent), the
+ * status and the time, and the pass over it cost a tenth of a read's CPU.
  */
 export function requestLineLogger (logger: Logger): Logger {
   const destination = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]

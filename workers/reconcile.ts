@@ -12,20 +12,20 @@ import { grantedPriorities } from '../src/db/queries/handoffs.ts'
  */
 export async function reconcile (deps: { db: Database, webhooks: Queue<WebhookJob>, timerDeps: TimerDeps }): Promise<{ deliveries: number, referrals: number }> {
   // A due delivery may simply wait its turn in a long queue: only one with no job waiting, delayed
-  // or running for its attempt is an orphan. (Queuing a second job for a waiting one let a slow
-  // first sender's lease run out, and the delivery went twice.)
+  // or running for its attempt is an orphan. (Each burst used to get a second job per delivery.)
   const live = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'])
   const candidates = await orphanedDeliveries(deps.db, 1000)
   const orphans: typeof candidates = []
   for (const d of candidates) {
-    const base = webhookJobId(d.id, d.series, d.attempts)
-    const states = await Promise.all([base, `${base}.after-lease`, `${base}.reconciled`].map((id) => deps.webhooks.getJobState(id)))
+    const ids = [undefined, 'after-lease', 'reconciled'] as const
+    const states = await Promise.all(ids.map((kind) => deps.webhooks.getJobState(webhookJobId(d.id, d.series, d.attempts, kind))))
     if (states.some((state) => live.has(state))) continue
-    if (states[2] !== 'unknown') await deps.webhooks.remove(`${base}.reconciled`)
+    // A finished `reconciled` job of this attempt would make the new one a no-op.
+    if (states[2] !== 'unknown') await deps.webhooks.remove(webhookJobId(d.id, d.series, d.attempts, 'reconciled'))
     orphans.push(d)
   }
   if (orphans.length > 0) {
-    await deps.webhooks.addBulk(orphans.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: `${webhookJobId(d.id, d.series, d.attempts)}.reconciled` } })))
+    await deps.webhooks.addBulk(orphans.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: webhookJobId(d.id, d.series, d.attempts, 'reconciled') } })))
   }
   const waiting = await referralsAwaiting(deps.db)
   for (const r of waiting) await scheduleTimers(deps.timerDeps, r.id, { ...r, status: r.status, track: r.track })

@@ -42,7 +42,7 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
     // Held by another worker (or a killed one): look again when its lease runs out.
     if (current?.state === 'pending' && current.leaseUntil !== null) {
       const wait = Math.max(0, Date.parse(current.leaseUntil) - Date.now()) + 50
-      await deps.webhooks.add('deliver', { deliveryId }, { jobId: `${webhookJobId(deliveryId, current.series, current.attempts)}.after-lease`, delay: wait })
+      await deps.webhooks.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, current.series, current.attempts, 'after-lease'), delay: wait })
     }
     return 'skipped'
   }

@@ -5,8 +5,12 @@ export type MaintenanceJob = { readonly task: 'purge-idempotency-keys' }
 
 export const WEBHOOK_QUEUE = 'webhook-deliveries'
 export type WebhookJob = { readonly deliveryId: string }
-/** One job id per attempt of a series: re-adding the same attempt is a no-op. */
-export const webhookJobId = (deliveryId: string, series: number, attempt: number) => `d.${deliveryId}.${series}.${attempt}`
+/**
+ * One job id per attempt of a series: re-adding the same attempt is a no-op. `after-lease`: a
+ * look once another worker's lease runs out; `reconciled`: a job made again from PostgreSQL.
+ */
+export const webhookJobId = (deliveryId: string, series: number, attempt: number, kind?: 'after-lease' | 'reconciled') =>
+  `d.${deliveryId}.${series}.${attempt}${kind === undefined ? '' : `.${kind}`}`
 
 export const EMAIL_QUEUE = 'email'
 export type EmailJob =

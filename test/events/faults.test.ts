@@ -1,5 +1,5 @@
 import t from 'tap'
-import { testContext, testConfig, testDatabase, REDIS_URL, deleteRedisKeys } from '../helpers/context.ts'
+import { testContext } from '../helpers/context.ts'
 import { referralBody } from '../helpers/referrals.ts'
 import { startReceiver, eventually } from '../helpers/receiver.ts'
 import { FAST_EVENTS } from '../helpers/workers.ts'

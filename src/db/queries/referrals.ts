@@ -1,14 +1,14 @@
-import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import { getTableColumns } from 'drizzle-orm'
 import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/index.ts'
 import type pg from 'pg'
 import { prepared, statementName, type Database, type Executor } from '../client.ts'
+import type { AccessEntry } from '../access-log.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
 export type NewReferralRow = typeof referrals.$inferInsert
 
-import type { AccessEntry } from '../access-log.ts'
 export type { AccessEntry }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)

@@ -74,6 +74,9 @@ t.test('a request carrying a name, an INSZ and a phone number leaves none of the
   await app.inject({ method: 'POST', url: '/referrals', headers: hospital.headers, payload: referralBody({ mother: { ...mother, insz: secret.insz } }) })
   await app.inject({ method: 'POST', url: '/referrals', headers: { ...hospital.headers, 'content-type': 'application/json' }, payload: `{"mother": {"givenName": "${secret.givenName}", "insz": "${secret.insz}", "phone": "${secret.phone}"` })
   await app.inject({ method: 'POST', url: '/admin/organisations', headers: ctx.admin, payload: { name: secret.givenName, type: 'hospital', notificationEmail: 'x' } })
+  // A URL may carry anything a caller typed: the request line logs the route, not the URL.
+  await app.inject({ method: 'GET', url: `/referrals?status=${secret.familyName}&phone=${encodeURIComponent(secret.phone)}`, headers: hospital.headers })
+  await app.inject({ method: 'GET', url: `/referrals/${secret.insz}`, headers: hospital.headers })
   t.ok(logged.length > 1000, 'the logs were written at trace level')
   for (const [what, value] of Object.entries(secret)) {
     t.notOk(logged.includes(value), `no ${what} in the logs`)
