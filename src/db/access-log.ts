@@ -1,5 +1,6 @@
 import type { Database } from './client.ts'
 import { prepared } from './client.ts'
+import { Batch } from './batch.ts'
 
 export interface AccessEntry {
   organisationId: string | null
@@ -9,45 +10,25 @@ export interface AccessEntry {
   requestId: string
 }
 
-interface Waiting { rows: Array<AccessEntry & { referralId: string }>, done: (err?: unknown) => void }
-
 /**
- * Access-log rows of reads, written by group commit: a read waits until its row is committed
- * before it answers (no answer without its row, and the row is durable), but the rows of reads
- * that arrive while a write is under way go together in the next one: one INSERT and one commit
- * for many reads, instead of a commit per read, which costs more than the read itself.
- * One write at a time; the first read after a quiet spell is written at once.
+ * Access-log rows of reads, group-committed (see `Batch`): a read answers only once its rows are
+ * committed, but the rows of concurrent reads share one INSERT and one commit.
  */
 export class AccessLogWriter {
-  private waiting: Waiting[] = []
-  private writing: Promise<void> | null = null
+  private readonly batch: Batch<Array<AccessEntry & { referralId: string }>>
 
-  constructor (private readonly db: Database) {}
+  constructor (db: Database) {
+    this.batch = new Batch(async (items) => {
+      const rows = items.flat()
+      await prepared(db, 'access_log_append', `INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])`,
+      [rows.map((r) => r.organisationId), rows.map((r) => r.clientId), rows.map((r) => r.referralId), rows.map((r) => r.action), rows.map((r) => r.purpose), rows.map((r) => r.requestId)])
+    })
+  }
 
   /** Resolves once the rows are committed; rejects when they could not be (then do not answer). */
   async append (referralIds: readonly string[], entry: AccessEntry): Promise<void> {
     if (referralIds.length === 0) return
-    await new Promise<void>((resolve, reject) => {
-      this.waiting.push({ rows: referralIds.map((referralId) => ({ ...entry, referralId })), done: (err) => err === undefined ? resolve() : reject(err) })
-      this.writing ??= this.writeAll()
-    })
-  }
-
-  /** Until nothing waits: all that waits, in one statement. */
-  private async writeAll (): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting
-      this.waiting = []
-      const rows = batch.flatMap((w) => w.rows)
-      try {
-        await prepared(this.db, 'access_log_append', `INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])`,
-        [rows.map((r) => r.organisationId), rows.map((r) => r.clientId), rows.map((r) => r.referralId), rows.map((r) => r.action), rows.map((r) => r.purpose), rows.map((r) => r.requestId)])
-        for (const w of batch) w.done()
-      } catch (err) {
-        for (const w of batch) w.done(err)
-      }
-    }
-    this.writing = null
+    await this.batch.submit(referralIds.map((referralId) => ({ ...entry, referralId })))
   }
 }

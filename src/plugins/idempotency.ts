@@ -6,12 +6,16 @@ import { idempotencyKeys } from '../db/schema/index.ts'
 import { canonicalJson } from '../domain/canonical-json.ts'
 import { ProblemError } from './errors.ts'
 import { prepared } from '../db/client.ts'
+import { Batch } from '../db/batch.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { principal: string, key: string } | null
   }
 }
+
+interface Claim { principal: string, key: string, requestHash: string }
+interface Answer { principal: string, key: string, status: number, headers: string, body: string }
 
 const KEY = /^[\x21-\x7E]{1,255}$/
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'] as const
@@ -26,6 +30,33 @@ const ABANDONED_AFTER = '60 seconds'
 export default fp(async (app, opts: { waitMs: number }) => {
   app.decorateRequest('idempotency', null)
 
+  // Claims and stored answers of concurrent requests share a statement each (see `Batch`).
+  const claims = new Batch<Claim, boolean>(async (items) => {
+    // One key twice in a statement cannot be; the second waits for the first like any repeat.
+    const seen = new Set<string>()
+    const first = items.map((c) => { const id = `${c.principal}\n${c.key}`; return !seen.has(id) && seen.add(id) !== undefined })
+    const claiming = items.filter((_, i) => first[i])
+    // Not waiting for the disk: the request's own commit (or the stored answer's) comes later in
+    // the log and makes this durable with it; a crash before either loses a claim for nothing.
+    const claimed = await prepared<{ principal: string, key: string }>(app.db, 'idempotency_claim', `
+      INSERT INTO idempotency_keys (principal, key, request_hash, expires_at)
+      SELECT u.principal, u.key, u.request_hash, now() + interval '24 hours'
+      FROM unnest($1::text[], $2::text[], $3::text[]) AS u(principal, key, request_hash), (SELECT set_config('synchronous_commit', 'off', true)) AS claim_only
+      ON CONFLICT (principal, key) DO UPDATE SET request_hash = excluded.request_hash, response_status = NULL, response_headers = NULL,
+        response_body = NULL, created_at = now(), expires_at = excluded.expires_at
+      WHERE idempotency_keys.expires_at < now() OR (idempotency_keys.response_status IS NULL
+        AND idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}' AND idempotency_keys.request_hash = excluded.request_hash)
+      RETURNING principal, key`, [claiming.map((c) => c.principal), claiming.map((c) => c.key), claiming.map((c) => c.requestHash)])
+    const won = new Set(claimed.map((c) => `${c.principal}\n${c.key}`))
+    return items.map((c, i) => first[i] === true && won.has(`${c.principal}\n${c.key}`))
+  })
+  const answers = new Batch<Answer>(async (items) => {
+    await prepared(app.db, 'idempotency_store', `UPDATE idempotency_keys k SET response_status = u.status, response_headers = u.headers::jsonb, response_body = u.body
+      FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) AS u(principal, key, status, headers, body)
+      WHERE k.principal = u.principal AND k.key = u.key`,
+    [items.map((a) => a.principal), items.map((a) => a.key), items.map((a) => a.status), items.map((a) => a.headers), items.map((a) => a.body)])
+  })
+
   async function claim (request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = request.headers['idempotency-key']
     if (header === undefined) return
@@ -36,17 +67,7 @@ export default fp(async (app, opts: { waitMs: number }) => {
     const requestHash = createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`).digest('base64url')
     const deadline = Date.now() + opts.waitMs
     for (;;) {
-      // Not waiting for the disk: the request's own commit (or the stored answer's) comes later in
-      // the log and makes this durable with it; a crash before either loses a claim for nothing.
-      const claimed = await prepared(app.db, 'idempotency_claim', `
-        INSERT INTO idempotency_keys (principal, key, request_hash, expires_at)
-        SELECT $1, $2, $3, now() + interval '24 hours' FROM (SELECT set_config('synchronous_commit', 'off', true)) AS claim_only
-        ON CONFLICT (principal, key) DO UPDATE SET request_hash = excluded.request_hash, response_status = NULL, response_headers = NULL,
-          response_body = NULL, created_at = now(), expires_at = excluded.expires_at
-        WHERE idempotency_keys.expires_at < now() OR (idempotency_keys.response_status IS NULL
-          AND idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}' AND idempotency_keys.request_hash = excluded.request_hash)
-        RETURNING key`, [principal, header, requestHash])
-      if (claimed.length > 0) {
+      if (await claims.submit({ principal, key: header, requestHash })) {
         request.idempotency = { principal, key: header }
         return
       }
@@ -98,8 +119,7 @@ export default fp(async (app, opts: { waitMs: number }) => {
       const value = reply.getHeader(name)
       if (value !== undefined) headers[name] = String(value)
     }
-    await prepared(app.db, 'idempotency_store', 'UPDATE idempotency_keys SET response_status = $3, response_headers = $4::jsonb, response_body = $5 WHERE principal = $1 AND key = $2',
-      [claim.principal, claim.key, reply.statusCode, JSON.stringify(headers), typeof payload === 'string' ? payload : ''])
+    await answers.submit({ ...claim, status: reply.statusCode, headers: JSON.stringify(headers), body: typeof payload === 'string' ? payload : '' })
     return payload
   })
 }, { name: 'idempotency', dependencies: ['db', 'auth'] })
