@@ -1,6 +1,7 @@
 import { loadConfig, ConfigError, type Config } from './config.ts'
 import { migrateDatabase } from './db/migrate.ts'
 import { createDb, type Database } from './db/client.ts'
+import { ProgrammeDirectory } from './db/programmes.ts'
 import { IdentifierCipher } from './crypto/identifier-cipher.ts'
 import { loadIdentifierKeys } from './crypto/keys.ts'
 import { issueClient, onboardOrganisation } from './services/onboarding.ts'
@@ -58,7 +59,8 @@ const atNoon = (date: string) => new Date(`${date}T11:00:00Z`)
  * A demo network (hospital, programme, OCMW, housing company) and about `mothers` synthetic
  * mothers referred since January 2020, shaped like the programme's published figures.
  */
-export async function seedDemo (deps: { db: Database, identifiers: IdentifierCipher, config: Config }, options: { mothers?: number, seed?: number, today?: string } = {}) {
+export async function seedDemo (deps: { db: Database, identifiers: IdentifierCipher, config: Config, programmes?: ProgrammeDirectory }, options: { mothers?: number, seed?: number, today?: string } = {}) {
+  const intake = { ...deps, programmes: deps.programmes ?? new ProgrammeDirectory(deps.db) }
   const rnd = prng(options.seed ?? 2020)
   const today = options.today ?? belgianDate(new Date())
   const stamp = Date.now().toString(36)
@@ -87,6 +89,7 @@ export async function seedDemo (deps: { db: Database, identifiers: IdentifierCip
     const badHousing = rnd.chance(0.4)
     const input: ReferralInput = {
       externalReference: `DEMO-${stamp}-${i}`,
+      programmeId: programme.organisationId,
       mother: {
         givenName: rnd.pick(GIVEN), familyName: rnd.pick(FAMILY), birthDate, insz: inszFor(birthDate, rnd.int(1, 997)),
         phone: `+32 470 00 ${String(rnd.int(10, 99))} ${String(rnd.int(10, 99))}`,
@@ -108,7 +111,7 @@ export async function seedDemo (deps: { db: Database, identifiers: IdentifierCip
       consent: { givenAt: atNoon(addDays(referredOn, -1)).toISOString(), recordedBy: 'Demo', method: rnd.pick(['verbal', 'written'] as const), sharingScope: ['programme', 'ocmw', 'housing', 'child_family'] },
       referrerContact: { name: 'Demo maatschappelijk werker' }
     }
-    const created = await createReferral(deps, act(referrer, atNoon(referredOn), 'demo intake'), input)
+    const created = await createReferral(intake, act(referrer, atNoon(referredOn), 'demo intake'), input)
     referred++
     const step = async (on: string, body: Parameters<typeof transitionReferral>[4], version: number) =>
       transitionReferral(deps, act(programme, atNoon(on), 'demo'), created.id, `"${version}"`, body)

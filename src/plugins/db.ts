@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type pg from 'pg'
 import { createDb, type Database } from '../db/client.ts'
 import { AccessLogWriter } from '../db/access-log.ts'
+import { ProgrammeDirectory } from '../db/programmes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,6 +10,8 @@ declare module 'fastify' {
     pool: pg.Pool
     /** Access-log rows of reads, group-committed. */
     accessLog: AccessLogWriter
+    /** The programmes and their service areas, kept while this process hears their changes. */
+    programmes: ProgrammeDirectory
   }
 }
 
@@ -17,5 +20,11 @@ export default fp(async (app, opts: { url: string, poolSize: number }) => {
   app.decorate('db', db)
   app.decorate('pool', pool)
   app.decorate('accessLog', new AccessLogWriter(db))
-  app.addHook('onClose', async () => { await pool.end() })
+  const programmes = new ProgrammeDirectory(db)
+  const listener = programmes.listen(opts.url)
+  app.decorate('programmes', programmes)
+  app.addHook('onClose', async () => {
+    await listener.close()
+    await pool.end()
+  })
 }, { name: 'db' })

@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.ts'
+import type { ProgrammeDirectory } from '../db/programmes.ts'
 import { insertOrganisation, findOrganisation, type OrganisationRow } from '../db/queries/organisations.ts'
 import { createClient } from '../db/queries/clients.ts'
 import { forbiddenScopes } from '../domain/scopes.ts'
@@ -6,16 +7,20 @@ import { displayPrefix, generateApiKey, hashApiKey } from '../domain/api-keys.ts
 import type { OrganisationType, Scope } from '../domain/vocabulary.ts'
 import { notFound, validationProblem } from '../plugins/errors.ts'
 
-export async function onboardOrganisation (db: Database, input: { name: string, type: OrganisationType, notificationEmail?: string | undefined, serviceArea?: string[] | undefined }): Promise<OrganisationRow> {
+/** `programmes`: this process's directory, told at once (other processes hear of it by NOTIFY). */
+export async function onboardOrganisation (db: Database, input: { name: string, type: OrganisationType, notificationEmail?: string | undefined, serviceArea?: string[] | undefined },
+  programmes?: Pick<ProgrammeDirectory, 'forget'>): Promise<OrganisationRow> {
   if (input.serviceArea !== undefined && input.serviceArea.length > 0 && input.type !== 'programme') {
     throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme has a service area' }])
   }
-  return insertOrganisation(db, {
+  const organisation = await insertOrganisation(db, {
     name: input.name,
     type: input.type,
     notificationEmail: input.notificationEmail ?? null,
     serviceArea: input.serviceArea ?? []
   })
+  if (organisation.type === 'programme') programmes?.forget()
+  return organisation
 }
 
 /** Issues an API key; the key is returned this once and only its hash is stored. */

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Value } from 'typebox/value'
 import type { Principal } from '../plugins/auth.ts'
 import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
-import { findOrganisation, findProgrammes } from '../db/queries/organisations.ts'
+import { routeReferral } from '../domain/routing.ts'
 import {
   accessLogOf, historyOf, insertAccess, insertEvent, insertReferralLogged, listReferralPage, lockMother,
   lockReferral, openReferralsOfMother, referralForReader, referralHead, updateReferral, updateReferralIfAt, type AccessEntry, type HandoffBrief, type ReferralRow
@@ -30,6 +30,8 @@ export interface Caller {
 }
 
 type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config'>
+/** Intake routes through the programmes this process keeps. */
+type IntakeDeps = Deps & Pick<FastifyInstance, 'programmes'>
 /** Reads append access-log rows through the group-committing writer. */
 type ReadDeps = Deps & Pick<FastifyInstance, 'accessLog'>
 
@@ -106,20 +108,13 @@ function present (deps: Deps, row: ReferralRow, view: AnyView, handoffs: readonl
   return { view, body: project(toFull(deps, row, view, handoffs), viewFields(view)), version: row.version, id: row.id }
 }
 
-async function routeToProgramme (deps: Deps, input: ReferralInput): Promise<string> {
-  if (input.programmeId !== undefined) {
-    const programme = await findOrganisation(deps.db, input.programmeId)
-    if (programme?.type !== 'programme') throw validationProblem([{ pointer: '/programmeId', message: 'is not a programme organisation' }])
-    return programme.id
-  }
-  const postalCode = input.mother.address?.postalCode
-  if (postalCode !== undefined) {
-    const serving = await findProgrammes(deps.db, postalCode)
-    if (serving.length === 1) return serving[0]!.id
-  }
-  const all = await findProgrammes(deps.db, null)
-  if (all.length === 1) return all[0]!.id
-  throw validationProblem([{ pointer: '/programmeId', message: `no single programme serves postal code ${postalCode ?? '(no address given)'}; give programmeId` }])
+async function routeToProgramme (deps: IntakeDeps, input: ReferralInput): Promise<string> {
+  const route = async (fresh: boolean) => routeReferral(await deps.programmes.programmes(fresh), input.programmeId, input.mother.address?.postalCode)
+  let routing = await route(false)
+  // A programme onboarded a moment ago, in another process, may not be heard of yet: look again.
+  if ('problem' in routing) routing = await route(true)
+  if ('problem' in routing) throw validationProblem([routing.problem])
+  return routing.programmeId
 }
 
 function splitInput (input: ReferralInput): ReferralDetails {
@@ -134,7 +129,7 @@ function isUniqueViolation (err: unknown, constraint: string): boolean {
   return pgError.code === '23505' && pgError.constraint === constraint
 }
 
-export async function createReferral (deps: Deps, caller: Caller, input: ReferralInput): Promise<ViewResult> {
+export async function createReferral (deps: IntakeDeps, caller: Caller, input: ReferralInput): Promise<ViewResult> {
   const errors = referralRuleErrors(input, ruleContext(deps, caller.at))
   if (errors.length > 0) throw validationProblem(errors)
   const programmeId = await routeToProgramme(deps, input)

@@ -94,7 +94,7 @@ export async function testContext (t: Teardown, overrides: Partial<Config> = {},
     config,
     admin: { authorization: `Bearer ${ADMIN_KEY}` },
     party: async (type, options = {}) => {
-      const organisation = await onboardOrganisation(app.db, { name: options.name ?? `${type} ${++n}`, type, serviceArea: options.serviceArea })
+      const organisation = await onboardOrganisation(app.db, { name: options.name ?? `${type} ${++n}`, type, serviceArea: options.serviceArea }, app.programmes)
       const { client, key } = await issueClient(app.db, organisation.id, { name: 'test', scopes: options.scopes ?? [...SCOPES_BY_ORGANISATION_TYPE[type]] })
       return { organisationId: organisation.id, clientId: client.id, key, headers: { authorization: `Bearer ${key}` } }
     }

@@ -1,6 +1,6 @@
 import { and, eq, gt, or } from 'drizzle-orm'
 import { organisations } from '../schema/index.ts'
-import { prepared, type Database, type Executor } from '../client.ts'
+import type { Executor } from '../client.ts'
 
 export type OrganisationRow = typeof organisations.$inferSelect
 
@@ -19,11 +19,4 @@ export async function listOrganisations (db: Executor, after: [string, string] |
     .where(after === null ? undefined : or(gt(organisations.createdAt, after[0]), and(eq(organisations.createdAt, after[0]), gt(organisations.id, after[1]))))
     .orderBy(organisations.createdAt, organisations.id)
     .limit(limit)
-}
-
-/** Programmes whose service area holds `postalCode`, or every programme when it is null. */
-/** Up to two programmes (enough to tell one from several): all, or those serving a postal code. */
-export async function findProgrammes (db: Database, postalCode: string | null): Promise<Array<{ id: string }>> {
-  return prepared(db, 'find_programmes', `SELECT id FROM organisations
-    WHERE type = 'programme' AND ($1::text IS NULL OR service_area @> ARRAY[$1::text]) LIMIT 2`, [postalCode])
 }

@@ -32,7 +32,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: Organisation, ...problemResponses([422]) }
     }
   }, async (request, reply) => {
-    const organisation = await onboardOrganisation(app.db, request.body)
+    const organisation = await onboardOrganisation(app.db, request.body, app.programmes)
     return reply.code(201).header('location', `/admin/organisations/${organisation.id}`).send(toOrganisation(organisation))
   })
 

@@ -1,0 +1,19 @@
+/** A programme and the postal codes it serves. */
+export interface Programme { id: string, serviceArea: readonly string[] }
+
+export type Routing = { programmeId: string } | { problem: { pointer: string, message: string } }
+
+/**
+ * Where a referral goes: to the programme it names, else to the only programme serving
+ * the mother's postal code, else to the only programme there is. Anything else is the referrer's to
+ * settle by naming one.
+ */
+export function routeReferral (programmes: readonly Programme[], programmeId: string | undefined, postalCode: string | undefined): Routing {
+  if (programmeId !== undefined) {
+    return programmes.some((p) => p.id === programmeId) ? { programmeId } : { problem: { pointer: '/programmeId', message: 'is not a programme organisation' } }
+  }
+  const serving = postalCode === undefined ? [] : programmes.filter((p) => p.serviceArea.includes(postalCode))
+  if (serving.length === 1) return { programmeId: serving[0]!.id }
+  if (programmes.length === 1) return { programmeId: programmes[0]!.id }
+  return { problem: { pointer: '/programmeId', message: `no single programme serves postal code ${postalCode ?? '(no address given)'}; give programmeId` } }
+}
