@@ -122,8 +122,8 @@ t.test('two API and two worker processes under a burst of 500 transitions: each 
     t.equal(perId.size, 500, `${who}: 500 events`)
     const twice = [...perId].filter(([, c]) => c > 1).map(([id]) => id)
     const why = twice.length === 0 ? [] : (await ctx.app.pool.query('SELECT e.event_id, d.id, d.series, d.attempts, d.last_status_code, d.last_error, d.created_at, d.delivered_at FROM webhook_deliveries d JOIN outbox_events e ON e.id = d.outbox_event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE e.event_id = ANY($1::uuid[]) AND w.url = $2', [twice, rx.url])).rows
-    const at = twice.map((id) => rx.received.filter((r) => r.headers['webhook-id'] === id).map((r) => new Date(r.at).toISOString()))
-    t.same(twice, [], `${who}: each once`, { why, at })
+    const receivedAt = twice.map((id) => rx.received.filter((r) => r.headers['webhook-id'] === id).map((r) => new Date(r.at).toISOString()))
+    t.same(twice, [], `${who}: each once`, { why, receivedAt })
   }
   const { rows } = await ctx.app.pool.query("SELECT count(*)::int AS n FROM webhook_deliveries WHERE state = 'delivered'")
   t.equal(rows[0].n, 1000)

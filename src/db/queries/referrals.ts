@@ -4,6 +4,7 @@ import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/i
 import type pg from 'pg'
 import { prepared, statementName, type Database, type Executor } from '../client.ts'
 import type { AccessEntry } from '../access-log.ts'
+import { Batch } from '../batch.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
@@ -30,27 +31,53 @@ const HANDOFF_BRIEFS = `coalesce((SELECT json_agg(json_build_object('id', h.id, 
   'createdAt', h.created_at, 'updatedAt', h.updated_at) ORDER BY h.created_at, h.id) FROM handoffs h WHERE h.referral_id = r.id), '[]')`
 
 /** At a version the reader holds (`If-None-Match`), the heavy columns stay in the database. */
+const HELD = 'r.version = ANY(string_to_array(q.held, \',\')::int[])'
 const READER_COLUMNS = columnList({
-  details: 'CASE WHEN r.version = ANY($4::int[]) THEN NULL ELSE r.details END',
-  inszCiphertext: 'CASE WHEN r.version = ANY($4::int[]) THEN NULL ELSE r.insz_ciphertext END'
+  details: `CASE WHEN ${HELD} THEN NULL ELSE r.details END`,
+  inszCiphertext: `CASE WHEN ${HELD} THEN NULL ELSE r.insz_ciphertext END`
 })
 
+interface ReaderQuery { id: string, party: string | null, recipients: boolean, heldVersions: readonly number[] }
+
 /**
- * One referral the caller may read, with its handoffs, in one prepared statement. At one of
+ * Reads by primary key, grouped (see `Batch`): the reads that arrive while one statement runs go
+ * in the next, one statement for many. Each row says which request (`n`) it answers.
+ */
+function batchedReads<Query, Row> (statement: (db: Database) => (queries: Query[]) => Promise<Array<Row & { n: string }>>) {
+  const batches = new WeakMap<Database, Batch<Query, Row | undefined>>()
+  return (db: Database, query: Query): Promise<Row | undefined> => {
+    let batch = batches.get(db)
+    if (batch === undefined) {
+      const read = statement(db)
+      batch = new Batch(async (queries) => {
+        const byRequest = new Map<number, Row>()
+        for (const { n, ...row } of await read(queries)) byRequest.set(Number(n), row as Row)
+        return queries.map((_, i) => byRequest.get(i + 1))
+      })
+      batches.set(db, batch)
+    }
+    return batch.submit(query)
+  }
+}
+
+const readForReaders = batchedReads<ReaderQuery, ReaderRow>((db) => async (queries) => prepared(db, 'referrals_for_readers', `
+  SELECT q.n, ${READER_COLUMNS},
+    (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party)) AS "isRecipient",
+    CASE WHEN ${HELD} THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs
+  FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::text[]) WITH ORDINALITY AS q(id, party, recipients, held, n)
+  JOIN referrals r ON r.id = q.id
+  WHERE q.party IS NULL OR r.referrer_organisation_id = q.party OR r.programme_organisation_id = q.party
+    OR (q.recipients AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party))`,
+[queries.map((q) => q.id), queries.map((q) => q.party), queries.map((q) => q.recipients), queries.map((q) => q.heldVersions.join(','))]))
+
+/**
+ * One referral the caller may read, with its handoffs (grouped with concurrent reads). At one of
  * `heldVersions` only its parties, version and dates are worth reading (the answer is 304). `party` null
  * means any referral (the operator); `recipients`: a handoff recipient may read it too, while
  * consent stands. Its access-log row is the caller's to append (AccessLogWriter).
  */
 export async function referralForReader (db: Database, id: string, party: string | null, recipients: boolean, heldVersions: readonly number[] = []): Promise<ReaderRow | undefined> {
-  const [row] = await prepared<ReaderRow>(db, 'referral_for_reader', `
-    SELECT ${READER_COLUMNS},
-      (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = $2::uuid)) AS "isRecipient",
-      CASE WHEN r.version = ANY($4::int[]) THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs
-    FROM referrals r
-    WHERE r.id = $1 AND ($2::uuid IS NULL OR r.referrer_organisation_id = $2::uuid OR r.programme_organisation_id = $2::uuid
-      OR ($3 AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = $2::uuid)))`,
-  [id, party, recipients, heldVersions])
-  return row
+  return readForReaders(db, { id, party, recipients, heldVersions })
 }
 
 export interface ReferralFilter {
@@ -77,13 +104,15 @@ export async function listReferralPage (db: Executor, f: ReferralFilter): Promis
   return result.rows
 }
 
-/** What deciding on a change needs of a referral (not its details), as one prepared statement. */
+/** What deciding on a change needs of a referral (not its details); read grouped with concurrent reads. */
 export type ReferralHead = Pick<ReferralRow, 'id' | 'status' | 'statusBeforeHold' | 'version' | 'referrerOrganisationId' | 'programmeOrganisationId'>
 
+const readHeads = batchedReads<string, ReferralHead>((db) => async (ids) => prepared(db, 'referral_heads', `SELECT q.n, r.id, r.status,
+  r.status_before_hold AS "statusBeforeHold", r.version, r.referrer_organisation_id AS "referrerOrganisationId", r.programme_organisation_id AS "programmeOrganisationId"
+  FROM unnest($1::uuid[]) WITH ORDINALITY AS q(id, n) JOIN referrals r ON r.id = q.id`, [ids]))
+
 export async function referralHead (db: Database, id: string): Promise<ReferralHead | undefined> {
-  const [row] = await prepared<ReferralHead>(db, 'referral_head', `SELECT id, status, status_before_hold AS "statusBeforeHold", version,
-    referrer_organisation_id AS "referrerOrganisationId", programme_organisation_id AS "programmeOrganisationId" FROM referrals WHERE id = $1`, [id])
-  return row
+  return readHeads(db, id)
 }
 
 export async function findReferral (db: Executor, id: string): Promise<ReferralRow | undefined> {
