@@ -4,7 +4,7 @@ import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/i
 import type pg from 'pg'
 import { prepared, statementName, type Database, type Executor } from '../client.ts'
 import type { AccessEntry } from '../access-log.ts'
-import { Batch } from '../batch.ts'
+import { grouped } from '../batch.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
@@ -39,28 +39,8 @@ const READER_COLUMNS = columnList({
 
 interface ReaderQuery { id: string, party: string | null, recipients: boolean, heldVersions: readonly number[] }
 
-/**
- * Reads by primary key, grouped (see `Batch`): the reads that arrive while one statement runs go
- * in the next, one statement for many. Each row says which request (`n`) it answers.
- */
-function batchedReads<Query, Row> (statement: (db: Database) => (queries: Query[]) => Promise<Array<Row & { n: string }>>) {
-  const batches = new WeakMap<Database, Batch<Query, Row | undefined>>()
-  return (db: Database, query: Query): Promise<Row | undefined> => {
-    let batch = batches.get(db)
-    if (batch === undefined) {
-      const read = statement(db)
-      batch = new Batch(async (queries) => {
-        const byRequest = new Map<number, Row>()
-        for (const { n, ...row } of await read(queries)) byRequest.set(Number(n), row as Row)
-        return queries.map((_, i) => byRequest.get(i + 1))
-      })
-      batches.set(db, batch)
-    }
-    return batch.submit(query)
-  }
-}
-
-const readForReaders = batchedReads<ReaderQuery, ReaderRow>((db) => async (queries) => prepared(db, 'referrals_for_readers', `
+// Reads by primary key that arrive while one runs go together in the next statement (`grouped`).
+const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) => prepared(db, 'referrals_for_readers', `
   SELECT q.n, ${READER_COLUMNS},
     (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party)) AS "isRecipient",
     CASE WHEN ${HELD} THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs
@@ -107,7 +87,7 @@ export async function listReferralPage (db: Executor, f: ReferralFilter): Promis
 /** What deciding on a change needs of a referral (not its details); read grouped with concurrent reads. */
 export type ReferralHead = Pick<ReferralRow, 'id' | 'status' | 'statusBeforeHold' | 'version' | 'referrerOrganisationId' | 'programmeOrganisationId'>
 
-const readHeads = batchedReads<string, ReferralHead>((db) => async (ids) => prepared(db, 'referral_heads', `SELECT q.n, r.id, r.status,
+const readHeads = grouped<string, ReferralHead>(async (db, ids) => prepared(db, 'referral_heads', `SELECT q.n, r.id, r.status,
   r.status_before_hold AS "statusBeforeHold", r.version, r.referrer_organisation_id AS "referrerOrganisationId", r.programme_organisation_id AS "programmeOrganisationId"
   FROM unnest($1::uuid[]) WITH ORDINALITY AS q(id, n) JOIN referrals r ON r.id = q.id`, [ids]))
 
