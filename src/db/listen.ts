@@ -40,3 +40,42 @@ export function listen (connectionString: string, channel: string, retryMs: numb
     }
   }
 }
+
+/**
+ * What a process keeps of rows that other processes change (API keys, programmes): kept only while
+ * it LISTENs on `channel` (a trigger notifies at commit), forgotten on every change, and not kept
+ * while the connection is down, since changes may be missed then.
+ */
+export class KeptWhileListening {
+  private listening = false
+  private generation = 0
+
+  /** `clear` drops whatever is kept. */
+  constructor (private readonly clear: () => void) {}
+
+  listen (databaseUrl: string, channel: string): Listener {
+    return listen(databaseUrl, channel, 1000, {
+      notify: () => this.forget(),
+      up: () => { this.forget(); this.listening = true },
+      down: () => { this.listening = false; this.forget() }
+    })
+  }
+
+  /** Whether what is kept may be used. */
+  get trusted (): boolean {
+    return this.listening
+  }
+
+  forget (): void {
+    this.generation++
+    this.clear()
+  }
+
+  /** Reads, and hands the result to `keep` unless a change was heard meanwhile (it may postdate the read). */
+  async read<T> (read: () => Promise<T>, keep: (value: T) => void): Promise<T> {
+    const before = this.generation
+    const value = await read()
+    if (this.listening && before === this.generation) keep(value)
+    return value
+  }
+}

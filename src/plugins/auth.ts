@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import { ProblemError } from './errors.ts'
 import { hashApiKey, sameKey } from '../domain/api-keys.ts'
 import { prepareClientByKeyHash, touchClient } from '../db/queries/clients.ts'
-import { listen } from '../db/listen.ts'
+import { KeptWhileListening } from '../db/listen.ts'
 import type { OrganisationType, Scope } from '../domain/vocabulary.ts'
 
 /** Who is calling: an organisation's API client, or the operator's bootstrap key. */
@@ -47,26 +47,23 @@ export default fp(async (app, opts: { adminApiKey?: string | undefined, database
   // Who a key belongs to, for a while: the lookup was a third of a read's round trips. Trusted only
   // while this process LISTENs for changes (a revocation clears it at commit, in every process).
   const known = new LRUCache<string, KnownClient>({ max: 10_000, ttl: Math.max(1, opts.cacheMs) })
-  let trusted = false
-  let generation = 0
-  const forget = () => { generation++; known.clear() }
+  const changes = new KeptWhileListening(() => known.clear())
   if (opts.cacheMs > 0) {
-    const listener = listen(opts.databaseUrl, 'credentials_changed', 1000, {
-      notify: forget,
-      up: () => { forget(); trusted = true },
-      down: () => { trusted = false; forget() }
-    })
+    const listener = changes.listen(opts.databaseUrl, 'credentials_changed')
     app.addHook('onClose', async () => { await listener.close() })
   }
-  app.decorate('forgetCredentials', forget)
+  app.decorate('forgetCredentials', () => changes.forget())
 
   async function lookUp (keyHash: string): Promise<KnownClient> {
-    const cached = trusted ? known.get(keyHash) : undefined
+    const cached = changes.trusted ? known.get(keyHash) : undefined
     if (cached !== undefined) return cached
-    const before = generation
+    return changes.read(() => clientByKeyHash(keyHash), (found) => known.set(keyHash, found))
+  }
+
+  async function clientByKeyHash (keyHash: string): Promise<KnownClient> {
     const [client] = await byKeyHash.execute({ keyHash })
     if (client === undefined || client.revokedAt !== null) throw unauthorized('Unknown or revoked API key')
-    const found: KnownClient = {
+    return {
       principal: {
         clientId: client.clientId,
         organisationId: client.organisationId,
@@ -76,9 +73,6 @@ export default fp(async (app, opts: { adminApiKey?: string | undefined, database
       },
       touchedAt: client.lastUsedAt === null ? 0 : Date.parse(client.lastUsedAt)
     }
-    // A change heard while this lookup ran may postdate what it read: then it is not kept.
-    if (trusted && before === generation) known.set(keyHash, found)
-    return found
   }
 
   async function authenticate (request: FastifyRequest): Promise<Principal> {

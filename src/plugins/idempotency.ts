@@ -34,7 +34,12 @@ export default fp(async (app, opts: { waitMs: number }) => {
   const claims = new Batch<Claim, boolean>(async (items) => {
     // One key twice in a statement cannot be; the second waits for the first like any repeat.
     const seen = new Set<string>()
-    const first = items.map((c) => { const id = `${c.principal}\n${c.key}`; return !seen.has(id) && seen.add(id) !== undefined })
+    const first = items.map((c) => {
+      const id = `${c.principal}\n${c.key}`
+      if (seen.has(id)) return false
+      seen.add(id)
+      return true
+    })
     const claiming = items.filter((_, i) => first[i])
     // Not waiting for the disk: the request's own commit (or the stored answer's) comes later in
     // the log and makes this durable with it; a crash before either loses a claim for nothing.
