@@ -15,5 +15,6 @@ export function routeReferral (programmes: readonly Programme[], programmeId: st
   const serving = postalCode === undefined ? [] : programmes.filter((p) => p.serviceArea.includes(postalCode))
   if (serving.length === 1) return { programmeId: serving[0]!.id }
   if (programmes.length === 1) return { programmeId: programmes[0]!.id }
-  return { problem: { pointer: '/programmeId', message: `no single programme serves postal code ${postalCode ?? '(no address given)'}; give programmeId` } }
+  // The postal code is part of her address: the answer names whether one was given, not which.
+  return { problem: { pointer: '/programmeId', message: postalCode === undefined ? 'no address given and more than one programme; give programmeId' : "no single programme serves the mother's postal code; give programmeId" } }
 }
