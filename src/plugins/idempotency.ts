@@ -16,11 +16,29 @@ declare module 'fastify' {
 
 interface Claim { principal: string, key: string, requestHash: string }
 interface Answer { principal: string, key: string, status: number, headers: string, body: string }
+/** An answer a route's own statement stores (the body is the statement's to fill in). */
+export type AnswerToStore = Omit<Answer, 'body'>
 
 const KEY = /^[\x21-\x7E]{1,255}$/
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'] as const
 /** A claim whose request never answered (a crash) may be taken again after this long. */
 const ABANDONED_AFTER = '60 seconds'
+
+/**
+ * The answer a route stores itself, in the statement that makes its record: one commit fewer than
+ * storing it when it is sent. Null without `Idempotency-Key`. Only for a success: an error is
+ * answered, and stored, as usual. Call `answerStored` once that statement committed.
+ */
+export function answerToStore (request: FastifyRequest, status: number, headers: Record<string, string>): AnswerToStore | null {
+  const claim = request.idempotency
+  if (claim === null) return null
+  const replayed = Object.fromEntries(REPLAYED_HEADERS.filter((name) => headers[name] !== undefined).map((name) => [name, headers[name]]))
+  return { ...claim, status, headers: JSON.stringify(replayed) }
+}
+
+export function answerStored (request: FastifyRequest): void {
+  request.idempotency = null
+}
 
 /**
  * `Idempotency-Key` on POST (IETF httpapi draft, Stripe's semantics): scoped to the client, kept

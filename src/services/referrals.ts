@@ -18,6 +18,7 @@ import { inTransaction } from '../db/client.ts'
 import { inArray } from 'drizzle-orm'
 import { handoffs as handoffsTable } from '../db/schema/index.ts'
 import { belgianDate, isoInstant as isoOf, isoOrNull as iso } from '../domain/dates.ts'
+import type { AnswerToStore } from '../plugins/idempotency.ts'
 import { ReferralInput, type ReferralDetails, type ReferralPatch, type TransitionInput } from '../schemas/referrals.ts'
 
 /** Who acts, and for which request (the access log's "who" and "why"). */
@@ -129,7 +130,28 @@ function isUniqueViolation (err: unknown, constraint: string): boolean {
   return pgError.code === '23505' && pgError.constraint === constraint
 }
 
-export async function createReferral (deps: IntakeDeps, caller: Caller, input: ReferralInput): Promise<ViewResult> {
+/** Stands for the new referral's time in its answer until the intake statement fills it in. */
+const AT = `@${randomUUID()}@`
+const NEW_VERSION = 1
+
+type NewReferral = Pick<ReferralRow, 'id' | 'referrerOrganisationId' | 'programmeOrganisationId' | 'externalReference' | 'details' | 'inszCiphertext' | 'inszBlindIndex' | 'possibleDuplicateOf'>
+
+/** The referrer's view of a referral as intake writes it, with `AT` for the time the database gives it. */
+function intakeAnswer (deps: Deps, created: NewReferral): string {
+  const row: ReferralRow = {
+    ...created, status: 'requested', version: NEW_VERSION, statusBeforeHold: null, statusReasonCode: null, statusReason: null, redirectSuggestion: null,
+    track: null, assignedWorker: null, firstContactOn: null, outcome: null, acceptedAt: null, consentWithdrawnAt: null, consentWithdrawnRecordedBy: null,
+    createdAt: new Date(0).toISOString(), updatedAt: new Date(0).toISOString()
+  }
+  return JSON.stringify({ ...present(deps, row, 'referrer').body, createdAt: AT, updatedAt: AT })
+}
+
+/**
+ * Refers a mother. Answers with the referrer's view as sent (JSON), which the intake statement also
+ * stores as the request's idempotent answer when `answerToStore` gives one (from the new id and version).
+ */
+export async function createReferral (deps: IntakeDeps, caller: Caller, input: ReferralInput,
+  answerToStore: (created: { id: string, version: number }) => AnswerToStore | null = () => null): Promise<{ id: string, version: number, answer: string }> {
   const errors = referralRuleErrors(input, ruleContext(deps, caller.at))
   if (errors.length > 0) throw validationProblem(errors)
   const programmeId = await routeToProgramme(deps, input)
@@ -150,11 +172,16 @@ export async function createReferral (deps: IntakeDeps, caller: Caller, input: R
     at: caller.at?.toISOString() ?? null
   }
   const entry = accessEntry(caller, 'create')
+  const store = answerToStore({ id, version: NEW_VERSION })
+  const insert = (on: Parameters<typeof insertReferralLogged>[0], possibleDuplicateOf: string | null) => {
+    const created = { ...row, possibleDuplicateOf }
+    return insertReferralLogged(on, created, entry, { body: intakeAnswer(deps, created), at: AT, store })
+  }
   try {
     // Without an INSZ there is no one to compare: one statement. With one, intake of the same
     // mother is serialised and checked first.
-    const inserted = blindIndex === null
-      ? await insertReferralLogged(deps.db, row, entry)
+    const answer = blindIndex === null
+      ? await insert(deps.db, null)
       : await inTransaction(deps.db, async (client) => {
         await lockMother(client, blindIndex)
         const open = await openReferralsOfMother(client, blindIndex)
@@ -163,9 +190,9 @@ export async function createReferral (deps: IntakeDeps, caller: Caller, input: R
           throw new ProblemError(409, 'duplicate-referral', 'Already referred', 'Your organisation has an open referral for this mother', { existingReferralId: own.id })
         }
         // Another organisation referred her too: accepted, and flagged to the programme only.
-        return insertReferralLogged(client, { ...row, possibleDuplicateOf: open[0]?.id ?? null }, entry)
+        return insert(client, open[0]?.id ?? null)
       })
-    return present(deps, inserted, 'referrer')
+    return { id, version: NEW_VERSION, answer }
   } catch (err) {
     if (isUniqueViolation(err, 'referrals_referrerOrganisationId_externalReference_unique')) {
       throw new ProblemError(409, 'duplicate-external-reference', 'Duplicate externalReference', 'Your organisation already sent a referral with this externalReference')

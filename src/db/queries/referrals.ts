@@ -5,6 +5,7 @@ import type pg from 'pg'
 import { prepared, statementName, type Database, type Executor } from '../client.ts'
 import type { AccessEntry } from '../access-log.ts'
 import { grouped } from '../batch.ts'
+import type { AnswerToStore } from '../../plugins/idempotency.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
@@ -116,20 +117,25 @@ export async function lockMother (client: pg.ClientBase, blindIndex: string): Pr
   await prepared(client, 'lock_mother', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [blindIndex])
 }
 
+/** An instant as the API writes it (`Date.prototype.toISOString`: milliseconds, cut not rounded, as JavaScript parses ours). */
+const ISO_INSTANT = `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
 /**
  * A new referral with its history row, its event and its access-log row, in one prepared
- * statement. `at` (the demo seed's replayed time) defaults to now.
+ * statement. `at` (the demo seed's replayed time) defaults to now. Answers with `answer.body`, its
+ * `answer.at` placeholders filled in with the referral's time, and stores that answer under the
+ * request's idempotency key, if it has one (in the same commit: a replay is byte for byte).
  */
 export async function insertReferralLogged (on: Database | pg.ClientBase, row: {
   id: string, referrerOrganisationId: string, programmeOrganisationId: string, externalReference: string, details: unknown,
   inszCiphertext: string | null, inszBlindIndex: string | null, possibleDuplicateOf: string | null, at: string | null
-}, entry: AccessEntry): Promise<ReferralRow> {
-  const [inserted] = await prepared<ReferralRow>(on, 'insert_referral_logged', `
+}, entry: AccessEntry, answer: { body: string, at: string, store: AnswerToStore | null }): Promise<string> {
+  const [inserted] = await prepared<{ answer: string }>(on, 'insert_referral_logged', `
     WITH r AS (
       INSERT INTO referrals (id, referrer_organisation_id, programme_organisation_id, external_reference, status, details, insz_ciphertext, insz_blind_index,
         possible_duplicate_of, created_at, updated_at)
       VALUES ($1, $2, $3, $4, 'requested', $5::jsonb, $6, $7, $8, coalesce($9::timestamptz, now()), coalesce($9::timestamptz, now()))
-      RETURNING *
+      RETURNING id, referrer_organisation_id, programme_organisation_id, created_at
     ), history AS (
       INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, at)
       SELECT r.id, NULL, 'requested', r.referrer_organisation_id, $10::uuid, r.created_at FROM r
@@ -139,11 +145,17 @@ export async function insertReferralLogged (on: Database | pg.ClientBase, row: {
     ), logged AS (
       INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
       SELECT $11::uuid, $10::uuid, r.id, $12, $13, $14 FROM r
+    ), answer AS (
+      SELECT replace($15::text, $16::text, ${ISO_INSTANT}) AS body FROM r
+    ), stored AS (
+      UPDATE idempotency_keys k SET response_status = $19, response_headers = $20::jsonb, response_body = answer.body
+      FROM answer WHERE k.principal = $17 AND k.key = $18
     )
-    SELECT ${COLUMN_LIST} FROM r`,
+    SELECT body AS answer FROM answer`,
   [row.id, row.referrerOrganisationId, row.programmeOrganisationId, row.externalReference, JSON.stringify(row.details), row.inszCiphertext, row.inszBlindIndex,
-    row.possibleDuplicateOf, row.at, entry.clientId, entry.organisationId, entry.action, entry.purpose, entry.requestId])
-  return inserted!
+    row.possibleDuplicateOf, row.at, entry.clientId, entry.organisationId, entry.action, entry.purpose, entry.requestId,
+    answer.body, answer.at, answer.store?.principal ?? null, answer.store?.key ?? null, answer.store?.status ?? null, answer.store?.headers ?? null])
+  return inserted!.answer
 }
 
 /**

@@ -8,6 +8,7 @@ import { REFERRAL_STATUSES, TRACKS } from '../../domain/vocabulary.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
 import { callerOf as caller, cursorAfter } from '../shared.ts'
 import { ProblemError } from '../../plugins/errors.ts'
+import { answerStored, answerToStore } from '../../plugins/idempotency.ts'
 import {
   correctReferral, createReferral, listReferrals, readReferral, referralAccessLog, referralHistory, transitionReferral,
   type ViewResult
@@ -18,8 +19,11 @@ const Params = IdParams('referralId', 'referral')
 // Projections are exact key sets made by the domain table; serialise them as they are.
 const asIs = () => (data: unknown) => JSON.stringify(data)
 
-function sendView (reply: FastifyReply, result: ViewResult, status = 200) {
-  return reply.code(status).header('etag', etag(result.version)).header('cache-control', 'private, no-cache').send(result.body)
+const JSON_TYPE = 'application/json; charset=utf-8'
+const PRIVATE = 'private, no-cache'
+
+function sendView (reply: FastifyReply, result: ViewResult) {
+  return reply.header('etag', etag(result.version)).header('cache-control', PRIVATE).send(result.body)
 }
 
 const referrals: FastifyPluginAsyncTypebox = async (app) => {
@@ -33,8 +37,11 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ReferrerView, ...problemResponses([400, 409, 415, 422]) }
     }
   }, async (request, reply) => {
-    const result = await createReferral(app, caller(request, 'intake'), request.body)
-    return sendView(reply.header('location', `/referrals/${result.id}`), result, 201)
+    const headersOf = (created: { id: string, version: number }) => ({ 'content-type': JSON_TYPE, location: `/referrals/${created.id}`, etag: etag(created.version) })
+    const created = await createReferral(app, caller(request, 'intake'), request.body, (c) => answerToStore(request, 201, headersOf(c)))
+    answerStored(request)
+    // Already JSON, and sent as it is: the bytes a replay of this request answers with.
+    return reply.code(201).headers({ ...headersOf(created), 'cache-control': PRIVATE }).send(created.answer as never)
   })
 
   app.get('/referrals', {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { testContext } from '../../helpers/context.ts'
-import { referralBody, today } from '../../helpers/referrals.ts'
+import { inszFor, referralBody, today } from '../../helpers/referrals.ts'
 import { REFERRAL_VIEWS, topLevelKeys } from '../../../src/domain/views.ts'
 
 const ctx = await testContext(t)
@@ -70,6 +70,26 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
   t.same(history.json().items.map((h: { fromStatus: string | null, toStatus: string }) => `${h.fromStatus}>${h.toStatus}`),
     ['null>requested', 'requested>received', 'received>accepted', 'accepted>in-progress', 'in-progress>on-hold', 'on-hold>in-progress', 'in-progress>completed'])
   t.match(history.json().items[4], { reasonCode: 'hospitalised', byOrganisationId: programme.organisationId })
+})
+
+t.test('the intake answer is the referrer view a GET gives, to the millisecond, and the idempotent answer is stored byte for byte', async (t) => {
+  // The answer is made before the insert and timed by it; a GET renders the stored row.
+  for (let i = 0; i < 24; i++) {
+    const withInsz = i % 2 === 0
+    const key = i % 3 === 0 ? `same-as-get-${i}-${Date.now()}` : undefined
+    const mother = withInsz ? { ...referralBody().mother, birthDate: '1991-03-14', insz: inszFor('1991-03-14', 100 + i) } : { ...referralBody().mother, insz: undefined, inszAbsentReason: 'unknown' }
+    const created = await app.inject({ method: 'POST', url: '/referrals', headers: { ...hospital.headers, ...(key === undefined ? {} : { 'idempotency-key': key }) }, payload: referralBody({ mother }) })
+    t.equal(created.statusCode, 201)
+    t.equal(created.headers['content-type'], 'application/json; charset=utf-8')
+    const read = await app.inject({ method: 'GET', url: created.headers.location as string, headers: hospital.headers })
+    t.same(created.json(), read.json(), `referral ${i} (${withInsz ? 'with' : 'without'} INSZ${key === undefined ? '' : ', with a key'})`)
+    t.equal(created.json().createdAt, read.json().createdAt)
+    if (key === undefined) continue
+    const { rows: [stored] } = await app.pool.query('SELECT response_status, response_headers, response_body FROM idempotency_keys WHERE key = $1', [key])
+    t.equal(stored.response_body, created.body, 'stored as sent')
+    t.same(stored.response_headers, { 'content-type': 'application/json; charset=utf-8', location: created.headers.location, etag: '"1"' })
+    t.equal(stored.response_status, 201)
+  }
 })
 
 t.test('conditional GET answers 304, and every GET adds exactly one access-log row', async (t) => {
