@@ -6,6 +6,7 @@ import { claimDelivery, disableEndpoint, findDelivery, recordAttempt, recordDeli
 import { nextRetryDelay, parseRetryAfter, webhookPayload } from '../src/domain/events.ts'
 import { isoInstant } from '../src/domain/dates.ts'
 import { checkTarget } from '../src/services/webhook-target.ts'
+import { NoAnswerInTime, postOnce } from './post-webhook.ts'
 import { emailJobId, webhookJobId, type EmailJob, type WebhookJob } from '../src/jobs/queues.ts'
 
 export interface DeliveryDeps {
@@ -22,14 +23,35 @@ export interface DeliveryDeps {
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'disabled' | 'skipped'
 
 /** The Standard Webhooks headers; during a rotation both the new and the old secret sign. */
-export function signedHeaders (secrets: readonly string[], msgId: string, at: Date, payload: string): Record<string, string> {
+export function signedHeaders (signers: readonly Webhook[], msgId: string, at: Date, payload: string): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': 'opkomst-webhooks/1',
     'webhook-id': msgId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': secrets.map((s) => new Webhook(s).sign(msgId, at, payload)).join(' ')
+    'webhook-signature': signers.map((s) => s.sign(msgId, at, payload)).join(' ')
   }
+}
+
+const SIGNERS_KEPT = 1000
+const signersOf = new WeakMap<IdentifierCipher, Map<string, Webhook>>()
+
+/**
+ * An endpoint's signer for a stored secret. Decrypting and decoding the secret cost more than
+ * signing, once per delivery; kept by ciphertext, so a rotated secret is a new signer. The worker
+ * holds the key that decrypts every secret anyway; the cache is bounded.
+ */
+function signer (identifiers: IdentifierCipher, endpointId: string, ciphertext: string): Webhook {
+  let kept = signersOf.get(identifiers)
+  if (kept === undefined) signersOf.set(identifiers, kept = new Map())
+  const key = `${endpointId}:${ciphertext}`
+  let found = kept.get(key)
+  if (found === undefined) {
+    if (kept.size >= SIGNERS_KEPT) kept.clear()
+    found = new Webhook(identifiers.decrypt(ciphertext, endpointId))
+    kept.set(key, found)
+  }
+  return found
 }
 
 /** Sends one delivery once; idempotent, so a retried or duplicated job does no harm. */
@@ -59,30 +81,17 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
     error = `target refused: ${target.reason}`
   } else {
     const payload = webhookPayload({ eventId: delivery.eventId, type: delivery.type, occurredAt: isoInstant(delivery.occurredAt), referralId: delivery.referralId, handoffId: delivery.handoffId, status: delivery.status, reasonCode: delivery.reasonCode })
-    const secrets = [deps.identifiers.decrypt(delivery.secretCiphertext, delivery.endpointId)]
+    const signers = [signer(deps.identifiers, delivery.endpointId, delivery.secretCiphertext)]
     if (delivery.previousSecretCiphertext !== null && delivery.previousSecretExpiresAt !== null && Date.parse(delivery.previousSecretExpiresAt) > Date.now()) {
-      secrets.push(deps.identifiers.decrypt(delivery.previousSecretCiphertext, delivery.endpointId))
+      signers.push(signer(deps.identifiers, delivery.endpointId, delivery.previousSecretCiphertext))
     }
-    // Not AbortSignal.timeout(): it holds the request in memory until the timeout has passed, even
-    // after the answer (15 s of deliveries at a time), and the heap's growth showed as GC pauses.
-    const abort = new AbortController()
-    const timer = setTimeout(() => abort.abort(new DOMException('no answer in time', 'TimeoutError')), deps.timeoutMs)
     try {
-      const res = await fetch(delivery.url, {
-        method: 'POST',
-        headers: signedHeaders(secrets, delivery.eventId, new Date(), payload),
-        body: payload,
-        redirect: 'manual',
-        signal: abort.signal
-      })
-      status = res.status
-      if (status === 429 || status === 503) retryAfter = parseRetryAfter(res.headers.get('retry-after'), Date.now())
-      await res.body?.cancel()
+      const answer = await postOnce(delivery.url, signedHeaders(signers, delivery.eventId, new Date(), payload), payload, deps.timeoutMs, target.address)
+      status = answer.status
+      if (status === 429 || status === 503) retryAfter = parseRetryAfter(answer.retryAfter, Date.now())
       if (status < 200 || status >= 300) error = `answered ${status}`
     } catch (err) {
-      error = (err as Error).name === 'TimeoutError' ? `no answer within ${deps.timeoutMs} ms` : `could not connect: ${(err as Error).message}`
-    } finally {
-      clearTimeout(timer)
+      error = err instanceof NoAnswerInTime ? err.message : `could not connect: ${(err as Error).message}`
     }
   }
 

@@ -6,8 +6,9 @@ import type { Database } from './client.ts'
  * the items that arrive while one statement runs go together in the next: one round trip (and one
  * commit) for many requests instead of one each, which costs more than the rest of a request here.
  * One statement at a time, measured better than two; the first item after a quiet spell goes at
- * once. Not for work that PostgreSQL does better in parallel: a worker's delivery claims measured
- * slower grouped (one backend's UPDATE of many rows against many backends' UPDATEs of one).
+ * once. Not for work on the way to an answer that PostgreSQL does better in parallel: a worker's
+ * delivery claims measured slower grouped (one backend's UPDATE of many rows against many backends'
+ * UPDATEs of one, each claim waiting on the others'); its delivered records, after the send, are grouped.
  */
 export class Batch<Item, Result = void> {
   private waiting: Array<{ item: Item, resolve: (result: Result) => void, reject: (err: unknown) => void }> = []

@@ -1,7 +1,9 @@
 import { lookup } from 'node:dns/promises'
 import { checkWebhookUrl, isBlockedAddress } from '../domain/webhook-url.ts'
 
-export type TargetCheck = { ok: true } | { ok: false, reason: string }
+/** Where to connect: the address that was checked, so that DNS cannot answer otherwise in between. */
+export interface CheckedAddress { address: string, family: number }
+export type TargetCheck = { ok: true, address?: CheckedAddress } | { ok: false, reason: string }
 
 /**
  * The URL rules plus what DNS says now: a name resolving to a private, loopback, link-local or
@@ -12,7 +14,7 @@ export async function checkTarget (url: string, allowedHosts: readonly string[])
   const check = checkWebhookUrl(url, allowedHosts)
   if (!check.ok) return check
   if (check.allowedHost) return { ok: true }
-  let addresses: Array<{ address: string }>
+  let addresses: CheckedAddress[]
   try {
     addresses = await lookup(check.host, { all: true, verbatim: true })
   } catch {
@@ -21,7 +23,7 @@ export async function checkTarget (url: string, allowedHosts: readonly string[])
   if (addresses.length === 0 || addresses.some((a) => isBlockedAddress(a.address))) {
     return { ok: false, reason: 'must not point at a private, loopback, link-local or metadata address' }
   }
-  return { ok: true }
+  return { ok: true, address: addresses[0]! }
 }
 
 export function allowedHosts (configured: string): string[] {

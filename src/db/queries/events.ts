@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
 import { prepared, type Database, type Executor } from '../client.ts'
 import type { ThinEvent } from '../../domain/events.ts'
+import { Batch } from '../batch.ts'
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
 export type EndpointRow = typeof webhookEndpoints.$inferSelect
@@ -97,15 +98,26 @@ export async function findDelivery (db: Executor, id: string): Promise<DeliveryR
   return row
 }
 
+const delivered = new WeakMap<Database, Batch<{ id: string, statusCode: number }>>()
+
 /**
- * The common outcome, as one prepared statement, committed without waiting for the disk: delivery
- * is at least once, and a crash that loses this record only makes the delivery pending again; the
- * reconciler sends it once more, with the same `webhook-id` for the receiver to drop.
+ * The common outcome, committed without waiting for the disk: delivery is at least once, and a
+ * crash that loses this record only makes the delivery pending again; the reconciler sends it once
+ * more, with the same `webhook-id` for the receiver to drop. The records of deliveries that end
+ * together share one statement (`Batch`): under load that halves the worker's statements.
  */
 export async function recordDelivered (db: Database, id: string, statusCode: number): Promise<void> {
-  await prepared(db, 'record_delivered', `UPDATE webhook_deliveries SET state = 'delivered', delivered_at = now(), last_status_code = $2,
-    last_error = NULL, next_attempt_at = NULL, lease_until = NULL, attempts = attempts + 1, updated_at = now()
-    FROM (SELECT set_config('synchronous_commit', 'off', true)) AS record_only WHERE id = $1`, [id, statusCode])
+  let batch = delivered.get(db)
+  if (batch === undefined) {
+    batch = new Batch(async (items) => {
+      await prepared(db, 'record_delivered', `UPDATE webhook_deliveries d SET state = 'delivered', delivered_at = now(), last_status_code = u.status_code,
+        last_error = NULL, next_attempt_at = NULL, lease_until = NULL, attempts = d.attempts + 1, updated_at = now()
+        FROM unnest($1::uuid[], $2::int[]) AS u(id, status_code), (SELECT set_config('synchronous_commit', 'off', true)) AS record_only
+        WHERE d.id = u.id`, [items.map((i) => i.id), items.map((i) => i.statusCode)])
+    })
+    delivered.set(db, batch)
+  }
+  await batch.submit({ id, statusCode })
 }
 
 export async function recordAttempt (db: Executor, id: string, set: Partial<typeof webhookDeliveries.$inferInsert>): Promise<void> {
