@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { pgTable, uuid, text, integer, jsonb, index, unique, date } from 'drizzle-orm/pg-core'
 import { organisations } from './organisations.ts'
 import { instant, timestamps } from './columns.ts'
@@ -36,6 +37,8 @@ export const referrals = pgTable('referrals', {
   unique().on(t.referrerOrganisationId, t.externalReference),
   index().on(t.referrerOrganisationId, t.updatedAt, t.id),
   index().on(t.programmeOrganisationId, t.updatedAt, t.id),
-  index().on(t.inszBlindIndex),
-  index().on(t.programmeOrganisationId, t.acceptedAt)
+  // Partial: a referral without an INSZ, or not accepted yet, is never looked up by it, and every
+  // entry costs each insert and each change of status (updated_at is indexed, so none is HOT).
+  index().on(t.inszBlindIndex).where(sql`${t.inszBlindIndex} IS NOT NULL`),
+  index().on(t.programmeOrganisationId, t.acceptedAt).where(sql`${t.acceptedAt} IS NOT NULL`)
 ])
