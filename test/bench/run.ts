@@ -176,7 +176,8 @@ async function main () {
     writeFileSync(join(dir, 'anchor-get.json'), JSON.stringify(readIds.map((id) => `/anchor/referrals/${id}`)))
     writeFileSync(join(dir, 'transitions.json'), JSON.stringify(transitionIds.map((id) => `/referrals/${id}/transitions`)))
 
-    const env = { NODE_ENV: 'production', ROLE: 'api', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `opk-bench-${stamp}`, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '20', ...keys }
+    // The service as it ships: its default pool, its default log level.
+    const env = { NODE_ENV: 'production', ROLE: 'api', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `opk-bench-${stamp}`, LOG_LEVEL: 'info', ...keys }
     const [apiPort, smallPort, anchorPort] = [3301 + Math.floor(Math.random() * 500), 3901 + Math.floor(Math.random() * 500), 4501 + Math.floor(Math.random() * 500)]
     // BENCH_PROFILE=dir writes CPU profiles of the API and worker processes there.
     const profile = [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), ...(process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`])]
