@@ -22,4 +22,5 @@ COPY migrations ./migrations
 COPY openapi ./openapi
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/server.js"]
+# The heap bound of `npm start` (package.json): see the README, "Memory".
+CMD ["node", "--max-old-space-size=256", "dist/src/server.js"]

@@ -45,6 +45,13 @@ async function dropDatabase (name: string) {
   await c.end()
 }
 
+async function checkpoint () {
+  const c = new pg.Client({ connectionString: `${PG}/postgres` })
+  await c.connect()
+  await c.query('CHECKPOINT')
+  await c.end()
+}
+
 /** Bulk rows shaped exactly like the API's: encrypted INSZ, blind index, history and outbox rows. */
 async function load (url: string, n: number, referrerId: string, programmeId: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url })
@@ -94,9 +101,12 @@ async function load (url: string, n: number, referrerId: string, programmeId: st
   return ids
 }
 
-/** `.js` runs as is (the built service, as `npm start` runs it); `.ts` through tsx. */
+/** Node's flags in `npm start` (the heap bound), so the bench runs the service exactly as it ships. */
+const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').filter((a) => a.startsWith('--'))
+
+/** `.js` runs as is (the built service, with `npm start`'s flags); `.ts` through tsx. */
 function start (script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', process.env.BENCH_LOGS === undefined ? 'ignore' : 'inherit', 'inherit'] })
+  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : START_FLAGS), script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', process.env.BENCH_LOGS === undefined ? 'ignore' : 'inherit', 'inherit'] })
   children.push(child)
   return child
 }
@@ -152,6 +162,8 @@ async function main () {
     await load(smallUrl, SMALL, small.hospitalId, small.programmeId)
     results.load = { referrals: BIG, seconds: bigLoadSeconds, smallReferrals: SMALL, smallSeconds: (Date.now() - smallStart) / 1000 }
     log(`loaded ${BIG} in ${bigLoadSeconds.toFixed(0)} s`)
+    // The load's writes flushed now, not in a checkpoint that lands in whichever case runs first.
+    await checkpoint()
     const anchorTable = new pg.Client({ connectionString: bigUrl })
     await anchorTable.connect()
     await anchorTable.query('CREATE TABLE bench_anchor (id uuid PRIMARY KEY, body jsonb NOT NULL)')
@@ -221,10 +233,7 @@ async function main () {
       await Promise.all(running.map((c) => c.exitCode === null ? once(c, 'exit') : undefined))
       apiPid = undefined
       await dropDatabase(bigDb)
-      const admin = new pg.Client({ connectionString: `${PG}/postgres` })
-      await admin.connect()
-      await admin.query('CHECKPOINT')
-      await admin.end()
+      await checkpoint()
     }
 
     // On the 10k database: at start the worker schedules a timer per open referral (see the README).
