@@ -23,4 +23,4 @@ COPY openapi ./openapi
 USER node
 EXPOSE 3000
 # The heap bound of `npm start` (package.json): see the README, "Memory".
-CMD ["node", "--max-old-space-size=256", "dist/src/server.js"]
+CMD ["node", "--max-old-space-size=512", "dist/src/server.js"]
