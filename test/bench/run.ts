@@ -192,7 +192,7 @@ async function main () {
     const env = { NODE_ENV: 'production', ROLE: 'api', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `opk-bench-${stamp}`, LOG_LEVEL: 'info', ...keys }
     const [apiPort, smallPort, anchorPort] = [3301 + Math.floor(Math.random() * 500), 3901 + Math.floor(Math.random() * 500), 4501 + Math.floor(Math.random() * 500)]
     // BENCH_PROFILE=dir writes CPU profiles of the API and worker processes there.
-    const profile = [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), ...(process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`])]
+    const profile = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`])]
     log('building the service (npm run build), as npm start does')
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
     const api = start(process.env.BENCH_API_SCRIPT ?? 'dist/src/server.js', { ...env, DATABASE_URL: bigUrl, PORT: String(apiPort) }, profile)
