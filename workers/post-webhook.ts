@@ -17,17 +17,18 @@ export interface ReceiverAnswer { status: number, retryAfter: string | null }
  * POSTs once, and answers with the status as soon as it comes (the body is read and dropped). A
  * redirect is an answer, never followed. Fails on a connection error, or with `NoAnswerInTime` when
  * no answer came within `timeoutMs` (or the answer then stalls that long). Given `pinned`, connects to
- * that address, the one checked, whatever DNS says by now.
+ * those addresses, the ones checked, whatever DNS says by now.
  */
-export function postOnce (url: string, headers: Record<string, string>, body: string, timeoutMs: number, pinned?: CheckedAddress): Promise<ReceiverAnswer> {
+export function postOnce (url: string, headers: Record<string, string>, body: string, timeoutMs: number, pinned?: readonly CheckedAddress[]): Promise<ReceiverAnswer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url)
     const secure = target.protocol === 'https:'
-    const lookup: LookupFunction | undefined = pinned === undefined
+    // Every checked address, so that Node still tries IPv4 when IPv6 does not connect.
+    const lookup: LookupFunction | undefined = pinned === undefined || pinned.length === 0
       ? undefined
       : (_host, options, callback) => options.all === true
-          ? (callback as (err: null, addresses: CheckedAddress[]) => void)(null, [pinned])
-          : callback(null, pinned.address, pinned.family)
+          ? (callback as (err: null, addresses: readonly CheckedAddress[]) => void)(null, pinned)
+          : callback(null, pinned[0]!.address, pinned[0]!.family)
     const late = () => req.destroy(new NoAnswerInTime(`no answer within ${timeoutMs} ms`))
     const request = secure ? https.request : http.request
     const req = request(target, {

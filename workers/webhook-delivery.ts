@@ -86,7 +86,7 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
       signers.push(signer(deps.identifiers, delivery.endpointId, delivery.previousSecretCiphertext))
     }
     try {
-      const answer = await postOnce(delivery.url, signedHeaders(signers, delivery.eventId, new Date(), payload), payload, deps.timeoutMs, target.address)
+      const answer = await postOnce(delivery.url, signedHeaders(signers, delivery.eventId, new Date(), payload), payload, deps.timeoutMs, target.addresses)
       status = answer.status
       if (status === 429 || status === 503) retryAfter = parseRetryAfter(answer.retryAfter, Date.now())
       if (status < 200 || status >= 300) error = `answered ${status}`

@@ -1,9 +1,9 @@
 import { lookup } from 'node:dns/promises'
 import { checkWebhookUrl, isBlockedAddress } from '../domain/webhook-url.ts'
 
-/** Where to connect: the address that was checked, so that DNS cannot answer otherwise in between. */
+/** Where to connect: the addresses that were checked, so that DNS cannot answer otherwise in between. */
 export interface CheckedAddress { address: string, family: number }
-export type TargetCheck = { ok: true, address?: CheckedAddress } | { ok: false, reason: string }
+export type TargetCheck = { ok: true, addresses?: CheckedAddress[] } | { ok: false, reason: string }
 
 /**
  * The URL rules plus what DNS says now: a name resolving to a private, loopback, link-local or
@@ -23,7 +23,7 @@ export async function checkTarget (url: string, allowedHosts: readonly string[])
   if (addresses.length === 0 || addresses.some((a) => isBlockedAddress(a.address))) {
     return { ok: false, reason: 'must not point at a private, loopback, link-local or metadata address' }
   }
-  return { ok: true, address: addresses[0]! }
+  return { ok: true, addresses }
 }
 
 export function allowedHosts (configured: string): string[] {

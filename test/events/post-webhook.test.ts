@@ -27,7 +27,7 @@ t.test('connects to the pinned address, the one checked, whatever the name resol
   const rx = await startReceiver(t)
   const port = new URL(rx.url).port
   await t.rejects(postOnce(`http://receiver.invalid:${port}/hook`, {}, '{}', 2000), { code: 'ENOTFOUND' }, 'unpinned, the name does not resolve')
-  const answer = await postOnce(`http://receiver.invalid:${port}/hook`, {}, '{}', 2000, { address: '127.0.0.1', family: 4 })
+  const answer = await postOnce(`http://receiver.invalid:${port}/hook`, {}, '{}', 2000, [{ address: '127.0.0.1', family: 4 }])
   t.equal(answer.status, 200)
   t.equal(rx.received[0]!.headers.host, `receiver.invalid:${port}`, 'the name still goes in Host (and in TLS, SNI)')
 })
@@ -57,4 +57,13 @@ t.test('a body that stalls after the status does not hold the answer', async (t)
   const { port } = server.address() as { port: number }
   const answer = await postOnce(`http://127.0.0.1:${port}/`, {}, '{}', 300)
   t.equal(answer.status, 200)
+})
+
+t.test('with several checked addresses, one that does not connect gives way to the next', async (t) => {
+  const rx = await startReceiver(t)
+  const port = new URL(rx.url).port
+  // Nothing listens on IPv6 loopback at this port (the receiver is on 127.0.0.1 only).
+  const answer = await postOnce(`http://dual.invalid:${port}/hook`, {}, '{}', 2000, [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }])
+  t.equal(answer.status, 200)
+  t.equal(rx.received.length, 1)
 })
