@@ -22,5 +22,4 @@ COPY migrations ./migrations
 COPY openapi ./openapi
 USER node
 EXPOSE 3000
-# The heap bound of `npm start` (package.json): see the README, "Memory".
-CMD ["node", "--max-old-space-size=512", "dist/src/server.js"]
+CMD ["node", "dist/src/server.js"]

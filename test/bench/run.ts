@@ -101,12 +101,12 @@ async function load (url: string, n: number, referrerId: string, programmeId: st
   return ids
 }
 
-/** Node's flags in `npm start` (the heap bound), so the bench runs the service exactly as it ships. */
-const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').filter((a) => a.startsWith('--'))
+/** The API's heap bound, as docker-compose.yml gives it (README, "Roles"). */
+const API_HEAP_BOUND = '--max-old-space-size=512'
 
-/** `.js` runs as is (the built service, with `npm start`'s flags); `.ts` through tsx. */
+/** `.js` runs as is (the built service, as `npm start` runs it); `.ts` through tsx. */
 function start (script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : START_FLAGS), script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', process.env.BENCH_LOGS === undefined ? 'ignore' : 'inherit', 'inherit'] })
+  const child = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', process.env.BENCH_LOGS === undefined ? 'ignore' : 'inherit', 'inherit'] })
   children.push(child)
   return child
 }
@@ -188,8 +188,9 @@ async function main () {
     writeFileSync(join(dir, 'anchor-get.json'), JSON.stringify(readIds.map((id) => `/anchor/referrals/${id}`)))
     writeFileSync(join(dir, 'transitions.json'), JSON.stringify(transitionIds.map((id) => `/referrals/${id}/transitions`)))
 
-    // The service as it ships: its default pool, its default log level.
-    const env = { NODE_ENV: 'production', ROLE: 'api', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `opk-bench-${stamp}`, LOG_LEVEL: 'info', ...keys }
+    // The service as it ships: its default pool, its default log level, and for the API the heap
+    // bound docker-compose.yml gives it (the worker runs without one).
+    const env = { NODE_ENV: 'production', ROLE: 'api', NODE_OPTIONS: API_HEAP_BOUND, HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `opk-bench-${stamp}`, LOG_LEVEL: 'info', ...keys }
     const [apiPort, smallPort, anchorPort] = [3301 + Math.floor(Math.random() * 500), 3901 + Math.floor(Math.random() * 500), 4501 + Math.floor(Math.random() * 500)]
     // BENCH_PROFILE=dir writes CPU profiles of the API and worker processes there.
     const profile = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`])]
@@ -240,7 +241,7 @@ async function main () {
     log('measuring event → webhook')
     const pipeline = !CASES.has('webhooks') ? undefined : await webhookCase({
       url: smallUrl, hospitalId: small.hospitalId, cipher, redisUrl: env.REDIS_URL, prefix: `opk-bench-wh-${stamp}`, rate: 200, seconds: SECONDS, log,
-      startWorker: () => start('dist/src/server.js', { ...env, ROLE: 'worker', DATABASE_URL: smallUrl, REDIS_PREFIX: `opk-bench-wh-${stamp}`, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACK_DEADLINE: '3650d', LOG_LEVEL: process.env.BENCH_LOGS ?? 'warn' }, profile)
+      startWorker: () => start('dist/src/server.js', { ...env, ROLE: 'worker', NODE_OPTIONS: '', DATABASE_URL: smallUrl, REDIS_PREFIX: `opk-bench-wh-${stamp}`, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACK_DEADLINE: '3650d', LOG_LEVEL: process.env.BENCH_LOGS ?? 'warn' }, profile)
     })
 
     const ratio = (a: number, b: number) => a / b
