@@ -40,23 +40,28 @@ export class Batch<Item, Result = void> {
   }
 }
 
+/** A `Batch` per database handle, made on first use: `write` gets the handle and the items. */
+export function batchPerDatabase<Item, Result = void> (write: (db: Database, items: Item[]) => Promise<Result[] | void>) {
+  const batches = new WeakMap<Database, Batch<Item, Result>>()
+  return (db: Database, item: Item): Promise<Result> => {
+    let batch = batches.get(db)
+    if (batch === undefined) {
+      batch = new Batch((items) => write(db, items))
+      batches.set(db, batch)
+    }
+    return batch.submit(item)
+  }
+}
+
 /**
  * A statement run for many items at once, one `Batch` per database handle. It answers with rows that
  * say which item they belong to (`n`, counted from 1, as `WITH ORDINALITY` does); an item without
  * a row gets undefined.
  */
 export function grouped<Item, Row> (statement: (db: Database, items: Item[]) => Promise<Array<Row & { n: string | number }>>) {
-  const batches = new WeakMap<Database, Batch<Item, Row | undefined>>()
-  return (db: Database, item: Item): Promise<Row | undefined> => {
-    let batch = batches.get(db)
-    if (batch === undefined) {
-      batch = new Batch(async (items) => {
-        const byItem = new Map<number, Row>()
-        for (const { n, ...row } of await statement(db, items)) byItem.set(Number(n), row as Row)
-        return items.map((_, i) => byItem.get(i + 1))
-      })
-      batches.set(db, batch)
-    }
-    return batch.submit(item)
-  }
+  return batchPerDatabase<Item, Row | undefined>(async (db, items) => {
+    const byItem = new Map<number, Row>()
+    for (const { n, ...row } of await statement(db, items)) byItem.set(Number(n), row as Row)
+    return items.map((_, i) => byItem.get(i + 1))
+  })
 }

@@ -38,19 +38,16 @@ function inszFor (birthDate: string, serial: number): string {
   return `${String(body).padStart(9, '0')}${String(97 - (body % 97)).padStart(2, '0')}`
 }
 
-async function dropDatabase (name: string) {
+/** One statement on the server's maintenance database. */
+async function onServer (statement: string) {
   const c = new pg.Client({ connectionString: `${PG}/postgres` })
   await c.connect()
-  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+  await c.query(statement)
   await c.end()
 }
 
-async function checkpoint () {
-  const c = new pg.Client({ connectionString: `${PG}/postgres` })
-  await c.connect()
-  await c.query('CHECKPOINT')
-  await c.end()
-}
+const dropDatabase = (name: string) => onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+const checkpoint = () => onServer('CHECKPOINT')
 
 /** Bulk rows shaped exactly like the API's: encrypted INSZ, blind index, history and outbox rows. */
 async function load (url: string, n: number, referrerId: string, programmeId: string): Promise<string[]> {

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
 import { prepared, type Database, type Executor } from '../client.ts'
 import type { ThinEvent } from '../../domain/events.ts'
-import { Batch } from '../batch.ts'
+import { batchPerDatabase } from '../batch.ts'
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
 export type EndpointRow = typeof webhookEndpoints.$inferSelect
@@ -98,7 +98,12 @@ export async function findDelivery (db: Executor, id: string): Promise<DeliveryR
   return row
 }
 
-const delivered = new WeakMap<Database, Batch<{ id: string, statusCode: number }>>()
+const recordDeliveredTogether = batchPerDatabase<{ id: string, statusCode: number }>(async (db, items) => {
+  await prepared(db, 'record_delivered', `UPDATE webhook_deliveries d SET state = 'delivered', delivered_at = now(), last_status_code = u.status_code,
+    last_error = NULL, next_attempt_at = NULL, lease_until = NULL, attempts = d.attempts + 1, updated_at = now()
+    FROM unnest($1::uuid[], $2::int[]) AS u(id, status_code), (SELECT set_config('synchronous_commit', 'off', true)) AS record_only
+    WHERE d.id = u.id`, [items.map((i) => i.id), items.map((i) => i.statusCode)])
+})
 
 /**
  * The common outcome, committed without waiting for the disk: delivery is at least once, and a
@@ -107,17 +112,7 @@ const delivered = new WeakMap<Database, Batch<{ id: string, statusCode: number }
  * together share one statement (`Batch`): under load that halves the worker's statements.
  */
 export async function recordDelivered (db: Database, id: string, statusCode: number): Promise<void> {
-  let batch = delivered.get(db)
-  if (batch === undefined) {
-    batch = new Batch(async (items) => {
-      await prepared(db, 'record_delivered', `UPDATE webhook_deliveries d SET state = 'delivered', delivered_at = now(), last_status_code = u.status_code,
-        last_error = NULL, next_attempt_at = NULL, lease_until = NULL, attempts = d.attempts + 1, updated_at = now()
-        FROM unnest($1::uuid[], $2::int[]) AS u(id, status_code), (SELECT set_config('synchronous_commit', 'off', true)) AS record_only
-        WHERE d.id = u.id`, [items.map((i) => i.id), items.map((i) => i.statusCode)])
-    })
-    delivered.set(db, batch)
-  }
-  await batch.submit({ id, statusCode })
+  await recordDeliveredTogether(db, { id, statusCode })
 }
 
 export async function recordAttempt (db: Executor, id: string, set: Partial<typeof webhookDeliveries.$inferInsert>): Promise<void> {
