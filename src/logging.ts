@@ -1,22 +1,46 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import { createRequire } from 'node:module'
 
-/** Field names that carry personal data anywhere in a logged object. */
-const PERSONAL_FIELDS = [
+/** Field names that carry personal data (or a credential) anywhere in a logged object. */
+const PERSONAL_FIELDS = new Set([
   'mother', 'givenName', 'familyName', 'name', 'insz', 'birthDate', 'phone', 'email', 'address', 'street',
-  'reason', 'referrerContact', 'recordedBy', 'assignedWorker', 'outcome', 'statusReason', 'body', 'payload'
-]
+  'reason', 'referrerContact', 'recordedBy', 'assignedWorker', 'outcome', 'statusReason', 'body', 'payload', 'authorization'
+])
+const CENSOR = '[redacted]'
+const MAX_DEPTH = 8
 
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`])
-]
+/**
+ * A copy of a logged value with every personal field censored, at any depth. Values that say how
+ * they are written (`toJSON`: dates, buffers) stay as they are; anything else is copied as
+ * JSON.stringify would write it (own enumerable fields).
+ */
+export function redactPersonal (value: unknown, seen: WeakSet<object> = new WeakSet(), depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') return value
+  if (seen.has(value)) return '[circular]'
+  if (depth >= MAX_DEPTH) return '[too deep]'
+  seen.add(value)
+  const copy: unknown = Array.isArray(value)
+    ? value.map((item) => redactPersonal(item, seen, depth + 1))
+    : Object.fromEntries(Object.entries(value).map(([key, field]) => [key, PERSONAL_FIELDS.has(key) ? CENSOR : redactPersonal(field, seen, depth + 1)]))
+  seen.delete(value)
+  return copy
+}
 
+/**
+ * Redaction by field name, done here rather than by pino's `redact` paths: those made every child
+ * logger (one per request, for its id) run each wildcard path over its bindings, a tenth of a
+ * read's CPU and a quarter of an intake's allocations, whether or not anything was logged.
+ */
 export function loggerOptions (level: string): LoggerOptions {
   return {
     level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    base: { service: 'opkomst' }
+    base: { service: 'opkomst' },
+    formatters: {
+      bindings: (bindings) => redactPersonal(bindings) as Record<string, unknown>,
+      // An error under `err` is left for its serializer, whose output is redacted in turn.
+      log: ({ err, ...fields }) => ({ ...(redactPersonal(fields) as Record<string, unknown>), ...(err === undefined ? {} : { err }) })
+    },
+    serializers: { err: (err: Error) => redactPersonal(pino.stdSerializers.err(err)) }
   }
 }
 
@@ -29,9 +53,9 @@ export function createLogger (level: string, stream?: DestinationStream): Logger
       return pino({ ...loggerOptions(level), transport: { target: 'pino-pretty' } })
     } catch {}
   }
-  // Written off the event loop, and lines that come together in one write: a write per line on the
-  // loop cost 5% of a request's CPU. Pino flushes what is left when the process exits.
-  return pino(loggerOptions(level), pino.destination({ dest: 1, sync: false }))
+  // Written off the event loop, lines gathered into writes of 4 kB or what a second brought: a
+  // write per line cost 5% of a request's CPU. Pino flushes what is left when the process exits.
+  return pino(loggerOptions(level), pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 }))
 }
 
 /**
