@@ -1,9 +1,15 @@
 /** JSON with object keys sorted, so two bodies that mean the same hash the same. */
 export function canonicalJson (value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null'
+  // Built by concatenation: the entry arrays of a map-sort-join were a sixth of an intake's allocations.
+  let out = ''
+  if (Array.isArray(value)) {
+    for (const item of value) out += (out === '' ? '' : ',') + canonicalJson(item)
+    return `[${out}]`
   }
-  return JSON.stringify(value) ?? 'null'
+  for (const key of Object.keys(value).sort()) {
+    const field = (value as Record<string, unknown>)[key]
+    if (field !== undefined) out += (out === '' ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(field)
+  }
+  return `{${out}}`
 }
