@@ -44,32 +44,48 @@ export function recipientView (type: string): RecipientView {
   return type === 'ocmw' || type === 'housing' || type === 'child_family' ? type : 'other'
 }
 
-/** Picks the fields named by dotted paths (`mother.givenName` picks one nested field). */
-export function project<T extends Record<string, unknown>> (record: T, paths: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
+/** Dotted paths as a tree: a field taken whole (null), or the fields picked of it. */
+type Picks = Map<string, Picks | null>
+
+function picksOf (paths: readonly string[]): Picks {
+  const tree: Picks = new Map()
   for (const path of paths) {
-    const [head, ...rest] = path.split('.') as [string, ...string[]]
-    const value = record[head]
-    if (rest.length === 0) {
-      out[head] = value === undefined ? null : value
-    } else if (Array.isArray(value)) {
-      // `handoffs.status` picks that field of every item.
-      const existing = (out[head] ?? []) as Array<Record<string, unknown>>
-      out[head] = value.map((item: Record<string, unknown>, i) => ({ ...existing[i], ...project(item, [rest.join('.')]) }))
-    } else if (value !== null && typeof value === 'object') {
-      const nested = (out[head] ?? {}) as Record<string, unknown>
-      const picked = project(value as Record<string, unknown>, [rest.join('.')])
-      out[head] = { ...nested, ...stripNull(picked) }
-    } else {
-      out[head] = out[head] ?? null
+    const parts = path.split('.')
+    const last = parts.pop() as string
+    let node: Picks | null = tree
+    for (const part of parts) {
+      if (node.get(part) === undefined) node.set(part, new Map())
+      node = node.get(part) as Picks | null
+      if (node === null) break // taken whole already
     }
+    node?.set(last, null)
+  }
+  return tree
+}
+
+// The views are constants: each is parsed once, not on every answer.
+const parsed = new WeakMap<readonly string[], Picks>()
+
+/** Nested optional fields the sender left out (null) stay out, as in what it sent: `keepNulls` false. */
+function pick (record: Record<string, unknown>, picks: Picks, keepNulls = true): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [head, picksOfHead] of picks) {
+    const value = record[head]
+    let picked: unknown = null
+    if (picksOfHead === null) picked = value ?? null
+    // `handoffs.status` picks that field of every item.
+    else if (Array.isArray(value)) picked = value.map((item: Record<string, unknown>) => pick(item, picksOfHead))
+    else if (value !== null && typeof value === 'object') picked = pick(value as Record<string, unknown>, picksOfHead, false)
+    if (keepNulls || picked !== null) out[head] = picked
   }
   return out
 }
 
-// Nested optional fields the sender left out stay out, as in what it sent.
-function stripNull (o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null))
+/** Picks the fields named by dotted paths (`mother.givenName` picks one nested field). */
+export function project<T extends Record<string, unknown>> (record: T, paths: readonly string[]): Record<string, unknown> {
+  let picks = parsed.get(paths)
+  if (picks === undefined) parsed.set(paths, picks = picksOf(paths))
+  return pick(record, picks)
 }
 
 export function projectReferral (full: Record<string, unknown>, view: ReferralView): Record<string, unknown> {

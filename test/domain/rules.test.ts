@@ -1,8 +1,10 @@
 import t from 'tap'
 import { referralRuleErrors, type ReferralFacts } from '../../src/domain/referral-rules.ts'
 import { addDays, addMonths, ageInYears, belgianDate, daysBetween } from '../../src/domain/dates.ts'
-import { project, projectReferral, REFERRAL_VIEWS } from '../../src/domain/views.ts'
+import { HANDOFF_RECIPIENT_VIEWS, project, projectReferral, REFERRAL_VIEWS } from '../../src/domain/views.ts'
 import { canonicalJson } from '../../src/domain/canonical-json.ts'
+import fc from 'fast-check'
+import { isDeepStrictEqual } from 'node:util'
 import { decodeCursor, encodeCursor } from '../../src/domain/cursor.ts'
 import { forbiddenScopes, SCOPES_BY_ORGANISATION_TYPE } from '../../src/domain/scopes.ts'
 
@@ -66,6 +68,35 @@ t.test('views pick exactly their fields', async (t) => {
   t.same(project({ a: null }, ['a.b']), { a: null })
   t.notOk('assignedWorker' in projectReferral(full, 'referrer'))
   t.same(Object.keys(projectReferral(full, 'operator')).sort(), [...REFERRAL_VIEWS.operator].sort())
+  t.same(project({ mother: { insz: '1', phone: '2' } }, ['mother', 'mother.insz']), { mother: { insz: '1', phone: '2' } }, 'a field taken whole stays whole')
+  t.same(project({ mother: { insz: '1', phone: '2' } }, ['mother.insz', 'mother']), { mother: { insz: '1', phone: '2' } })
+  t.same(project({ a: { b: { c: null, d: 1 }, e: 'x' } }, ['a.b.c', 'a.b.d', 'a.f']), { a: { b: { d: 1 } } }, 'nested nulls and absent fields left out')
+  t.same(project({ h: [{ type: 't', status: null, x: 1 }, { type: 'u' }] }, ['h.type', 'h.status']), { h: [{ type: 't', status: null }, { type: 'u', status: null }] })
+  t.same(project({ h: [] }, ['h.type']), { h: [] })
+  // Every view, on records of any shape: what the first, path-by-path projection gave.
+  const byPath = (record: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> => {
+    const out: Record<string, unknown> = {}
+    for (const path of paths) {
+      const [head, ...rest] = path.split('.') as [string, ...string[]]
+      const value = record[head]
+      if (rest.length === 0) out[head] = value === undefined ? null : value
+      else if (Array.isArray(value)) {
+        const existing = (out[head] ?? []) as Array<Record<string, unknown>>
+        out[head] = value.map((item: Record<string, unknown>, i) => ({ ...existing[i], ...byPath(item, [rest.join('.')]) }))
+      } else if (value !== null && typeof value === 'object') {
+        const picked = byPath(value as Record<string, unknown>, [rest.join('.')])
+        out[head] = { ...(out[head] ?? {}) as object, ...Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== null)) }
+      } else out[head] = out[head] ?? null
+    }
+    return out
+  }
+  const views = [...Object.values(REFERRAL_VIEWS), ...Object.values(HANDOFF_RECIPIENT_VIEWS)]
+  const leaf = fc.oneof(fc.constant(null), fc.constant(undefined), fc.string(), fc.integer())
+  const keys = ['id', 'mother', 'givenName', 'insz', 'address', 'household', 'numberOfChildren', 'screening', 'incomeSource', 'handoffs', 'type', 'status', 'pregnancy']
+  const record = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, leaf, fc.dictionary(fc.constantFrom(...keys), tie('node')), fc.array(fc.dictionary(fc.constantFrom(...keys), tie('node')), { maxLength: 3 }))
+  })).node
+  fc.assert(fc.property(fc.dictionary(fc.constantFrom(...keys), record), fc.constantFrom(...views), (r, paths) => isDeepStrictEqual(project(r, paths), byPath(r, paths))))
   for (const f of ['assignedWorker', 'firstContactOn', 'outcome', 'possibleDuplicateOf', 'acceptedAt']) {
     t.ok((REFERRAL_VIEWS.programme as readonly string[]).includes(f))
     t.notOk((REFERRAL_VIEWS.referrer as readonly string[]).includes(f), `${f} is internal to the programme`)
@@ -74,6 +105,13 @@ t.test('views pick exactly their fields', async (t) => {
 
 t.test('small helpers', async (t) => {
   t.equal(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }, null] }), '{"a":[{"d":2},null],"b":1}')
+  t.equal(canonicalJson([]), '[]')
+  t.equal(canonicalJson({}), '{}')
+  // Any JSON body: the same value back, whatever the order of its keys.
+  const reversed = (v: unknown): unknown => Array.isArray(v) ? v.map(reversed)
+    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v
+  fc.assert(fc.property(fc.jsonValue(), (v) => isDeepStrictEqual(JSON.parse(canonicalJson(v)), JSON.parse(JSON.stringify(v)))))
+  fc.assert(fc.property(fc.jsonValue(), (v) => canonicalJson(v) === canonicalJson(reversed(v))))
   t.same(decodeCursor(encodeCursor(['2026-01-01', 'x']), 2), ['2026-01-01', 'x'])
   t.equal(decodeCursor('!!', 2), null)
   t.equal(decodeCursor(encodeCursor(['a']), 2), null)
