@@ -201,12 +201,20 @@ export async function createReferral (deps: IntakeDeps, caller: Caller, input: R
   }
 }
 
+/**
+ * Whose referrals a caller reads: any (null) for the operator, else its organisation's. The read
+ * logs what it finds, so what it finds must be exactly what `viewOf` lets the caller see.
+ */
+function readingParty (caller: Caller): string | null {
+  if (caller.principal.scopes.includes('admin')) return null
+  if (caller.principal.organisationId === null) throw notFound('Referral')
+  return caller.principal.organisationId
+}
+
 export async function readReferral (deps: ReadDeps, caller: Caller, id: string, heldVersions: readonly number[] = []): Promise<ViewResult | { notModified: true, version: number }> {
-  const operator = caller.principal.scopes.includes('admin')
-  const row = await referralForReader(deps.db, id, operator ? null : caller.principal.organisationId, true, heldVersions)
+  const row = await referralForReader(deps.db, id, { party: readingParty(caller), recipients: true, heldVersions }, accessEntry(caller, 'read'))
   const view: AnyView | null = row === undefined ? null : viewOf(caller.principal, row) ?? (row.isRecipient ? `recipient:${caller.principal.organisationType}` : null)
   if (row === undefined || view === null) throw notFound('Referral')
-  await deps.accessLog.append([row.id], accessEntry(caller, 'read'))
   if (heldVersions.includes(row.version)) return { notModified: true, version: row.version }
   // Parties see the handoffs (the referrer only their type, status and dates); recipients never.
   return present(deps, row, view, view === 'programme' || view === 'referrer' ? row.handoffs : [])
@@ -325,11 +333,9 @@ export async function correctReferral (deps: Deps, caller: Caller, id: string, i
 
 /** A party's check before reading a referral's history or access log (logged as a read). */
 async function partyView (deps: ReadDeps, caller: Caller, id: string, action: string): Promise<ReferralView> {
-  const operator = caller.principal.scopes.includes('admin')
-  const row = await referralForReader(deps.db, id, operator ? null : caller.principal.organisationId, false)
+  const row = await referralForReader(deps.db, id, { party: readingParty(caller), recipients: false }, accessEntry(caller, action))
   const view = row === undefined ? null : viewOf(caller.principal, row)
   if (row === undefined || view === null) throw notFound('Referral')
-  await deps.accessLog.append([row.id], accessEntry(caller, action))
   return view
 }
 

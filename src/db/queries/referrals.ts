@@ -38,27 +38,43 @@ const READER_COLUMNS = columnList({
   inszCiphertext: `CASE WHEN ${HELD} THEN NULL ELSE r.insz_ciphertext END`
 })
 
-interface ReaderQuery { id: string, party: string | null, recipients: boolean, heldVersions: readonly number[] }
+interface ReaderQuery { id: string, party: string | null, recipients: boolean, heldVersions: readonly number[], entry: AccessEntry }
 
-// Reads by primary key that arrive while one runs go together in the next statement (`grouped`).
+/** Every referral column's name as `columnList` gives it, to select them again from a CTE. */
+const COLUMN_NAMES = Object.keys(getTableColumns(referrals)).map((k) => `"${k}"`).join(', ')
+
+// Reads by primary key that arrive while one runs go together in the next statement (`grouped`),
+// which also appends their access-log rows: one round trip and one commit for both.
 const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) => prepared(db, 'referrals_for_readers', `
-  SELECT q.n, ${READER_COLUMNS},
-    (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party)) AS "isRecipient",
-    CASE WHEN ${HELD} THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs
-  FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::text[]) WITH ORDINALITY AS q(id, party, recipients, held, n)
-  JOIN referrals r ON r.id = q.id
-  WHERE q.party IS NULL OR r.referrer_organisation_id = q.party OR r.programme_organisation_id = q.party
-    OR (q.recipients AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party))`,
-[queries.map((q) => q.id), queries.map((q) => q.party), queries.map((q) => q.recipients), queries.map((q) => q.heldVersions.join(','))]))
+  WITH found AS (
+    SELECT q.n, q.organisation_id AS log_organisation_id, q.client_id AS log_client_id, q.action AS log_action, q.purpose AS log_purpose, q.request_id AS log_request_id,
+      ${READER_COLUMNS},
+      (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party)) AS "isRecipient",
+      CASE WHEN ${HELD} THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs
+    FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::text[])
+      WITH ORDINALITY AS q(id, party, recipients, held, organisation_id, client_id, action, purpose, request_id, n)
+    JOIN referrals r ON r.id = q.id
+    WHERE q.party IS NULL OR r.referrer_organisation_id = q.party OR r.programme_organisation_id = q.party
+      OR (q.recipients AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party))
+  ), logged AS (
+    INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
+    SELECT log_organisation_id, log_client_id, "id", log_action, log_purpose, log_request_id FROM found
+  )
+  SELECT n, ${COLUMN_NAMES}, "isRecipient", handoffs FROM found`,
+[queries.map((q) => q.id), queries.map((q) => q.party), queries.map((q) => q.recipients), queries.map((q) => q.heldVersions.join(',')),
+  queries.map((q) => q.entry.organisationId), queries.map((q) => q.entry.clientId), queries.map((q) => q.entry.action),
+  queries.map((q) => q.entry.purpose), queries.map((q) => q.entry.requestId)]))
 
 /**
- * One referral the caller may read, with its handoffs (grouped with concurrent reads). At one of
- * `heldVersions` only its parties, version and dates are worth reading (the answer is 304). `party` null
- * means any referral (the operator); `recipients`: a handoff recipient may read it too, while
- * consent stands. Its access-log row is the caller's to append (AccessLogWriter).
+ * One referral the caller may read, with its handoffs (grouped with concurrent reads), and the
+ * access-log row of that read, committed before this resolves. Nothing found, nothing logged. At one
+ * of `heldVersions` only its parties, version and dates are worth reading (the answer is 304).
+ * `party` null means any referral (the operator); `recipients`: a handoff recipient may read it too,
+ * while consent stands.
  */
-export async function referralForReader (db: Database, id: string, party: string | null, recipients: boolean, heldVersions: readonly number[] = []): Promise<ReaderRow | undefined> {
-  return readForReaders(db, { id, party, recipients, heldVersions })
+export async function referralForReader (db: Database, id: string, reader: { party: string | null, recipients: boolean, heldVersions?: readonly number[] },
+  entry: AccessEntry): Promise<ReaderRow | undefined> {
+  return readForReaders(db, { id, party: reader.party, recipients: reader.recipients, heldVersions: reader.heldVersions ?? [], entry })
 }
 
 export interface ReferralFilter {

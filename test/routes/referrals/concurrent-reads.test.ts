@@ -18,7 +18,8 @@ t.test('many reads at once: each its own referral, view, 404 or 304', async (t) 
     const party = who === programme || who === hospitals[(i >> 1) % 2]
     return { i, who, id, kind, party, expected: kind === 'missing' || !party ? 404 : kind === 'held' ? 304 : 200 }
   })
-  const answers = await Promise.all(asks.map((a) => ctx.app.inject({ method: 'GET', url: `/referrals/${a.id}`, headers: { ...a.who.headers, ...(a.kind === 'held' ? { 'if-none-match': '"1"' } : {}) } })))
+  const run = randomUUID().slice(0, 8)
+  const answers = await Promise.all(asks.map((a) => ctx.app.inject({ method: 'GET', url: `/referrals/${a.id}`, headers: { ...a.who.headers, 'x-request-id': `${run}-${a.i}`, ...(a.kind === 'held' ? { 'if-none-match': '"1"' } : {}) } })))
   t.same(answers.map((r) => r.statusCode), asks.map((a) => a.expected), 'every status as its own request deserves')
   for (const [n, r] of answers.entries()) {
     if (r.statusCode !== 200) continue
@@ -27,6 +28,17 @@ t.test('many reads at once: each its own referral, view, 404 or 304', async (t) 
     t.equal(r.json().mother === undefined, false, 'both parties see the mother')
     t.equal('possibleDuplicateOf' in r.json(), a.who === programme, `read ${a.i}: in ${a.who === programme ? "the programme's" : "the referrer's"} view`)
   }
+  // The statement that read them logged them: a row for each answered read (200 or 304), by its
+  // reader, and none for a 404; the rows committed together, not one commit each.
+  const { rows } = await ctx.app.pool.query<{ request_id: string, referral_id: string, organisation_id: string, action: string, tx: string }>(
+    "SELECT request_id, referral_id, organisation_id, action, xmin::text AS tx FROM access_log WHERE request_id LIKE $1 ORDER BY id", [`${run}-%`])
+  const answered = asks.filter((a) => a.expected !== 404)
+  t.same(rows.map((r) => r.request_id).sort(), answered.map((a) => `${run}-${a.i}`).sort(), 'one row per answered read, none for a 404')
+  for (const r of rows) {
+    const a = asks[Number(r.request_id.split('-')[1])]!
+    t.same([r.referral_id, r.organisation_id, r.action], [a.id, a.who.organisationId, 'read'])
+  }
+  t.ok(new Set(rows.map((r) => r.tx)).size < answered.length / 2, `${answered.length} rows in ${new Set(rows.map((r) => r.tx)).size} commits`)
 })
 
 t.test('many transitions at once: each decided on its own referral', async (t) => {
