@@ -5,8 +5,8 @@ import type { Principal } from '../plugins/auth.ts'
 import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
 import { routeReferral } from '../domain/routing.ts'
 import {
-  accessLogOf, historyOf, insertAccess, insertEvent, insertReferralLogged, listReferralPage, lockMother,
-  lockReferral, openReferralsOfMother, referralForReader, referralHead, updateReferral, updateReferralIfAt, type AccessEntry, type HandoffBrief, type ReferralRow
+  accessLogOf, historyOf, insertAccess, insertEvent, insertReferral, insertReferralIn, listReferralPage, lockMother,
+  lockReferral, openReferralsOfMother, referralForReader, referralHead, updateReferral, updateReferralIfAt, type AccessEntry, type NewReferral, type HandoffBrief, type ReferralRow
 } from '../db/queries/referrals.ts'
 import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
 import { hasAssessment } from '../db/queries/impact.ts'
@@ -124,20 +124,14 @@ function splitInput (input: ReferralInput): ReferralDetails {
   return { ...rest, mother: motherWithoutInsz }
 }
 
-/** Drizzle wraps the driver's error; PostgreSQL's code and constraint are on its cause. */
-function isUniqueViolation (err: unknown, constraint: string): boolean {
-  const pgError = ((err as { cause?: unknown }).cause ?? err) as { code?: string, constraint?: string }
-  return pgError.code === '23505' && pgError.constraint === constraint
-}
-
 /** Stands for the new referral's time in its answer until the intake statement fills it in. */
 const AT = `@${randomUUID()}@`
 const NEW_VERSION = 1
 
-type NewReferral = Pick<ReferralRow, 'id' | 'referrerOrganisationId' | 'programmeOrganisationId' | 'externalReference' | 'details' | 'inszCiphertext' | 'inszBlindIndex' | 'possibleDuplicateOf'>
+type IntakeRow = Pick<ReferralRow, 'id' | 'referrerOrganisationId' | 'programmeOrganisationId' | 'externalReference' | 'details' | 'inszCiphertext' | 'inszBlindIndex' | 'possibleDuplicateOf'>
 
 /** The referrer's view of a referral as intake writes it, with `AT` for the time the database gives it. */
-function intakeAnswer (deps: Deps, created: NewReferral): string {
+function intakeAnswer (deps: Deps, created: IntakeRow): string {
   const row: ReferralRow = {
     ...created, status: 'requested', version: NEW_VERSION, statusBeforeHold: null, statusReasonCode: null, statusReason: null, redirectSuggestion: null,
     track: null, assignedWorker: null, firstContactOn: null, outcome: null, acceptedAt: null, consentWithdrawnAt: null, consentWithdrawnRecordedBy: null,
@@ -173,32 +167,28 @@ export async function createReferral (deps: IntakeDeps, caller: Caller, input: R
   }
   const entry = accessEntry(caller, 'create')
   const store = answerToStore({ id, version: NEW_VERSION })
-  const insert = (on: Parameters<typeof insertReferralLogged>[0], possibleDuplicateOf: string | null) => {
+  const referral = (possibleDuplicateOf: string | null): NewReferral => {
     const created = { ...row, possibleDuplicateOf }
-    return insertReferralLogged(on, created, entry, { body: intakeAnswer(deps, created), at: AT, store })
+    return { row: created, entry, answer: { body: intakeAnswer(deps, created), at: AT, store } }
   }
-  try {
-    // Without an INSZ there is no one to compare: one statement. With one, intake of the same
-    // mother is serialised and checked first.
-    const answer = blindIndex === null
-      ? await insert(deps.db, null)
-      : await inTransaction(deps.db, async (client) => {
-        await lockMother(client, blindIndex)
-        const open = await openReferralsOfMother(client, blindIndex)
-        const own = open.find((r) => r.referrerOrganisationId === referrerId)
-        if (own !== undefined) {
-          throw new ProblemError(409, 'duplicate-referral', 'Already referred', 'Your organisation has an open referral for this mother', { existingReferralId: own.id })
-        }
-        // Another organisation referred her too: accepted, and flagged to the programme only.
-        return insert(client, open[0]?.id ?? null)
-      })
-    return { id, version: NEW_VERSION, answer }
-  } catch (err) {
-    if (isUniqueViolation(err, 'referrals_referrerOrganisationId_externalReference_unique')) {
-      throw new ProblemError(409, 'duplicate-external-reference', 'Duplicate externalReference', 'Your organisation already sent a referral with this externalReference')
-    }
-    throw err
+  // Without an INSZ there is no one to compare: grouped with concurrent intakes. With one, intake
+  // of the same mother is serialised and checked first.
+  const result = blindIndex === null
+    ? await insertReferral(deps.db, referral(null))
+    : await inTransaction(deps.db, async (client) => {
+      await lockMother(client, blindIndex)
+      const open = await openReferralsOfMother(client, blindIndex)
+      const own = open.find((r) => r.referrerOrganisationId === referrerId)
+      if (own !== undefined) {
+        throw new ProblemError(409, 'duplicate-referral', 'Already referred', 'Your organisation has an open referral for this mother', { existingReferralId: own.id })
+      }
+      // Another organisation referred her too: accepted, and flagged to the programme only.
+      return insertReferralIn(client, referral(open[0]?.id ?? null))
+    })
+  if ('duplicateExternalReference' in result) {
+    throw new ProblemError(409, 'duplicate-external-reference', 'Duplicate externalReference', 'Your organisation already sent a referral with this externalReference')
   }
+  return { id, version: NEW_VERSION, answer: result.answer }
 }
 
 /**

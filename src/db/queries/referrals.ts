@@ -4,7 +4,7 @@ import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/i
 import type pg from 'pg'
 import { prepared, statementName, type Database, type Executor } from '../client.ts'
 import type { AccessEntry } from '../access-log.ts'
-import { grouped } from '../batch.ts'
+import { batchPerDatabase, grouped } from '../batch.ts'
 import type { AnswerToStore } from '../../plugins/idempotency.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
@@ -136,42 +136,92 @@ export async function lockMother (client: pg.ClientBase, blindIndex: string): Pr
 /** An instant as the API writes it (`Date.prototype.toISOString`: milliseconds, cut not rounded, as JavaScript parses ours). */
 const ISO_INSTANT = `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
+/** A referral intake writes, with who sent it and the answer it gets. */
+export interface NewReferral {
+  row: {
+    id: string, referrerOrganisationId: string, programmeOrganisationId: string, externalReference: string, details: unknown,
+    inszCiphertext: string | null, inszBlindIndex: string | null, possibleDuplicateOf: string | null, at: string | null
+  }
+  entry: AccessEntry
+  /** The answer, with `at` standing for the referral's time; stored under the request's key when `store` is given. */
+  answer: { body: string, at: string, store: AnswerToStore | null }
+}
+
+/** The answer as sent; or, when the referrer already used its `externalReference`, nothing written. */
+export type IntakeResult = { answer: string } | { duplicateExternalReference: true }
+
 /**
- * A new referral with its history row, its event and its access-log row, in one prepared
- * statement. `at` (the demo seed's replayed time) defaults to now. Answers with `answer.body`, its
- * `answer.at` placeholders filled in with the referral's time, and stores that answer under the
- * request's idempotency key, if it has one (in the same commit: a replay is byte for byte).
+ * New referrals with their history rows, events and access-log rows, in one prepared statement.
+ * `at` (the demo seed's replayed time) defaults to now. Each answers with its `answer.body`, the
+ * `answer.at` placeholders filled in with the referral's time, stored under the request's
+ * idempotency key if it has one (in the same commit: a replay is byte for byte). A referral whose
+ * `externalReference` its referrer already used is not written, and has no row.
  */
-export async function insertReferralLogged (on: Database | pg.ClientBase, row: {
-  id: string, referrerOrganisationId: string, programmeOrganisationId: string, externalReference: string, details: unknown,
-  inszCiphertext: string | null, inszBlindIndex: string | null, possibleDuplicateOf: string | null, at: string | null
-}, entry: AccessEntry, answer: { body: string, at: string, store: AnswerToStore | null }): Promise<string> {
-  const [inserted] = await prepared<{ answer: string }>(on, 'insert_referral_logged', `
-    WITH r AS (
+async function intakeStatement (on: Database | pg.ClientBase, items: readonly NewReferral[]): Promise<IntakeResult[]> {
+  const column = <T>(f: (item: NewReferral) => T) => items.map(f)
+  const rows = await prepared<{ n: string, answer: string }>(on, 'intake_referrals', `
+    WITH q AS (
+      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::timestamptz[],
+        $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::text[])
+        WITH ORDINALITY AS q(id, referrer, programme, external_reference, details, insz_ciphertext, insz_blind_index, possible_duplicate_of, at,
+          client_id, organisation_id, action, purpose, request_id, body, principal, key, status, headers, n)
+    ), r AS (
       INSERT INTO referrals (id, referrer_organisation_id, programme_organisation_id, external_reference, status, details, insz_ciphertext, insz_blind_index,
         possible_duplicate_of, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, 'requested', $5::jsonb, $6, $7, $8, coalesce($9::timestamptz, now()), coalesce($9::timestamptz, now()))
+      SELECT id, referrer, programme, external_reference, 'requested', details::jsonb, insz_ciphertext, insz_blind_index, possible_duplicate_of,
+        coalesce(at, now()), coalesce(at, now()) FROM q ORDER BY n
+      ON CONFLICT ON CONSTRAINT "referrals_referrerOrganisationId_externalReference_unique" DO NOTHING
       RETURNING id, referrer_organisation_id, programme_organisation_id, created_at
     ), history AS (
       INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, at)
-      SELECT r.id, NULL, 'requested', r.referrer_organisation_id, $10::uuid, r.created_at FROM r
+      SELECT r.id, NULL, 'requested', r.referrer_organisation_id, q.client_id, r.created_at FROM r JOIN q USING (id)
     ), event AS (
       INSERT INTO outbox_events (type, referral_id, status, audience)
       SELECT 'referral.created', r.id, 'requested', ARRAY[r.referrer_organisation_id, r.programme_organisation_id] FROM r
     ), logged AS (
       INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-      SELECT $11::uuid, $10::uuid, r.id, $12, $13, $14 FROM r
+      SELECT q.organisation_id, q.client_id, r.id, q.action, q.purpose, q.request_id FROM r JOIN q USING (id)
     ), answer AS (
-      SELECT replace($15::text, $16::text, ${ISO_INSTANT}) AS body FROM r
+      SELECT q.n, q.principal, q.key, q.status, q.headers, replace(q.body, $20::text, ${ISO_INSTANT}) AS body FROM r JOIN q USING (id)
     ), stored AS (
-      UPDATE idempotency_keys k SET response_status = $19, response_headers = $20::jsonb, response_body = answer.body
-      FROM answer WHERE k.principal = $17 AND k.key = $18
+      UPDATE idempotency_keys k SET response_status = a.status, response_headers = a.headers::jsonb, response_body = a.body
+      FROM answer a WHERE k.principal = a.principal AND k.key = a.key
     )
-    SELECT body AS answer FROM answer`,
-  [row.id, row.referrerOrganisationId, row.programmeOrganisationId, row.externalReference, JSON.stringify(row.details), row.inszCiphertext, row.inszBlindIndex,
-    row.possibleDuplicateOf, row.at, entry.clientId, entry.organisationId, entry.action, entry.purpose, entry.requestId,
-    answer.body, answer.at, answer.store?.principal ?? null, answer.store?.key ?? null, answer.store?.status ?? null, answer.store?.headers ?? null])
-  return inserted!.answer
+    SELECT n, body AS answer FROM answer`,
+  [column((i) => i.row.id), column((i) => i.row.referrerOrganisationId), column((i) => i.row.programmeOrganisationId), column((i) => i.row.externalReference),
+    column((i) => JSON.stringify(i.row.details)), column((i) => i.row.inszCiphertext), column((i) => i.row.inszBlindIndex), column((i) => i.row.possibleDuplicateOf),
+    column((i) => i.row.at), column((i) => i.entry.clientId), column((i) => i.entry.organisationId), column((i) => i.entry.action), column((i) => i.entry.purpose),
+    column((i) => i.entry.requestId), column((i) => i.answer.body), column((i) => i.answer.store?.principal ?? null), column((i) => i.answer.store?.key ?? null),
+    column((i) => i.answer.store?.status ?? null), column((i) => i.answer.store?.headers ?? null), items[0]?.answer.at ?? ''])
+  const answers = new Map(rows.map((r) => [Number(r.n), r.answer]))
+  return items.map((_, i) => {
+    const answer = answers.get(i + 1)
+    return answer === undefined ? { duplicateExternalReference: true } : { answer }
+  })
+}
+
+/** A referral intake writes in a transaction of its own (`client`), after checks on the mother. */
+export async function insertReferralIn (client: pg.ClientBase, item: NewReferral): Promise<IntakeResult> {
+  return (await intakeStatement(client, [item]))[0]!
+}
+
+// Intakes that arrive while one statement runs go together in the next, as reads do (`Batch`): two
+// at a time measured worse (0.69 of the anchor against 0.81 to 0.85).
+const insertGrouped = batchPerDatabase<NewReferral, IntakeResult | { failed: unknown }>(async (db, items) => {
+  try {
+    return await intakeStatement(db, items)
+  } catch (err) {
+    if (items.length === 1) return [{ failed: err }]
+    // What failed the statement fails only its own request: each again on its own.
+    return Promise.all(items.map((item) => intakeStatement(db, [item]).then(([result]) => result!, (failed: unknown) => ({ failed }))))
+  }
+})
+
+/** A referral intake writes, grouped with concurrent intakes into one statement and one commit. */
+export async function insertReferral (db: Database, item: NewReferral): Promise<IntakeResult> {
+  const result = await insertGrouped(db, item)
+  if ('failed' in result) throw result.failed
+  return result
 }
 
 /**
