@@ -65,3 +65,25 @@ export function grouped<Item, Row> (statement: (db: Database, items: Item[]) => 
     return items.map((_, i) => byItem.get(i + 1))
   })
 }
+
+/**
+ * A write run for many items at once, like `grouped`, answering one result per item. When the
+ * statement fails, it is run again for each item on its own, so that what failed it fails only
+ * its own request and the others are written.
+ */
+export function groupedWrite<Item, Result> (statement: (db: Database, items: Item[]) => Promise<Result[]>) {
+  const write = batchPerDatabase<Item, { written: Result } | { failed: unknown }>(async (db, items) => {
+    const run = async (some: Item[]) => (await statement(db, some)).map((written) => ({ written }))
+    try {
+      return await run(items)
+    } catch (err) {
+      if (items.length === 1) return [{ failed: err }]
+      return Promise.all(items.map((item) => run([item]).then(([result]) => result!, (failed: unknown) => ({ failed }))))
+    }
+  })
+  return async (db: Database, item: Item): Promise<Result> => {
+    const result = await write(db, item)
+    if ('failed' in result) throw result.failed
+    return result.written
+  }
+}

@@ -1,5 +1,4 @@
 import pg from 'pg'
-import { createHash } from 'node:crypto'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import * as schema from './schema/index.ts'
 
@@ -45,6 +44,3 @@ export async function inTransaction<T> (db: Database, work: (client: pg.PoolClie
     client.release()
   }
 }
-
-/** A name for a statement whose text is built at run time: one prepared statement per shape. */
-export const statementName = (text: string) => `q_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`

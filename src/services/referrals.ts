@@ -269,19 +269,25 @@ export async function transitionReferral (deps: Deps, caller: Caller, id: string
   }
 
   const to = input.status
-  const updated = await updateReferralIfAt(deps.db, id, row.version, {
-    status: to,
-    statusBeforeHold: to === 'on-hold' ? from : null,
-    statusReasonCode: input.reasonCode ?? null,
-    statusReason: input.reason ?? null,
-    ...(to === 'rejected' ? { redirectSuggestion: input.redirectSuggestion ?? null } : {}),
-    ...(to === 'accepted' ? { track: input.track, assignedWorker: input.assignedWorker, acceptedAt: at.toISOString() } : {}),
-    ...(to === 'in-progress' && input.firstContactOn !== undefined ? { firstContactOn: input.firstContactOn } : {}),
-    ...(to === 'completed' ? { outcome: input.outcome } : {})
-  }, {
-    fromStatus: from, toStatus: to, byOrganisationId: caller.principal.organisationId, byClientId: caller.principal.clientId,
-    reasonCode: input.reasonCode ?? null, reason: input.reason ?? null, at: at.toISOString()
-  }, { type: 'referral.status_changed', status: to, audience: [row.referrerOrganisationId, row.programmeOrganisationId] }, accessEntry(caller, 'transition'))
+  const updated = await updateReferralIfAt(deps.db, {
+    id,
+    expectedVersion: row.version,
+    set: {
+      status: to,
+      statusBeforeHold: to === 'on-hold' ? from : null,
+      statusReasonCode: input.reasonCode ?? null,
+      statusReason: input.reason ?? null,
+      ...(to === 'rejected' ? { redirectSuggestion: input.redirectSuggestion ?? null } : {}),
+      ...(to === 'accepted' ? { track: input.track ?? null, assignedWorker: input.assignedWorker ?? null, acceptedAt: at.toISOString() } : {}),
+      ...(to === 'in-progress' && input.firstContactOn !== undefined ? { firstContactOn: input.firstContactOn } : {}),
+      ...(to === 'completed' ? { outcome: input.outcome ?? null } : {})
+    },
+    history: {
+      fromStatus: from, toStatus: to, byOrganisationId: caller.principal.organisationId, byClientId: caller.principal.clientId,
+      reasonCode: input.reasonCode ?? null, reason: input.reason ?? null, at: at.toISOString()
+    },
+    entry: accessEntry(caller, 'transition')
+  })
   if (updated === undefined) throw new ProblemError(412, 'precondition-failed', 'Version changed', 'The referral changed while this request ran; fetch it again and retry')
   return present(deps, updated, view, view === 'operator' ? [] : updated.handoffs)
 }

@@ -47,6 +47,40 @@ t.test('many transitions at once: each decided on its own referral', async (t) =
   const answers = await Promise.all(many.map((id, i) => ctx.send(i % 4 === 3 ? hospitals[1]! : programme, 'POST', `/referrals/${id}/transitions`, { status: 'received' }, 1)))
   t.same(answers.map((r) => r.statusCode), many.map((_, i) => i % 4 === 3 ? 404 : 200), 'not a party: 404; the programme: 200')
   t.same(answers.filter((r) => r.statusCode === 200).map((r) => r.json().id), many.filter((_, i) => i % 4 !== 3), 'each answer about its own referral')
+  const changed = many.filter((_, i) => i % 4 !== 3)
+  const { rows } = await ctx.app.pool.query<{ commits: number, history: number, events: number, logged: number }>(`SELECT
+    (SELECT count(DISTINCT xmin::text) FROM referrals WHERE id = ANY($1::uuid[]))::int AS commits,
+    (SELECT count(*) FROM referral_history WHERE referral_id = ANY($1::uuid[]) AND to_status = 'received')::int AS history,
+    (SELECT count(*) FROM outbox_events WHERE referral_id = ANY($1::uuid[]) AND type = 'referral.status_changed')::int AS events,
+    (SELECT count(*) FROM access_log WHERE referral_id = ANY($1::uuid[]) AND action = 'transition')::int AS logged`, [changed])
+  t.match(rows[0], { history: 15, events: 15, logged: 15 }, 'each change has its history, event and access-log row')
+  t.ok(rows[0]!.commits < 15 / 2, `15 changes in ${rows[0]!.commits} commits`)
+
+  // Two changes of one referral at once, from the same version: one is made, the other is 412.
+  const twice = await Promise.all([...changed.slice(0, 6), ...changed.slice(0, 6)].map((id, i) =>
+    ctx.send(programme, 'POST', `/referrals/${id}/transitions`, i < 6 ? { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' } : { status: 'rejected', reasonCode: 'not_eligible', reason: 'Buiten werkingsgebied' }, 2)))
+  for (let i = 0; i < 6; i++) {
+    t.same([twice[i]!.statusCode, twice[i + 6]!.statusCode].sort(), [200, 412], `referral ${i}: one change made, one 412`)
+    const accepted = twice[i]!.statusCode === 200
+    const { rows: [now] } = await ctx.app.pool.query(`SELECT status, version, track, status_reason_code AS "reasonCode", accepted_at IS NOT NULL AS "acceptedAt",
+      (SELECT count(*)::int FROM referral_history WHERE referral_id = $1) AS history FROM referrals WHERE id = $1`, [changed[i]])
+    // What a change does not name keeps its value: a rejection leaves track and acceptedAt unset.
+    t.same(now, accepted
+      ? { status: 'accepted', version: 3, track: 'opkomst', reasonCode: null, acceptedAt: true, history: 3 }
+      : { status: 'rejected', version: 3, track: null, reasonCode: 'not_eligible', acceptedAt: false, history: 3 }, `referral ${i}: one change made, at version 3, with one history row more`)
+  }
+})
+
+t.test('a change that fails fails alone: the others grouped with it are made', async (t) => {
+  const withoutInsz = () => referralBody({ mother: { ...referralBody().mother, insz: undefined, inszAbsentReason: 'unknown' } })
+  const ids = await Promise.all(Array.from({ length: 10 }, async () => (await ctx.send(hospitals[0]!, 'POST', '/referrals', withoutInsz())).json().id as string))
+  await ctx.app.pool.query(`CREATE FUNCTION refuse_history() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`)
+  await ctx.app.pool.query(`CREATE TRIGGER refuse_history BEFORE INSERT ON referral_history FOR EACH ROW WHEN (NEW.reason = 'refused') EXECUTE FUNCTION refuse_history()`)
+  t.teardown(() => ctx.app.pool.query('DROP TRIGGER refuse_history ON referral_history; DROP FUNCTION refuse_history()'))
+  const answers = await Promise.all(ids.map((id, i) => ctx.send(programme, 'POST', `/referrals/${id}/transitions`, { status: 'rejected', reasonCode: 'not_eligible', reason: i === 4 ? 'refused' : 'Buiten werkingsgebied' }, 1)))
+  t.same(answers.map((r) => r.statusCode), ids.map((_, i) => i === 4 ? 500 : 200))
+  const { rows } = await ctx.app.pool.query('SELECT id, status FROM referrals WHERE id = ANY($1::uuid[])', [ids])
+  t.same(rows.filter((r) => r.status === 'rejected').map((r) => r.id).sort(), ids.filter((_, i) => i !== 4).sort(), 'nine changed; the refused one is as it was')
 })
 
 t.test('many intakes at once: grouped into few commits, each with its own answer, rows and stored replay', async (t) => {
