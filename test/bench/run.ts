@@ -234,6 +234,9 @@ async function main () {
       apiPid = undefined
       await dropDatabase(bigDb)
       await checkpoint()
+      // And the files of the dropped database written off by the kernel now, not during the case
+      // (a full run once measured this case at 3.4 × the bare loop's p99, alone 1.1 and 1.3 ×).
+      execFileSync('sync')
     }
 
     // On the 10k database: at start the worker schedules a timer per open referral (see the README).
