@@ -11,8 +11,9 @@ export interface AccessEntry {
 }
 
 /**
- * Access-log rows of reads, group-committed (see `Batch`): a read answers only once its rows are
- * committed, but the rows of concurrent reads share one INSERT and one commit.
+ * Access-log rows of list pages, group-committed (see `Batch`): a page answers only once its rows are
+ * committed, but the rows of concurrent pages share one INSERT and one commit. (A read of one
+ * referral writes its row in the statement that reads it.)
  */
 export class AccessLogWriter {
   private readonly batch: Batch<Array<AccessEntry & { referralId: string }>>

@@ -59,11 +59,14 @@ export function batchPerDatabase<Item, Result = void> (write: (db: Database, ite
  * a row gets undefined.
  */
 export function grouped<Item, Row> (statement: (db: Database, items: Item[]) => Promise<Array<Row & { n: string | number }>>) {
-  return batchPerDatabase<Item, Row | undefined>(async (db, items) => {
-    const byItem = new Map<number, Row>()
-    for (const { n, ...row } of await statement(db, items)) byItem.set(Number(n), row as Row)
-    return items.map((_, i) => byItem.get(i + 1))
-  })
+  return batchPerDatabase<Item, Row | undefined>(async (db, items) => inItemOrder(items, await statement(db, items)))
+}
+
+/** Rows that name their item (`n`, counted from 1) as one entry per item, in order; undefined for an item without a row. */
+export function inItemOrder<Row> (items: readonly unknown[], rows: Array<Row & { n: string | number }>): Array<Row | undefined> {
+  const byItem = new Map<number, Row>()
+  for (const { n, ...row } of rows) byItem.set(Number(n), row as Row)
+  return items.map((_, i) => byItem.get(i + 1))
 }
 
 /**

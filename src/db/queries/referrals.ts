@@ -4,7 +4,7 @@ import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/i
 import type pg from 'pg'
 import { prepared, type Database, type Executor } from '../client.ts'
 import type { AccessEntry } from '../access-log.ts'
-import { grouped, groupedWrite } from '../batch.ts'
+import { grouped, groupedWrite, inItemOrder } from '../batch.ts'
 import type { AnswerToStore } from '../../plugins/idempotency.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
@@ -194,11 +194,7 @@ async function intakeStatement (on: Database | pg.ClientBase, items: readonly Ne
       FROM answer a WHERE k.principal = a.principal AND k.key = a.key
     )
     SELECT n, body AS answer FROM answer`, [batch, items[0]?.answer.at ?? ''])
-  const answers = new Map(rows.map((r) => [Number(r.n), r.answer]))
-  return items.map((_, i) => {
-    const answer = answers.get(i + 1)
-    return answer === undefined ? { duplicateExternalReference: true } : { answer }
-  })
+  return inItemOrder(items, rows).map((row) => row === undefined ? { duplicateExternalReference: true } : { answer: row.answer })
 }
 
 /** A referral intake writes in a transaction of its own (`client`), after checks on the mother. */
@@ -262,8 +258,7 @@ async function transitionStatement (db: Database, items: readonly Transition[]):
       SELECT q.organisation_id, q.client_id, r.id, q.action, q.purpose, q.request_id FROM changed r JOIN q USING (n)
     )
     SELECT r.n, ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs FROM changed r`, [batch])
-  const byItem = new Map(rows.map(({ n, ...row }) => [Number(n), row as ReaderRow]))
-  return items.map((_, i) => byItem.get(i + 1))
+  return inItemOrder(items, rows)
 }
 
 /**
