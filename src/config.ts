@@ -21,7 +21,7 @@ const spec = {
   IDENTIFIER_KEYS: { schema: Type.String({ pattern: '^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44})*$' }), default: undefined, doc: 'AES-256-GCM keys for the INSZ, `id:base64key[,id:base64key…]`; the first encrypts, all decrypt.' },
   BLIND_INDEX_KEY: { schema: Type.String({ pattern: '^[A-Za-z0-9+/=_-]{43,44}$' }), default: undefined, doc: 'HMAC-SHA256 key (base64, 32 bytes) of the INSZ blind index.' },
   DEV_KEYS_FILE: { schema: Type.String({ minLength: 1 }), default: '.keys.local.json', doc: 'Outside production: where development keys are generated once when the two above are unset.' },
-  IDEMPOTENCY_WAIT_MS: { schema: Type.Integer({ minimum: 0, maximum: 30000 }), default: 5000, doc: 'How long a repeated `Idempotency-Key` waits for the first request before answering 409.' },
+  IDEMPOTENCY_WAIT_MS: { schema: Type.Integer({ minimum: 0, maximum: 30000 }), default: 5000, doc: 'How long a repeated `Idempotency-Key` waits for the first request before answering 409 (for intake: a repeat in the same process).' },
   SMTP_URL: { schema: Type.String({ pattern: '^smtps?://' }), default: undefined, doc: 'SMTP server for notices (`smtp://user:pass@host:587`); unset: no e-mail, logged once at boot.' },
   SMTP_FROM: { schema: Type.String({ minLength: 3 }), default: 'Opkomst netwerk <no-reply@opkomst.invalid>', doc: 'Sender of notices.' },
   WEBHOOK_ALLOWED_HOSTS: { schema: Type.String({ pattern: '^[A-Za-z0-9.:,_-]*$' }), default: '', doc: 'Hosts a webhook may reach although local or private (comma-separated); these may also use plain http.' },

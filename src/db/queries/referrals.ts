@@ -5,7 +5,7 @@ import type pg from 'pg'
 import { prepared, type Database, type Executor } from '../client.ts'
 import type { AccessEntry } from '../access-log.ts'
 import { grouped, groupedWrite, inItemOrder } from '../batch.ts'
-import type { AnswerToStore } from '../../plugins/idempotency.ts'
+import { KEY_KEPT, type AnswerToStore } from '../../plugins/idempotency.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
@@ -154,8 +154,9 @@ export type IntakeResult = { answer: string } | { duplicateExternalReference: tr
  * New referrals with their history rows, events and access-log rows, in one prepared statement.
  * `at` (the demo seed's replayed time) defaults to now. Each answers with its `answer.body`, the
  * `answer.at` placeholders filled in with the referral's time, stored under the request's
- * idempotency key if it has one (in the same commit: a replay is byte for byte). A referral whose
- * `externalReference` its referrer already used is not written, and has no row.
+ * idempotency key if it has one (in the same commit: a replay is byte for byte): in the row claimed
+ * for it, or in a new one, which fails the statement if the key is in use. A referral whose
+ * `externalReference` its referrer already used is not written, and has no row (nor its key).
  */
 async function intakeStatement (on: Database | pg.ClientBase, items: readonly NewReferral[]): Promise<IntakeResult[]> {
   // One JSON document for the batch, not an array per column: pg escapes each element of an array
@@ -164,13 +165,15 @@ async function intakeStatement (on: Database | pg.ClientBase, items: readonly Ne
     n: i + 1, id: row.id, referrer: row.referrerOrganisationId, programme: row.programmeOrganisationId, external_reference: row.externalReference,
     details: row.details, insz_ciphertext: row.inszCiphertext, insz_blind_index: row.inszBlindIndex, possible_duplicate_of: row.possibleDuplicateOf, at: row.at,
     client_id: entry.clientId, organisation_id: entry.organisationId, action: entry.action, purpose: entry.purpose, request_id: entry.requestId,
-    body: answer.body, principal: answer.store?.principal, key: answer.store?.key, status: answer.store?.status, headers: answer.store?.headers
+    body: answer.body, principal: answer.store?.principal, key: answer.store?.key, status: answer.store?.status, headers: answer.store?.headers,
+    request_hash: answer.store?.requestHash, claimed: answer.store?.claimed
   })))
   const rows = await prepared<{ n: string, answer: string }>(on, 'intake_referrals', `
     WITH q AS (
       SELECT * FROM json_to_recordset($1::json) AS q(n int, id uuid, referrer uuid, programme uuid, external_reference text, details jsonb,
         insz_ciphertext text, insz_blind_index text, possible_duplicate_of uuid, at timestamptz,
-        client_id uuid, organisation_id uuid, action text, purpose text, request_id text, body text, principal text, key text, status int, headers text)
+        client_id uuid, organisation_id uuid, action text, purpose text, request_id text, body text, principal text, key text, status int, headers text,
+        request_hash text, claimed boolean)
     ), r AS (
       INSERT INTO referrals (id, referrer_organisation_id, programme_organisation_id, external_reference, status, details, insz_ciphertext, insz_blind_index,
         possible_duplicate_of, created_at, updated_at)
@@ -188,10 +191,13 @@ async function intakeStatement (on: Database | pg.ClientBase, items: readonly Ne
       INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
       SELECT q.organisation_id, q.client_id, r.id, q.action, q.purpose, q.request_id FROM r JOIN q USING (id)
     ), answer AS (
-      SELECT q.n, q.principal, q.key, q.status, q.headers, replace(q.body, $2::text, ${ISO_INSTANT}) AS body FROM r JOIN q USING (id)
+      SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, replace(q.body, $2::text, ${ISO_INSTANT}) AS body FROM r JOIN q USING (id)
     ), stored AS (
       UPDATE idempotency_keys k SET response_status = a.status, response_headers = a.headers::jsonb, response_body = a.body
-      FROM answer a WHERE k.principal = a.principal AND k.key = a.key
+      FROM answer a WHERE a.claimed AND k.principal = a.principal AND k.key = a.key
+    ), claimed AS (
+      INSERT INTO idempotency_keys (principal, key, request_hash, response_status, response_headers, response_body, expires_at)
+      SELECT a.principal, a.key, a.request_hash, a.status, a.headers::jsonb, a.body, now() + interval '${KEY_KEPT}' FROM answer a WHERE NOT a.claimed
     )
     SELECT n, body AS answer FROM answer`, [batch, items[0]?.answer.at ?? ''])
   return inItemOrder(items, rows).map((row) => row === undefined ? { duplicateExternalReference: true } : { answer: row.answer })

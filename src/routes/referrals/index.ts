@@ -28,7 +28,7 @@ function sendView (reply: FastifyReply, result: ViewResult) {
 
 const referrals: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/referrals', {
-    config: { scope: 'referrals:write' },
+    config: { scope: 'referrals:write', claimsKeyInStatement: true },
     serializerCompiler: asIs,
     schema: {
       tags: ['referrals'], operationId: 'createReferral', summary: 'Refer a mother to the programme',
