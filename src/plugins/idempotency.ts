@@ -33,6 +33,8 @@ interface Answer { principal: string, key: string, status: number, headers: stri
 export type AnswerToStore = Omit<Answer, 'body'> & { requestHash: string, claimed: boolean }
 
 const KEY = /^[\x21-\x7E]{1,255}$/
+/** A key as one string: keys are the client's own. */
+const scoped = (k: { principal: string, key: string }) => `${k.principal}\n${k.key}`
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'] as const
 /** How long a key and its answer are kept. */
 export const KEY_KEPT = '24 hours'
@@ -75,7 +77,7 @@ export default fp(async (app, opts: { waitMs: number }) => {
     // One key twice in a statement cannot be; the second waits for the first like any repeat.
     const seen = new Set<string>()
     const first = items.map((c) => {
-      const id = `${c.principal}\n${c.key}`
+      const id = scoped(c)
       if (seen.has(id)) return false
       seen.add(id)
       return true
@@ -92,8 +94,8 @@ export default fp(async (app, opts: { waitMs: number }) => {
       WHERE idempotency_keys.expires_at < now() OR (idempotency_keys.response_status IS NULL
         AND idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}' AND idempotency_keys.request_hash = excluded.request_hash)
       RETURNING principal, key`, [claiming.map((c) => c.principal), claiming.map((c) => c.key), claiming.map((c) => c.requestHash)])
-    const won = new Set(claimed.map((c) => `${c.principal}\n${c.key}`))
-    return items.map((c, i) => first[i] === true && won.has(`${c.principal}\n${c.key}`))
+    const won = new Set(claimed.map(scoped))
+    return items.map((c, i) => first[i] === true && won.has(scoped(c)))
   })
   const answers = new Batch<Answer>(async (items) => {
     await prepared(app.db, 'idempotency_store', `UPDATE idempotency_keys k SET response_status = u.status, response_headers = u.headers::jsonb, response_body = u.body
@@ -155,7 +157,7 @@ export default fp(async (app, opts: { waitMs: number }) => {
     const key = keyOf(request)
     if (key === null) return handler()
     const deadline = Date.now() + opts.waitMs
-    const id = `${key.principal}\n${key.key}`
+    const id = scoped(key)
     const earlier = running.get(id)
     if (earlier !== undefined) {
       let timer: NodeJS.Timeout | undefined
@@ -170,7 +172,9 @@ export default fp(async (app, opts: { waitMs: number }) => {
     try {
       return await handler()
     } catch (err) {
-      if (request.idempotency?.claimed !== false || (!keyTaken(err) && !(err instanceof ProblemError && err.status < 500))) throw err
+      // Only what a repeat's answer could replace: a key in use, or a problem of the caller's (4xx).
+      const settles = keyTaken(err) || (err instanceof ProblemError && err.status < 500)
+      if (request.idempotency?.claimed !== false || !settles) throw err
       if (await claim(request, reply, key, deadline)) return reply
       if (keyTaken(err)) return await handler()
       throw err

@@ -195,7 +195,7 @@ async function intakeStatement (on: Database | pg.ClientBase, items: readonly Ne
     ), stored AS (
       UPDATE idempotency_keys k SET response_status = a.status, response_headers = a.headers::jsonb, response_body = a.body
       FROM answer a WHERE a.claimed AND k.principal = a.principal AND k.key = a.key
-    ), claimed AS (
+    ), new_key AS (
       INSERT INTO idempotency_keys (principal, key, request_hash, response_status, response_headers, response_body, expires_at)
       SELECT a.principal, a.key, a.request_hash, a.status, a.headers::jsonb, a.body, now() + interval '${KEY_KEPT}' FROM answer a WHERE NOT a.claimed
     )
