@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { DestinationStream, Logger } from 'pino'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
+import type { ServiceDeps } from './services/deps.ts'
 import { createLogger, requestLineLogger } from './logging.ts'
 import { IdentifierCipher } from './crypto/identifier-cipher.ts'
 import { loadIdentifierKeys } from './crypto/keys.ts'
@@ -16,8 +17,8 @@ import health from './routes/health.ts'
 import admin from './routes/admin/organisations.ts'
 import idempotency from './plugins/idempotency.ts'
 import referrals from './routes/referrals/index.ts'
-import referralImpact from './routes/referrals/impact.ts'
-import reports from './routes/reports/impact.ts'
+import assessments from './routes/referrals/assessments.ts'
+import impactReport from './routes/reports/impact-report.ts'
 import queues from './plugins/queues.ts'
 import events from './routes/events.ts'
 import webhooks from './routes/webhooks/index.ts'
@@ -35,6 +36,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     identifiers: IdentifierCipher
+    /** What the services work with, built once here. */
+    deps: ServiceDeps
   }
 }
 
@@ -85,12 +88,20 @@ export async function buildApp (config: Config, options: AppOptions = {}): Promi
   await app.register(auth, { adminApiKey: config.ADMIN_API_KEY, databaseUrl: config.DATABASE_URL, cacheMs: config.AUTH_CACHE_MS })
   await app.register(idempotency, { waitMs: config.IDEMPOTENCY_WAIT_MS })
   await app.register(queues, { prefix: config.REDIS_PREFIX })
+  app.decorate('deps', {
+    db: app.db,
+    identifiers: app.identifiers,
+    config,
+    programmes: app.programmes,
+    webhooks: app.queues.webhooks,
+    warn: (fields, message) => app.log.warn(fields, message)
+  })
 
   await app.register(health)
   await app.register(admin)
   await app.register(referrals)
-  await app.register(referralImpact)
-  await app.register(reports)
+  await app.register(assessments)
+  await app.register(impactReport)
   await app.register(events)
   await app.register(webhooks)
   await app.register(handoffs)

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError } from './config.ts'
 import { migrateDatabase } from './db/migrate.ts'
-import { createDb } from './db/client.ts'
-import { issueClient, onboardOrganisation } from './services/onboarding.ts'
-import { ProblemError } from './plugins/errors.ts'
+import { standaloneDeps } from './services/deps.ts'
+import { issueClient, onboardOrganisation } from './services/organisations.ts'
+import { ProblemError } from './core/problems.ts'
 import { ORGANISATION_TYPES, SCOPES, type OrganisationType, type Scope } from './domain/vocabulary.ts'
 
 const USAGE = `Usage:
@@ -43,7 +43,7 @@ export async function runCli (argv: string[], env: Record<string, string | undef
     throw e
   }
   await migrateDatabase(config.DATABASE_URL)
-  const { pool, db } = createDb(config.DATABASE_URL, 1, () => {})
+  const { deps, close } = standaloneDeps(config, err)
   try {
     if (command === 'organisations:create') {
       const type = str('type')
@@ -51,7 +51,7 @@ export async function runCli (argv: string[], env: Record<string, string | undef
         err(`--name and --type (${ORGANISATION_TYPES.join(', ')}) are required`)
         return 2
       }
-      const organisation = await onboardOrganisation(db, {
+      const organisation = await onboardOrganisation(deps, {
         name: str('name') as string, type: type as OrganisationType, notificationEmail: str('notification-email'), serviceArea: list(str('service-area'))
       })
       out(JSON.stringify({ id: organisation.id, name: organisation.name, type: organisation.type }))
@@ -62,7 +62,7 @@ export async function runCli (argv: string[], env: Record<string, string | undef
         err(`--organisation and --scopes (${SCOPES.join(', ')}) are required${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`)
         return 2
       }
-      const { client, key } = await issueClient(db, str('organisation') as string, { name: str('name') ?? 'cli', scopes: scopes as Scope[] })
+      const { client, key } = await issueClient(deps, str('organisation') as string, { name: str('name') ?? 'cli', scopes: scopes as Scope[] })
       out(JSON.stringify({ clientId: client.id, organisationId: client.organisationId, scopes: client.scopes, key }))
       err('Store this key now: it is shown once and only its hash is kept.')
     }
@@ -71,7 +71,7 @@ export async function runCli (argv: string[], env: Record<string, string | undef
     if (e instanceof ProblemError) { err(e.detail ?? e.title); return 1 }
     throw e
   } finally {
-    await pool.end()
+    await close()
   }
 }
 

@@ -1,13 +1,10 @@
 import { loadConfig, ConfigError, type Config } from './config.ts'
 import { migrateDatabase } from './db/migrate.ts'
-import { createDb, type Database } from './db/client.ts'
-import { ProgrammeDirectory } from './db/programmes.ts'
-import { IdentifierCipher } from './crypto/identifier-cipher.ts'
-import { loadIdentifierKeys } from './crypto/keys.ts'
-import { issueClient, onboardOrganisation } from './services/onboarding.ts'
-import { createReferral, transitionReferral, type Caller } from './services/referrals.ts'
-import { addGroupSession, putAssessment } from './services/impact.ts'
-import type { Principal } from './plugins/auth.ts'
+import { fixedClock, principalOf, type Caller, type Principal } from './core/caller.ts'
+import { standaloneDeps, type ServiceDeps } from './services/deps.ts'
+import { issueClient, onboardOrganisation } from './services/organisations.ts'
+import { createReferral, transitionReferral } from './services/referrals.ts'
+import { addGroupSession, putAssessment } from './services/assessments.ts'
 import { addDays, belgianDate, daysBetween } from './domain/dates.ts'
 import { SCOPES_BY_ORGANISATION_TYPE } from './domain/scopes.ts'
 import { LIFE_DOMAINS, type OrganisationType, type Track } from './domain/vocabulary.ts'
@@ -39,11 +36,11 @@ const POSTCODES = ['2800', '2801', '2811', '2812']
 
 interface Party { organisationId: string, principal: Principal, key: string, name: string }
 
-async function party (db: Database, name: string, type: OrganisationType, serviceArea?: string[]): Promise<Party> {
-  const organisation = await onboardOrganisation(db, { name, type, serviceArea })
+async function party (deps: ServiceDeps, name: string, type: OrganisationType, serviceArea?: string[]): Promise<Party> {
+  const organisation = await onboardOrganisation(deps, { name, type, serviceArea })
   const scopes = [...SCOPES_BY_ORGANISATION_TYPE[type]]
-  const { client, key } = await issueClient(db, organisation.id, { name: 'demo', scopes })
-  return { organisationId: organisation.id, key, name, principal: { clientId: client.id, organisationId: organisation.id, organisationType: type, scopes, idempotencyScope: client.id } }
+  const { client, key } = await issueClient(deps, organisation.id, { name: 'demo', scopes })
+  return { organisationId: organisation.id, key, name, principal: principalOf({ clientId: client.id, organisationId: organisation.id, organisationType: type, scopes }) }
 }
 
 function inszFor (birthDate: string, serial: number): string {
@@ -59,19 +56,18 @@ const atNoon = (date: string) => new Date(`${date}T11:00:00Z`)
  * A demo network (hospital, programme, OCMW, housing company) and about `mothers` synthetic
  * mothers referred since January 2020, shaped like the programme's published figures.
  */
-export async function seedDemo (deps: { db: Database, identifiers: IdentifierCipher, config: Config, programmes?: ProgrammeDirectory }, options: { mothers?: number, seed?: number, today?: string } = {}) {
-  const intake = { ...deps, programmes: deps.programmes ?? new ProgrammeDirectory(deps.db) }
+export async function seedDemo (deps: ServiceDeps, options: { mothers?: number, seed?: number, today?: string } = {}) {
   const rnd = prng(options.seed ?? 2020)
   const today = options.today ?? belgianDate(new Date())
   const stamp = Date.now().toString(36)
-  const hospital = await party(deps.db, `Ziekenhuis Demo (${stamp})`, 'hospital')
-  const programme = await party(deps.db, `Opkomst Demo (${stamp})`, 'programme', POSTCODES)
-  const ocmw = await party(deps.db, `OCMW Demo (${stamp})`, 'ocmw')
-  const housing = await party(deps.db, `Woonmaatschappij Demo (${stamp})`, 'housing')
+  const hospital = await party(deps, `Ziekenhuis Demo (${stamp})`, 'hospital')
+  const programme = await party(deps, `Opkomst Demo (${stamp})`, 'programme', POSTCODES)
+  const ocmw = await party(deps, `OCMW Demo (${stamp})`, 'ocmw')
+  const housing = await party(deps, `Woonmaatschappij Demo (${stamp})`, 'housing')
   const count = options.mothers ?? 320
   const first = '2020-01-15'
   const span = daysBetween(first, addDays(today, -21))
-  const act = (p: Party, at: Date, purpose: string): Caller => ({ principal: p.principal, requestId: `seed-${stamp}`, purpose, at })
+  const act = (p: Party, at: Date, action: string): Caller => ({ principal: p.principal, requestId: `seed-${stamp}`, purpose: 'demo', action, clock: fixedClock(at) })
   let referred = 0
 
   for (let i = 0; i < count; i++) {
@@ -111,10 +107,10 @@ export async function seedDemo (deps: { db: Database, identifiers: IdentifierCip
       consent: { givenAt: atNoon(addDays(referredOn, -1)).toISOString(), recordedBy: 'Demo', method: rnd.pick(['verbal', 'written'] as const), sharingScope: ['programme', 'ocmw', 'housing', 'child_family'] },
       referrerContact: { name: 'Demo maatschappelijk werker' }
     }
-    const created = await createReferral(intake, act(referrer, atNoon(referredOn), 'demo intake'), input)
+    const created = await createReferral(deps, act(referrer, atNoon(referredOn), 'create'), input)
     referred++
     const step = async (on: string, body: Parameters<typeof transitionReferral>[4], version: number) =>
-      transitionReferral(deps, act(programme, atNoon(on), 'demo'), created.id, `"${version}"`, body)
+      transitionReferral(deps, act(programme, atNoon(on), 'transition'), created.id, `"${version}"`, body)
 
     await step(startOn, { status: 'accepted', track, assignedWorker: rnd.pick(['Ella', 'Katleen', 'Sam']) }, 1)
     const firstContact = addDays(startOn, rnd.int(1, 10))
@@ -122,11 +118,11 @@ export async function seedDemo (deps: { db: Database, identifiers: IdentifierCip
     await step(firstContact, { status: 'in-progress', firstContactOn: firstContact }, 2)
     const start: Partial<Record<typeof LIFE_DOMAINS[number], number>> = {}
     for (const d of LIFE_DOMAINS) if (rnd.chance(0.85)) start[d] = rnd.int(1, 3)
-    await putAssessment(deps, act(programme, atNoon(firstContact), 'demo'), created.id, 'start', undefined, { assessedOn: firstContact, scores: start })
+    await putAssessment(deps, act(programme, atNoon(firstContact), 'assessment'), created.id, 'start', undefined, { assessedOn: firstContact, scores: start })
     if (rnd.chance(plus ? 0.06 : 0.5)) {
       for (let s = rnd.int(1, 4); s > 0; s--) {
         const on = addDays(firstContact, rnd.int(7, 150))
-        if (on <= today) await addGroupSession(deps, act(programme, atNoon(on), 'demo'), created.id, { date: on, topic: rnd.pick(['Babymassage', 'Voeding', 'Slapen', 'Budget']) })
+        if (on <= today) await addGroupSession(deps, act(programme, atNoon(on), 'group-session'), created.id, { date: on, topic: rnd.pick(['Babymassage', 'Voeding', 'Slapen', 'Budget']) })
       }
     }
     const endOn = addDays(firstContact, rnd.int(200, plus ? 700 : 330))
@@ -137,7 +133,7 @@ export async function seedDemo (deps: { db: Database, identifiers: IdentifierCip
     }
     const end: Partial<Record<typeof LIFE_DOMAINS[number], number>> = {}
     for (const [d, s] of Object.entries(start)) end[d as typeof LIFE_DOMAINS[number]] = Math.min(5, s + rnd.pick([0, 1, 1, 1, 2, 2]))
-    await putAssessment(deps, act(programme, atNoon(endOn), 'demo'), created.id, 'end', undefined, { assessedOn: endOn, scores: end })
+    await putAssessment(deps, act(programme, atNoon(endOn), 'assessment'), created.id, 'end', undefined, { assessedOn: endOn, scores: end })
     await step(endOn, { status: 'completed', outcome: 'Begeleiding afgerond' }, 3)
   }
   return { referred, parties: { hospital, programme, ocmw, housing } }
@@ -152,11 +148,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     throw e
   }
   await migrateDatabase(config.DATABASE_URL)
-  const { pool, db } = createDb(config.DATABASE_URL, 2, () => {})
-  const identifiers = new IdentifierCipher(loadIdentifierKeys(config, (m) => console.error(m)))
+  const { deps, close } = standaloneDeps(config, (m) => console.error(m))
   const started = Date.now()
-  const { referred, parties } = await seedDemo({ db, identifiers, config })
-  await pool.end()
+  const { referred, parties } = await seedDemo(deps)
+  await close()
   console.log(`Seeded ${referred} synthetic referrals in ${((Date.now() - started) / 1000).toFixed(1)} s. API keys (shown once):`)
   for (const [role, p] of Object.entries(parties)) console.log(`  ${role.padEnd(9)} ${p.name.padEnd(34)} organisation ${p.organisationId}  key ${p.key}`)
   console.log(`Try: curl -H "authorization: Bearer ${parties.programme.key}" "${config.PUBLIC_BASE_URL}/reports/impact?from=2020-01-01&to=${belgianDate(new Date())}"`)

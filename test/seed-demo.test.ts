@@ -6,7 +6,7 @@ import { LIFE_DOMAINS } from '../src/domain/vocabulary.ts'
 
 t.test('after seeding the demo, the report since 2020 has every figure', async (t) => {
   const { app } = await testContext(t)
-  const { referred, parties } = await seedDemo(app)
+  const { referred, parties } = await seedDemo(app.deps)
   t.ok(referred >= 300, `${referred} mothers`)
   const res = await app.inject({ url: `/reports/impact?from=2020-01-01&to=${belgianDate(new Date())}`, headers: { authorization: `Bearer ${parties.programme.key}` } })
   t.equal(res.statusCode, 200)

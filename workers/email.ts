@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer'
 import { eq } from 'drizzle-orm'
 import type { Database } from '../src/db/client.ts'
 import { organisations } from '../src/db/schema/index.ts'
-import type { EmailJob } from '../src/jobs/queues.ts'
+import type { EmailJob } from '../src/core/queues.ts'
 
 export function createTransport (smtpUrl: string): Transporter {
   return nodemailer.createTransport(smtpUrl)

@@ -11,7 +11,7 @@ import { allowedHosts } from '../src/services/webhook-target.ts'
 import {
   EMAIL_QUEUE, retentionOf, MAINTENANCE_QUEUE, TIMER_QUEUE, WEBHOOK_QUEUE,
   type EmailJob, type MaintenanceJob, type TimerJob, type WebhookJob
-} from '../src/jobs/queues.ts'
+} from '../src/core/queues.ts'
 import { processMaintenance } from './maintenance.ts'
 import { deliverWebhook, type DeliveryDeps } from './webhook-delivery.ts'
 import { startRelay } from './relay.ts'

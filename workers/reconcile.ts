@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
 import { orphanedDeliveries, referralsAwaiting } from '../src/db/queries/events.ts'
-import { webhookJobId, type WebhookJob } from '../src/jobs/queues.ts'
+import { webhookJobId, type WebhookJob } from '../src/core/queues.ts'
 import { scheduleHousingExpiry, scheduleTimers, type TimerDeps } from './timers.ts'
 import { grantedPriorities } from '../src/db/queries/handoffs.ts'
 

@@ -1,10 +1,11 @@
 import type { Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
-import { raiseOnce, referralForTimer } from '../src/db/queries/events.ts'
+import { referralForTimer } from '../src/db/queries/events.ts'
+import { raiseOnce } from '../src/db/record.ts'
 import { TIMER_EVENTS, TIMER_KINDS, timerDue, type TimerFacts, type TimerKind, type TimerSpans } from '../src/domain/timers.ts'
 import type { ReferralDetails } from '../src/schemas/referrals.ts'
-import type { TimerJob } from '../src/jobs/queues.ts'
-import { handoffWithParties, raiseHandoffOnce } from '../src/db/queries/handoffs.ts'
+import type { TimerJob } from '../src/core/queues.ts'
+import { handoffWithParties } from '../src/db/queries/handoffs.ts'
 
 export interface TimerDeps {
   db: Database
@@ -56,9 +57,9 @@ export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<'raise
     await scheduleTimers(deps, job.referralId, facts, [job.kind])
     return 'rescheduled'
   }
-  const { type, audience } = TIMER_EVENTS[job.kind]
-  const to = audience === 'programme' ? [referral.programmeOrganisationId] : [referral.programmeOrganisationId, referral.referrerOrganisationId]
-  return await raiseOnce(deps.db, type, referral.id, referral.status, to) ? 'raised' : 'already'
+  const raised = await raiseOnce(deps.db, { type: TIMER_EVENTS[job.kind], referralId: referral.id, status: referral.status },
+    { programme: referral.programmeOrganisationId, referrer: referral.referrerOrganisationId })
+  return raised ? 'raised' : 'already'
 }
 
 async function fireHousingExpiry (deps: TimerDeps, handoffId: string): Promise<'raised' | 'already' | 'moved-on' | 'rescheduled'> {
@@ -68,6 +69,9 @@ async function fireHousingExpiry (deps: TimerDeps, handoffId: string): Promise<'
     await scheduleHousingExpiry(deps, handoffId, row.handoff.housingValidUntil)
     return 'rescheduled'
   }
-  const audience = [...new Set([row.programmeOrganisationId, row.handoff.toOrganisationId, row.handoff.fromOrganisationId])]
-  return await raiseHandoffOnce(deps.db, 'housing_priority.expired', row.handoff, audience) ? 'raised' : 'already'
+  const h = row.handoff
+  const raised = await raiseOnce(deps.db, { type: 'housing_priority.expired', referralId: h.referralId, handoffId: h.id, status: h.housingDecision ?? h.status }, {
+    programme: row.programmeOrganisationId, referrer: row.referrerOrganisationId, handoffRecipient: h.toOrganisationId, handoffCreator: h.fromOrganisationId
+  })
+  return raised ? 'raised' : 'already'
 }

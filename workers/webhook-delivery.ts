@@ -7,7 +7,7 @@ import { nextRetryDelay, parseRetryAfter, webhookPayload } from '../src/domain/e
 import { isoInstant } from '../src/domain/dates.ts'
 import { checkTarget } from '../src/services/webhook-target.ts'
 import { NoAnswerInTime, postOnce } from './post-webhook.ts'
-import { emailJobId, webhookJobId, type EmailJob, type WebhookJob } from '../src/jobs/queues.ts'
+import { emailJobId, webhookJobId, type EmailJob, type WebhookJob } from '../src/core/queues.ts'
 
 export interface DeliveryDeps {
   db: Database

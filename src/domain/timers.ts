@@ -1,3 +1,4 @@
+import type { AudienceType } from './audience.ts'
 import { addSpan, guidanceEnd, parseSpan, type Span } from './deadlines.ts'
 import { addDays, belgianDate } from './dates.ts'
 import type { ReferralStatus, Track } from './vocabulary.ts'
@@ -5,12 +6,12 @@ import type { ReferralStatus, Track } from './vocabulary.ts'
 export type TimerKind = 'ack' | 'first-contact' | 'guidance-ending'
 export const TIMER_KINDS: readonly TimerKind[] = ['ack', 'first-contact', 'guidance-ending']
 
-/** The event each timer raises, and who is told (DESIGN §4). */
-export const TIMER_EVENTS: Record<TimerKind, { type: string, audience: 'programme' | 'programme+referrer' }> = {
-  ack: { type: 'referral.overdue', audience: 'programme+referrer' },
-  'first-contact': { type: 'referral.first_contact_overdue', audience: 'programme' },
-  'guidance-ending': { type: 'referral.guidance_ending', audience: 'programme' }
-}
+/** The event each timer raises (who hears it: `EVENT_AUDIENCE`). */
+export const TIMER_EVENTS = {
+  ack: 'referral.overdue',
+  'first-contact': 'referral.first_contact_overdue',
+  'guidance-ending': 'referral.guidance_ending'
+} as const satisfies Record<TimerKind, AudienceType>
 
 export interface TimerFacts {
   status: ReferralStatus

@@ -2,21 +2,13 @@ import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { ProblemError } from './errors.ts'
+import { ProblemError } from '../core/problems.ts'
 import { hashApiKey, sameKey } from '../domain/api-keys.ts'
 import { prepareClientByKeyHash, touchClient } from '../db/queries/clients.ts'
 import { KeptWhileListening } from '../db/listen.ts'
 import type { OrganisationType, Scope } from '../domain/vocabulary.ts'
+import { principalOf, type Principal } from '../core/caller.ts'
 
-/** Who is calling: an organisation's API client, or the operator's bootstrap key. */
-export interface Principal {
-  clientId: string | null
-  organisationId: string | null
-  organisationType: OrganisationType
-  scopes: readonly Scope[]
-  /** Scopes idempotency keys: the client id, or `operator` for the bootstrap key. */
-  idempotencyScope: string
-}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,11 +26,7 @@ declare module 'fastify' {
   }
 }
 
-const unauthorized = (detail: string) => new ProblemError(401, 'unauthorized', 'Unauthorized', detail)
-
-export function hasScope (principal: Principal, scope: Scope): boolean {
-  return principal.scopes.includes(scope)
-}
+const unauthorized = (detail: string) => new ProblemError('unauthorized', detail)
 
 interface KnownClient { principal: Principal, touchedAt: number }
 
@@ -64,13 +52,7 @@ export default fp(async (app, opts: { adminApiKey?: string | undefined, database
     const [client] = await byKeyHash.execute({ keyHash })
     if (client === undefined || client.revokedAt !== null) throw unauthorized('Unknown or revoked API key')
     return {
-      principal: {
-        clientId: client.clientId,
-        organisationId: client.organisationId,
-        organisationType: client.organisationType as OrganisationType,
-        scopes: client.scopes as Scope[],
-        idempotencyScope: client.clientId
-      },
+      principal: principalOf({ clientId: client.clientId, organisationId: client.organisationId, organisationType: client.organisationType as OrganisationType, scopes: client.scopes as Scope[] }),
       touchedAt: client.lastUsedAt === null ? 0 : Date.parse(client.lastUsedAt)
     }
   }
@@ -81,7 +63,7 @@ export default fp(async (app, opts: { adminApiKey?: string | undefined, database
     if (match === null) throw unauthorized('Send `Authorization: Bearer <api key>`')
     const key = match[1] as string
     if (opts.adminApiKey !== undefined && sameKey(key, opts.adminApiKey)) {
-      return { clientId: null, organisationId: null, organisationType: 'operator', scopes: ['admin'], idempotencyScope: 'operator' }
+      return { kind: 'operator', clientId: null, organisationId: null, organisationType: 'operator', scopes: ['admin'], idempotencyScope: 'operator' }
     }
     const client = await lookUp(hashApiKey(key))
     if (Date.now() - client.touchedAt > 60_000) {
@@ -91,12 +73,12 @@ export default fp(async (app, opts: { adminApiKey?: string | undefined, database
     return client.principal
   }
 
-  app.decorateRequest('principal', null as unknown as Principal)
+  app.decorateRequest('principal', null as never)
   const requireScope = (needed: readonly Scope[]) => async (request: FastifyRequest) => {
     const principal = await authenticate(request)
     request.principal = principal
     if (!needed.some((s) => principal.scopes.includes(s))) {
-      throw new ProblemError(403, 'forbidden', 'Forbidden', `This API client lacks the scope ${needed.join(' or ')}`)
+      throw new ProblemError('forbidden', `This API client lacks the scope ${needed.join(' or ')}`)
     }
   }
   app.decorate('requireScope', requireScope)

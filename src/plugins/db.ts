@@ -1,15 +1,12 @@
 import fp from 'fastify-plugin'
 import type pg from 'pg'
 import { createDb, type Database } from '../db/client.ts'
-import { AccessLogWriter } from '../db/access-log.ts'
 import { ProgrammeDirectory } from '../db/programmes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database
     pool: pg.Pool
-    /** Access-log rows of reads, group-committed. */
-    accessLog: AccessLogWriter
     /** The programmes and their service areas, kept while this process hears their changes. */
     programmes: ProgrammeDirectory
   }
@@ -19,7 +16,6 @@ export default fp(async (app, opts: { url: string, poolSize: number }) => {
   const { pool, db } = createDb(opts.url, opts.poolSize, (err) => app.log.warn({ err }, 'idle PostgreSQL client lost'))
   app.decorate('db', db)
   app.decorate('pool', pool)
-  app.decorate('accessLog', new AccessLogWriter(db))
   const programmes = new ProgrammeDirectory(db)
   const listener = programmes.listen(opts.url)
   app.decorate('programmes', programmes)

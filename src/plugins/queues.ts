@@ -4,8 +4,9 @@ import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { FastifyAdapter } from '@bull-board/fastify'
 import { sql } from 'drizzle-orm'
-import { ALL_QUEUES, retentionOf, WEBHOOK_QUEUE, type WebhookJob } from '../jobs/queues.ts'
-import { PROBLEM_CONTENT_TYPE, ProblemError, problemBody } from './errors.ts'
+import { ALL_QUEUES, retentionOf, WEBHOOK_QUEUE, type WebhookJob } from '../core/queues.ts'
+import { ProblemError } from '../core/problems.ts'
+import { PROBLEM_CONTENT_TYPE, problemBody } from './errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

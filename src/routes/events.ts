@@ -2,15 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../schemas/common.ts'
 import { EventPage } from '../schemas/events.ts'
-import { feedPage, type FeedRow } from '../db/queries/events.ts'
-import { decodeCursor, encodeCursor } from '../domain/cursor.ts'
-import { ProblemError } from '../plugins/errors.ts'
-
-const POLL_MS = 250
+import { eventPage, feedCursor } from '../services/events.ts'
 
 const events: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/events', {
-    config: { scope: 'events:read' },
+    config: { scope: 'events:read', accessLog: false },
     schema: {
       tags: ['events'], operationId: 'listEvents', summary: 'The change feed of your organisation',
       description: 'Every event you may see, in one order, resumable from any cursor, never skipping an event (also when transactions commit out of order). `wait` (≤ 30 s) holds the request open until something arrives.',
@@ -23,23 +19,9 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { after, limit = 100, wait = 0 } = request.query
-    const decoded = after === undefined ? ['0', 0] : decodeCursor(after, 2)
-    if (decoded === null || typeof decoded[0] !== 'string' || !/^\d+$/.test(decoded[0]) || typeof decoded[1] !== 'number') {
-      throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'after is not a cursor this API gave out')
-    }
-    const cursor = decoded as [string, number]
-    const organisationId = request.principal.organisationId as string
-    const deadline = Date.now() + wait * 1000
-    let rows: FeedRow[] = await feedPage(app.db, organisationId, cursor, limit)
-    while (rows.length === 0 && Date.now() < deadline && !request.raw.destroyed) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS))
-      rows = await feedPage(app.db, organisationId, cursor, limit)
-    }
-    const last = rows.at(-1)
-    return {
-      items: rows.map((r) => ({ id: r.eventId, type: r.type, occurredAt: new Date(r.occurredAt).toISOString(), referralId: r.referralId, handoffId: r.handoffId, status: r.status, reasonCode: r.reasonCode })),
-      nextCursor: encodeCursor(last === undefined ? cursor : [last.transactionId, Number(last.id)])
-    }
+    return eventPage(app.deps, request.principal.organisationId as string, feedCursor(after), {
+      limit, waitMs: wait * 1000, stop: () => request.raw.destroyed
+    })
   })
 }
 

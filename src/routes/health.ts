@@ -19,6 +19,7 @@ const Check = Type.Object({
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health/live', {
+    config: { accessLog: false },
     schema: {
       tags: ['health'], operationId: 'getLiveness', summary: 'Liveness', description: 'The process runs.',
       response: { 200: Type.Object({ status: Type.Literal('ok', { description: 'Always `ok`.' }) }) }
@@ -26,6 +27,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => ({ status: 'ok' as const }))
 
   app.get('/health/ready', {
+    config: { accessLog: false },
     schema: {
       tags: ['health'], operationId: 'getReadiness', summary: 'Readiness',
       description: 'PostgreSQL and Redis both answer within 1.5 s; otherwise 503 naming the one that is down.',

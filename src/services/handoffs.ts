@@ -1,24 +1,26 @@
-import type { FastifyInstance } from 'fastify'
-import { notFound, ProblemError, validationProblem } from '../plugins/errors.ts'
+import { accessEntry, requireVersion, type Caller } from '../core/caller.ts'
+import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
-import { findReferral, insertAccess, insertEvent, lockReferral, updateReferral, type AccessEntry, type ReferralRow } from '../db/queries/referrals.ts'
+import { findReferral, lockReferral, updateReferral, type ReferralRow } from '../db/queries/referrals.ts'
 import {
-  handoffHistoryOf, handoffWithParties, insertHandoff, insertHandoffHistory, listHandoffs, openHandoffsOfReferral, updateHandoff, type HandoffRow
+  handoffHistoryOf, handoffWithParties, insertHandoff, listHandoffs, openHandoffsOfReferral, updateHandoff, type HandoffRow
 } from '../db/queries/handoffs.ts'
+import { recordAccess, recordEvent, recordHandoffHistory } from '../db/record.ts'
+import { viewOf } from '../domain/access.ts'
+import type { Party } from '../domain/audience.ts'
+import { isoOrNull as iso } from '../domain/dates.ts'
 import { checkHandoffTransition, housingDecisionError, recipientTypeError, type HandoffRole, type HandoffStatus, type HandoffType } from '../domain/handoffs.ts'
 import { HANDOFF_RECIPIENT_VIEWS, project, recipientView } from '../domain/views.ts'
 import { OPEN_STATUSES } from '../domain/vocabulary.ts'
-import { isoOrNull as iso } from '../domain/dates.ts'
-import { requireVersion, toFull, viewOf, type Caller } from './referrals.ts'
+import type { ServiceDeps } from './deps.ts'
+import { toFull } from './referral-views.ts'
 
-type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config'>
+type Deps = Pick<ServiceDeps, 'db' | 'identifiers'>
 
-const entry = (caller: Caller, action: string): AccessEntry => ({
-  organisationId: caller.principal.organisationId, clientId: caller.principal.clientId, action, purpose: caller.purpose, requestId: caller.requestId
+/** The organisations a handoff's events may name (`EVENT_AUDIENCE` picks who hears which). */
+const partiesOf = (h: HandoffRow, r: { referrerOrganisationId: string, programmeOrganisationId: string }): Record<Party, string> => ({
+  handoffCreator: h.fromOrganisationId, handoffRecipient: h.toOrganisationId, programme: r.programmeOrganisationId, referrer: r.referrerOrganisationId
 })
-/** Who hears of a handoff: its creator, its recipient, the programme and the referrer (DESIGN §4). */
-const audienceOf = (h: HandoffRow, parties: { referrerOrganisationId: string, programmeOrganisationId: string }) =>
-  [...new Set([h.fromOrganisationId, h.toOrganisationId, parties.programmeOrganisationId, parties.referrerOrganisationId])]
 
 export function presentHandoff (h: HandoffRow) {
   return {
@@ -43,14 +45,14 @@ export async function createHandoff (deps: Deps, caller: Caller, referralId: str
     if (!referral.details.consent.sharingScope.includes(target.type as never)) {
       throw validationProblem([{ pointer: '/toOrganisationId', message: `the mother's consent (consent.sharingScope) does not name ${target.type}` }])
     }
-    if (referral.consentWithdrawnAt !== null) throw new ProblemError(409, 'consent-withdrawn', 'Consent withdrawn', 'The mother withdrew her consent: nothing more is handed off')
-    if (!OPEN_STATUSES.includes(referral.status)) throw new ProblemError(409, 'referral-closed', 'Referral closed', `The referral is ${referral.status}`)
+    if (referral.consentWithdrawnAt !== null) throw new ProblemError('consent-withdrawn', 'The mother withdrew her consent: nothing more is handed off')
+    if (!OPEN_STATUSES.includes(referral.status)) throw new ProblemError('referral-closed', `The referral is ${referral.status}`)
     const handoff = await insertHandoff(tx, {
       referralId, type: input.type, fromOrganisationId: caller.principal.organisationId as string, toOrganisationId: target.id, reason: input.reason, dueBy: input.dueBy ?? null, status: 'requested'
     })
-    await insertHandoffHistory(tx, { handoffId: handoff.id, fromStatus: null, toStatus: 'requested', byOrganisationId: caller.principal.organisationId })
-    await insertEvent(tx, { type: 'handoff.created', referralId, handoffId: handoff.id, status: 'requested', audience: audienceOf(handoff, referral) })
-    await insertAccess(tx, referralId, entry(caller, 'handoff'))
+    await recordHandoffHistory(tx, { handoffId: handoff.id, fromStatus: null, toStatus: 'requested', byOrganisationId: caller.principal.organisationId })
+    await recordEvent(tx, { type: 'handoff.created', referralId, handoffId: handoff.id, status: 'requested' }, partiesOf(handoff, referral))
+    await recordAccess(tx, referralId, accessEntry(caller))
     return presentHandoff(handoff)
   })
 }
@@ -72,14 +74,14 @@ export async function readHandoff (deps: Deps, caller: Caller, id: string) {
   if (role !== 'recipient') return { ...presentHandoff(row.handoff), referral: null }
   const referral = await lockReferralForRead(deps, caller, row.handoff.referralId)
   const fields = HANDOFF_RECIPIENT_VIEWS[recipientView(caller.principal.organisationType)]
-  return { ...presentHandoff(row.handoff), referral: project(toFull(deps, referral, `recipient:${caller.principal.organisationType}`), fields) }
+  return { ...presentHandoff(row.handoff), referral: project(toFull(deps.identifiers, referral, `recipient:${caller.principal.organisationType}`), fields) }
 }
 
 /** The recipient's read of the referral, with its access-log row in the same transaction. */
 async function lockReferralForRead (deps: Deps, caller: Caller, referralId: string): Promise<ReferralRow> {
   return deps.db.transaction(async (tx) => {
     const referral = (await findReferral(tx, referralId)) as ReferralRow
-    await insertAccess(tx, referralId, entry(caller, 'read via handoff'))
+    await recordAccess(tx, referralId, accessEntry(caller))
     return referral
   })
 }
@@ -102,16 +104,20 @@ export async function transitionHandoff (deps: Deps, caller: Caller, id: string,
     const row = await handoffWithParties(tx, id, true)
     const role = row === undefined ? null : roleIn(caller, row)
     if (row === undefined || role === null) throw notFound('Handoff')
-    if (role === 'programme') throw new ProblemError(409, 'transition-not-allowed', 'Transition not allowed', 'Only the creator and the recipient change a handoff', { allowedTransitions: [] })
-    requireVersion(ifMatch, row.handoff.version)
+    if (role === 'programme') throw new ProblemError('transition-not-allowed', 'Only the creator and the recipient change a handoff', { allowedTransitions: [] })
+    requireVersion(ifMatch, row.handoff.version, 'handoff')
     const check = checkHandoffTransition(row.handoff.status, input.status, role, input)
     if (!check.ok && check.reason === 'not_allowed') {
-      throw new ProblemError(409, 'transition-not-allowed', 'Transition not allowed', `The ${role} cannot move a handoff from ${row.handoff.status} to ${input.status}`, { allowedTransitions: check.allowed })
+      throw new ProblemError('transition-not-allowed', `The ${role} cannot move a handoff from ${row.handoff.status} to ${input.status}`, { allowedTransitions: check.allowed })
     }
     if (!check.ok) throw validationProblem(check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` })))
     const updated = await updateHandoff(tx, id, { status: input.status, statusReasonCode: input.reasonCode ?? null, statusReason: input.reason ?? null })
-    await insertHandoffHistory(tx, { handoffId: id, fromStatus: row.handoff.status, toStatus: input.status, byOrganisationId: caller.principal.organisationId, reasonCode: input.reasonCode ?? null, reason: input.reason ?? null })
-    await insertEvent(tx, { type: 'handoff.status_changed', referralId: updated.referralId, handoffId: id, status: input.status, reasonCode: input.reasonCode ?? null, audience: audienceOf(updated, row) })
+    await recordHandoffHistory(tx, {
+      handoffId: id, fromStatus: row.handoff.status, toStatus: input.status, byOrganisationId: caller.principal.organisationId,
+      reasonCode: input.reasonCode ?? null, reason: input.reason ?? null
+    })
+    await recordEvent(tx, { type: 'handoff.status_changed', referralId: updated.referralId, handoffId: id, status: input.status, reasonCode: input.reasonCode ?? null },
+      partiesOf(updated, row))
     return presentHandoff(updated)
   })
 }
@@ -125,9 +131,9 @@ export async function decideHousing (deps: Deps, caller: Caller, id: string, inp
   return deps.db.transaction(async (tx) => {
     const row = await handoffWithParties(tx, id, true)
     if (row === undefined || roleIn(caller, row) !== 'recipient') throw notFound('Handoff')
-    if (row.handoff.type !== 'housing_priority') throw new ProblemError(409, 'not-housing-priority', 'Not a housing priority', 'Only a housing_priority handoff takes a housing decision')
+    if (row.handoff.type !== 'housing_priority') throw new ProblemError('not-housing-priority', 'Only a housing_priority handoff takes a housing decision')
     const error = housingDecisionError(row.handoff.housingDecision, input.decision, row.handoff.housingValidUntil, new Date())
-    if (error !== null) throw new ProblemError(409, 'housing-decision-not-allowed', 'Decision not allowed', error)
+    if (error !== null) throw new ProblemError('housing-decision-not-allowed', error)
     if (input.decision === 'granted' && Date.parse(input.validUntil) <= Date.now()) throw validationProblem([{ pointer: '/validUntil', message: 'must be in the future' }])
     const updated = await updateHandoff(tx, id, input.decision === 'granted'
       ? { housingDecision: 'granted', housingValidUntil: input.validUntil }
@@ -135,7 +141,7 @@ export async function decideHousing (deps: Deps, caller: Caller, id: string, inp
         ? { housingDecision: 'refused', housingRefusalCode: input.reasonCode, housingRefusalReason: input.reason ?? null }
         : { housingDecision: 'allocated', allocatedOn: input.allocatedOn, allocatedMunicipality: input.municipality })
     // The referrer hears of it as a status only; the programme fetches the details.
-    await insertEvent(tx, { type: 'housing_priority.decided', referralId: updated.referralId, handoffId: id, status: input.decision, audience: audienceOf(updated, row) })
+    await recordEvent(tx, { type: 'housing_priority.decided', referralId: updated.referralId, handoffId: id, status: input.decision }, partiesOf(updated, row))
     return presentHandoff(updated)
   })
 }
@@ -150,16 +156,20 @@ export async function withdrawConsent (deps: Deps, caller: Caller, referralId: s
     const referral = await lockReferral(tx, referralId)
     const view = referral === undefined ? null : viewOf(caller.principal, referral)
     if (referral === undefined || (view !== 'programme' && view !== 'referrer')) throw notFound('Referral')
-    if (referral.consentWithdrawnAt !== null) throw new ProblemError(409, 'consent-withdrawn', 'Consent already withdrawn', 'The withdrawal was recorded before')
+    if (referral.consentWithdrawnAt !== null) throw new ProblemError('consent-withdrawn', 'The withdrawal was recorded before')
     const updated = await updateReferral(tx, referralId, { consentWithdrawnAt: input.withdrawnAt, consentWithdrawnRecordedBy: input.recordedBy })
     const open = await openHandoffsOfReferral(tx, referralId)
     for (const h of open) {
       const cancelled = await updateHandoff(tx, h.id, { status: 'cancelled', statusReasonCode: 'consent_withdrawn', statusReason: null })
-      await insertHandoffHistory(tx, { handoffId: h.id, fromStatus: h.status, toStatus: 'cancelled', byOrganisationId: caller.principal.organisationId, reasonCode: 'consent_withdrawn' })
-      await insertEvent(tx, { type: 'handoff.status_changed', referralId, handoffId: h.id, status: 'cancelled', reasonCode: 'consent_withdrawn', audience: audienceOf(cancelled, referral) })
+      await recordHandoffHistory(tx, {
+        handoffId: h.id, fromStatus: h.status, toStatus: 'cancelled', byOrganisationId: caller.principal.organisationId, reasonCode: 'consent_withdrawn'
+      })
+      await recordEvent(tx, { type: 'handoff.status_changed', referralId, handoffId: h.id, status: 'cancelled', reasonCode: 'consent_withdrawn' },
+        partiesOf(cancelled, referral))
     }
-    await insertEvent(tx, { type: 'referral.updated', referralId, status: referral.status, audience: [referral.referrerOrganisationId, referral.programmeOrganisationId] })
-    await insertAccess(tx, referralId, entry(caller, 'consent withdrawal'))
+    await recordEvent(tx, { type: 'referral.updated', referralId, status: referral.status },
+      { referrer: referral.referrerOrganisationId, programme: referral.programmeOrganisationId })
+    await recordAccess(tx, referralId, accessEntry(caller))
     return { referralId, withdrawnAt: new Date(input.withdrawnAt).toISOString(), cancelledHandoffs: open.map((h) => h.id), version: updated.version }
   })
 }

@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
-import { notFound, validationProblem } from '../plugins/errors.ts'
-import { deleteEndpoint, deliveriesOf, insertEndpoint, insertPing, listEndpoints, ownEndpoint, resetDelivery, updateEndpoint, type EndpointRow } from '../db/queries/webhooks.ts'
-import { requireVersion } from './referrals.ts'
-import { allowedHosts, checkTarget } from './webhook-target.ts'
-import { webhookJobId } from '../jobs/queues.ts'
+import { requireVersion } from '../core/caller.ts'
+import { notFound, validationProblem } from '../core/problems.ts'
+import { webhookJobId } from '../core/queues.ts'
+import { deleteEndpoint, deliveriesOf, insertEndpoint, listEndpoints, ownEndpoint, resetDelivery, updateEndpoint, type EndpointRow } from '../db/queries/webhooks.ts'
+import { recordPing } from '../db/record.ts'
 import { isoOrNull as iso } from '../domain/dates.ts'
+import type { ServiceDeps } from './deps.ts'
+import { allowedHosts, checkTarget } from './webhook-target.ts'
 
-type Deps = Pick<FastifyInstance, 'db' | 'identifiers' | 'config' | 'queues' | 'log'>
+type Deps = Pick<ServiceDeps, 'db' | 'identifiers' | 'config' | 'webhooks' | 'warn'>
 
 /** Rotation keeps the old secret signing this long, so receivers can switch without missing one. */
 const ROTATION_OVERLAP_MS = 24 * 3600_000
@@ -46,7 +47,7 @@ export async function changeEndpoint (deps: Deps, organisationId: string, id: st
   return deps.db.transaction(async (tx) => {
     const row = await ownEndpoint(tx, organisationId, id, true)
     if (row === undefined) throw notFound('Webhook')
-    requireVersion(ifMatch, row.version)
+    requireVersion(ifMatch, row.version, 'webhook')
     return updateEndpoint(tx, id, {
       ...(patch.url === undefined ? {} : { url: patch.url }),
       ...(patch.eventTypes === undefined ? {} : { eventTypes: patch.eventTypes }),
@@ -77,7 +78,7 @@ export async function rotateSecret (deps: Deps, organisationId: string, id: stri
 
 export async function pingEndpoint (deps: Deps, organisationId: string, id: string): Promise<string> {
   await getEndpoint(deps, organisationId, id)
-  return insertPing(deps.db, organisationId, id)
+  return recordPing(deps.db, organisationId, id)
 }
 
 export async function listDeliveries (deps: Deps, organisationId: string, id: string, before: [string, string] | null, limit: number) {
@@ -95,7 +96,7 @@ export async function redeliver (deps: Deps, organisationId: string, endpointId:
   await getEndpoint(deps, organisationId, endpointId)
   const reset = await resetDelivery(deps.db, endpointId, deliveryId)
   if (reset === undefined) throw notFound('Delivery')
-  await deps.queues.webhooks.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, reset.series, 0) })
-    .catch((err: Error) => deps.log.warn({ err: { message: err.message } }, 'redelivery left to the reconciler'))
+  await deps.webhooks?.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, reset.series, 0) })
+    .catch((err: Error) => deps.warn({ err: { message: err.message } }, 'redelivery left to the reconciler'))
   return { id: deliveryId }
 }

@@ -11,9 +11,10 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { migrateDatabase } from '../../src/db/migrate.ts'
 import { createDb } from '../../src/db/client.ts'
+import { ProgrammeDirectory } from '../../src/db/programmes.ts'
 import { IdentifierCipher } from '../../src/crypto/identifier-cipher.ts'
 import { parseIdentifierKeys } from '../../src/crypto/keys.ts'
-import { issueClient, onboardOrganisation } from '../../src/services/onboarding.ts'
+import { issueClient, onboardOrganisation } from '../../src/services/organisations.ts'
 import { encodeCursor } from '../../src/domain/cursor.ts'
 import { webhookCase } from './webhooks.ts'
 import { deleteRedisKeys } from '../helpers/context.ts'
@@ -143,10 +144,11 @@ async function main () {
     await migrateDatabase(smallUrl)
     const setup = async (url: string) => {
       const { pool, db } = createDb(url, 2, () => {})
-      const programme = await onboardOrganisation(db, { name: 'Bench programme', type: 'programme', serviceArea: ['2800'] })
-      const hospital = await onboardOrganisation(db, { name: 'Bench hospital', type: 'hospital' })
-      const { key } = await issueClient(db, hospital.id, { name: 'bench', scopes: ['referrals:write', 'referrals:read'] })
-      const manage = await issueClient(db, programme.id, { name: 'bench', scopes: ['referrals:read', 'referrals:manage'] })
+      const deps = { db, programmes: new ProgrammeDirectory(db) }
+      const programme = await onboardOrganisation(deps, { name: 'Bench programme', type: 'programme', serviceArea: ['2800'] })
+      const hospital = await onboardOrganisation(deps, { name: 'Bench hospital', type: 'hospital' })
+      const { key } = await issueClient(deps, hospital.id, { name: 'bench', scopes: ['referrals:write', 'referrals:read'] })
+      const manage = await issueClient(deps, programme.id, { name: 'bench', scopes: ['referrals:read', 'referrals:manage'] })
       await pool.end()
       return { programmeId: programme.id, hospitalId: hospital.id, hospitalKey: key, programmeKey: manage.key }
     }

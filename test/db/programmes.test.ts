@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createDb } from '../../src/db/client.ts'
 import { ProgrammeDirectory } from '../../src/db/programmes.ts'
-import { onboardOrganisation } from '../../src/services/onboarding.ts'
+import { onboardOrganisation } from '../../src/services/organisations.ts'
 import { testContext, testDatabase } from '../helpers/context.ts'
 import { eventually } from '../helpers/receiver.ts'
 import { referralBody } from '../helpers/referrals.ts'
@@ -18,15 +18,16 @@ t.test('kept while listening; a change made elsewhere is heard at its commit', a
   t.same(kept, [], 'no programme yet')
 
   // Another process onboards a programme: this one is not told, the database tells it.
-  const gent = await onboardOrganisation(db, { name: 'Gent', type: 'programme', serviceArea: ['9000'] })
+  const elsewhere = { db, programmes: new ProgrammeDirectory(db) }
+  const gent = await onboardOrganisation(elsewhere, { name: 'Gent', type: 'programme', serviceArea: ['9000'] })
   const heard = await eventually('heard', async () => { const now = await directory.programmes(); return now.length === 1 ? now : undefined }, 2000)
   t.same(heard, [{ id: gent.id, serviceArea: ['9000'] }])
   await pool.query("UPDATE organisations SET service_area = '{9000,9050}' WHERE id = $1", [gent.id])
   await eventually('a changed service area', async () => (await directory.programmes())[0]?.serviceArea.includes('9050') || undefined, 2000)
-  await onboardOrganisation(db, { name: 'A hospital', type: 'hospital' })
+  await onboardOrganisation(elsewhere, { name: 'A hospital', type: 'hospital' })
   t.equal((await directory.programmes()).length, 1, 'other organisations are not programmes')
 
-  await onboardOrganisation(db, { name: 'Mechelen', type: 'programme', serviceArea: ['2800'] }, directory)
+  await onboardOrganisation({ db, programmes: directory }, { name: 'Mechelen', type: 'programme', serviceArea: ['2800'] })
   t.equal((await directory.programmes()).length, 2, 'onboarded through this process: known at once')
 })
 

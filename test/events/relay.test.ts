@@ -5,7 +5,7 @@ import { testContext, REDIS_URL } from '../helpers/context.ts'
 import { eventually } from '../helpers/receiver.ts'
 import { relayBatch, RelayLeadership, type RelayDeps } from '../../workers/relay.ts'
 import { reconcile } from '../../workers/reconcile.ts'
-import { WEBHOOK_QUEUE, webhookJobId, type TimerJob, type WebhookJob } from '../../src/jobs/queues.ts'
+import { WEBHOOK_QUEUE, webhookJobId, type TimerJob, type WebhookJob } from '../../src/core/queues.ts'
 import { timerSpans } from '../../src/domain/timers.ts'
 
 const ctx = await testContext(t, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })

@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { migrateDatabase } from '../../src/db/migrate.ts'
-import { issueClient, onboardOrganisation } from '../../src/services/onboarding.ts'
+import { issueClient, onboardOrganisation } from '../../src/services/organisations.ts'
 import type { OrganisationType, Scope } from '../../src/domain/vocabulary.ts'
 import { SCOPES_BY_ORGANISATION_TYPE } from '../../src/domain/scopes.ts'
 
@@ -94,8 +94,8 @@ export async function testContext (t: Teardown, overrides: Partial<Config> = {},
     config,
     admin: { authorization: `Bearer ${ADMIN_KEY}` },
     party: async (type, options = {}) => {
-      const organisation = await onboardOrganisation(app.db, { name: options.name ?? `${type} ${++n}`, type, serviceArea: options.serviceArea }, app.programmes)
-      const { client, key } = await issueClient(app.db, organisation.id, { name: 'test', scopes: options.scopes ?? [...SCOPES_BY_ORGANISATION_TYPE[type]] })
+      const organisation = await onboardOrganisation(app.deps, { name: options.name ?? `${type} ${++n}`, type, serviceArea: options.serviceArea })
+      const { client, key } = await issueClient(app.deps, organisation.id, { name: 'test', scopes: options.scopes ?? [...SCOPES_BY_ORGANISATION_TYPE[type]] })
       return { organisationId: organisation.id, clientId: client.id, key, headers: { authorization: `Bearer ${key}` } }
     }
   }

@@ -151,15 +151,6 @@ export async function referralForTimer (db: Executor, id: string) {
   return row
 }
 
-/** Raises a timer event once per referral and type, in one statement (a second firing does nothing). */
-export async function raiseOnce (db: Executor, type: string, referralId: string, status: string, audience: string[]): Promise<boolean> {
-  const result = await db.execute(sql`
-    INSERT INTO outbox_events (type, referral_id, status, audience)
-    VALUES (${type}, ${referralId}::uuid, ${status}, ARRAY[${sql.join(audience.map((a) => sql`${a}::uuid`), sql`, `)}])
-    ON CONFLICT DO NOTHING`)
-  return (result.rowCount ?? 0) > 0
-}
-
 export interface FeedRow extends Record<string, unknown> {
   id: number
   eventId: string

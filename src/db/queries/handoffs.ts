@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
-import { handoffHistory, handoffs, outboxEvents, referrals } from '../schema/index.ts'
+import { handoffHistory, handoffs, referrals } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
 import { OPEN_HANDOFF_STATUSES } from '../../domain/handoffs.ts'
 
@@ -12,6 +12,12 @@ export async function insertHandoff (tx: Executor, row: typeof handoffs.$inferIn
 
 export async function handoffsOfReferral (db: Executor, referralId: string): Promise<HandoffRow[]> {
   return db.select().from(handoffs).where(eq(handoffs.referralId, referralId)).orderBy(asc(handoffs.createdAt), asc(handoffs.id))
+}
+
+/** The handoffs of several referrals (a list page), in one query. */
+export async function handoffsOfReferrals (db: Executor, referralIds: readonly string[]): Promise<HandoffRow[]> {
+  if (referralIds.length === 0) return []
+  return db.select().from(handoffs).where(inArray(handoffs.referralId, [...referralIds])).orderBy(asc(handoffs.createdAt), asc(handoffs.id))
 }
 
 /** A handoff with its referral's parties, locked for a change when asked. */
@@ -29,10 +35,6 @@ export async function handoffWithParties (db: Executor, id: string, lock = false
 export async function updateHandoff (tx: Executor, id: string, set: Partial<typeof handoffs.$inferInsert>): Promise<HandoffRow> {
   const [r] = await tx.update(handoffs).set({ ...set, version: sql`${handoffs.version} + 1`, updatedAt: sql`clock_timestamp()` }).where(eq(handoffs.id, id)).returning()
   return r!
-}
-
-export async function insertHandoffHistory (tx: Executor, row: typeof handoffHistory.$inferInsert): Promise<void> {
-  await tx.insert(handoffHistory).values(row)
 }
 
 export async function handoffHistoryOf (db: Executor, id: string) {
@@ -69,10 +71,4 @@ export async function listHandoffs (db: Executor, f: HandoffFilter) {
 /** Granted housing priorities not allocated: each waits on its expiry timer. */
 export async function grantedPriorities (db: Executor) {
   return db.select({ id: handoffs.id, validUntil: handoffs.housingValidUntil }).from(handoffs).where(eq(handoffs.housingDecision, 'granted'))
-}
-
-export async function raiseHandoffOnce (db: Executor, type: string, handoff: HandoffRow, audience: string[]): Promise<boolean> {
-  const rows = await db.insert(outboxEvents).values({ type, referralId: handoff.referralId, handoffId: handoff.id, status: handoff.housingDecision ?? handoff.status, audience })
-    .onConflictDoNothing().returning({ id: outboxEvents.id })
-  return rows.length > 0
 }

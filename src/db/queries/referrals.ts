@@ -1,17 +1,17 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import { getTableColumns } from 'drizzle-orm'
-import { accessLog, outboxEvents, referralHistory, referrals } from '../schema/index.ts'
+import { getTableConfig } from 'drizzle-orm/pg-core'
+import { accessLog, referralHistory, referrals } from '../schema/index.ts'
 import type pg from 'pg'
 import { prepared, type Database, type Executor } from '../client.ts'
-import type { AccessEntry } from '../access-log.ts'
+import type { AccessEntry } from '../../core/caller.ts'
 import { grouped, groupedWrite, inItemOrder } from '../batch.ts'
-import { KEY_KEPT, type AnswerToStore } from '../../plugins/idempotency.ts'
+import { storeAnswersIn, type AnswerToStore } from '../idempotency.ts'
+import { statements } from '../record.ts'
 import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
 export type NewReferralRow = typeof referrals.$inferInsert
-
-export type { AccessEntry }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 /** Every referral column under its TypeScript name, for raw statements that return rows. */
@@ -57,8 +57,9 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) => pr
     WHERE q.party IS NULL OR r.referrer_organisation_id = q.party OR r.programme_organisation_id = q.party
       OR (q.recipients AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party))
   ), logged AS (
-    INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-    SELECT log_organisation_id, log_client_id, "id", log_action, log_purpose, log_request_id FROM found
+    ${statements.accessLog({
+      organisationId: 'log_organisation_id', clientId: 'log_client_id', referralId: '"id"', action: 'log_action', purpose: 'log_purpose', requestId: 'log_request_id'
+    }, 'found')}
   )
   SELECT n, ${COLUMN_NAMES}, "isRecipient", handoffs FROM found`,
 [queries.map((q) => q.id), queries.map((q) => q.party), queries.map((q) => q.recipients), queries.map((q) => q.heldVersions.join(',')),
@@ -133,6 +134,9 @@ export async function lockMother (client: pg.ClientBase, blindIndex: string): Pr
   await prepared(client, 'lock_mother', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [blindIndex])
 }
 
+/** A referrer's `externalReference` is unique per referrer: intake learns a repeat from this constraint. */
+const EXTERNAL_REFERENCE_UNIQUE = getTableConfig(referrals).uniqueConstraints[0]!.getName()
+
 /** An instant as the API writes it (`Date.prototype.toISOString`: milliseconds, cut not rounded, as JavaScript parses ours). */
 const ISO_INSTANT = `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
@@ -179,26 +183,24 @@ async function intakeStatement (on: Database | pg.ClientBase, items: readonly Ne
         possible_duplicate_of, created_at, updated_at)
       SELECT id, referrer, programme, external_reference, 'requested', details, insz_ciphertext, insz_blind_index, possible_duplicate_of,
         coalesce(at, now()), coalesce(at, now()) FROM q ORDER BY n
-      ON CONFLICT ON CONSTRAINT "referrals_referrerOrganisationId_externalReference_unique" DO NOTHING
+      ON CONFLICT ON CONSTRAINT "${EXTERNAL_REFERENCE_UNIQUE}" DO NOTHING
       RETURNING id, referrer_organisation_id, programme_organisation_id, created_at
     ), history AS (
-      INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, at)
-      SELECT r.id, NULL, 'requested', r.referrer_organisation_id, q.client_id, r.created_at FROM r JOIN q USING (id)
+      ${statements.referralHistory({
+        referralId: 'r.id', fromStatus: 'NULL', toStatus: "'requested'", byOrganisationId: 'r.referrer_organisation_id', byClientId: 'q.client_id',
+        reasonCode: 'NULL', reason: 'NULL', at: 'r.created_at'
+      }, 'r JOIN q USING (id)')}
     ), event AS (
-      INSERT INTO outbox_events (type, referral_id, status, audience)
-      SELECT 'referral.created', r.id, 'requested', ARRAY[r.referrer_organisation_id, r.programme_organisation_id] FROM r
+      ${statements.event('referral.created', { referralId: 'r.id', status: "'requested'" },
+        { referrer: 'r.referrer_organisation_id', programme: 'r.programme_organisation_id' }, 'r')}
     ), logged AS (
-      INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-      SELECT q.organisation_id, q.client_id, r.id, q.action, q.purpose, q.request_id FROM r JOIN q USING (id)
+      ${statements.accessLog({
+        organisationId: 'q.organisation_id', clientId: 'q.client_id', referralId: 'r.id', action: 'q.action', purpose: 'q.purpose', requestId: 'q.request_id'
+      }, 'r JOIN q USING (id)')}
     ), answer AS (
-      SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, replace(q.body, $2::text, ${ISO_INSTANT}) AS body FROM r JOIN q USING (id)
-    ), stored AS (
-      UPDATE idempotency_keys k SET response_status = a.status, response_headers = a.headers::jsonb, response_body = a.body
-      FROM answer a WHERE a.claimed AND k.principal = a.principal AND k.key = a.key
-    ), new_key AS (
-      INSERT INTO idempotency_keys (principal, key, request_hash, response_status, response_headers, response_body, expires_at)
-      SELECT a.principal, a.key, a.request_hash, a.status, a.headers::jsonb, a.body, now() + interval '${KEY_KEPT}' FROM answer a WHERE NOT a.claimed
-    )
+      SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, replace(q.body, $2::text, ${ISO_INSTANT}) AS body
+      FROM r JOIN q USING (id)
+    ), ${storeAnswersIn('answer')}
     SELECT n, body AS answer FROM answer`, [batch, items[0]?.answer.at ?? ''])
   return inItemOrder(items, rows).map((row) => row === undefined ? { duplicateExternalReference: true } : { answer: row.answer })
 }
@@ -254,14 +256,17 @@ async function transitionStatement (db: Database, items: readonly Transition[]):
       FROM q WHERE r.id = q.id AND r.version = q.version
       RETURNING q.n, r.*
     ), history AS (
-      INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, reason_code, reason, at)
-      SELECT r.id, q.from_status, q.to_status, q.by_organisation_id, q.by_client_id, q.reason_code, q.reason, q.at FROM changed r JOIN q USING (n)
+      ${statements.referralHistory({
+        referralId: 'r.id', fromStatus: 'q.from_status', toStatus: 'q.to_status', byOrganisationId: 'q.by_organisation_id', byClientId: 'q.by_client_id',
+        reasonCode: 'q.reason_code', reason: 'q.reason', at: 'q.at'
+      }, 'changed r JOIN q USING (n)')}
     ), event AS (
-      INSERT INTO outbox_events (type, referral_id, status, audience)
-      SELECT 'referral.status_changed', r.id, r.status, ARRAY[r.referrer_organisation_id, r.programme_organisation_id] FROM changed r
+      ${statements.event('referral.status_changed', { referralId: 'r.id', status: 'r.status' },
+        { referrer: 'r.referrer_organisation_id', programme: 'r.programme_organisation_id' }, 'changed r')}
     ), logged AS (
-      INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-      SELECT q.organisation_id, q.client_id, r.id, q.action, q.purpose, q.request_id FROM changed r JOIN q USING (n)
+      ${statements.accessLog({
+        organisationId: 'q.organisation_id', clientId: 'q.client_id', referralId: 'r.id', action: 'q.action', purpose: 'q.purpose', requestId: 'q.request_id'
+      }, 'changed r JOIN q USING (n)')}
     )
     SELECT r.n, ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs FROM changed r`, [batch])
   return inItemOrder(items, rows)
@@ -279,14 +284,6 @@ export async function updateReferral (tx: Executor, id: string, set: Partial<New
     .where(eq(referrals.id, id))
     .returning()
   return updated!
-}
-
-export async function insertEvent (tx: Executor, row: typeof outboxEvents.$inferInsert): Promise<void> {
-  await tx.insert(outboxEvents).values(row)
-}
-
-export async function insertAccess (tx: Executor, referralId: string, entry: AccessEntry): Promise<void> {
-  await tx.insert(accessLog).values({ ...entry, referralId })
 }
 
 export async function historyOf (db: Executor, referralId: string) {

@@ -28,11 +28,6 @@ export async function deleteEndpoint (db: Executor, id: string): Promise<void> {
   await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id))
 }
 
-export async function insertPing (db: Executor, organisationId: string, endpointId: string): Promise<string> {
-  const [r] = await db.insert(outboxEvents).values({ type: 'ping', audience: [organisationId], endpointId }).returning({ eventId: outboxEvents.eventId })
-  return r!.eventId
-}
-
 /** Newest first, keyset on (created_at, id). */
 export async function deliveriesOf (db: Executor, endpointId: string, before: [string, string] | null, limit: number) {
   return db.select({

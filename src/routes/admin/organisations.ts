@@ -2,12 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ClientInput, Client, ClientWithKey, Organisation, OrganisationInput } from '../../schemas/admin.ts'
 import { IdParams, PageQuery, Uuid, problemResponses } from '../../schemas/common.ts'
-import { findOrganisation, listOrganisations, type OrganisationRow } from '../../db/queries/organisations.ts'
-import { listClients, revokeClient } from '../../db/queries/clients.ts'
-import { issueClient, onboardOrganisation } from '../../services/onboarding.ts'
+import type { OrganisationRow } from '../../db/queries/organisations.ts'
+import { clientsOf, getOrganisation, issueClient, onboardOrganisation, organisationPage, revokeClientOf } from '../../services/organisations.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { cursorAfter } from '../shared.ts'
-import { notFound } from '../../plugins/errors.ts'
+import { cursorAfter } from '../request.ts'
 
 const toOrganisation = (o: OrganisationRow) => ({
   id: o.id, name: o.name, type: o.type, notificationEmail: o.notificationEmail, serviceArea: o.serviceArea, createdAt: new Date(o.createdAt).toISOString()
@@ -22,7 +20,7 @@ const toClient = (c: { id: string, organisationId: string, name: string, keyPref
 const OrganisationParams = IdParams('organisationId', 'organisation')
 
 const admin: FastifyPluginAsyncTypebox = async (app) => {
-  const config = { scope: 'admin' } as const
+  const config = { scope: 'admin', accessLog: false } as const
 
   app.post('/admin/organisations', {
     config,
@@ -32,7 +30,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: Organisation, ...problemResponses([422]) }
     }
   }, async (request, reply) => {
-    const organisation = await onboardOrganisation(app.db, request.body, app.programmes)
+    const organisation = await onboardOrganisation(app.deps, request.body)
     return reply.code(201).header('location', `/admin/organisations/${organisation.id}`).send(toOrganisation(organisation))
   })
 
@@ -50,11 +48,8 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request) => {
-    const limit = request.query.limit ?? 50
-    const rows = await listOrganisations(app.db, cursorAfter(request.query.cursor, 2) as [string, string] | null, limit + 1)
-    const page = rows.slice(0, limit)
-    const last = page.at(-1)
-    return { items: page.map(toOrganisation), nextCursor: rows.length > limit && last !== undefined ? encodeCursor([last.createdAt, last.id]) : null }
+    const page = await organisationPage(app.deps, cursorAfter(request.query.cursor, 2) as [string, string] | null, request.query.limit ?? 50)
+    return { items: page.items.map(toOrganisation), nextCursor: page.next === null ? null : encodeCursor(page.next) }
   })
 
   app.get('/admin/organisations/:organisationId', {
@@ -65,9 +60,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Organisation, ...problemResponses([400, 404]) }
     }
   }, async (request) => {
-    const organisation = await findOrganisation(app.db, request.params.organisationId)
-    if (organisation === undefined) throw notFound('Organisation')
-    return toOrganisation(organisation)
+    return toOrganisation(await getOrganisation(app.deps, request.params.organisationId))
   })
 
   app.post('/admin/organisations/:organisationId/clients', {
@@ -80,7 +73,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ClientWithKey, ...problemResponses([400, 404, 422]) }
     }
   }, async (request, reply) => {
-    const { client, key } = await issueClient(app.db, request.params.organisationId, request.body)
+    const { client, key } = await issueClient(app.deps, request.params.organisationId, request.body)
     return reply.code(201).header('cache-control', 'no-store').send({ ...toClient(client), key })
   })
 
@@ -93,8 +86,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ items: Type.Array(Client, { description: 'API clients, oldest first.' }) }), ...problemResponses([400, 404]) }
     }
   }, async (request) => {
-    if (await findOrganisation(app.db, request.params.organisationId) === undefined) throw notFound('Organisation')
-    return { items: (await listClients(app.db, request.params.organisationId)).map(toClient) }
+    return { items: (await clientsOf(app.deps, request.params.organisationId)).map(toClient) }
   })
 
   app.delete('/admin/organisations/:organisationId/clients/:clientId', {
@@ -106,7 +98,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses([400, 404]) }
     }
   }, async (request, reply) => {
-    if (!await revokeClient(app.db, request.params.organisationId, request.params.clientId)) throw notFound('API client')
+    await revokeClientOf(app.deps, request.params.organisationId, request.params.clientId)
     app.forgetCredentials() // here at once; other processes when PostgreSQL tells them
     return reply.code(204).send(null)
   })

@@ -5,7 +5,7 @@ import { ConsentWithdrawalInput, Handoff, HandoffInput, HandoffTransition, Hando
 import { HistoryEntry } from '../../schemas/referrals.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../../domain/handoffs.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { callerOf as caller, cursorAfter } from '../shared.ts'
+import { callerOf as caller, cursorAfter } from '../request.ts'
 import { createHandoff, decideHousing, handoffHistory, handoffList, readHandoff, transitionHandoff, withdrawConsent } from '../../services/handoffs.ts'
 
 const Params = Type.Object({ handoffId: Uuid('Id of the handoff.') })
@@ -13,7 +13,7 @@ const withEtag = <T extends { version: number }>(reply: { header: (k: string, v:
 
 const handoffs: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/referrals/:referralId/handoffs', {
-    config: { scope: 'handoffs:write' },
+    config: { scope: 'handoffs:write', accessLog: 'handoff' },
     schema: {
       tags: ['handoffs'], operationId: 'createHandoff', summary: 'Hand a part of the work to another organisation',
       description: "By the programme or the referrer. The recipient's organisation type must be in the mother's consent scope.",
@@ -22,12 +22,12 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: Handoff, ...problemResponses([400, 404, 409, 415, 422]) }
     }
   }, async (request, reply) => {
-    const handoff = await createHandoff(app, caller(request, 'handoff'), request.params.referralId, request.body)
+    const handoff = await createHandoff(app.deps, caller(request, 'handoff'), request.params.referralId, request.body)
     return reply.code(201).header('location', `/handoffs/${handoff.id}`).header('etag', `"${handoff.version}"`).send(handoff)
   })
 
   app.get('/handoffs', {
-    config: { scope: ['handoffs:write', 'referrals:read'] },
+    config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
     schema: {
       tags: ['handoffs'], operationId: 'listHandoffs', summary: 'Handoffs you sent or received',
       description: 'Oldest change first; poll with `updatedSince` and follow `nextCursor`.',
@@ -44,12 +44,12 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { cursor, limit = 50, ...filters } = request.query
-    const page = await handoffList(app, caller(request, 'handoff list'), { ...filters, after: cursorAfter(cursor, 2) as [string, string] | null, limit })
+    const page = await handoffList(app.deps, caller(request, 'handoff list'), { ...filters, after: cursorAfter(cursor, 2) as [string, string] | null, limit })
     return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
   })
 
   app.get('/handoffs/:handoffId', {
-    config: { scope: ['handoffs:write', 'referrals:read'] },
+    config: { scope: ['handoffs:write', 'referrals:read'], accessLog: 'read via handoff' },
     // The embedded referral is an exact projection made by the domain table; send it as it is.
     serializerCompiler: () => (data: unknown) => JSON.stringify(data),
     schema: {
@@ -58,39 +58,39 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
       params: Params,
       response: { 200: HandoffWithReferral, ...problemResponses([400, 404]) }
     }
-  }, async (request, reply) => withEtag(reply, await readHandoff(app, caller(request, 'handoff'), request.params.handoffId)) as never)
+  }, async (request, reply) => withEtag(reply, await readHandoff(app.deps, caller(request, 'handoff'), request.params.handoffId)) as never)
 
   app.post('/handoffs/:handoffId/transitions', {
-    config: { scope: 'handoffs:write' },
+    config: { scope: 'handoffs:write', accessLog: false },
     schema: {
       tags: ['handoffs'], operationId: 'transitionHandoff', summary: 'Change the status of a handoff',
       description: 'The recipient: requested → received → accepted | rejected, accepted → in-progress → completed | failed. The creator: cancelled. Needs `If-Match`.',
       params: Params, headers: IfMatchHeaders, body: HandoffTransition,
       response: { 200: Handoff, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
     }
-  }, async (request, reply) => withEtag(reply, await transitionHandoff(app, caller(request, 'handoff status'), request.params.handoffId, request.headers['if-match'], request.body)))
+  }, async (request, reply) => withEtag(reply, await transitionHandoff(app.deps, caller(request, 'handoff status'), request.params.handoffId, request.headers['if-match'], request.body)))
 
   app.get('/handoffs/:handoffId/history', {
-    config: { scope: ['handoffs:write', 'referrals:read'] },
+    config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
     schema: {
       tags: ['handoffs'], operationId: 'getHandoffHistory', summary: 'Every status transition of a handoff',
       params: Params,
       response: { 200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Oldest first.' }) }), ...problemResponses([400, 404]) }
     }
-  }, async (request) => ({ items: await handoffHistory(app, caller(request, 'handoff history'), request.params.handoffId) }))
+  }, async (request) => ({ items: await handoffHistory(app.deps, caller(request, 'handoff history'), request.params.handoffId) }))
 
   app.post('/handoffs/:handoffId/housing-decision', {
-    config: { scope: 'handoffs:write' },
+    config: { scope: 'handoffs:write', accessLog: false },
     schema: {
       tags: ['handoffs'], operationId: 'decideHousingPriority', summary: 'Grant, refuse, or record the allocation of housing priority',
       description: 'The housing organisation that received a `housing_priority` handoff. `allocated` only after `granted`, before it expires.',
       params: Params, body: HousingDecisionInput,
       response: { 200: Handoff, ...problemResponses([400, 404, 409, 415, 422]) }
     }
-  }, async (request, reply) => withEtag(reply, await decideHousing(app, caller(request, 'housing decision'), request.params.handoffId, request.body)))
+  }, async (request, reply) => withEtag(reply, await decideHousing(app.deps, caller(request, 'housing decision'), request.params.handoffId, request.body)))
 
   app.post('/referrals/:referralId/consent/withdrawal', {
-    config: { scope: ['referrals:write', 'referrals:manage'] },
+    config: { scope: ['referrals:write', 'referrals:manage'], accessLog: 'consent withdrawal' },
     schema: {
       tags: ['referrals'], operationId: 'withdrawConsent', summary: 'Record that the mother withdrew her consent',
       description: 'By the programme or the referrer. Every handoff recipient loses access at once and its open handoffs are cancelled (`consent_withdrawn`); the programme keeps its record.',
@@ -106,7 +106,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         ...problemResponses([400, 404, 409, 415, 422])
       }
     }
-  }, async (request) => withdrawConsent(app, caller(request, 'consent withdrawal'), request.params.referralId, request.body))
+  }, async (request) => withdrawConsent(app.deps, caller(request, 'consent withdrawal'), request.params.referralId, request.body))
 }
 
 export default handoffs

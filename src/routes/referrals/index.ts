@@ -6,13 +6,13 @@ import { AccessLogEntry, HistoryEntry, ReferralInput, ReferralPatch, TransitionI
 import { AnyReferralView, ProgrammeView, ReferrerView } from '../../schemas/views.ts'
 import { REFERRAL_STATUSES, TRACKS } from '../../domain/vocabulary.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { callerOf as caller, cursorAfter } from '../shared.ts'
-import { ProblemError } from '../../plugins/errors.ts'
+import { callerOf as caller, cursorAfter } from '../request.ts'
+import { invalidCursor } from '../../core/problems.ts'
 import { answerStored, answerToStore } from '../../plugins/idempotency.ts'
 import {
-  correctReferral, createReferral, listReferrals, readReferral, referralAccessLog, referralHistory, transitionReferral,
-  type ViewResult
+  correctReferral, createReferral, listReferrals, readReferral, referralAccessLog, referralHistory, transitionReferral
 } from '../../services/referrals.ts'
+import type { ViewResult } from '../../services/referral-views.ts'
 
 const etag = (version: number) => `"${version}"`
 const Params = IdParams('referralId', 'referral')
@@ -28,7 +28,7 @@ function sendView (reply: FastifyReply, result: ViewResult) {
 
 const referrals: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/referrals', {
-    config: { scope: 'referrals:write', claimsKeyInStatement: true },
+    config: { scope: 'referrals:write', claimsKeyInStatement: true, accessLog: 'create' },
     serializerCompiler: asIs,
     schema: {
       tags: ['referrals'], operationId: 'createReferral', summary: 'Refer a mother to the programme',
@@ -38,14 +38,14 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const headersOf = (created: { id: string, version: number }) => ({ 'content-type': JSON_TYPE, location: `/referrals/${created.id}`, etag: etag(created.version) })
-    const created = await createReferral(app, caller(request, 'intake'), request.body, (c) => answerToStore(request, 201, headersOf(c)))
+    const created = await createReferral(app.deps, caller(request, 'intake'), request.body, (c) => answerToStore(request, 201, headersOf(c)))
     answerStored(request)
     // Already JSON, and sent as it is: the bytes a replay of this request answers with.
     return reply.code(201).headers({ ...headersOf(created), 'cache-control': PRIVATE }).send(created.answer as never)
   })
 
   app.get('/referrals', {
-    config: { scope: 'referrals:read' },
+    config: { scope: 'referrals:read', accessLog: 'list' },
     serializerCompiler: asIs,
     schema: {
       tags: ['referrals'], operationId: 'listReferrals', summary: 'List referrals you sent or (programme) received',
@@ -67,12 +67,12 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { cursor, limit = 50, ...filters } = request.query
     const after = cursorAfter(cursor, 2) as [string, string] | null
-    const page = await listReferrals(app, caller(request, 'list'), { ...filters, after, limit })
+    const page = await listReferrals(app.deps, caller(request, 'list'), { ...filters, after, limit })
     return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
   })
 
   app.get('/referrals/:referralId', {
-    config: { scope: ['referrals:read', 'admin'] },
+    config: { scope: ['referrals:read', 'admin'], accessLog: 'read' },
     serializerCompiler: asIs,
     schema: {
       tags: ['referrals'], operationId: 'getReferral', summary: 'Get a referral in your view',
@@ -84,7 +84,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     // ETags are `"<version>"`; anything else held cannot match.
     const held = (request.headers['if-none-match'] ?? '').split(',').map((t) => /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(t)?.[1]).filter((v) => v !== undefined).map(Number)
-    const result = await readReferral(app, caller(request, 'view'), request.params.referralId, held)
+    const result = await readReferral(app.deps, caller(request, 'view'), request.params.referralId, held)
     if ('notModified' in result) {
       // No payload at all: `null` would be counted in Content-Length although a 304 has no body.
       reply.code(304).header('etag', etag(result.version)).removeHeader('content-type')
@@ -94,7 +94,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.patch('/referrals/:referralId', {
-    config: { scope: 'referrals:write' },
+    config: { scope: 'referrals:write', accessLog: 'update' },
     serializerCompiler: asIs,
     schema: {
       tags: ['referrals'], operationId: 'correctReferral', summary: 'Correct what you sent',
@@ -105,11 +105,11 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ReferrerView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
     }
   }, async (request, reply) => {
-    return sendView(reply, await correctReferral(app, caller(request, 'correction'), request.params.referralId, request.headers['if-match'], request.body))
+    return sendView(reply, await correctReferral(app.deps, caller(request, 'correction'), request.params.referralId, request.headers['if-match'], request.body))
   })
 
   app.post('/referrals/:referralId/transitions', {
-    config: { scope: ['referrals:write', 'referrals:manage', 'admin'] },
+    config: { scope: ['referrals:write', 'referrals:manage', 'admin'], accessLog: 'transition' },
     serializerCompiler: asIs,
     schema: {
       tags: ['referrals'], operationId: 'transitionReferral', summary: 'Change the status of a referral',
@@ -120,20 +120,20 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: AnyReferralView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
     }
   }, async (request, reply) => {
-    return sendView(reply, await transitionReferral(app, caller(request, 'status change'), request.params.referralId, request.headers['if-match'], request.body))
+    return sendView(reply, await transitionReferral(app.deps, caller(request, 'status change'), request.params.referralId, request.headers['if-match'], request.body))
   })
 
   app.get('/referrals/:referralId/history', {
-    config: { scope: ['referrals:read', 'admin'] },
+    config: { scope: ['referrals:read', 'admin'], accessLog: 'history' },
     schema: {
       tags: ['referrals'], operationId: 'getReferralHistory', summary: 'Every status transition of a referral',
       params: Params,
       response: { 200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Transitions, oldest first.' }) }), ...problemResponses([400, 404]) }
     }
-  }, async (request) => ({ items: await referralHistory(app, caller(request, 'history'), request.params.referralId) }))
+  }, async (request) => ({ items: await referralHistory(app.deps, caller(request, 'history'), request.params.referralId) }))
 
   app.get('/referrals/:referralId/access-log', {
-    config: { scope: ['referrals:manage', 'admin'] },
+    config: { scope: ['referrals:manage', 'admin'], accessLog: 'access-log' },
     schema: {
       tags: ['referrals'], operationId: 'getReferralAccessLog', summary: "Who read or changed a referral's personal data",
       description: 'For the programme and the operator. Append-only.',
@@ -150,8 +150,8 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { cursor, limit = 50 } = request.query
     const [after = 0] = cursorAfter(cursor, 1) ?? []
-    if (typeof after !== 'number') throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'the cursor is not one this API gave out')
-    const page = await referralAccessLog(app, caller(request, 'audit'), request.params.referralId, after, limit)
+    if (typeof after !== 'number') throw invalidCursor('cursor')
+    const page = await referralAccessLog(app.deps, caller(request, 'audit'), request.params.referralId, after, limit)
     return { items: page.items, nextCursor: page.next === null ? null : encodeCursor([page.next]) }
   })
 }

@@ -4,12 +4,12 @@ import { Type } from 'typebox'
 import { IfMatchHeaders, PageQuery, problemResponses, Uuid } from '../../schemas/common.ts'
 import { Delivery, Webhook, WebhookInput, WebhookPatch, WebhookWithSecret } from '../../schemas/webhooks.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { cursorAfter } from '../shared.ts'
+import { cursorAfter } from '../request.ts'
 import {
   changeEndpoint, createEndpoint, endpointsOf, getEndpoint, listDeliveries, pingEndpoint, presentEndpoint, redeliver, removeEndpoint, rotateSecret
 } from '../../services/webhooks.ts'
 
-const config = { scope: 'webhooks:manage' } as const
+const config = { scope: 'webhooks:manage', accessLog: false } as const
 const org = (request: FastifyRequest) => request.principal.organisationId as string
 const Params = Type.Object({ webhookId: Uuid('Id of the webhook endpoint.') })
 
@@ -23,7 +23,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: WebhookWithSecret, ...problemResponses([400, 415, 422]) }
     }
   }, async (request, reply) => {
-    const created = await createEndpoint(app, org(request), request.body)
+    const created = await createEndpoint(app.deps, org(request), request.body)
     return reply.code(201).header('location', `/webhooks/${created.id}`).header('etag', `"${created.version}"`).header('cache-control', 'no-store').send(created)
   })
 
@@ -33,13 +33,13 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['webhooks'], operationId: 'listWebhooks', summary: "Your organisation's webhook endpoints",
       response: { 200: Type.Object({ items: Type.Array(Webhook, { description: 'Oldest first.' }) }) }
     }
-  }, async (request) => ({ items: (await endpointsOf(app, org(request))).map(presentEndpoint) }))
+  }, async (request) => ({ items: (await endpointsOf(app.deps, org(request))).map(presentEndpoint) }))
 
   app.get('/webhooks/:webhookId', {
     config,
     schema: { tags: ['webhooks'], operationId: 'getWebhook', summary: 'A webhook endpoint', params: Params, response: { 200: Webhook, ...problemResponses([400, 404]) } }
   }, async (request, reply) => {
-    const endpoint = presentEndpoint(await getEndpoint(app, org(request), request.params.webhookId))
+    const endpoint = presentEndpoint(await getEndpoint(app.deps, org(request), request.params.webhookId))
     return reply.header('etag', `"${endpoint.version}"`).send(endpoint)
   })
 
@@ -51,7 +51,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Webhook, ...problemResponses([400, 404, 412, 415, 422, 428]) }
     }
   }, async (request, reply) => {
-    const endpoint = presentEndpoint(await changeEndpoint(app, org(request), request.params.webhookId, request.headers['if-match'], request.body))
+    const endpoint = presentEndpoint(await changeEndpoint(app.deps, org(request), request.params.webhookId, request.headers['if-match'], request.body))
     return reply.header('etag', `"${endpoint.version}"`).send(endpoint)
   })
 
@@ -59,7 +59,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
     config,
     schema: { tags: ['webhooks'], operationId: 'deleteWebhook', summary: 'Remove a webhook endpoint and its delivery log', params: Params, response: { 204: Type.Null({ description: 'Removed.' }), ...problemResponses([400, 404]) } }
   }, async (request, reply) => {
-    await removeEndpoint(app, org(request), request.params.webhookId)
+    await removeEndpoint(app.deps, org(request), request.params.webhookId)
     return reply.code(204).send(null)
   })
 
@@ -70,7 +70,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       description: 'For 24 hours deliveries carry signatures with both the new and the old secret.',
       params: Params, response: { 200: WebhookWithSecret, ...problemResponses([400, 404]) }
     }
-  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await rotateSecret(app, org(request), request.params.webhookId)))
+  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await rotateSecret(app.deps, org(request), request.params.webhookId)))
 
   app.post('/webhooks/:webhookId/test', {
     config,
@@ -78,7 +78,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['webhooks'], operationId: 'testWebhook', summary: 'Send a `ping` event to this endpoint',
       params: Params, response: { 202: Type.Object({ eventId: Uuid('The ping event; its delivery shows in the delivery log.') }), ...problemResponses([400, 404]) }
     }
-  }, async (request, reply) => reply.code(202).send({ eventId: await pingEndpoint(app, org(request), request.params.webhookId) }))
+  }, async (request, reply) => reply.code(202).send({ eventId: await pingEndpoint(app.deps, org(request), request.params.webhookId) }))
 
   app.get('/webhooks/:webhookId/deliveries', {
     config,
@@ -92,7 +92,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { cursor, limit = 50 } = request.query
-    const page = await listDeliveries(app, org(request), request.params.webhookId, cursorAfter(cursor, 2) as [string, string] | null, limit)
+    const page = await listDeliveries(app.deps, org(request), request.params.webhookId, cursorAfter(cursor, 2) as [string, string] | null, limit)
     return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
   })
 
@@ -103,7 +103,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       params: Type.Object({ webhookId: Uuid('Id of the webhook endpoint.'), deliveryId: Uuid('Id of the delivery.') }),
       response: { 202: Type.Object({ id: Uuid('The delivery, pending again.') }), ...problemResponses([400, 404]) }
     }
-  }, async (request, reply) => reply.code(202).send(await redeliver(app, org(request), request.params.webhookId, request.params.deliveryId)))
+  }, async (request, reply) => reply.code(202).send(await redeliver(app.deps, org(request), request.params.webhookId, request.params.deliveryId)))
 }
 
 export default webhooks

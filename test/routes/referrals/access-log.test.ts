@@ -2,6 +2,7 @@ import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { testContext } from '../../helpers/context.ts'
 import { referralBody } from '../../helpers/referrals.ts'
+import { recordAccessToMany } from '../../../src/db/record.ts'
 
 const ctx = await testContext(t)
 const { app } = ctx
@@ -11,7 +12,7 @@ const entry = { organisationId: hospital.organisationId, clientId: hospital.clie
 
 t.test('reads that arrive together share one commit for their log rows, and each has its row when it resolves', async (t) => {
   const ids = Array.from({ length: 50 }, () => randomUUID())
-  await Promise.all(ids.map((id) => app.accessLog.append([id], entry)))
+  await Promise.all(ids.map((id) => recordAccessToMany(app.db, [id], entry)))
   const { rows } = await app.pool.query<{ n: number, commits: number }>('SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS commits FROM access_log WHERE referral_id = ANY($1::uuid[])', [ids])
   t.equal(rows[0]!.n, 50, 'all 50 rows are committed when the appends resolve')
   // The first is written at once; the 49 that came while it was being written go in one more.
@@ -20,11 +21,11 @@ t.test('reads that arrive together share one commit for their log rows, and each
 
 t.test('rows that cannot be written reject every append of their batch, and none is half-written', async (t) => {
   const good = randomUUID()
-  const results = await Promise.allSettled([app.accessLog.append([randomUUID()], entry), app.accessLog.append([good], entry), app.accessLog.append(['not-a-uuid'], entry)])
+  const results = await Promise.allSettled([recordAccessToMany(app.db, [randomUUID()], entry), recordAccessToMany(app.db, [good], entry), recordAccessToMany(app.db, ['not-a-uuid'], entry)])
   t.equal(results[0]!.status, 'fulfilled', 'the first went alone')
   t.same(results.slice(1).map((r) => r.status), ['rejected', 'rejected'], 'its batch failed as a whole')
   t.equal((await app.pool.query('SELECT 1 FROM access_log WHERE referral_id = $1', [good])).rowCount, 0)
-  await app.accessLog.append([good], entry)
+  await recordAccessToMany(app.db, [good], entry)
   t.equal((await app.pool.query('SELECT 1 FROM access_log WHERE referral_id = $1', [good])).rowCount, 1, 'the writer goes on')
 })
 

@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { IfMatchHeaders, problemResponses, Uuid } from '../../schemas/common.ts'
-import { Assessment, AssessmentInput, Assessments, GroupSession, GroupSessionInput } from '../../schemas/impact.ts'
-import { addGroupSession, getAssessments, listGroupSessions, putAssessment } from '../../services/impact.ts'
-import { callerOf as caller } from '../shared.ts'
+import { Assessment, AssessmentInput, Assessments, GroupSession, GroupSessionInput } from '../../schemas/assessments.ts'
+import { addGroupSession, getAssessments, listGroupSessions, putAssessment } from '../../services/assessments.ts'
+import { callerOf as caller } from '../request.ts'
 
 const Params = Type.Object({ referralId: Uuid('Id of the referral.') })
-const config = { scope: 'referrals:manage' } as const
+const scope = 'referrals:manage'
 
 /** The programme's impact registration per referral: assessments and group-session attendance. */
-const impact: FastifyPluginAsyncTypebox = async (app) => {
+const assessments: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/referrals/:referralId/assessments/:phase', {
-    config,
+    config: { scope, accessLog: 'assessment' },
     schema: {
       tags: ['impact'], operationId: 'putAssessment', summary: 'Record the start or end assessment',
       description: 'Self-sufficiency scores (1–5) per life domain. `end` needs `start`. Replacing needs `If-Match`.',
@@ -21,37 +21,37 @@ const impact: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Assessment, 201: Assessment, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
     }
   }, async (request, reply) => {
-    const { created, assessment } = await putAssessment(app, caller(request, 'assessment'), request.params.referralId, request.params.phase, request.headers['if-match'], request.body)
+    const { created, assessment } = await putAssessment(app.deps, caller(request, 'assessment'), request.params.referralId, request.params.phase, request.headers['if-match'], request.body)
     return reply.code(created ? 201 : 200).header('etag', `"${assessment.version}"`).send(assessment)
   })
 
   app.get('/referrals/:referralId/assessments', {
-    config,
+    config: { scope, accessLog: 'assessments' },
     schema: {
       tags: ['impact'], operationId: 'getAssessments', summary: 'The start and end assessments',
       params: Params,
       response: { 200: Assessments, ...problemResponses([400, 404]) }
     }
-  }, async (request) => getAssessments(app, caller(request, 'assessment'), request.params.referralId))
+  }, async (request) => getAssessments(app.deps, caller(request, 'assessment'), request.params.referralId))
 
   app.post('/referrals/:referralId/group-sessions', {
-    config,
+    config: { scope, accessLog: 'group-session' },
     schema: {
       tags: ['impact'], operationId: 'addGroupSession', summary: 'Record that the mother attended a group session',
       params: Params,
       body: GroupSessionInput,
       response: { 201: GroupSession, ...problemResponses([400, 404, 415, 422]) }
     }
-  }, async (request, reply) => reply.code(201).send(await addGroupSession(app, caller(request, 'group session'), request.params.referralId, request.body)))
+  }, async (request, reply) => reply.code(201).send(await addGroupSession(app.deps, caller(request, 'group session'), request.params.referralId, request.body)))
 
   app.get('/referrals/:referralId/group-sessions', {
-    config,
+    config: { scope, accessLog: 'group-sessions' },
     schema: {
       tags: ['impact'], operationId: 'listGroupSessions', summary: 'Group sessions the mother attended',
       params: Params,
       response: { 200: Type.Object({ items: Type.Array(GroupSession, { description: 'Oldest first.' }) }), ...problemResponses([400, 404]) }
     }
-  }, async (request) => ({ items: await listGroupSessions(app, caller(request, 'group session'), request.params.referralId) }))
+  }, async (request) => ({ items: await listGroupSessions(app.deps, caller(request, 'group session'), request.params.referralId) }))
 }
 
-export default impact
+export default assessments

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../schemas/common.ts'
-import { ImpactReport, ReportQuery } from '../../schemas/impact.ts'
-import { buildImpactReport } from '../../services/impact.ts'
+import { ImpactReport, ReportQuery } from '../../schemas/impact-report.ts'
+import { buildImpactReport } from '../../services/impact-report.ts'
+import { callerOf } from '../request.ts'
 import { impactCsv } from '../../domain/impact-report.ts'
 import { radarSvg } from '../../domain/radar-svg.ts'
 
-const config = { scope: ['reports:read', 'admin'] } as const
+const config = { scope: ['reports:read', 'admin'], accessLog: false } as const
 
 const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/reports/impact', {
@@ -27,7 +28,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const report = await buildImpactReport(app, { principal: request.principal, requestId: request.id, purpose: 'impact report' }, request.query)
+    const report = await buildImpactReport(app.deps, callerOf(request, 'impact report'), request.query)
     if ((request.headers.accept ?? '').includes('text/csv')) {
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="impact.csv"').send(impactCsv(report))
     }
@@ -46,7 +47,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const report = await buildImpactReport(app, { principal: request.principal, requestId: request.id, purpose: 'impact chart' }, request.query)
+    const report = await buildImpactReport(app.deps, callerOf(request, 'impact chart'), request.query)
     const figures = request.query.track === undefined ? report.overall : report.tracks[request.query.track]
     const title = `Progress per life domain, ${report.from} to ${report.to}${report.track === null ? '' : ` (${report.track})`}`
     return reply.type('image/svg+xml; charset=utf-8').send(radarSvg(figures.progressByDomain, title))

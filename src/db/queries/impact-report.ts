@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm'
+import type { Executor } from '../client.ts'
+import type { LifeDomain, Track } from '../../domain/vocabulary.ts'
+import type { ReferralDetails } from '../../schemas/referrals.ts'
+
+export type CohortRow = {
+  id: string
+  track: Track
+  acceptedAt: string
+  status: string
+  details: ReferralDetails
+  inszBlindIndex: string | null
+  groupSessions: number
+  startScores: Partial<Record<LifeDomain, number>> | null
+  endScores: Partial<Record<LifeDomain, number>> | null
+}
+
+/** Referrals of one programme accepted in [from, to) (Belgian calendar days), with what the report needs. */
+export async function cohort (db: Executor, programmeId: string, from: string, to: string, track: Track | undefined): Promise<CohortRow[]> {
+  const result = await db.execute<CohortRow>(sql`
+    SELECT r.id, r.track, r.accepted_at AS "acceptedAt", r.status, r.details, r.insz_blind_index AS "inszBlindIndex",
+      (SELECT count(*)::int FROM group_sessions g WHERE g.referral_id = r.id) AS "groupSessions",
+      s.scores AS "startScores", e.scores AS "endScores"
+    FROM referrals r
+    LEFT JOIN assessments s ON s.referral_id = r.id AND s.phase = 'start'
+    LEFT JOIN assessments e ON e.referral_id = r.id AND e.phase = 'end'
+    WHERE r.programme_organisation_id = ${programmeId}::uuid
+      AND r.accepted_at >= (${from}::timestamp AT TIME ZONE 'Europe/Brussels')
+      AND r.accepted_at < (${to}::timestamp AT TIME ZONE 'Europe/Brussels')
+      AND r.track IS NOT NULL AND r.status <> 'entered-in-error'
+      ${track === undefined ? sql`` : sql`AND r.track = ${track}`}`)
+  return result.rows
+}

@@ -1,0 +1,45 @@
+import type { Caller } from '../core/caller.ts'
+import { invalidParameters, notFound } from '../core/problems.ts'
+import { cohort, type CohortRow } from '../db/queries/impact-report.ts'
+import { findOrganisation } from '../db/queries/organisations.ts'
+import { belgianDate } from '../domain/dates.ts'
+import { impactReport, type CohortMember } from '../domain/impact-report.ts'
+import type { Track } from '../domain/vocabulary.ts'
+import type { ServiceDeps } from './deps.ts'
+
+type Deps = Pick<ServiceDeps, 'db' | 'config'>
+
+export function toMember (row: CohortRow): CohortMember {
+  const d = row.details
+  return {
+    motherKey: row.inszBlindIndex ?? `${d.mother.givenName.toLowerCase()}|${d.mother.familyName.toLowerCase()}|${d.mother.birthDate}`,
+    track: row.track,
+    startDate: belgianDate(new Date(row.acceptedAt)),
+    motherBirthDate: d.mother.birthDate,
+    expectedDeliveryDate: d.pregnancy?.expectedDeliveryDate ?? null,
+    incomeSource: d.screening.incomeSource,
+    housingSituation: d.screening.housingSituation,
+    livesAloneWithChildren: d.household.livesAloneWithChildren,
+    groupSessions: row.groupSessions,
+    completed: row.status === 'completed',
+    startScores: row.startScores,
+    endScores: row.endScores
+  }
+}
+
+export async function buildImpactReport (deps: Deps, caller: Caller, q: { from: string, to: string, track?: Track | undefined, programmeId?: string | undefined }) {
+  if (q.from >= q.to) throw invalidParameters([{ pointer: '/from', message: 'must be before to' }])
+  let programmeId: string
+  if (caller.principal.scopes.includes('admin')) {
+    if (q.programmeId === undefined) throw invalidParameters([{ pointer: '/programmeId', message: 'is required for the operator' }])
+    const programme = await findOrganisation(deps.db, q.programmeId)
+    if (programme?.type !== 'programme') throw notFound('Programme')
+    programmeId = programme.id
+  } else {
+    // A programme reports on its own referrals only, whatever programmeId says.
+    programmeId = caller.principal.organisationId as string
+  }
+  const rows = await cohort(deps.db, programmeId, q.from, q.to, q.track)
+  const report = impactReport(rows.map(toMember), deps.config.REPORT_MIN_CELL)
+  return { programmeId, from: q.from, to: q.to, track: q.track ?? null, minCell: deps.config.REPORT_MIN_CELL, ...report }
+}
