@@ -13,6 +13,7 @@ import redis from './plugins/redis.ts'
 import swagger from './plugins/swagger.ts'
 import metrics from './plugins/metrics.ts'
 import auth from './plugins/auth.ts'
+import accessDeclarations from './plugins/access-declarations.ts'
 import health from './routes/health.ts'
 import admin from './routes/admin/organisations.ts'
 import idempotency from './plugins/idempotency.ts'
@@ -81,6 +82,7 @@ export async function buildApp (config: Config, options: AppOptions = {}): Promi
   })
 
   await app.register(errors)
+  await app.register(accessDeclarations)
   await app.register(db, { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
   await app.register(redis, { url: config.REDIS_URL })
   await app.register(swagger)
