@@ -1,8 +1,10 @@
+import { Worker, type Job, type Queue } from 'bullmq'
 import nodemailer, { type Transporter } from 'nodemailer'
 import { eq } from 'drizzle-orm'
 import type { Database } from '../src/db/client.ts'
 import { organisations } from '../src/db/schema/index.ts'
-import type { EmailJob } from '../src/core/queues.ts'
+import { EMAIL_QUEUE, type EmailJob } from '../src/core/queues.ts'
+import { onFailure, type WorkerContext } from './context.ts'
 
 export function createTransport (smtpUrl: string): Transporter {
   return nodemailer.createTransport(smtpUrl)
@@ -28,4 +30,19 @@ export async function sendNotice (deps: { db: Database, transport: Transporter, 
   const { subject, text } = noticeFor(job, deps.baseUrl)
   await deps.transport.sendMail({ from: deps.from, to: org.email, subject, text })
   return 'sent'
+}
+
+/** The e-mail queue and its worker; null when no SMTP server is configured (notices are off). */
+export function startEmail (ctx: WorkerContext): { email: Queue<EmailJob>, close: () => Promise<void> } | null {
+  const smtpUrl = ctx.config.SMTP_URL
+  if (smtpUrl === undefined) {
+    ctx.logger.info('SMTP_URL is not set: e-mail notices are off')
+    return null
+  }
+  const email = ctx.queue<EmailJob>(EMAIL_QUEUE, ctx.connection)
+  const transport = createTransport(smtpUrl)
+  const deps = { db: ctx.db, transport, from: ctx.config.SMTP_FROM, baseUrl: ctx.config.PUBLIC_BASE_URL }
+  const worker = new Worker<EmailJob>(EMAIL_QUEUE, async (job: Job<EmailJob>) => sendNotice(deps, job.data), ctx.workerOptions({ concurrency: 2 }))
+  onFailure(ctx, worker)
+  return { email, close: async () => { await worker.close(); await email.close(); transport.close() } }
 }

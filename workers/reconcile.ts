@@ -1,16 +1,27 @@
 import type { Queue } from 'bullmq'
+import { webhookJobId, type WebhookJob } from '../src/core/queues.ts'
 import type { Database } from '../src/db/client.ts'
 import { orphanedDeliveries, referralsAwaiting } from '../src/db/queries/events.ts'
-import { webhookJobId, type WebhookJob } from '../src/core/queues.ts'
-import { scheduleHousingExpiry, scheduleTimers, type TimerDeps } from './timers.ts'
 import { grantedPriorities } from '../src/db/queries/handoffs.ts'
+import { safeError } from '../src/logging.ts'
+import type { WorkerContext } from './context.ts'
+import { scheduleHousingExpiries, scheduleTimers, type TimerDeps } from './timers.ts'
+
+export interface ReconcileDeps {
+  db: Database
+  webhooks: Queue<WebhookJob>
+  timerDeps: TimerDeps
+  /** Schedules Redis keeps by itself (the hourly purge), made again if Redis lost them. */
+  schedules?: ReadonlyArray<() => Promise<void>>
+}
 
 /**
  * Re-creates from PostgreSQL what Redis should hold: a job for every due delivery nobody holds,
- * and the timers of every referral still waiting on a deadline. Safe to run any time: timer job
- * ids name their deadline, and a duplicate delivery job finds the delivery taken or done.
+ * the timers of every referral still waiting on a deadline and of every granted priority, and the
+ * repeating schedules. Safe to run any time: timer job ids name their deadline, schedules are
+ * upserted, and a duplicate delivery job finds the delivery taken or done.
  */
-export async function reconcile (deps: { db: Database, webhooks: Queue<WebhookJob>, timerDeps: TimerDeps }): Promise<{ deliveries: number, referrals: number }> {
+export async function reconcile (deps: ReconcileDeps): Promise<{ deliveries: number, referrals: number }> {
   // A due delivery may simply wait its turn in a long queue: only one with no job waiting, delayed
   // or running for its attempt is an orphan. (Each burst used to get a second job per delivery.)
   const live = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'])
@@ -25,10 +36,25 @@ export async function reconcile (deps: { db: Database, webhooks: Queue<WebhookJo
     orphans.push(d)
   }
   if (orphans.length > 0) {
-    await deps.webhooks.addBulk(orphans.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: webhookJobId(d.id, d.series, d.attempts, 'reconciled') } })))
+    await deps.webhooks.addBulk(orphans.map((d) => ({
+      name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: webhookJobId(d.id, d.series, d.attempts, 'reconciled') }
+    })))
   }
   const waiting = await referralsAwaiting(deps.db)
-  for (const r of waiting) await scheduleTimers(deps.timerDeps, r.id, { ...r, status: r.status, track: r.track })
-  for (const h of await grantedPriorities(deps.db)) if (h.validUntil !== null) await scheduleHousingExpiry(deps.timerDeps, h.id, h.validUntil)
+  await scheduleTimers(deps.timerDeps, waiting.map((r) => ({ id: r.id, facts: r })))
+  await scheduleHousingExpiries(deps.timerDeps, await grantedPriorities(deps.db))
+  for (const schedule of deps.schedules ?? []) await schedule()
   return { deliveries: orphans.length, referrals: waiting.length }
+}
+
+/**
+ * A Redis that lost its data loses no deadline and no delivery: rebuilt from PostgreSQL at start,
+ * in the background, and every RECONCILE_INTERVAL_MS on a plain timer (a repeatable job would be
+ * lost with the data it should repair).
+ */
+export function startReconciler (ctx: WorkerContext, deps: ReconcileDeps): { close: () => void } {
+  const postponed = (err: Error) => ctx.logger.warn({ err: safeError(err) }, 'reconcile postponed')
+  reconcile(deps).then((rebuilt) => ctx.logger.info(rebuilt, 'reconciled jobs from PostgreSQL'), postponed)
+  const timer = setInterval(() => { reconcile(deps).catch(postponed) }, ctx.config.RECONCILE_INTERVAL_MS)
+  return { close: () => clearInterval(timer) }
 }

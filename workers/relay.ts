@@ -1,19 +1,18 @@
 import pg from 'pg'
 import type { Queue } from 'bullmq'
-import type { Logger } from 'pino'
 import type { Database } from '../src/db/client.ts'
 import { claimForRelay, markRelayed, organisationsWithEmail, referralsForTimers } from '../src/db/queries/events.ts'
-import { emailJobId, webhookJobId, type EmailJob, type TimerJob, type WebhookJob } from '../src/core/queues.ts'
-import { scheduleHousingExpiry, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
-import { safeError } from '../src/logging.ts'
+import { grantedPriorities } from '../src/db/queries/handoffs.ts'
+import { EMAIL_QUEUE, emailJobId, TIMER_QUEUE, WEBHOOK_QUEUE, webhookJobId, type EmailJob, type TimerJob, type WebhookJob } from '../src/core/queues.ts'
 import { listen } from '../src/db/listen.ts'
-import { handoffWithParties } from '../src/db/queries/handoffs.ts'
+import { safeError } from '../src/logging.ts'
+import type { WorkerContext } from './context.ts'
+import { scheduleHousingExpiries, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
 
 export interface RelayDeps {
   db: Database
   webhooks: Queue<WebhookJob>
   email: Queue<EmailJob> | null
-  timers: Queue<TimerJob>
   timerDeps: TimerDeps
   firstDelayMs: number
 }
@@ -22,10 +21,11 @@ const BATCH = 200
 
 /**
  * Moves committed outbox events into BullMQ: one delivery row and job per subscribed endpoint,
- * a notice per new referral, and the referral's deadline timers. In three steps:
+ * a notice per new referral, and the deadline timers of the referrals and priorities they touch.
+ * In three steps:
  * 1. one statement makes the delivery rows and commits, so a job never starts before the row it
  *    names is visible;
- * 2. the jobs go to Redis;
+ * 2. the jobs go to Redis, each kind in one call, after one query per kind for the whole batch;
  * 3. only then are the events marked relayed. If Redis is away, step 3 never happens and the events
  *    wait in PostgreSQL; relaying them again is harmless (delivery rows are unique per event and
  *    endpoint, job ids name what they do). One process relays at a time (`RelayLeadership`).
@@ -34,21 +34,25 @@ export async function relayBatch (deps: RelayDeps): Promise<number> {
   const events = await claimForRelay(deps.db, BATCH)
   if (events.length === 0) return 0
   const deliveries = events.flatMap((e) => e.deliveries)
-  await deps.webhooks.addBulk(deliveries.map(([id, series, attempts]) => ({ name: 'deliver', data: { deliveryId: id }, opts: { jobId: webhookJobId(id, series, attempts), delay: deps.firstDelayMs } })))
-  const referralIds = new Set<string>()
-  for (const event of events) {
-    if (event.type === 'referral.created' && deps.email !== null && event.referralId !== null) {
-      const emails = (await organisationsWithEmail(deps.db, event.audience, 'programme'))
-        .map((org): EmailJob => ({ kind: 'new_referral', organisationId: org.id, referralId: event.referralId!, eventId: event.eventId }))
-      if (emails.length > 0) await deps.email.addBulk(emails.map((job) => ({ name: job.kind, data: job, opts: { jobId: emailJobId(job) } })))
-    }
-    if (event.referralId !== null && event.type.startsWith('referral.')) referralIds.add(event.referralId)
-    if (event.type === 'housing_priority.decided' && event.status === 'granted' && event.handoffId !== null) {
-      const granted = await handoffWithParties(deps.db, event.handoffId)
-      if (granted?.handoff.housingValidUntil != null) await scheduleHousingExpiry(deps.timerDeps, event.handoffId, granted.handoff.housingValidUntil)
-    }
+  await deps.webhooks.addBulk(deliveries.map(([id, series, attempts]) => ({
+    name: 'deliver', data: { deliveryId: id }, opts: { jobId: webhookJobId(id, series, attempts), delay: deps.firstDelayMs }
+  })))
+
+  const created = events.filter((e) => e.type === 'referral.created' && e.referralId !== null)
+  if (deps.email !== null && created.length > 0) {
+    const withEmail = new Set((await organisationsWithEmail(deps.db, [...new Set(created.flatMap((e) => e.audience))], 'programme')).map((o) => o.id))
+    const notices = created.flatMap((e) => e.audience.filter((id) => withEmail.has(id))
+      .map((organisationId): EmailJob => ({ kind: 'new_referral', organisationId, referralId: e.referralId as string, eventId: e.eventId })))
+    if (notices.length > 0) await deps.email.addBulk(notices.map((job) => ({ name: job.kind, data: job, opts: { jobId: emailJobId(job) } })))
   }
-  for (const r of await referralsForTimers(deps.db, [...referralIds])) await scheduleTimers(deps.timerDeps, r.id, timerFacts(r))
+
+  const referralIds = [...new Set(events.filter((e) => e.referralId !== null && e.type.startsWith('referral.')).map((e) => e.referralId as string))]
+  const referrals = await referralsForTimers(deps.db, referralIds)
+  await scheduleTimers(deps.timerDeps, referrals.map((r) => ({ id: r.id, facts: timerFacts(r) })))
+
+  const granted = events.filter((e) => e.type === 'housing_priority.decided' && e.status === 'granted' && e.handoffId !== null)
+  await scheduleHousingExpiries(deps.timerDeps, await grantedPriorities(deps.db, granted.map((e) => e.handoffId as string)))
+
   await markRelayed(deps.db, events.map((e) => e.id))
   return events.length
 }
@@ -93,13 +97,22 @@ export class RelayLeadership {
   }
 }
 
-/** Runs the relay until closed: woken by NOTIFY from the outbox trigger, and by a timer. */
-export function startRelay (deps: RelayDeps, connectionString: string, intervalMs: number, logger: Logger): { close: () => Promise<void> } {
+/**
+ * The relay, on queues of its own over the fail-fast connection, until closed: woken by NOTIFY from
+ * the outbox trigger, and by a timer.
+ */
+export function startRelay (ctx: WorkerContext, timerDeps: TimerDeps, firstDelayMs: number): { close: () => Promise<void> } {
+  const queues = {
+    webhooks: ctx.queue<WebhookJob>(WEBHOOK_QUEUE, ctx.producer),
+    timers: ctx.queue<TimerJob>(TIMER_QUEUE, ctx.producer),
+    email: ctx.config.SMTP_URL === undefined ? null : ctx.queue<EmailJob>(EMAIL_QUEUE, ctx.producer)
+  }
+  const deps: RelayDeps = { db: ctx.db, webhooks: queues.webhooks, email: queues.email, timerDeps: { ...timerDeps, timers: queues.timers }, firstDelayMs }
   let closed = false
   let running: Promise<void> | null = null
   let again = false
   let paused = false
-  const leadership = new RelayLeadership(connectionString)
+  const leadership = new RelayLeadership(ctx.config.DATABASE_URL)
 
   const run = (): void => {
     if (closed) return
@@ -108,10 +121,10 @@ export function startRelay (deps: RelayDeps, connectionString: string, intervalM
       try {
         if (!await leadership.held()) return // another process relays; this one tries again on its timer
         while (!closed && await relayBatch(deps) === BATCH) { /* drain the backlog */ }
-        if (paused) logger.info('outbox relay resumed')
+        if (paused) ctx.logger.info('outbox relay resumed')
         paused = false
       } catch (err) {
-        if (!paused) logger.warn({ err: safeError(err) }, 'outbox relay paused; events wait in PostgreSQL')
+        if (!paused) ctx.logger.warn({ err: safeError(err) }, 'outbox relay paused; events wait in PostgreSQL')
         paused = true
       } finally {
         running = null
@@ -120,8 +133,8 @@ export function startRelay (deps: RelayDeps, connectionString: string, intervalM
     })()
   }
 
-  const listener = listen(connectionString, 'outbox_events', intervalMs, { notify: run })
-  const timer = setInterval(run, intervalMs)
+  const listener = listen(ctx.config.DATABASE_URL, 'outbox_events', ctx.config.RELAY_INTERVAL_MS, { notify: run })
+  const timer = setInterval(run, ctx.config.RELAY_INTERVAL_MS)
   run()
 
   return {
@@ -131,6 +144,7 @@ export function startRelay (deps: RelayDeps, connectionString: string, intervalM
       await running
       await listener.close()
       await leadership.release()
+      await Promise.all(Object.values(queues).map((q) => q?.close()))
     }
   }
 }

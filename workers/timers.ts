@@ -1,11 +1,12 @@
-import type { Queue } from 'bullmq'
+import { Queue, Worker, type Job } from 'bullmq'
+import { TIMER_QUEUE, type TimerJob } from '../src/core/queues.ts'
 import type { Database } from '../src/db/client.ts'
 import { referralForTimer } from '../src/db/queries/events.ts'
-import { raiseOnce } from '../src/db/record.ts'
-import { TIMER_EVENTS, TIMER_KINDS, timerDue, type TimerFacts, type TimerKind, type TimerSpans } from '../src/domain/timers.ts'
-import type { ReferralDetails } from '../src/schemas/referrals.ts'
-import type { TimerJob } from '../src/core/queues.ts'
 import { handoffWithParties } from '../src/db/queries/handoffs.ts'
+import { raiseOnce } from '../src/db/record.ts'
+import { TIMER_EVENTS, TIMER_KINDS, timerDue, timerSpans, type TimerFacts, type TimerKind, type TimerSpans } from '../src/domain/timers.ts'
+import type { ReferralDetails } from '../src/schemas/referrals.ts'
+import { onFailure, type WorkerContext } from './context.ts'
 
 export interface TimerDeps {
   db: Database
@@ -15,7 +16,9 @@ export interface TimerDeps {
   horizonMs: number
 }
 
-export function timerFacts (r: { status: string, track: string | null, createdAt: string, acceptedAt: string | null, firstContactOn: string | null, details: ReferralDetails }): TimerFacts {
+export function timerFacts (r: {
+  status: string, track: string | null, createdAt: string, acceptedAt: string | null, firstContactOn: string | null, details: ReferralDetails
+}): TimerFacts {
   return {
     status: r.status as TimerFacts['status'],
     track: r.track as TimerFacts['track'],
@@ -27,26 +30,41 @@ export function timerFacts (r: { status: string, track: string | null, createdAt
   }
 }
 
-/** A delayed job per pending deadline; the id names the deadline, so scheduling twice is a no-op. */
-export async function scheduleTimers (deps: TimerDeps, referralId: string, facts: TimerFacts, kinds: readonly TimerKind[] = TIMER_KINDS): Promise<void> {
+/**
+ * A delayed job per pending deadline of each referral, in one call to Redis; the id names the
+ * deadline, so scheduling twice is a no-op.
+ */
+export async function scheduleTimers (deps: TimerDeps, referrals: ReadonlyArray<{ id: string, facts: TimerFacts }>,
+  kinds: readonly TimerKind[] = TIMER_KINDS): Promise<void> {
   const jobs = []
-  for (const kind of kinds) {
-    const due = timerDue(kind, facts, deps.spans)
-    if (due === null || due.getTime() > Date.now() + deps.horizonMs) continue
-    jobs.push({ name: kind, data: { kind, referralId } as TimerJob, opts: { jobId: `${kind}.${referralId}.${due.getTime()}`, delay: Math.max(0, due.getTime() - Date.now()) } })
+  for (const { id: referralId, facts } of referrals) {
+    for (const kind of kinds) {
+      const due = timerDue(kind, facts, deps.spans)
+      if (due === null || due.getTime() > Date.now() + deps.horizonMs) continue
+      jobs.push({
+        name: kind,
+        data: { kind, referralId } as TimerJob,
+        opts: { jobId: `${kind}.${referralId}.${due.getTime()}`, delay: Math.max(0, due.getTime() - Date.now()) }
+      })
+    }
   }
   if (jobs.length > 0) await deps.timers.addBulk(jobs)
 }
 
 /** A granted housing priority that reaches `validUntil` unallocated raises housing_priority.expired. */
-export async function scheduleHousingExpiry (deps: TimerDeps, handoffId: string, validUntil: string): Promise<void> {
-  const due = Date.parse(validUntil)
-  if (due > Date.now() + deps.horizonMs) return
-  await deps.timers.add('housing-expiry', { kind: 'housing-expiry', handoffId }, { jobId: `housing-expiry.${handoffId}.${due}`, delay: Math.max(0, due - Date.now()) })
+export async function scheduleHousingExpiries (deps: TimerDeps, priorities: ReadonlyArray<{ id: string, validUntil: string | null }>): Promise<void> {
+  const jobs = priorities.flatMap(({ id: handoffId, validUntil }) => {
+    const due = validUntil === null ? Number.NaN : Date.parse(validUntil)
+    if (Number.isNaN(due) || due > Date.now() + deps.horizonMs) return []
+    return [{ name: 'housing-expiry', data: { kind: 'housing-expiry', handoffId } as TimerJob, opts: { jobId: `housing-expiry.${handoffId}.${due}`, delay: Math.max(0, due - Date.now()) } }]
+  })
+  if (jobs.length > 0) await deps.timers.addBulk(jobs)
 }
 
+type Fired = 'raised' | 'already' | 'moved-on' | 'rescheduled'
+
 /** A timer that fires after its referral has moved on does nothing; a moved deadline is rescheduled. */
-export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<'raised' | 'already' | 'moved-on' | 'rescheduled'> {
+export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<Fired> {
   if (job.kind === 'housing-expiry') return fireHousingExpiry(deps, job.handoffId)
   const referral = await referralForTimer(deps.db, job.referralId)
   if (referral === undefined) return 'moved-on'
@@ -54,7 +72,7 @@ export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<'raise
   const due = timerDue(job.kind, facts, deps.spans)
   if (due === null) return 'moved-on'
   if (due.getTime() > Date.now() + 1000) {
-    await scheduleTimers(deps, job.referralId, facts, [job.kind])
+    await scheduleTimers(deps, [{ id: job.referralId, facts }], [job.kind])
     return 'rescheduled'
   }
   const raised = await raiseOnce(deps.db, { type: TIMER_EVENTS[job.kind], referralId: referral.id, status: referral.status },
@@ -62,11 +80,11 @@ export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<'raise
   return raised ? 'raised' : 'already'
 }
 
-async function fireHousingExpiry (deps: TimerDeps, handoffId: string): Promise<'raised' | 'already' | 'moved-on' | 'rescheduled'> {
+async function fireHousingExpiry (deps: TimerDeps, handoffId: string): Promise<Fired> {
   const row = await handoffWithParties(deps.db, handoffId)
   if (row === undefined || row.handoff.housingDecision !== 'granted' || row.handoff.housingValidUntil === null) return 'moved-on'
   if (Date.parse(row.handoff.housingValidUntil) > Date.now() + 1000) {
-    await scheduleHousingExpiry(deps, handoffId, row.handoff.housingValidUntil)
+    await scheduleHousingExpiries(deps, [{ id: handoffId, validUntil: row.handoff.housingValidUntil }])
     return 'rescheduled'
   }
   const h = row.handoff
@@ -74,4 +92,13 @@ async function fireHousingExpiry (deps: TimerDeps, handoffId: string): Promise<'
     programme: row.programmeOrganisationId, referrer: row.referrerOrganisationId, handoffRecipient: h.toOrganisationId, handoffCreator: h.fromOrganisationId
   })
   return raised ? 'raised' : 'already'
+}
+
+/** The timers queue and its worker. Redis holds the deadlines of the next hours only: bounded memory, a cheap reconcile. */
+export function startTimers (ctx: WorkerContext) {
+  const timers = ctx.queue<TimerJob>(TIMER_QUEUE, ctx.connection)
+  const deps: TimerDeps = { db: ctx.db, timers, spans: timerSpans(ctx.config), horizonMs: Math.max(6 * 3600_000, 2 * ctx.config.RECONCILE_INTERVAL_MS) }
+  const worker = new Worker<TimerJob>(TIMER_QUEUE, async (job: Job<TimerJob>) => fireTimer(deps, job.data), ctx.workerOptions({ concurrency: 5 }))
+  onFailure(ctx, worker)
+  return { deps, worker, close: async () => { await worker.close(); await timers.close() } }
 }

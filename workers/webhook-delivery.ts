@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks'
-import type { Queue } from 'bullmq'
+import { Worker, type Job, type Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
 import type { IdentifierCipher } from '../src/crypto/identifier-cipher.ts'
 import { claimDelivery, disableEndpoint, findDelivery, recordAttempt, recordDelivered } from '../src/db/queries/events.ts'
@@ -7,7 +7,10 @@ import { nextRetryDelay, parseRetryAfter, webhookPayload } from '../src/domain/e
 import { isoInstant } from '../src/domain/dates.ts'
 import { checkTarget } from '../src/services/webhook-target.ts'
 import { NoAnswerInTime, postOnce } from './post-webhook.ts'
-import { emailJobId, webhookJobId, type EmailJob, type WebhookJob } from '../src/core/queues.ts'
+import { emailJobId, WEBHOOK_QUEUE, webhookJobId, type EmailJob, type WebhookJob } from '../src/core/queues.ts'
+import { parseSchedule } from '../src/domain/deadlines.ts'
+import { allowedHosts } from '../src/services/webhook-target.ts'
+import { onFailure, type WorkerContext } from './context.ts'
 
 export interface DeliveryDeps {
   db: Database
@@ -117,4 +120,23 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
   await recordAttempt(deps.db, deliveryId, { lastStatusCode: status, lastError: error, nextAttemptAt: new Date(Date.now() + delay).toISOString() })
   await deps.webhooks.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, delivery.series, attempts), delay })
   return 'retrying'
+}
+
+/** The webhook queue (for retries) and the worker that sends deliveries. */
+export function startDeliveries (ctx: WorkerContext, email: Queue<EmailJob> | null) {
+  const webhooks = ctx.queue<WebhookJob>(WEBHOOK_QUEUE, ctx.connection)
+  const deps: DeliveryDeps = {
+    db: ctx.db,
+    identifiers: ctx.identifiers,
+    webhooks,
+    email,
+    schedule: parseSchedule(ctx.config.WEBHOOK_RETRY_SCHEDULE) as number[],
+    timeoutMs: ctx.config.WEBHOOK_TIMEOUT_MS,
+    leaseMs: ctx.config.WEBHOOK_LEASE_MS,
+    allowedHosts: allowedHosts(ctx.config.WEBHOOK_ALLOWED_HOSTS)
+  }
+  const worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, async (job: Job<WebhookJob>) => deliverWebhook(deps, job.data.deliveryId),
+    ctx.workerOptions({ concurrency: ctx.config.WEBHOOK_CONCURRENCY }))
+  onFailure(ctx, worker)
+  return { webhooks, firstDelayMs: deps.schedule[0] ?? 0, close: async () => { await worker.close(); await webhooks.close() } }
 }

@@ -68,7 +68,9 @@ export async function listHandoffs (db: Executor, f: HandoffFilter) {
     .where(and(...conditions)).orderBy(asc(handoffs.updatedAt), asc(handoffs.id)).limit(f.limit)
 }
 
-/** Granted housing priorities not allocated: each waits on its expiry timer. */
-export async function grantedPriorities (db: Executor) {
-  return db.select({ id: handoffs.id, validUntil: handoffs.housingValidUntil }).from(handoffs).where(eq(handoffs.housingDecision, 'granted'))
+/** Granted housing priorities not allocated (of `ids`, or all): each waits on its expiry timer. */
+export async function grantedPriorities (db: Executor, ids?: readonly string[]) {
+  if (ids !== undefined && ids.length === 0) return []
+  return db.select({ id: handoffs.id, validUntil: handoffs.housingValidUntil }).from(handoffs)
+    .where(and(eq(handoffs.housingDecision, 'granted'), ids === undefined ? undefined : inArray(handoffs.id, [...ids])))
 }

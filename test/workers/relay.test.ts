@@ -5,7 +5,10 @@ import { testContext, REDIS_URL } from '../helpers/context.ts'
 import { eventually } from '../helpers/receiver.ts'
 import { relayBatch, RelayLeadership, type RelayDeps } from '../../workers/relay.ts'
 import { reconcile } from '../../workers/reconcile.ts'
-import { WEBHOOK_QUEUE, webhookJobId, type TimerJob, type WebhookJob } from '../../src/core/queues.ts'
+import pino from 'pino'
+import { MAINTENANCE_QUEUE, WEBHOOK_QUEUE, webhookJobId, type TimerJob, type WebhookJob } from '../../src/core/queues.ts'
+import { workerContext } from '../../workers/context.ts'
+import { startMaintenance } from '../../workers/maintenance.ts'
 import { timerSpans } from '../../src/domain/timers.ts'
 
 const ctx = await testContext(t, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
@@ -16,7 +19,7 @@ function relayDeps (connection: Redis): RelayDeps {
   const timers = new Queue<TimerJob>('timers', { connection, prefix })
   for (const q of [webhooks, timers]) q.on('error', () => {}) // expected while Redis is away
   t.teardown(async () => { await webhooks.close(); await timers.close() })
-  return { db: ctx.app.db, webhooks, timers, email: null, firstDelayMs: 0, timerDeps: { db: ctx.app.db, timers, spans: timerSpans(ctx.config), horizonMs: 3600_000 } }
+  return { db: ctx.app.db, webhooks, email: null, firstDelayMs: 0, timerDeps: { db: ctx.app.db, timers, spans: timerSpans(ctx.config), horizonMs: 3600_000 } }
 }
 
 const hospital = await ctx.party('hospital')
@@ -92,4 +95,19 @@ t.test('the reconciler queues again only a delivery whose job is gone, not one w
   t.same((await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries, 1, 'a lost job is made again')
   t.same(await deliveryIds(), [`${webhookJobId(row!.id, 0, 0)}.reconciled`])
   t.same((await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries, 0, 'once')
+})
+
+t.test('after Redis lost its data the reconciler makes the repeating purge again', async (t) => {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null })
+  t.teardown(() => connection.disconnect())
+  const deps = relayDeps(connection)
+  const ctxForWorkers = workerContext({ config: ctx.config, logger: pino({ level: 'silent' }), db: ctx.app.db, identifiers: ctx.app.identifiers, connection, producer: connection })
+  const maintenance = startMaintenance(ctxForWorkers)
+  t.teardown(() => maintenance.close())
+  const queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix })
+  t.teardown(() => queue.close())
+  await queue.obliterate({ force: true }) // as if Redis restarted empty
+  t.same(await queue.getJobSchedulers(), [], 'the schedule is gone')
+  await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps, schedules: [maintenance.schedule] })
+  t.same((await queue.getJobSchedulers()).map((s) => s.key), ['purge-idempotency-keys'], 'the reconciler made it again')
 })
