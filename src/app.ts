@@ -1,4 +1,10 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest
+} from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { DestinationStream, Logger } from 'pino'
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -44,9 +50,11 @@ declare module 'fastify' {
 
 /** One log line per request, when it is answered (see `requestLineLogger`). */
 class OneLinePerRequest extends LogController {
-  constructor (private readonly lines: Logger) { super() }
-  override incomingRequest (): void {}
-  override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+  constructor(private readonly lines: Logger) {
+    super()
+  }
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     // The route's pattern, not the URL a caller typed: that may hold anything, personal data too.
     const req = { method: request.method, url: request.routeOptions.url ?? '(no route)', remoteAddress: request.ip }
     const res = { statusCode: reply.statusCode }
@@ -55,7 +63,7 @@ class OneLinePerRequest extends LogController {
   }
 }
 
-export async function buildApp (config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, options.logStream)
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -87,7 +95,11 @@ export async function buildApp (config: Config, options: AppOptions = {}): Promi
   await app.register(redis, { url: config.REDIS_URL })
   await app.register(swagger)
   await app.register(metrics)
-  await app.register(auth, { adminApiKey: config.ADMIN_API_KEY, databaseUrl: config.DATABASE_URL, cacheMs: config.AUTH_CACHE_MS })
+  await app.register(auth, {
+    adminApiKey: config.ADMIN_API_KEY,
+    databaseUrl: config.DATABASE_URL,
+    cacheMs: config.AUTH_CACHE_MS
+  })
   await app.register(idempotency, { waitMs: config.IDEMPOTENCY_WAIT_MS })
   await app.register(queues, { prefix: config.REDIS_PREFIX })
   app.decorate('deps', {

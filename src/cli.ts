@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { loadConfig, ConfigError } from './config.ts'
+import { loadConfig, ConfigError, type Config } from './config.ts'
 import { migrateDatabase } from './db/migrate.ts'
 import { standaloneDeps } from './services/deps.ts'
 import { issueClient, onboardOrganisation } from './services/organisations.ts'
@@ -13,10 +13,21 @@ const USAGE = `Usage:
 Types: ${ORGANISATION_TYPES.join(', ')}
 Scopes: ${SCOPES.join(', ')}`
 
-const list = (v: string | undefined) => v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean)
+const list = (v: string | undefined) =>
+  v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
 
 /** Runs one command; returns the exit code. Output goes to `out`, errors to `err`. */
-export async function runCli (argv: string[], env: Record<string, string | undefined>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (s: string) => void,
+  err: (s: string) => void
+): Promise<number> {
   const [command, ...rest] = argv
   const { values } = parseArgs({
     args: rest,
@@ -30,16 +41,19 @@ export async function runCli (argv: string[], env: Record<string, string | undef
     },
     strict: false
   })
-  const str = (k: keyof typeof values) => typeof values[k] === 'string' ? values[k] as string : undefined
+  const str = (k: keyof typeof values) => (typeof values[k] === 'string' ? (values[k] as string) : undefined)
   if (command !== 'organisations:create' && command !== 'clients:create') {
     err(USAGE)
     return 2
   }
-  let config
+  let config: Config
   try {
     config = loadConfig(env)
   } catch (e) {
-    if (e instanceof ConfigError) { err(e.message); return 1 }
+    if (e instanceof ConfigError) {
+      err(e.message)
+      return 1
+    }
     throw e
   }
   await migrateDatabase(config.DATABASE_URL)
@@ -47,28 +61,43 @@ export async function runCli (argv: string[], env: Record<string, string | undef
   try {
     if (command === 'organisations:create') {
       const type = str('type')
-      if (str('name') === undefined || type === undefined || !(ORGANISATION_TYPES as readonly string[]).includes(type)) {
+      if (
+        str('name') === undefined ||
+        type === undefined ||
+        !(ORGANISATION_TYPES as readonly string[]).includes(type)
+      ) {
         err(`--name and --type (${ORGANISATION_TYPES.join(', ')}) are required`)
         return 2
       }
       const organisation = await onboardOrganisation(deps, {
-        name: str('name') as string, type: type as OrganisationType, notificationEmail: str('notification-email'), serviceArea: list(str('service-area'))
+        name: str('name') as string,
+        type: type as OrganisationType,
+        notificationEmail: str('notification-email'),
+        serviceArea: list(str('service-area'))
       })
       out(JSON.stringify({ id: organisation.id, name: organisation.name, type: organisation.type }))
     } else {
       const scopes = list(str('scopes'))
       const unknown = (scopes ?? []).filter((s) => !(SCOPES as readonly string[]).includes(s))
       if (str('organisation') === undefined || scopes === undefined || scopes.length === 0 || unknown.length > 0) {
-        err(`--organisation and --scopes (${SCOPES.join(', ')}) are required${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`)
+        err(
+          `--organisation and --scopes (${SCOPES.join(', ')}) are required${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`
+        )
         return 2
       }
-      const { client, key } = await issueClient(deps, str('organisation') as string, { name: str('name') ?? 'cli', scopes: scopes as Scope[] })
+      const { client, key } = await issueClient(deps, str('organisation') as string, {
+        name: str('name') ?? 'cli',
+        scopes: scopes as Scope[]
+      })
       out(JSON.stringify({ clientId: client.id, organisationId: client.organisationId, scopes: client.scopes, key }))
       err('Store this key now: it is shown once and only its hash is kept.')
     }
     return 0
   } catch (e) {
-    if (e instanceof ProblemError) { err(e.detail ?? e.title); return 1 }
+    if (e instanceof ProblemError) {
+      err(e.detail ?? e.title)
+      return 1
+    }
     throw e
   } finally {
     await close()
@@ -76,5 +105,10 @@ export async function runCli (argv: string[], env: Record<string, string | undef
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runCli(process.argv.slice(2), process.env, (s) => console.log(s), (s) => console.error(s))
+  process.exitCode = await runCli(
+    process.argv.slice(2),
+    process.env,
+    (s) => console.log(s),
+    (s) => console.error(s)
+  )
 }

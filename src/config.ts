@@ -6,39 +6,161 @@ import { Value } from 'typebox/value'
  * The README's configuration table is generated from this list (`npm run docs:config`).
  */
 const spec = {
-  NODE_ENV: { schema: Type.Enum(['development', 'production', 'test']), default: 'development', doc: '`production` refuses to boot without encryption keys.' },
-  ROLE: { schema: Type.Enum(['all', 'api', 'worker']), default: 'all', doc: 'What this process runs: the HTTP API, the BullMQ workers, or both.' },
-  DATABASE_URL: { schema: Type.String({ pattern: '^postgres(ql)?://' }), default: 'postgres://postgres@127.0.0.1:5432/opkomst', doc: 'PostgreSQL; the database is created when missing.' },
-  DATABASE_POOL_SIZE: { schema: Type.Integer({ minimum: 1, maximum: 200 }), default: 10, doc: 'Connections per process.' },
-  REDIS_URL: { schema: Type.String({ pattern: '^rediss?://' }), default: 'redis://127.0.0.1:6379', doc: 'Redis for BullMQ (must run with `maxmemory-policy noeviction`).' },
-  REDIS_PREFIX: { schema: Type.String({ pattern: '^[A-Za-z0-9:_-]+$' }), default: 'opkomst', doc: 'Prefix of every Redis key this deployment writes.' },
+  NODE_ENV: {
+    schema: Type.Enum(['development', 'production', 'test']),
+    default: 'development',
+    doc: '`production` refuses to boot without encryption keys.'
+  },
+  ROLE: {
+    schema: Type.Enum(['all', 'api', 'worker']),
+    default: 'all',
+    doc: 'What this process runs: the HTTP API, the BullMQ workers, or both.'
+  },
+  DATABASE_URL: {
+    schema: Type.String({ pattern: '^postgres(ql)?://' }),
+    default: 'postgres://postgres@127.0.0.1:5432/opkomst',
+    doc: 'PostgreSQL; the database is created when missing.'
+  },
+  DATABASE_POOL_SIZE: {
+    schema: Type.Integer({ minimum: 1, maximum: 200 }),
+    default: 10,
+    doc: 'Connections per process.'
+  },
+  REDIS_URL: {
+    schema: Type.String({ pattern: '^rediss?://' }),
+    default: 'redis://127.0.0.1:6379',
+    doc: 'Redis for BullMQ (must run with `maxmemory-policy noeviction`).'
+  },
+  REDIS_PREFIX: {
+    schema: Type.String({ pattern: '^[A-Za-z0-9:_-]+$' }),
+    default: 'opkomst',
+    doc: 'Prefix of every Redis key this deployment writes.'
+  },
   PORT: { schema: Type.Integer({ minimum: 0, maximum: 65535 }), default: 3000, doc: 'HTTP port.' },
   HOST: { schema: Type.String({ minLength: 1 }), default: '0.0.0.0', doc: 'HTTP bind address.' },
-  LOG_LEVEL: { schema: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'pino log level.' },
-  BODY_LIMIT: { schema: Type.Integer({ minimum: 1024 }), default: 262144, doc: 'Largest request body in bytes (larger → 413).' },
-  PUBLIC_BASE_URL: { schema: Type.String({ pattern: '^https?://' }), default: 'http://localhost:3000', doc: 'Base of absolute links (`Location`, e-mails).' },
-  ADMIN_API_KEY: { schema: Type.String({ minLength: 32 }), default: undefined, doc: 'Bootstrap key that authenticates as the operator with scope `admin`.' },
-  IDENTIFIER_KEYS: { schema: Type.String({ pattern: '^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44})*$' }), default: undefined, doc: 'AES-256-GCM keys for the INSZ, `id:base64key[,id:base64key…]`; the first encrypts, all decrypt.' },
-  BLIND_INDEX_KEY: { schema: Type.String({ pattern: '^[A-Za-z0-9+/=_-]{43,44}$' }), default: undefined, doc: 'HMAC-SHA256 key (base64, 32 bytes) of the INSZ blind index.' },
-  DEV_KEYS_FILE: { schema: Type.String({ minLength: 1 }), default: '.keys.local.json', doc: 'Outside production: where development keys are generated once when the two above are unset.' },
-  IDEMPOTENCY_WAIT_MS: { schema: Type.Integer({ minimum: 0, maximum: 30000 }), default: 5000, doc: 'How long a repeated `Idempotency-Key` waits for the first request before answering 409 (for intake: a repeat in the same process).' },
-  SMTP_URL: { schema: Type.String({ pattern: '^smtps?://' }), default: undefined, doc: 'SMTP server for notices (`smtp://user:pass@host:587`); unset: no e-mail, logged once at boot.' },
-  SMTP_FROM: { schema: Type.String({ minLength: 3 }), default: 'Opkomst netwerk <no-reply@opkomst.invalid>', doc: 'Sender of notices.' },
-  WEBHOOK_ALLOWED_HOSTS: { schema: Type.String({ pattern: '^[A-Za-z0-9.:,_-]*$' }), default: '', doc: 'Hosts a webhook may reach although local or private (comma-separated); these may also use plain http.' },
-  WEBHOOK_RETRY_SCHEDULE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)(,\\d+(ms|s|m|h|d))*$' }), default: '0s,5s,5m,30m,2h,5h,10h,10h', doc: 'Delay before each delivery attempt; after the last the delivery is `failed`.' },
-  WEBHOOK_TIMEOUT_MS: { schema: Type.Integer({ minimum: 100, maximum: 60000 }), default: 15000, doc: 'Time a webhook receiver gets to answer.' },
-  WEBHOOK_CONCURRENCY: { schema: Type.Integer({ minimum: 1, maximum: 500 }), default: 20, doc: 'Deliveries a worker process sends at once. Keep WEBHOOK_LEASE_MS well above the time one takes, waits for a database connection included.' },
-  WEBHOOK_LEASE_MS: { schema: Type.Integer({ minimum: 200 }), default: 60000, doc: 'How long a worker holds a delivery it is sending; a killed worker\'s delivery is retried after it.' },
-  WORKER_LOCK_MS: { schema: Type.Integer({ minimum: 200 }), default: 30000, doc: 'BullMQ job lock: a killed worker\'s jobs are picked up again after it.' },
-  AUTH_CACHE_MS: { schema: Type.Integer({ minimum: 0, maximum: 300000 }), default: 30000, doc: 'How long an API process remembers whom a key belongs to (0: look it up on every request). A revocation clears every process\'s memory at once (NOTIFY); this bounds it should that message be lost.' },
-  RELAY_INTERVAL_MS: { schema: Type.Integer({ minimum: 10 }), default: 1000, doc: 'Outbox relay poll interval (it is also woken by NOTIFY).' },
-  RECONCILE_INTERVAL_MS: { schema: Type.Integer({ minimum: 100 }), default: 60000, doc: 'How often workers re-create lost delivery jobs and timers from PostgreSQL.' },
-  ACK_DEADLINE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d|wd)$' }), default: '2wd', doc: 'A referral still `requested` this long after it was sent raises `referral.overdue` (`wd`: Belgian working days).' },
-  FIRST_CONTACT_DEADLINE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)$' }), default: '14d', doc: 'An accepted referral without first contact this long after acceptance raises `referral.first_contact_overdue`.' },
-  GUIDANCE_ENDING_NOTICE: { schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)$' }), default: '30d', doc: 'How long before the end of guidance `referral.guidance_ending` is raised.' },
-  REPORT_MIN_CELL: { schema: Type.Integer({ minimum: 1, maximum: 100 }), default: 5, doc: 'Impact figures computed over fewer referrals are suppressed (null).' },
-  CHILD_MAX_AGE_MONTHS: { schema: Type.Integer({ minimum: 1, maximum: 120 }), default: 48, doc: 'Oldest youngest child (in months) a referral may be made for.' }
-} satisfies Record<string, { schema: TSchema, default: unknown, doc: string }>
+  LOG_LEVEL: {
+    schema: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    doc: 'pino log level.'
+  },
+  BODY_LIMIT: {
+    schema: Type.Integer({ minimum: 1024 }),
+    default: 262144,
+    doc: 'Largest request body in bytes (larger → 413).'
+  },
+  PUBLIC_BASE_URL: {
+    schema: Type.String({ pattern: '^https?://' }),
+    default: 'http://localhost:3000',
+    doc: 'Base of absolute links (`Location`, e-mails).'
+  },
+  ADMIN_API_KEY: {
+    schema: Type.String({ minLength: 32 }),
+    default: undefined,
+    doc: 'Bootstrap key that authenticates as the operator with scope `admin`.'
+  },
+  IDENTIFIER_KEYS: {
+    schema: Type.String({
+      pattern: '^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44})*$'
+    }),
+    default: undefined,
+    doc: 'AES-256-GCM keys for the INSZ, `id:base64key[,id:base64key…]`; the first encrypts, all decrypt.'
+  },
+  BLIND_INDEX_KEY: {
+    schema: Type.String({ pattern: '^[A-Za-z0-9+/=_-]{43,44}$' }),
+    default: undefined,
+    doc: 'HMAC-SHA256 key (base64, 32 bytes) of the INSZ blind index.'
+  },
+  DEV_KEYS_FILE: {
+    schema: Type.String({ minLength: 1 }),
+    default: '.keys.local.json',
+    doc: 'Outside production: where development keys are generated once when the two above are unset.'
+  },
+  IDEMPOTENCY_WAIT_MS: {
+    schema: Type.Integer({ minimum: 0, maximum: 30000 }),
+    default: 5000,
+    doc: 'How long a repeated `Idempotency-Key` waits for the first request before answering 409 (for intake: a repeat in the same process).'
+  },
+  SMTP_URL: {
+    schema: Type.String({ pattern: '^smtps?://' }),
+    default: undefined,
+    doc: 'SMTP server for notices (`smtp://user:pass@host:587`); unset: no e-mail, logged once at boot.'
+  },
+  SMTP_FROM: {
+    schema: Type.String({ minLength: 3 }),
+    default: 'Opkomst netwerk <no-reply@opkomst.invalid>',
+    doc: 'Sender of notices.'
+  },
+  WEBHOOK_ALLOWED_HOSTS: {
+    schema: Type.String({ pattern: '^[A-Za-z0-9.:,_-]*$' }),
+    default: '',
+    doc: 'Hosts a webhook may reach although local or private (comma-separated); these may also use plain http.'
+  },
+  WEBHOOK_RETRY_SCHEDULE: {
+    schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)(,\\d+(ms|s|m|h|d))*$' }),
+    default: '0s,5s,5m,30m,2h,5h,10h,10h',
+    doc: 'Delay before each delivery attempt; after the last the delivery is `failed`.'
+  },
+  WEBHOOK_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, maximum: 60000 }),
+    default: 15000,
+    doc: 'Time a webhook receiver gets to answer.'
+  },
+  WEBHOOK_CONCURRENCY: {
+    schema: Type.Integer({ minimum: 1, maximum: 500 }),
+    default: 20,
+    doc: 'Deliveries a worker process sends at once. Keep WEBHOOK_LEASE_MS well above the time one takes, waits for a database connection included.'
+  },
+  WEBHOOK_LEASE_MS: {
+    schema: Type.Integer({ minimum: 200 }),
+    default: 60000,
+    doc: "How long a worker holds a delivery it is sending; a killed worker's delivery is retried after it."
+  },
+  WORKER_LOCK_MS: {
+    schema: Type.Integer({ minimum: 200 }),
+    default: 30000,
+    doc: "BullMQ job lock: a killed worker's jobs are picked up again after it."
+  },
+  AUTH_CACHE_MS: {
+    schema: Type.Integer({ minimum: 0, maximum: 300000 }),
+    default: 30000,
+    doc: "How long an API process remembers whom a key belongs to (0: look it up on every request). A revocation clears every process's memory at once (NOTIFY); this bounds it should that message be lost."
+  },
+  RELAY_INTERVAL_MS: {
+    schema: Type.Integer({ minimum: 10 }),
+    default: 1000,
+    doc: 'Outbox relay poll interval (it is also woken by NOTIFY).'
+  },
+  RECONCILE_INTERVAL_MS: {
+    schema: Type.Integer({ minimum: 100 }),
+    default: 60000,
+    doc: 'How often workers re-create lost delivery jobs and timers from PostgreSQL.'
+  },
+  ACK_DEADLINE: {
+    schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d|wd)$' }),
+    default: '2wd',
+    doc: 'A referral still `requested` this long after it was sent raises `referral.overdue` (`wd`: Belgian working days).'
+  },
+  FIRST_CONTACT_DEADLINE: {
+    schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)$' }),
+    default: '14d',
+    doc: 'An accepted referral without first contact this long after acceptance raises `referral.first_contact_overdue`.'
+  },
+  GUIDANCE_ENDING_NOTICE: {
+    schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)$' }),
+    default: '30d',
+    doc: 'How long before the end of guidance `referral.guidance_ending` is raised.'
+  },
+  REPORT_MIN_CELL: {
+    schema: Type.Integer({ minimum: 1, maximum: 100 }),
+    default: 5,
+    doc: 'Impact figures computed over fewer referrals are suppressed (null).'
+  },
+  CHILD_MAX_AGE_MONTHS: {
+    schema: Type.Integer({ minimum: 1, maximum: 120 }),
+    default: 48,
+    doc: 'Oldest youngest child (in months) a referral may be made for.'
+  }
+} satisfies Record<string, { schema: TSchema; default: unknown; doc: string }>
 
 type Spec = typeof spec
 export type Config = {
@@ -50,7 +172,10 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the configuration; the first bad variable throws one line naming it. */
-export function loadConfig (env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {}
+): Config {
   const config: Record<string, unknown> = {}
   for (const [name, entry] of Object.entries(spec)) {
     if (name in overrides) {
@@ -73,8 +198,10 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
 }
 
 /** The configuration table of the README, in Markdown. */
-export function configTable (): string {
-  const rows = Object.entries(spec).map(([name, entry]) =>
-    `| \`${name}\` | ${entry.default === undefined ? '—' : `\`${String(entry.default)}\``} | ${entry.doc} |`)
+export function configTable(): string {
+  const rows = Object.entries(spec).map(
+    ([name, entry]) =>
+      `| \`${name}\` | ${entry.default === undefined ? '—' : `\`${String(entry.default)}\``} | ${entry.doc} |`
+  )
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n')
 }

@@ -3,8 +3,25 @@ import { createRequire } from 'node:module'
 
 /** Field names that carry personal data (or a credential) anywhere in a logged object. */
 const PERSONAL_FIELDS = new Set([
-  'mother', 'givenName', 'familyName', 'name', 'insz', 'birthDate', 'phone', 'email', 'address', 'street',
-  'reason', 'referrerContact', 'recordedBy', 'assignedWorker', 'outcome', 'statusReason', 'body', 'payload', 'authorization'
+  'mother',
+  'givenName',
+  'familyName',
+  'name',
+  'insz',
+  'birthDate',
+  'phone',
+  'email',
+  'address',
+  'street',
+  'reason',
+  'referrerContact',
+  'recordedBy',
+  'assignedWorker',
+  'outcome',
+  'statusReason',
+  'body',
+  'payload',
+  'authorization'
 ])
 const CENSOR = '[redacted]'
 const MAX_DEPTH = 8
@@ -14,14 +31,20 @@ const MAX_DEPTH = 8
  * they are written (`toJSON`: dates, buffers) stay as they are; anything else is copied as
  * JSON.stringify would write it (own enumerable fields).
  */
-export function redactPersonal (value: unknown, seen: WeakSet<object> = new WeakSet(), depth = 0): unknown {
-  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') return value
+export function redactPersonal(value: unknown, seen: WeakSet<object> = new WeakSet(), depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return value
   if (seen.has(value)) return '[circular]'
   if (depth >= MAX_DEPTH) return '[too deep]'
   seen.add(value)
   const copy: unknown = Array.isArray(value)
     ? value.map((item) => redactPersonal(item, seen, depth + 1))
-    : Object.fromEntries(Object.entries(value).map(([key, field]) => [key, PERSONAL_FIELDS.has(key) ? CENSOR : redactPersonal(field, seen, depth + 1)]))
+    : Object.fromEntries(
+        Object.entries(value).map(([key, field]) => [
+          key,
+          PERSONAL_FIELDS.has(key) ? CENSOR : redactPersonal(field, seen, depth + 1)
+        ])
+      )
   seen.delete(value)
   return copy
 }
@@ -31,21 +54,24 @@ export function redactPersonal (value: unknown, seen: WeakSet<object> = new Weak
  * logger (one per request, for its id) run each wildcard path over its bindings, a tenth of a
  * read's CPU and a quarter of an intake's allocations, whether or not anything was logged.
  */
-export function loggerOptions (level: string): LoggerOptions {
+export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     base: { service: 'opkomst' },
     formatters: {
       bindings: (bindings) => redactPersonal(bindings) as Record<string, unknown>,
       // An error under `err` is left for its serializer, whose output is redacted in turn.
-      log: ({ err, ...fields }) => ({ ...(redactPersonal(fields) as Record<string, unknown>), ...(err === undefined ? {} : { err }) })
+      log: ({ err, ...fields }) => ({
+        ...(redactPersonal(fields) as Record<string, unknown>),
+        ...(err === undefined ? {} : { err })
+      })
     },
     serializers: { err: (err: Error) => redactPersonal(pino.stdSerializers.err(err)) }
   }
 }
 
 /** JSON lines; pretty only when a person watches a terminal and pino-pretty is installed. */
-export function createLogger (level: string, stream?: DestinationStream): Logger {
+export function createLogger(level: string, stream?: DestinationStream): Logger {
   if (stream !== undefined) return pino(loggerOptions(level), stream)
   if (process.stdout.isTTY) {
     try {
@@ -63,7 +89,7 @@ export function createLogger (level: string, stream?: DestinationStream): Logger
  * redaction pass. That line holds only the method, the route's pattern (never the URL as sent), the
  * status and the time, and the pass over it cost a tenth of a read's CPU.
  */
-export function requestLineLogger (logger: Logger): Logger {
+export function requestLineLogger(logger: Logger): Logger {
   const destination = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]
   return pino({ level: logger.level, base: { service: 'opkomst' } }, destination)
 }
@@ -73,8 +99,13 @@ export function requestLineLogger (logger: Logger): Logger {
  * own messages may quote a value: both may be personal data. For database errors only the kind,
  * the SQLSTATE code and the stack frames are kept.
  */
-export function safeError (err: unknown): Record<string, unknown> {
-  const e = err as Error & { severity?: string, code?: string, constraint?: string, cause?: { code?: string, constraint?: string, severity?: string } }
+export function safeError(err: unknown): Record<string, unknown> {
+  const e = err as Error & {
+    severity?: string
+    code?: string
+    constraint?: string
+    cause?: { code?: string; constraint?: string; severity?: string }
+  }
   const database = e?.name === 'DrizzleQueryError' || e?.severity !== undefined || e?.cause?.severity !== undefined
   if (!database) return { type: e?.name, message: e?.message, stack: e?.stack }
   return {
@@ -82,6 +113,9 @@ export function safeError (err: unknown): Record<string, unknown> {
     message: 'database error (parameters and values withheld)',
     code: e.cause?.code ?? e.code,
     constraint: e.cause?.constraint ?? e.constraint,
-    stack: e.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n')
+    stack: e.stack
+      ?.split('\n')
+      .filter((line) => line.trimStart().startsWith('at '))
+      .join('\n')
   }
 }

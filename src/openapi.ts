@@ -7,7 +7,7 @@ import { loadConfig } from './config.ts'
 export const CONTRACT_PATH = fileURLToPath(new URL('../openapi/openapi.json', import.meta.url))
 
 /** The contract as the routes describe it, in a stable text form. */
-export async function generateContract (extend?: (app: FastifyInstance) => void): Promise<string> {
+export async function generateContract(extend?: (app: FastifyInstance) => void): Promise<string> {
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }))
   try {
     extend?.(app)
@@ -19,7 +19,7 @@ export async function generateContract (extend?: (app: FastifyInstance) => void)
 }
 
 /** `write` regenerates openapi/openapi.json; `check` fails when it differs from the code. */
-export async function runContract (mode: 'write' | 'check'): Promise<number> {
+export async function runContract(mode: 'write' | 'check'): Promise<number> {
   const generated = await generateContract()
   if (mode === 'write') {
     await writeFile(CONTRACT_PATH, generated)
@@ -30,8 +30,8 @@ export async function runContract (mode: 'write' | 'check'): Promise<number> {
   return 1
 }
 
-export async function checkContract (generated: string): Promise<boolean> {
-  return await readFile(CONTRACT_PATH, 'utf8').catch(() => '') === generated
+export async function checkContract(generated: string): Promise<boolean> {
+  return (await readFile(CONTRACT_PATH, 'utf8').catch(() => '')) === generated
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -11,7 +11,7 @@ import { LIFE_DOMAINS, type OrganisationType, type Track } from './domain/vocabu
 import type { ReferralInput } from './schemas/referrals.ts'
 
 /** A small deterministic PRNG (mulberry32): the same demo every time. */
-function prng (seed: number) {
+function prng(seed: number) {
   let a = seed
   const next = () => {
     a = (a + 0x6d2b79f5) | 0
@@ -19,7 +19,8 @@ function prng (seed: number) {
     r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
     return ((r ^ (r >>> 14)) >>> 0) / 4294967296
   }
-  const normal = (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
+  const normal = (mean: number, sd: number) =>
+    mean + sd * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
   return {
     next,
     chance: (p: number) => next() < p,
@@ -30,20 +31,62 @@ function prng (seed: number) {
 }
 
 // Synthetic names only: no real person.
-const GIVEN = ['Aya', 'Sara', 'Lotte', 'Nour', 'Emma', 'Fatima', 'Marie', 'Yasmina', 'Lina', 'Amira', 'Julie', 'Sofia', 'Hanna', 'Ines', 'Noor', 'Elif', 'Mila', 'Zara', 'Olena', 'Amal']
-const FAMILY = ['Demovoorbeeld', 'Testerman', 'Fictief', 'Proefmans', 'Synthetica', 'Vandemo', 'Oefenberg', 'Nepveu', 'Schijnhout', 'Voorbeeldt']
+const GIVEN = [
+  'Aya',
+  'Sara',
+  'Lotte',
+  'Nour',
+  'Emma',
+  'Fatima',
+  'Marie',
+  'Yasmina',
+  'Lina',
+  'Amira',
+  'Julie',
+  'Sofia',
+  'Hanna',
+  'Ines',
+  'Noor',
+  'Elif',
+  'Mila',
+  'Zara',
+  'Olena',
+  'Amal'
+]
+const FAMILY = [
+  'Demovoorbeeld',
+  'Testerman',
+  'Fictief',
+  'Proefmans',
+  'Synthetica',
+  'Vandemo',
+  'Oefenberg',
+  'Nepveu',
+  'Schijnhout',
+  'Voorbeeldt'
+]
 const POSTCODES = ['2800', '2801', '2811', '2812']
 
-interface Party { organisationId: string, principal: Principal, key: string, name: string }
+interface Party {
+  organisationId: string
+  principal: Principal
+  key: string
+  name: string
+}
 
-async function party (deps: ServiceDeps, name: string, type: OrganisationType, serviceArea?: string[]): Promise<Party> {
+async function party(deps: ServiceDeps, name: string, type: OrganisationType, serviceArea?: string[]): Promise<Party> {
   const organisation = await onboardOrganisation(deps, { name, type, serviceArea })
   const scopes = [...SCOPES_BY_ORGANISATION_TYPE[type]]
   const { client, key } = await issueClient(deps, organisation.id, { name: 'demo', scopes })
-  return { organisationId: organisation.id, key, name, principal: principalOf({ clientId: client.id, organisationId: organisation.id, organisationType: type, scopes }) }
+  return {
+    organisationId: organisation.id,
+    key,
+    name,
+    principal: principalOf({ clientId: client.id, organisationId: organisation.id, organisationType: type, scopes })
+  }
 }
 
-function inszFor (birthDate: string, serial: number): string {
+function inszFor(birthDate: string, serial: number): string {
   const yymmdd = birthDate.slice(2, 4) + birthDate.slice(5, 7) + birthDate.slice(8, 10)
   const body = Number(yymmdd + String(serial).padStart(3, '0'))
   const check = 97 - ((birthDate.startsWith('20') ? 2_000_000_000 + body : body) % 97)
@@ -56,7 +99,7 @@ const atNoon = (date: string) => new Date(`${date}T11:00:00Z`)
  * A demo network (hospital, programme, OCMW, housing company) and about `mothers` synthetic
  * mothers referred since January 2020, shaped like the programme's published figures.
  */
-export async function seedDemo (deps: ServiceDeps, options: { mothers?: number, seed?: number, today?: string } = {}) {
+export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; seed?: number; today?: string } = {}) {
   const rnd = prng(options.seed ?? 2020)
   const today = options.today ?? belgianDate(new Date())
   const stamp = Date.now().toString(36)
@@ -67,7 +110,13 @@ export async function seedDemo (deps: ServiceDeps, options: { mothers?: number, 
   const count = options.mothers ?? 320
   const first = '2020-01-15'
   const span = daysBetween(first, addDays(today, -21))
-  const act = (p: Party, at: Date, action: string): Caller => ({ principal: p.principal, requestId: `seed-${stamp}`, purpose: 'demo', action, clock: fixedClock(at) })
+  const act = (p: Party, at: Date, action: string): Caller => ({
+    principal: p.principal,
+    requestId: `seed-${stamp}`,
+    purpose: 'demo',
+    action,
+    clock: fixedClock(at)
+  })
   let referred = 0
 
   for (let i = 0; i < count; i++) {
@@ -87,24 +136,54 @@ export async function seedDemo (deps: ServiceDeps, options: { mothers?: number, 
       externalReference: `DEMO-${stamp}-${i}`,
       programmeId: programme.organisationId,
       mother: {
-        givenName: rnd.pick(GIVEN), familyName: rnd.pick(FAMILY), birthDate, insz: inszFor(birthDate, rnd.int(1, 997)),
+        givenName: rnd.pick(GIVEN),
+        familyName: rnd.pick(FAMILY),
+        birthDate,
+        insz: inszFor(birthDate, rnd.int(1, 997)),
         phone: `+32 470 00 ${String(rnd.int(10, 99))} ${String(rnd.int(10, 99))}`,
-        address: { street: 'Demostraat', houseNumber: String(rnd.int(1, 200)), postalCode: rnd.pick(POSTCODES), municipality: 'Mechelen' },
-        preferredLanguage: rnd.pick(['nl', 'nl', 'nl', 'fr', 'ar', 'en', 'uk']), interpreterNeeded: rnd.chance(0.2)
+        address: {
+          street: 'Demostraat',
+          houseNumber: String(rnd.int(1, 200)),
+          postalCode: rnd.pick(POSTCODES),
+          municipality: 'Mechelen'
+        },
+        preferredLanguage: rnd.pick(['nl', 'nl', 'nl', 'fr', 'ar', 'en', 'uk']),
+        interpreterNeeded: rnd.chance(0.2)
       },
-      ...(pregnant ? { pregnancy: { expectedDeliveryDate: due } } : { youngestChild: { birthDate: addDays(referredOn, -rnd.int(20, 240)) } }),
-      household: { livesAloneWithChildren: rnd.chance(plus ? 0.5 : 0.2), numberOfChildren: pregnant ? rnd.int(0, 3) : rnd.int(1, 4) },
+      ...(pregnant
+        ? { pregnancy: { expectedDeliveryDate: due } }
+        : { youngestChild: { birthDate: addDays(referredOn, -rnd.int(20, 240)) } }),
+      household: {
+        livesAloneWithChildren: rnd.chance(plus ? 0.5 : 0.2),
+        numberOfChildren: pregnant ? rnd.int(0, 3) : rnd.int(1, 4)
+      },
       screening: {
-        income: rnd.pick(['vulnerable', 'vulnerable', 'not_vulnerable', 'unknown'] as const), employment: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const),
-        education: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const), housing: badHousing ? 'vulnerable' : 'not_vulnerable',
-        childDevelopment: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const), health: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const),
-        incomeSource: rnd.chance(0.05) ? 'unknown' : rnd.chance(plus ? 0.4 : 0.3) ? 'none' : rnd.pick(['benefit', 'work', 'other'] as const),
-        housingSituation: rnd.chance(0.04) ? 'unknown' : badHousing ? rnd.pick(['poor_quality', 'overcrowded', 'insecure', 'homeless'] as const) : 'adequate'
+        income: rnd.pick(['vulnerable', 'vulnerable', 'not_vulnerable', 'unknown'] as const),
+        employment: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const),
+        education: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const),
+        housing: badHousing ? 'vulnerable' : 'not_vulnerable',
+        childDevelopment: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const),
+        health: rnd.pick(['vulnerable', 'not_vulnerable', 'unknown'] as const),
+        incomeSource: rnd.chance(0.05)
+          ? 'unknown'
+          : rnd.chance(plus ? 0.4 : 0.3)
+            ? 'none'
+            : rnd.pick(['benefit', 'work', 'other'] as const),
+        housingSituation: rnd.chance(0.04)
+          ? 'unknown'
+          : badHousing
+            ? rnd.pick(['poor_quality', 'overcrowded', 'insecure', 'homeless'] as const)
+            : 'adequate'
       },
       needs: [...new Set([rnd.pick(LIFE_DOMAINS), rnd.pick(LIFE_DOMAINS)])],
       reason: 'Synthetische demo-doorverwijzing.',
       urgency: rnd.chance(0.15) ? 'urgent' : 'routine',
-      consent: { givenAt: atNoon(addDays(referredOn, -1)).toISOString(), recordedBy: 'Demo', method: rnd.pick(['verbal', 'written'] as const), sharingScope: ['programme', 'ocmw', 'housing', 'child_family'] },
+      consent: {
+        givenAt: atNoon(addDays(referredOn, -1)).toISOString(),
+        recordedBy: 'Demo',
+        method: rnd.pick(['verbal', 'written'] as const),
+        sharingScope: ['programme', 'ocmw', 'housing', 'child_family']
+      },
       referrerContact: { name: 'Demo maatschappelijk werker' }
     }
     const created = await createReferral(deps, act(referrer, atNoon(referredOn), 'create'), input)
@@ -116,13 +195,20 @@ export async function seedDemo (deps: ServiceDeps, options: { mothers?: number, 
     const firstContact = addDays(startOn, rnd.int(1, 10))
     if (firstContact > today) continue
     await step(firstContact, { status: 'in-progress', firstContactOn: firstContact }, 2)
-    const start: Partial<Record<typeof LIFE_DOMAINS[number], number>> = {}
+    const start: Partial<Record<(typeof LIFE_DOMAINS)[number], number>> = {}
     for (const d of LIFE_DOMAINS) if (rnd.chance(0.85)) start[d] = rnd.int(1, 3)
-    await putAssessment(deps, act(programme, atNoon(firstContact), 'assessment'), created.id, 'start', undefined, { assessedOn: firstContact, scores: start })
+    await putAssessment(deps, act(programme, atNoon(firstContact), 'assessment'), created.id, 'start', undefined, {
+      assessedOn: firstContact,
+      scores: start
+    })
     if (rnd.chance(plus ? 0.06 : 0.5)) {
       for (let s = rnd.int(1, 4); s > 0; s--) {
         const on = addDays(firstContact, rnd.int(7, 150))
-        if (on <= today) await addGroupSession(deps, act(programme, atNoon(on), 'group-session'), created.id, { date: on, topic: rnd.pick(['Babymassage', 'Voeding', 'Slapen', 'Budget']) })
+        if (on <= today)
+          await addGroupSession(deps, act(programme, atNoon(on), 'group-session'), created.id, {
+            date: on,
+            topic: rnd.pick(['Babymassage', 'Voeding', 'Slapen', 'Budget'])
+          })
       }
     }
     const endOn = addDays(firstContact, rnd.int(200, plus ? 700 : 330))
@@ -131,9 +217,13 @@ export async function seedDemo (deps: ServiceDeps, options: { mothers?: number, 
       await step(endOn, { status: 'failed', reasonCode: 'unreachable' }, 3)
       continue
     }
-    const end: Partial<Record<typeof LIFE_DOMAINS[number], number>> = {}
-    for (const [d, s] of Object.entries(start)) end[d as typeof LIFE_DOMAINS[number]] = Math.min(5, s + rnd.pick([0, 1, 1, 1, 2, 2]))
-    await putAssessment(deps, act(programme, atNoon(endOn), 'assessment'), created.id, 'end', undefined, { assessedOn: endOn, scores: end })
+    const end: Partial<Record<(typeof LIFE_DOMAINS)[number], number>> = {}
+    for (const [d, s] of Object.entries(start))
+      end[d as (typeof LIFE_DOMAINS)[number]] = Math.min(5, s + rnd.pick([0, 1, 1, 1, 2, 2]))
+    await putAssessment(deps, act(programme, atNoon(endOn), 'assessment'), created.id, 'end', undefined, {
+      assessedOn: endOn,
+      scores: end
+    })
     await step(endOn, { status: 'completed', outcome: 'Begeleiding afgerond' }, 3)
   }
   return { referred, parties: { hospital, programme, ocmw, housing } }
@@ -144,7 +234,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     config = loadConfig()
   } catch (e) {
-    if (e instanceof ConfigError) { console.error(e.message); process.exit(1) }
+    if (e instanceof ConfigError) {
+      console.error(e.message)
+      process.exit(1)
+    }
     throw e
   }
   await migrateDatabase(config.DATABASE_URL)
@@ -152,8 +245,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now()
   const { referred, parties } = await seedDemo(deps)
   await close()
-  console.log(`Seeded ${referred} synthetic referrals in ${((Date.now() - started) / 1000).toFixed(1)} s. API keys (shown once):`)
-  for (const [role, p] of Object.entries(parties)) console.log(`  ${role.padEnd(9)} ${p.name.padEnd(34)} organisation ${p.organisationId}  key ${p.key}`)
-  console.log(`Try: curl -H "authorization: Bearer ${parties.programme.key}" "${config.PUBLIC_BASE_URL}/reports/impact?from=2020-01-01&to=${belgianDate(new Date())}"`)
-  console.log(`and the chart: ${config.PUBLIC_BASE_URL}/reports/impact/progress.svg?from=2020-01-01&to=${belgianDate(new Date())} (same header)`)
+  console.log(
+    `Seeded ${referred} synthetic referrals in ${((Date.now() - started) / 1000).toFixed(1)} s. API keys (shown once):`
+  )
+  for (const [role, p] of Object.entries(parties))
+    console.log(`  ${role.padEnd(9)} ${p.name.padEnd(34)} organisation ${p.organisationId}  key ${p.key}`)
+  console.log(
+    `Try: curl -H "authorization: Bearer ${parties.programme.key}" "${config.PUBLIC_BASE_URL}/reports/impact?from=2020-01-01&to=${belgianDate(new Date())}"`
+  )
+  console.log(
+    `and the chart: ${config.PUBLIC_BASE_URL}/reports/impact/progress.svg?from=2020-01-01&to=${belgianDate(new Date())} (same header)`
+  )
 }

@@ -7,7 +7,7 @@ import { buildApp } from './app.ts'
 import { RedisPolicyError, startWorkers, type Workers } from '../workers/index.ts'
 
 /** The only file that listens. `ROLE` picks the HTTP API, the workers, or both (the default). */
-async function main (): Promise<void> {
+async function main(): Promise<void> {
   let config: Config
   try {
     config = loadConfig()

@@ -8,7 +8,12 @@ const env = { DATABASE_URL: url }
 const run = async (...argv: string[]) => {
   const out: string[] = []
   const err: string[] = []
-  const code = await runCli(argv, env, (s) => out.push(s), (s) => err.push(s))
+  const code = await runCli(
+    argv,
+    env,
+    (s) => out.push(s),
+    (s) => err.push(s)
+  )
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
@@ -24,7 +29,11 @@ t.test('onboarding offline: an organisation, then a client whose key works', asy
 
   const app = await buildApp(testConfig(url, { REDIS_URL }))
   t.teardown(() => app.close())
-  const res = await app.inject({ method: 'GET', url: '/admin/organisations', headers: { authorization: `Bearer ${key}` } })
+  const res = await app.inject({
+    method: 'GET',
+    url: '/admin/organisations',
+    headers: { authorization: `Bearer ${key}` }
+  })
   t.equal(res.statusCode, 403, 'authenticated, but not an operator')
 })
 
@@ -36,6 +45,11 @@ t.test('refusals say why and exit non-zero', async (t) => {
   const refused = await run('clients:create', '--organisation', org.id, '--scopes', 'reports:read')
   t.equal(refused.code, 1)
   t.match(refused.err, /may not hold reports:read/)
-  const badEnv = await runCli(['organisations:create'], { PORT: 'x' }, () => {}, (s) => t.match(s, /PORT/))
+  const badEnv = await runCli(
+    ['organisations:create'],
+    { PORT: 'x' },
+    () => {},
+    (s) => t.match(s, /PORT/)
+  )
   t.equal(badEnv, 1)
 })

@@ -20,7 +20,8 @@ t.test('values are converted and checked; a bad one names the variable', async (
 
 t.test('the README table lists every variable', async (t) => {
   const table = configTable()
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'ROLE', 'IDENTIFIER_KEYS', 'ADMIN_API_KEY']) t.match(table, `\`${name}\``)
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'ROLE', 'IDENTIFIER_KEYS', 'ADMIN_API_KEY'])
+    t.match(table, `\`${name}\``)
 })
 
 t.test('the README carries the configuration table as the code defines it', async (t) => {

@@ -9,7 +9,10 @@ import { IdentifierCipher } from '../src/crypto/identifier-cipher.ts'
 const key = () => randomBytes(32).toString('base64')
 
 t.test('production refuses to start without keys', async (t) => {
-  t.throws(() => loadIdentifierKeys(loadConfig({ NODE_ENV: 'production' }), () => {}), { name: 'ConfigError', message: /IDENTIFIER_KEYS or BLIND_INDEX_KEY/ })
+  t.throws(() => loadIdentifierKeys(loadConfig({ NODE_ENV: 'production' }), () => {}), {
+    name: 'ConfigError',
+    message: /IDENTIFIER_KEYS or BLIND_INDEX_KEY/
+  })
 })
 
 t.test('outside production, keys are generated once into the dev file, with a warning', async (t) => {

@@ -3,17 +3,32 @@ import pino from 'pino'
 import { Writable } from 'node:stream'
 import { loggerOptions, redactPersonal } from '../src/logging.ts'
 
-function capture () {
+function capture() {
   const lines: string[] = []
-  const logger = pino(loggerOptions('trace'), new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } }))
+  const logger = pino(
+    loggerOptions('trace'),
+    new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk))
+        done()
+      }
+    })
+  )
   return { logger, lines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) }
 }
 
 t.test('personal fields are censored at any depth, in arrays, and in bindings', async (t) => {
   const { logger, lines } = capture()
   const deep = { a: { b: { c: { d: { e: { phone: '+32 499 00 00 00' } } } } } }
-  logger.child({ reqId: 'r-1', referral: { mother: { givenName: 'Zohrabelle' } } })
-    .info({ referral: { mother: { givenName: 'Zohrabelle' }, urgency: 'routine' }, deep, people: [{ insz: '85073003328' }], authorization: 'Bearer x' }, 'logged')
+  logger.child({ reqId: 'r-1', referral: { mother: { givenName: 'Zohrabelle' } } }).info(
+    {
+      referral: { mother: { givenName: 'Zohrabelle' }, urgency: 'routine' },
+      deep,
+      people: [{ insz: '85073003328' }],
+      authorization: 'Bearer x'
+    },
+    'logged'
+  )
   const [line] = lines()
   t.match(line, {
     reqId: 'r-1',
@@ -24,7 +39,8 @@ t.test('personal fields are censored at any depth, in arrays, and in bindings', 
     msg: 'logged'
   })
   const text = JSON.stringify(line)
-  for (const secret of ['Zohrabelle', '+32 499', '85073003328', 'Bearer x']) t.notOk(text.includes(secret), `no ${secret}`)
+  for (const secret of ['Zohrabelle', '+32 499', '85073003328', 'Bearer x'])
+    t.notOk(text.includes(secret), `no ${secret}`)
 })
 
 t.test('an error is serialized, then censored like the rest', async (t) => {
@@ -43,5 +59,9 @@ t.test('dates stay dates, cycles and depth are bounded, the original is not chan
   for (let i = 0; i < 20; i++) nested = { next: nested }
   t.match(JSON.stringify(redactPersonal(nested)), /"\[too deep\]"/)
   const shared = { phone: '1' }
-  t.same(redactPersonal({ a: shared, b: shared }), { a: { phone: '[redacted]' }, b: { phone: '[redacted]' } }, 'a value seen twice (not a cycle) is written twice')
+  t.same(
+    redactPersonal({ a: shared, b: shared }),
+    { a: { phone: '[redacted]' }, b: { phone: '[redacted]' } },
+    'a value seen twice (not a cycle) is written twice'
+  )
 })

@@ -8,7 +8,10 @@ t.test('after seeding the demo, the report since 2020 has every figure', async (
   const { app } = await testContext(t)
   const { referred, parties } = await seedDemo(app.deps)
   t.ok(referred >= 300, `${referred} mothers`)
-  const res = await app.inject({ url: `/reports/impact?from=2020-01-01&to=${belgianDate(new Date())}`, headers: { authorization: `Bearer ${parties.programme.key}` } })
+  const res = await app.inject({
+    url: `/reports/impact?from=2020-01-01&to=${belgianDate(new Date())}`,
+    headers: { authorization: `Bearer ${parties.programme.key}` }
+  })
   t.equal(res.statusCode, 200)
   const report = res.json()
   for (const figures of [report.overall, report.tracks.opkomst, report.tracks.opkomst_plus]) {
@@ -17,8 +20,15 @@ t.test('after seeding the demo, the report since 2020 has every figure', async (
       t.not(figure.value, null, name)
     }
   }
-  t.same(report.overall.progressByDomain.map((p: { domain: string }) => p.domain), [...LIFE_DOMAINS])
-  t.ok(report.overall.progressByDomain.every((p: { suppressed: boolean, meanEnd: number, meanStart: number }) => !p.suppressed && p.meanEnd > p.meanStart))
+  t.same(
+    report.overall.progressByDomain.map((p: { domain: string }) => p.domain),
+    [...LIFE_DOMAINS]
+  )
+  t.ok(
+    report.overall.progressByDomain.every(
+      (p: { suppressed: boolean; meanEnd: number; meanStart: number }) => !p.suppressed && p.meanEnd > p.meanStart
+    )
+  )
   // Shaped like the published figures (context/): about 7 months pregnant, 1 in 3 without income, 4 in 10 in bad housing.
   t.ok(Math.abs(report.overall.meanPregnancyMonthAtStart.value - 7) < 0.5)
   t.ok(Math.abs(report.overall.shareWithoutIncome.value - 1 / 3) < 0.08)

@@ -21,18 +21,21 @@ export interface WorkerContext {
   workerOptions: (extra?: Partial<WorkerOptions>) => WorkerOptions
 }
 
-export function workerContext (parts: Omit<WorkerContext, 'queue' | 'workerOptions'>): WorkerContext {
+export function workerContext(parts: Omit<WorkerContext, 'queue' | 'workerOptions'>): WorkerContext {
   const prefix = parts.config.REDIS_PREFIX
   const lock = { lockDuration: parts.config.WORKER_LOCK_MS, stalledInterval: parts.config.WORKER_LOCK_MS }
   return {
     ...parts,
-    queue: <T>(name: string, connection: Redis) => new Queue<T>(name, { connection, prefix, defaultJobOptions: retentionOf(name) }),
+    queue: <T>(name: string, connection: Redis) =>
+      new Queue<T>(name, { connection, prefix, defaultJobOptions: retentionOf(name) }),
     workerOptions: (extra = {}) => ({ connection: parts.connection, prefix, ...lock, ...extra })
   }
 }
 
 /** Every worker reports its errors and failed jobs, with nothing a job's data or a query could carry. */
-export function onFailure (ctx: WorkerContext, worker: Worker): void {
+export function onFailure(ctx: WorkerContext, worker: Worker): void {
   worker.on('error', (err) => ctx.logger.error({ err: safeError(err) }, `worker ${worker.name} error`))
-  worker.on('failed', (job, err) => ctx.logger.warn({ jobId: job?.id, err: safeError(err) }, `job failed in ${worker.name}`))
+  worker.on('failed', (job, err) =>
+    ctx.logger.warn({ jobId: job?.id, err: safeError(err) }, `job failed in ${worker.name}`)
+  )
 }

@@ -6,12 +6,12 @@ import { organisations } from '../src/db/schema/index.ts'
 import { EMAIL_QUEUE, type EmailJob } from '../src/core/queues.ts'
 import { onFailure, type WorkerContext } from './context.ts'
 
-export function createTransport (smtpUrl: string): Transporter {
+export function createTransport(smtpUrl: string): Transporter {
   return nodemailer.createTransport(smtpUrl)
 }
 
 /** The notice holds a link and ids only: never a name, an INSZ or free text. */
-export function noticeFor (job: EmailJob, baseUrl: string): { subject: string, text: string } {
+export function noticeFor(job: EmailJob, baseUrl: string): { subject: string; text: string } {
   if (job.kind === 'new_referral') {
     return {
       subject: 'Nieuwe doorverwijzing / new referral',
@@ -24,8 +24,14 @@ export function noticeFor (job: EmailJob, baseUrl: string): { subject: string, t
   }
 }
 
-export async function sendNotice (deps: { db: Database, transport: Transporter, from: string, baseUrl: string }, job: EmailJob): Promise<'sent' | 'no-address'> {
-  const [org] = await deps.db.select({ email: organisations.notificationEmail }).from(organisations).where(eq(organisations.id, job.organisationId))
+export async function sendNotice(
+  deps: { db: Database; transport: Transporter; from: string; baseUrl: string },
+  job: EmailJob
+): Promise<'sent' | 'no-address'> {
+  const [org] = await deps.db
+    .select({ email: organisations.notificationEmail })
+    .from(organisations)
+    .where(eq(organisations.id, job.organisationId))
   if (org?.email == null) return 'no-address'
   const { subject, text } = noticeFor(job, deps.baseUrl)
   await deps.transport.sendMail({ from: deps.from, to: org.email, subject, text })
@@ -33,7 +39,7 @@ export async function sendNotice (deps: { db: Database, transport: Transporter, 
 }
 
 /** The e-mail queue and its worker; null when no SMTP server is configured (notices are off). */
-export function startEmail (ctx: WorkerContext): { email: Queue<EmailJob>, close: () => Promise<void> } | null {
+export function startEmail(ctx: WorkerContext): { email: Queue<EmailJob>; close: () => Promise<void> } | null {
   const smtpUrl = ctx.config.SMTP_URL
   if (smtpUrl === undefined) {
     ctx.logger.info('SMTP_URL is not set: e-mail notices are off')
@@ -42,7 +48,18 @@ export function startEmail (ctx: WorkerContext): { email: Queue<EmailJob>, close
   const email = ctx.queue<EmailJob>(EMAIL_QUEUE, ctx.connection)
   const transport = createTransport(smtpUrl)
   const deps = { db: ctx.db, transport, from: ctx.config.SMTP_FROM, baseUrl: ctx.config.PUBLIC_BASE_URL }
-  const worker = new Worker<EmailJob>(EMAIL_QUEUE, async (job: Job<EmailJob>) => sendNotice(deps, job.data), ctx.workerOptions({ concurrency: 2 }))
+  const worker = new Worker<EmailJob>(
+    EMAIL_QUEUE,
+    async (job: Job<EmailJob>) => sendNotice(deps, job.data),
+    ctx.workerOptions({ concurrency: 2 })
+  )
   onFailure(ctx, worker)
-  return { email, close: async () => { await worker.close(); await email.close(); transport.close() } }
+  return {
+    email,
+    close: async () => {
+      await worker.close()
+      await email.close()
+      transport.close()
+    }
+  }
 }

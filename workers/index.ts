@@ -17,17 +17,21 @@ export class RedisPolicyError extends Error {
 }
 
 /** BullMQ loses jobs when Redis evicts keys: refuse to run on any other policy. */
-export async function assertNoEviction (redis: Redis): Promise<void> {
-  const [, policy] = await redis.config('GET', 'maxmemory-policy') as [string, string]
+export async function assertNoEviction(redis: Redis): Promise<void> {
+  const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string]
   if (policy !== 'noeviction') {
-    throw new RedisPolicyError(`Redis maxmemory-policy is "${policy}"; the workers need "noeviction" (redis-server --maxmemory-policy noeviction)`)
+    throw new RedisPolicyError(
+      `Redis maxmemory-policy is "${policy}"; the workers need "noeviction" (redis-server --maxmemory-policy noeviction)`
+    )
   }
 }
 
-export interface Workers { close: () => Promise<void> }
+export interface Workers {
+  close: () => Promise<void>
+}
 
 /** Starts every queue's worker, the relay and the reconciler; `close` stops them in the reverse order. */
-export async function startWorkers (config: Config, logger: Logger): Promise<Workers> {
+export async function startWorkers(config: Config, logger: Logger): Promise<Workers> {
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null })
   connection.on('error', (err) => logger.warn({ err: { message: err.message } }, 'worker Redis connection error'))
   try {
@@ -38,7 +42,9 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
   }
   const producer = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
   producer.on('error', () => {})
-  const { pool, db } = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (err) => logger.warn({ err }, 'idle PostgreSQL client lost'))
+  const { pool, db } = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (err) =>
+    logger.warn({ err }, 'idle PostgreSQL client lost')
+  )
   const identifiers = new IdentifierCipher(loadIdentifierKeys(config, (m) => logger.warn(m)))
   const ctx = workerContext({ config, logger, db, identifiers, connection, producer })
 
@@ -47,7 +53,12 @@ export async function startWorkers (config: Config, logger: Logger): Promise<Wor
   const email = startEmail(ctx)
   const deliveries = startDeliveries(ctx, email?.email ?? null)
   const timers = startTimers(ctx)
-  const reconciler = startReconciler(ctx, { db, webhooks: deliveries.webhooks, timerDeps: timers.deps, schedules: [maintenance.schedule] })
+  const reconciler = startReconciler(ctx, {
+    db,
+    webhooks: deliveries.webhooks,
+    timerDeps: timers.deps,
+    schedules: [maintenance.schedule]
+  })
   const relay = startRelay(ctx, timers.deps, deliveries.firstDelayMs)
   logger.info('workers started')
 

@@ -11,7 +11,10 @@ export class NoAnswerInTime extends Error {
   override name = 'TimeoutError'
 }
 
-export interface ReceiverAnswer { status: number, retryAfter: string | null }
+export interface ReceiverAnswer {
+  status: number
+  retryAfter: string | null
+}
 
 /**
  * POSTs once, and answers with the status as soon as it comes (the body is read and dropped). A
@@ -19,31 +22,43 @@ export interface ReceiverAnswer { status: number, retryAfter: string | null }
  * no answer came within `timeoutMs` (or the answer then stalls that long). Given `pinned`, connects to
  * those addresses, the ones checked, whatever DNS says by now.
  */
-export function postOnce (url: string, headers: Record<string, string>, body: string, timeoutMs: number, pinned?: readonly CheckedAddress[]): Promise<ReceiverAnswer> {
+export function postOnce(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  pinned?: readonly CheckedAddress[]
+): Promise<ReceiverAnswer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url)
     const secure = target.protocol === 'https:'
     // Every checked address, so that Node still tries IPv4 when IPv6 does not connect.
-    const lookup: LookupFunction | undefined = pinned === undefined || pinned.length === 0
-      ? undefined
-      : (_host, options, callback) => options.all === true
-          ? (callback as (err: null, addresses: readonly CheckedAddress[]) => void)(null, pinned)
-          : callback(null, pinned[0]!.address, pinned[0]!.family)
+    const lookup: LookupFunction | undefined =
+      pinned === undefined || pinned.length === 0
+        ? undefined
+        : (_host, options, callback) =>
+            options.all === true
+              ? (callback as (err: null, addresses: readonly CheckedAddress[]) => void)(null, pinned)
+              : callback(null, pinned[0]!.address, pinned[0]!.family)
     const late = () => req.destroy(new NoAnswerInTime(`no answer within ${timeoutMs} ms`))
     const request = secure ? https.request : http.request
-    const req = request(target, {
-      method: 'POST',
-      agent: secure ? agents.https : agents.http,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      timeout: timeoutMs,
-      ...(lookup === undefined ? {} : { lookup })
-    }, (res) => {
-      clearTimeout(deadline)
-      res.on('error', () => {}) // a body cut off after the status is no concern of the sender's
-      res.resume()
-      const retryAfter = res.headers['retry-after']
-      resolve({ status: res.statusCode ?? 0, retryAfter: retryAfter ?? null })
-    })
+    const req = request(
+      target,
+      {
+        method: 'POST',
+        agent: secure ? agents.https : agents.http,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        timeout: timeoutMs,
+        ...(lookup === undefined ? {} : { lookup })
+      },
+      (res) => {
+        clearTimeout(deadline)
+        res.on('error', () => {}) // a body cut off after the status is no concern of the sender's
+        res.resume()
+        const retryAfter = res.headers['retry-after']
+        resolve({ status: res.statusCode ?? 0, retryAfter: retryAfter ?? null })
+      }
+    )
     const deadline = setTimeout(late, timeoutMs)
     req.on('timeout', late)
     req.on('error', (err) => {

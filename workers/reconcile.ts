@@ -21,7 +21,7 @@ export interface ReconcileDeps {
  * repeating schedules. Safe to run any time: timer job ids name their deadline, schedules are
  * upserted, and a duplicate delivery job finds the delivery taken or done.
  */
-export async function reconcile (deps: ReconcileDeps): Promise<{ deliveries: number, referrals: number }> {
+export async function reconcile(deps: ReconcileDeps): Promise<{ deliveries: number; referrals: number }> {
   // A due delivery may simply wait its turn in a long queue: only one with no job waiting, delayed
   // or running for its attempt is an orphan. (Each burst used to get a second job per delivery.)
   const live = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'])
@@ -29,19 +29,28 @@ export async function reconcile (deps: ReconcileDeps): Promise<{ deliveries: num
   const orphans: typeof candidates = []
   for (const d of candidates) {
     const ids = [undefined, 'after-lease', 'reconciled'] as const
-    const states = await Promise.all(ids.map((kind) => deps.webhooks.getJobState(webhookJobId(d.id, d.series, d.attempts, kind))))
+    const states = await Promise.all(
+      ids.map((kind) => deps.webhooks.getJobState(webhookJobId(d.id, d.series, d.attempts, kind)))
+    )
     if (states.some((state) => live.has(state))) continue
     // A finished `reconciled` job of this attempt would make the new one a no-op.
     if (states[2] !== 'unknown') await deps.webhooks.remove(webhookJobId(d.id, d.series, d.attempts, 'reconciled'))
     orphans.push(d)
   }
   if (orphans.length > 0) {
-    await deps.webhooks.addBulk(orphans.map((d) => ({
-      name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: webhookJobId(d.id, d.series, d.attempts, 'reconciled') }
-    })))
+    await deps.webhooks.addBulk(
+      orphans.map((d) => ({
+        name: 'deliver',
+        data: { deliveryId: d.id },
+        opts: { jobId: webhookJobId(d.id, d.series, d.attempts, 'reconciled') }
+      }))
+    )
   }
   const waiting = await referralsAwaiting(deps.db)
-  await scheduleTimers(deps.timerDeps, waiting.map((r) => ({ id: r.id, facts: r })))
+  await scheduleTimers(
+    deps.timerDeps,
+    waiting.map((r) => ({ id: r.id, facts: r }))
+  )
   await scheduleHousingExpiries(deps.timerDeps, await grantedPriorities(deps.db))
   for (const schedule of deps.schedules ?? []) await schedule()
   return { deliveries: orphans.length, referrals: waiting.length }
@@ -52,9 +61,11 @@ export async function reconcile (deps: ReconcileDeps): Promise<{ deliveries: num
  * in the background, and every RECONCILE_INTERVAL_MS on a plain timer (a repeatable job would be
  * lost with the data it should repair).
  */
-export function startReconciler (ctx: WorkerContext, deps: ReconcileDeps): { close: () => void } {
+export function startReconciler(ctx: WorkerContext, deps: ReconcileDeps): { close: () => void } {
   const postponed = (err: Error) => ctx.logger.warn({ err: safeError(err) }, 'reconcile postponed')
   reconcile(deps).then((rebuilt) => ctx.logger.info(rebuilt, 'reconciled jobs from PostgreSQL'), postponed)
-  const timer = setInterval(() => { reconcile(deps).catch(postponed) }, ctx.config.RECONCILE_INTERVAL_MS)
+  const timer = setInterval(() => {
+    reconcile(deps).catch(postponed)
+  }, ctx.config.RECONCILE_INTERVAL_MS)
   return { close: () => clearInterval(timer) }
 }

@@ -3,7 +3,16 @@ import type { Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
 import { claimForRelay, markRelayed, organisationsWithEmail, referralsForTimers } from '../src/db/queries/events.ts'
 import { grantedPriorities } from '../src/db/queries/handoffs.ts'
-import { EMAIL_QUEUE, emailJobId, TIMER_QUEUE, WEBHOOK_QUEUE, webhookJobId, type EmailJob, type TimerJob, type WebhookJob } from '../src/core/queues.ts'
+import {
+  EMAIL_QUEUE,
+  emailJobId,
+  TIMER_QUEUE,
+  WEBHOOK_QUEUE,
+  webhookJobId,
+  type EmailJob,
+  type TimerJob,
+  type WebhookJob
+} from '../src/core/queues.ts'
 import { listen } from '../src/db/listen.ts'
 import { safeError } from '../src/logging.ts'
 import type { WorkerContext } from './context.ts'
@@ -30,30 +39,67 @@ const BATCH = 200
  *    wait in PostgreSQL; relaying them again is harmless (delivery rows are unique per event and
  *    endpoint, job ids name what they do). One process relays at a time (`RelayLeadership`).
  */
-export async function relayBatch (deps: RelayDeps): Promise<number> {
+export async function relayBatch(deps: RelayDeps): Promise<number> {
   const events = await claimForRelay(deps.db, BATCH)
   if (events.length === 0) return 0
   const deliveries = events.flatMap((e) => e.deliveries)
-  await deps.webhooks.addBulk(deliveries.map(([id, series, attempts]) => ({
-    name: 'deliver', data: { deliveryId: id }, opts: { jobId: webhookJobId(id, series, attempts), delay: deps.firstDelayMs }
-  })))
+  await deps.webhooks.addBulk(
+    deliveries.map(([id, series, attempts]) => ({
+      name: 'deliver',
+      data: { deliveryId: id },
+      opts: { jobId: webhookJobId(id, series, attempts), delay: deps.firstDelayMs }
+    }))
+  )
 
   const created = events.filter((e) => e.type === 'referral.created' && e.referralId !== null)
   if (deps.email !== null && created.length > 0) {
-    const withEmail = new Set((await organisationsWithEmail(deps.db, [...new Set(created.flatMap((e) => e.audience))], 'programme')).map((o) => o.id))
-    const notices = created.flatMap((e) => e.audience.filter((id) => withEmail.has(id))
-      .map((organisationId): EmailJob => ({ kind: 'new_referral', organisationId, referralId: e.referralId as string, eventId: e.eventId })))
-    if (notices.length > 0) await deps.email.addBulk(notices.map((job) => ({ name: job.kind, data: job, opts: { jobId: emailJobId(job) } })))
+    const withEmail = new Set(
+      (await organisationsWithEmail(deps.db, [...new Set(created.flatMap((e) => e.audience))], 'programme')).map(
+        (o) => o.id
+      )
+    )
+    const notices = created.flatMap((e) =>
+      e.audience
+        .filter((id) => withEmail.has(id))
+        .map(
+          (organisationId): EmailJob => ({
+            kind: 'new_referral',
+            organisationId,
+            referralId: e.referralId as string,
+            eventId: e.eventId
+          })
+        )
+    )
+    if (notices.length > 0)
+      await deps.email.addBulk(notices.map((job) => ({ name: job.kind, data: job, opts: { jobId: emailJobId(job) } })))
   }
 
-  const referralIds = [...new Set(events.filter((e) => e.referralId !== null && e.type.startsWith('referral.')).map((e) => e.referralId as string))]
+  const referralIds = [
+    ...new Set(
+      events.filter((e) => e.referralId !== null && e.type.startsWith('referral.')).map((e) => e.referralId as string)
+    )
+  ]
   const referrals = await referralsForTimers(deps.db, referralIds)
-  await scheduleTimers(deps.timerDeps, referrals.map((r) => ({ id: r.id, facts: timerFacts(r) })))
+  await scheduleTimers(
+    deps.timerDeps,
+    referrals.map((r) => ({ id: r.id, facts: timerFacts(r) }))
+  )
 
-  const granted = events.filter((e) => e.type === 'housing_priority.decided' && e.status === 'granted' && e.handoffId !== null)
-  await scheduleHousingExpiries(deps.timerDeps, await grantedPriorities(deps.db, granted.map((e) => e.handoffId as string)))
+  const granted = events.filter(
+    (e) => e.type === 'housing_priority.decided' && e.status === 'granted' && e.handoffId !== null
+  )
+  await scheduleHousingExpiries(
+    deps.timerDeps,
+    await grantedPriorities(
+      deps.db,
+      granted.map((e) => e.handoffId as string)
+    )
+  )
 
-  await markRelayed(deps.db, events.map((e) => e.id))
+  await markRelayed(
+    deps.db,
+    events.map((e) => e.id)
+  )
   return events.length
 }
 
@@ -67,20 +113,25 @@ export class RelayLeadership {
   private client: pg.Client | null = null
   private leading = false
 
-  constructor (private readonly connectionString: string) {}
+  constructor(private readonly connectionString: string) {}
 
-  async held (): Promise<boolean> {
+  async held(): Promise<boolean> {
     if (this.leading) return true
     try {
       if (this.client === null) {
         const client = new pg.Client({ connectionString: this.connectionString })
-        const lost = () => { this.leading = false; if (this.client === client) this.client = null }
+        const lost = () => {
+          this.leading = false
+          if (this.client === client) this.client = null
+        }
         client.on('error', lost)
         client.on('end', lost)
         this.client = client
         await client.connect()
       }
-      const { rows } = await this.client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('opkomst:outbox-relay', 0)) AS ok")
+      const { rows } = await this.client.query<{ ok: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtextextended('opkomst:outbox-relay', 0)) AS ok"
+      )
       this.leading = rows[0]?.ok === true
     } catch {
       this.leading = false
@@ -90,7 +141,7 @@ export class RelayLeadership {
     return this.leading
   }
 
-  async release (): Promise<void> {
+  async release(): Promise<void> {
     this.leading = false
     await this.client?.end().catch(() => {})
     this.client = null
@@ -101,13 +152,23 @@ export class RelayLeadership {
  * The relay, on queues of its own over the fail-fast connection, until closed: woken by NOTIFY from
  * the outbox trigger, and by a timer.
  */
-export function startRelay (ctx: WorkerContext, timerDeps: TimerDeps, firstDelayMs: number): { close: () => Promise<void> } {
+export function startRelay(
+  ctx: WorkerContext,
+  timerDeps: TimerDeps,
+  firstDelayMs: number
+): { close: () => Promise<void> } {
   const queues = {
     webhooks: ctx.queue<WebhookJob>(WEBHOOK_QUEUE, ctx.producer),
     timers: ctx.queue<TimerJob>(TIMER_QUEUE, ctx.producer),
     email: ctx.config.SMTP_URL === undefined ? null : ctx.queue<EmailJob>(EMAIL_QUEUE, ctx.producer)
   }
-  const deps: RelayDeps = { db: ctx.db, webhooks: queues.webhooks, email: queues.email, timerDeps: { ...timerDeps, timers: queues.timers }, firstDelayMs }
+  const deps: RelayDeps = {
+    db: ctx.db,
+    webhooks: queues.webhooks,
+    email: queues.email,
+    timerDeps: { ...timerDeps, timers: queues.timers },
+    firstDelayMs
+  }
   let closed = false
   let running: Promise<void> | null = null
   let again = false
@@ -116,11 +177,16 @@ export function startRelay (ctx: WorkerContext, timerDeps: TimerDeps, firstDelay
 
   const run = (): void => {
     if (closed) return
-    if (running !== null) { again = true; return }
+    if (running !== null) {
+      again = true
+      return
+    }
     running = (async () => {
       try {
-        if (!await leadership.held()) return // another process relays; this one tries again on its timer
-        while (!closed && await relayBatch(deps) === BATCH) { /* drain the backlog */ }
+        if (!(await leadership.held())) return // another process relays; this one tries again on its timer
+        while (!closed && (await relayBatch(deps)) === BATCH) {
+          /* drain the backlog */
+        }
         if (paused) ctx.logger.info('outbox relay resumed')
         paused = false
       } catch (err) {
@@ -128,7 +194,10 @@ export function startRelay (ctx: WorkerContext, timerDeps: TimerDeps, firstDelay
         paused = true
       } finally {
         running = null
-        if (again) { again = false; setImmediate(run) }
+        if (again) {
+          again = false
+          setImmediate(run)
+        }
       }
     })()
   }

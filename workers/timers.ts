@@ -1,10 +1,18 @@
-import { Queue, Worker, type Job } from 'bullmq'
+import { type Queue, Worker, type Job } from 'bullmq'
 import { TIMER_QUEUE, type TimerJob } from '../src/core/queues.ts'
 import type { Database } from '../src/db/client.ts'
 import { referralForTimer } from '../src/db/queries/events.ts'
 import { handoffWithParties } from '../src/db/queries/handoffs.ts'
 import { raiseOnce } from '../src/db/record.ts'
-import { TIMER_EVENTS, TIMER_KINDS, timerDue, timerSpans, type TimerFacts, type TimerKind, type TimerSpans } from '../src/domain/timers.ts'
+import {
+  TIMER_EVENTS,
+  TIMER_KINDS,
+  timerDue,
+  timerSpans,
+  type TimerFacts,
+  type TimerKind,
+  type TimerSpans
+} from '../src/domain/timers.ts'
 import type { ReferralDetails } from '../src/schemas/referrals.ts'
 import { onFailure, type WorkerContext } from './context.ts'
 
@@ -16,8 +24,13 @@ export interface TimerDeps {
   horizonMs: number
 }
 
-export function timerFacts (r: {
-  status: string, track: string | null, createdAt: string, acceptedAt: string | null, firstContactOn: string | null, details: ReferralDetails
+export function timerFacts(r: {
+  status: string
+  track: string | null
+  createdAt: string
+  acceptedAt: string | null
+  firstContactOn: string | null
+  details: ReferralDetails
 }): TimerFacts {
   return {
     status: r.status as TimerFacts['status'],
@@ -34,8 +47,11 @@ export function timerFacts (r: {
  * A delayed job per pending deadline of each referral, in one call to Redis; the id names the
  * deadline, so scheduling twice is a no-op.
  */
-export async function scheduleTimers (deps: TimerDeps, referrals: ReadonlyArray<{ id: string, facts: TimerFacts }>,
-  kinds: readonly TimerKind[] = TIMER_KINDS): Promise<void> {
+export async function scheduleTimers(
+  deps: TimerDeps,
+  referrals: ReadonlyArray<{ id: string; facts: TimerFacts }>,
+  kinds: readonly TimerKind[] = TIMER_KINDS
+): Promise<void> {
   const jobs = []
   for (const { id: referralId, facts } of referrals) {
     for (const kind of kinds) {
@@ -52,11 +68,20 @@ export async function scheduleTimers (deps: TimerDeps, referrals: ReadonlyArray<
 }
 
 /** A granted housing priority that reaches `validUntil` unallocated raises housing_priority.expired. */
-export async function scheduleHousingExpiries (deps: TimerDeps, priorities: ReadonlyArray<{ id: string, validUntil: string | null }>): Promise<void> {
+export async function scheduleHousingExpiries(
+  deps: TimerDeps,
+  priorities: ReadonlyArray<{ id: string; validUntil: string | null }>
+): Promise<void> {
   const jobs = priorities.flatMap(({ id: handoffId, validUntil }) => {
     const due = validUntil === null ? Number.NaN : Date.parse(validUntil)
     if (Number.isNaN(due) || due > Date.now() + deps.horizonMs) return []
-    return [{ name: 'housing-expiry', data: { kind: 'housing-expiry', handoffId } as TimerJob, opts: { jobId: `housing-expiry.${handoffId}.${due}`, delay: Math.max(0, due - Date.now()) } }]
+    return [
+      {
+        name: 'housing-expiry',
+        data: { kind: 'housing-expiry', handoffId } as TimerJob,
+        opts: { jobId: `housing-expiry.${handoffId}.${due}`, delay: Math.max(0, due - Date.now()) }
+      }
+    ]
   })
   if (jobs.length > 0) await deps.timers.addBulk(jobs)
 }
@@ -64,7 +89,7 @@ export async function scheduleHousingExpiries (deps: TimerDeps, priorities: Read
 type Fired = 'raised' | 'already' | 'moved-on' | 'rescheduled'
 
 /** A timer that fires after its referral has moved on does nothing; a moved deadline is rescheduled. */
-export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<Fired> {
+export async function fireTimer(deps: TimerDeps, job: TimerJob): Promise<Fired> {
   if (job.kind === 'housing-expiry') return fireHousingExpiry(deps, job.handoffId)
   const referral = await referralForTimer(deps.db, job.referralId)
   if (referral === undefined) return 'moved-on'
@@ -75,30 +100,62 @@ export async function fireTimer (deps: TimerDeps, job: TimerJob): Promise<Fired>
     await scheduleTimers(deps, [{ id: job.referralId, facts }], [job.kind])
     return 'rescheduled'
   }
-  const raised = await raiseOnce(deps.db, { type: TIMER_EVENTS[job.kind], referralId: referral.id, status: referral.status },
-    { programme: referral.programmeOrganisationId, referrer: referral.referrerOrganisationId })
+  const raised = await raiseOnce(
+    deps.db,
+    { type: TIMER_EVENTS[job.kind], referralId: referral.id, status: referral.status },
+    { programme: referral.programmeOrganisationId, referrer: referral.referrerOrganisationId }
+  )
   return raised ? 'raised' : 'already'
 }
 
-async function fireHousingExpiry (deps: TimerDeps, handoffId: string): Promise<Fired> {
+async function fireHousingExpiry(deps: TimerDeps, handoffId: string): Promise<Fired> {
   const row = await handoffWithParties(deps.db, handoffId)
-  if (row === undefined || row.handoff.housingDecision !== 'granted' || row.handoff.housingValidUntil === null) return 'moved-on'
+  if (row === undefined || row.handoff.housingDecision !== 'granted' || row.handoff.housingValidUntil === null)
+    return 'moved-on'
   if (Date.parse(row.handoff.housingValidUntil) > Date.now() + 1000) {
     await scheduleHousingExpiries(deps, [{ id: handoffId, validUntil: row.handoff.housingValidUntil }])
     return 'rescheduled'
   }
   const h = row.handoff
-  const raised = await raiseOnce(deps.db, { type: 'housing_priority.expired', referralId: h.referralId, handoffId: h.id, status: h.housingDecision ?? h.status }, {
-    programme: row.programmeOrganisationId, referrer: row.referrerOrganisationId, handoffRecipient: h.toOrganisationId, handoffCreator: h.fromOrganisationId
-  })
+  const raised = await raiseOnce(
+    deps.db,
+    {
+      type: 'housing_priority.expired',
+      referralId: h.referralId,
+      handoffId: h.id,
+      status: h.housingDecision ?? h.status
+    },
+    {
+      programme: row.programmeOrganisationId,
+      referrer: row.referrerOrganisationId,
+      handoffRecipient: h.toOrganisationId,
+      handoffCreator: h.fromOrganisationId
+    }
+  )
   return raised ? 'raised' : 'already'
 }
 
 /** The timers queue and its worker. Redis holds the deadlines of the next hours only: bounded memory, a cheap reconcile. */
-export function startTimers (ctx: WorkerContext) {
+export function startTimers(ctx: WorkerContext) {
   const timers = ctx.queue<TimerJob>(TIMER_QUEUE, ctx.connection)
-  const deps: TimerDeps = { db: ctx.db, timers, spans: timerSpans(ctx.config), horizonMs: Math.max(6 * 3600_000, 2 * ctx.config.RECONCILE_INTERVAL_MS) }
-  const worker = new Worker<TimerJob>(TIMER_QUEUE, async (job: Job<TimerJob>) => fireTimer(deps, job.data), ctx.workerOptions({ concurrency: 5 }))
+  const deps: TimerDeps = {
+    db: ctx.db,
+    timers,
+    spans: timerSpans(ctx.config),
+    horizonMs: Math.max(6 * 3600_000, 2 * ctx.config.RECONCILE_INTERVAL_MS)
+  }
+  const worker = new Worker<TimerJob>(
+    TIMER_QUEUE,
+    async (job: Job<TimerJob>) => fireTimer(deps, job.data),
+    ctx.workerOptions({ concurrency: 5 })
+  )
   onFailure(ctx, worker)
-  return { deps, worker, close: async () => { await worker.close(); await timers.close() } }
+  return {
+    deps,
+    worker,
+    close: async () => {
+      await worker.close()
+      await timers.close()
+    }
+  }
 }

@@ -2,7 +2,13 @@ import { Webhook } from 'standardwebhooks'
 import { Worker, type Job, type Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
 import type { IdentifierCipher } from '../src/crypto/identifier-cipher.ts'
-import { claimDelivery, disableEndpoint, findDelivery, recordAttempt, recordDelivered } from '../src/db/queries/events.ts'
+import {
+  claimDelivery,
+  disableEndpoint,
+  findDelivery,
+  recordAttempt,
+  recordDelivered
+} from '../src/db/queries/events.ts'
 import { nextRetryDelay, parseRetryAfter, webhookPayload } from '../src/domain/events.ts'
 import { isoInstant } from '../src/domain/dates.ts'
 import { checkTarget } from '../src/services/webhook-target.ts'
@@ -26,7 +32,12 @@ export interface DeliveryDeps {
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'disabled' | 'skipped'
 
 /** The Standard Webhooks headers; during a rotation both the new and the old secret sign. */
-export function signedHeaders (signers: readonly Webhook[], msgId: string, at: Date, payload: string): Record<string, string> {
+export function signedHeaders(
+  signers: readonly Webhook[],
+  msgId: string,
+  at: Date,
+  payload: string
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': 'opkomst-webhooks/1',
@@ -44,9 +55,12 @@ const signersOf = new WeakMap<IdentifierCipher, Map<string, Webhook>>()
  * signing, once per delivery; kept by ciphertext, so a rotated secret is a new signer. The worker
  * holds the key that decrypts every secret anyway; the cache is bounded.
  */
-function signer (identifiers: IdentifierCipher, endpointId: string, ciphertext: string): Webhook {
+function signer(identifiers: IdentifierCipher, endpointId: string, ciphertext: string): Webhook {
   let kept = signersOf.get(identifiers)
-  if (kept === undefined) signersOf.set(identifiers, kept = new Map())
+  if (kept === undefined) {
+    kept = new Map()
+    signersOf.set(identifiers, kept)
+  }
   const key = `${endpointId}:${ciphertext}`
   let found = kept.get(key)
   if (found === undefined) {
@@ -58,7 +72,7 @@ function signer (identifiers: IdentifierCipher, endpointId: string, ciphertext: 
 }
 
 /** Sends one delivery once; idempotent, so a retried or duplicated job does no harm. */
-export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): Promise<DeliveryOutcome> {
+export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Promise<DeliveryOutcome> {
   const delivery = await claimDelivery(deps.db, deliveryId, deps.leaseMs)
   if (delivery === undefined) {
     // Done, gone with its endpoint, or held by another worker. A pending row nobody holds was let go
@@ -67,12 +81,20 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
     // Held by another worker (or a killed one): look again when its lease runs out.
     if (current?.state === 'pending' && current.leaseUntil !== null) {
       const wait = Math.max(0, Date.parse(current.leaseUntil) - Date.now()) + 50
-      await deps.webhooks.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, current.series, current.attempts, 'after-lease'), delay: wait })
+      await deps.webhooks.add(
+        'deliver',
+        { deliveryId },
+        { jobId: webhookJobId(deliveryId, current.series, current.attempts, 'after-lease'), delay: wait }
+      )
     }
     return 'skipped'
   }
   if (delivery.disabledAt !== null) {
-    await recordAttempt(deps.db, deliveryId, { state: 'failed', lastError: 'endpoint is disabled', nextAttemptAt: null })
+    await recordAttempt(deps.db, deliveryId, {
+      state: 'failed',
+      lastError: 'endpoint is disabled',
+      nextAttemptAt: null
+    })
     return 'failed'
   }
 
@@ -83,13 +105,31 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
   if (!target.ok) {
     error = `target refused: ${target.reason}`
   } else {
-    const payload = webhookPayload({ eventId: delivery.eventId, type: delivery.type, occurredAt: isoInstant(delivery.occurredAt), referralId: delivery.referralId, handoffId: delivery.handoffId, status: delivery.status, reasonCode: delivery.reasonCode })
+    const payload = webhookPayload({
+      eventId: delivery.eventId,
+      type: delivery.type,
+      occurredAt: isoInstant(delivery.occurredAt),
+      referralId: delivery.referralId,
+      handoffId: delivery.handoffId,
+      status: delivery.status,
+      reasonCode: delivery.reasonCode
+    })
     const signers = [signer(deps.identifiers, delivery.endpointId, delivery.secretCiphertext)]
-    if (delivery.previousSecretCiphertext !== null && delivery.previousSecretExpiresAt !== null && Date.parse(delivery.previousSecretExpiresAt) > Date.now()) {
+    if (
+      delivery.previousSecretCiphertext !== null &&
+      delivery.previousSecretExpiresAt !== null &&
+      Date.parse(delivery.previousSecretExpiresAt) > Date.now()
+    ) {
       signers.push(signer(deps.identifiers, delivery.endpointId, delivery.previousSecretCiphertext))
     }
     try {
-      const answer = await postOnce(delivery.url, signedHeaders(signers, delivery.eventId, new Date(), payload), payload, deps.timeoutMs, target.addresses)
+      const answer = await postOnce(
+        delivery.url,
+        signedHeaders(signers, delivery.eventId, new Date(), payload),
+        payload,
+        deps.timeoutMs,
+        target.addresses
+      )
       status = answer.status
       if (status === 429 || status === 503) retryAfter = parseRetryAfter(answer.retryAfter, Date.now())
       if (status < 200 || status >= 300) error = `answered ${status}`
@@ -104,26 +144,49 @@ export async function deliverWebhook (deps: DeliveryDeps, deliveryId: string): P
   }
   if (status === 410) {
     await disableEndpoint(deps.db, delivery.endpointId, 'answered 410 Gone')
-    await recordAttempt(deps.db, deliveryId, { state: 'failed', lastStatusCode: 410, lastError: 'answered 410 Gone: endpoint disabled', nextAttemptAt: null })
+    await recordAttempt(deps.db, deliveryId, {
+      state: 'failed',
+      lastStatusCode: 410,
+      lastError: 'answered 410 Gone: endpoint disabled',
+      nextAttemptAt: null
+    })
     return 'disabled'
   }
   const attempts = delivery.attempts + 1
   const delay = target.ok ? nextRetryDelay(deps.schedule, attempts, retryAfter) : null
   if (delay === null) {
-    await recordAttempt(deps.db, deliveryId, { state: 'failed', lastStatusCode: status, lastError: error, nextAttemptAt: null })
+    await recordAttempt(deps.db, deliveryId, {
+      state: 'failed',
+      lastStatusCode: status,
+      lastError: error,
+      nextAttemptAt: null
+    })
     if (deps.email !== null) {
-      const job: EmailJob = { kind: 'delivery_exhausted', organisationId: delivery.organisationId, deliveryId, endpointId: delivery.endpointId }
+      const job: EmailJob = {
+        kind: 'delivery_exhausted',
+        organisationId: delivery.organisationId,
+        deliveryId,
+        endpointId: delivery.endpointId
+      }
       await deps.email.add('delivery_exhausted', job, { jobId: emailJobId(job) })
     }
     return 'failed'
   }
-  await recordAttempt(deps.db, deliveryId, { lastStatusCode: status, lastError: error, nextAttemptAt: new Date(Date.now() + delay).toISOString() })
-  await deps.webhooks.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, delivery.series, attempts), delay })
+  await recordAttempt(deps.db, deliveryId, {
+    lastStatusCode: status,
+    lastError: error,
+    nextAttemptAt: new Date(Date.now() + delay).toISOString()
+  })
+  await deps.webhooks.add(
+    'deliver',
+    { deliveryId },
+    { jobId: webhookJobId(deliveryId, delivery.series, attempts), delay }
+  )
   return 'retrying'
 }
 
 /** The webhook queue (for retries) and the worker that sends deliveries. */
-export function startDeliveries (ctx: WorkerContext, email: Queue<EmailJob> | null) {
+export function startDeliveries(ctx: WorkerContext, email: Queue<EmailJob> | null) {
   const webhooks = ctx.queue<WebhookJob>(WEBHOOK_QUEUE, ctx.connection)
   const deps: DeliveryDeps = {
     db: ctx.db,
@@ -135,8 +198,18 @@ export function startDeliveries (ctx: WorkerContext, email: Queue<EmailJob> | nu
     leaseMs: ctx.config.WEBHOOK_LEASE_MS,
     allowedHosts: allowedHosts(ctx.config.WEBHOOK_ALLOWED_HOSTS)
   }
-  const worker = new Worker<WebhookJob>(WEBHOOK_QUEUE, async (job: Job<WebhookJob>) => deliverWebhook(deps, job.data.deliveryId),
-    ctx.workerOptions({ concurrency: ctx.config.WEBHOOK_CONCURRENCY }))
+  const worker = new Worker<WebhookJob>(
+    WEBHOOK_QUEUE,
+    async (job: Job<WebhookJob>) => deliverWebhook(deps, job.data.deliveryId),
+    ctx.workerOptions({ concurrency: ctx.config.WEBHOOK_CONCURRENCY })
+  )
   onFailure(ctx, worker)
-  return { webhooks, firstDelayMs: deps.schedule[0] ?? 0, close: async () => { await worker.close(); await webhooks.close() } }
+  return {
+    webhooks,
+    firstDelayMs: deps.schedule[0] ?? 0,
+    close: async () => {
+      await worker.close()
+      await webhooks.close()
+    }
+  }
 }

@@ -4,31 +4,36 @@ import { ProblemError } from './problems.ts'
 /** Who is calling: the platform operator (bootstrap key or an operator client), or an organisation's API client. */
 export type Principal =
   | {
-    kind: 'operator'
-    clientId: string | null
-    organisationId: string | null
-    organisationType: 'operator'
-    scopes: readonly Scope[]
-    /** Scopes idempotency keys: the client id, or `operator` for the bootstrap key. */
-    idempotencyScope: string
-  }
+      kind: 'operator'
+      clientId: string | null
+      organisationId: string | null
+      organisationType: 'operator'
+      scopes: readonly Scope[]
+      /** Scopes idempotency keys: the client id, or `operator` for the bootstrap key. */
+      idempotencyScope: string
+    }
   | {
-    kind: 'organisation'
-    clientId: string
-    organisationId: string
-    organisationType: Exclude<OrganisationType, 'operator'>
-    scopes: readonly Scope[]
-    idempotencyScope: string
-  }
+      kind: 'organisation'
+      clientId: string
+      organisationId: string
+      organisationType: Exclude<OrganisationType, 'operator'>
+      scopes: readonly Scope[]
+      idempotencyScope: string
+    }
 
 /** An organisation's API client as a principal (an operator organisation's clients act as the operator). */
-export function principalOf (c: { clientId: string, organisationId: string, organisationType: OrganisationType, scopes: readonly Scope[] }): Principal {
+export function principalOf(c: {
+  clientId: string
+  organisationId: string
+  organisationType: OrganisationType
+  scopes: readonly Scope[]
+}): Principal {
   return c.organisationType === 'operator'
     ? { kind: 'operator', ...c, organisationType: 'operator', idempotencyScope: c.clientId }
     : { kind: 'organisation', ...c, organisationType: c.organisationType, idempotencyScope: c.clientId }
 }
 
-export function hasScope (principal: Principal, scope: Scope): boolean {
+export function hasScope(principal: Principal, scope: Scope): boolean {
   return principal.scopes.includes(scope)
 }
 
@@ -36,7 +41,10 @@ export function hasScope (principal: Principal, scope: Scope): boolean {
  * What time it is for a caller. The system clock lets PostgreSQL stamp what is written; a replay
  * (the demo seed rebuilding history) writes its own times.
  */
-export interface Clock { now: () => Date, replay: boolean }
+export interface Clock {
+  now: () => Date
+  replay: boolean
+}
 export const systemClock: Clock = { now: () => new Date(), replay: false }
 export const fixedClock = (at: Date): Clock => ({ now: () => at, replay: true })
 
@@ -60,7 +68,7 @@ export interface AccessEntry {
   requestId: string
 }
 
-export function accessEntry (caller: Caller, action = caller.action): AccessEntry {
+export function accessEntry(caller: Caller, action = caller.action): AccessEntry {
   return {
     organisationId: caller.principal.organisationId,
     clientId: caller.principal.clientId,
@@ -71,7 +79,7 @@ export function accessEntry (caller: Caller, action = caller.action): AccessEntr
 }
 
 /** Parses `If-Match` (strong comparison only); 428 without one, 412 when it names another version of `subject`. */
-export function requireVersion (ifMatch: string | undefined, current: number, subject: string): void {
+export function requireVersion(ifMatch: string | undefined, current: number, subject: string): void {
   if (ifMatch === undefined) {
     throw new ProblemError('precondition-required', 'Send If-Match with the ETag of the version you are changing')
   }

@@ -31,14 +31,14 @@ export const PROBLEM_KINDS = {
   'precondition-required': { status: 428, title: 'If-Match required' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' }
-} as const satisfies Record<string, { status: number, title: string }>
+} as const satisfies Record<string, { status: number; title: string }>
 
 export type ProblemKind = keyof typeof PROBLEM_KINDS
 
 export const problemType = (kind: string) => `urn:opkomst:problem:${kind}`
 
 /** The kind that stands for a bare HTTP status (errors raised by the framework itself). */
-export function kindOfStatus (status: number): ProblemKind {
+export function kindOfStatus(status: number): ProblemKind {
   const found = (Object.keys(PROBLEM_KINDS) as ProblemKind[]).find((k) => PROBLEM_KINDS[k].status === status)
   return found ?? (status >= 500 ? 'internal' : 'bad-request')
 }
@@ -48,14 +48,21 @@ export class ProblemError extends Error {
   readonly status: number
   readonly title: string
 
-  constructor (readonly kind: ProblemKind, readonly detail?: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly kind: ProblemKind,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {}
+  ) {
     super(detail ?? PROBLEM_KINDS[kind].title)
     this.status = PROBLEM_KINDS[kind].status
     this.title = PROBLEM_KINDS[kind].title
   }
 }
 
-export interface FieldError { pointer: string, message: string }
+export interface FieldError {
+  pointer: string
+  message: string
+}
 
 export const notFound = (what: string) => new ProblemError('not-found', `${what} does not exist or is not yours to see`)
 
@@ -66,4 +73,5 @@ export const invalidParameters = (errors: FieldError[]) =>
   new ProblemError('invalid-parameters', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), { errors })
 
 /** A cursor this API never gave out (`parameter` names where it was sent). */
-export const invalidCursor = (parameter: string) => new ProblemError('invalid-cursor', `${parameter} is not a cursor this API gave out`)
+export const invalidCursor = (parameter: string) =>
+  new ProblemError('invalid-cursor', `${parameter} is not a cursor this API gave out`)

@@ -9,19 +9,34 @@ export type WebhookJob = { readonly deliveryId: string }
  * One job id per attempt of a series: re-adding the same attempt is a no-op. `after-lease`: a
  * look once another worker's lease runs out; `reconciled`: a job made again from PostgreSQL.
  */
-export const webhookJobId = (deliveryId: string, series: number, attempt: number, kind?: 'after-lease' | 'reconciled') =>
-  `d.${deliveryId}.${series}.${attempt}${kind === undefined ? '' : `.${kind}`}`
+export const webhookJobId = (
+  deliveryId: string,
+  series: number,
+  attempt: number,
+  kind?: 'after-lease' | 'reconciled'
+) => `d.${deliveryId}.${series}.${attempt}${kind === undefined ? '' : `.${kind}`}`
 
 export const EMAIL_QUEUE = 'email'
 export type EmailJob =
-  | { readonly kind: 'new_referral', readonly organisationId: string, readonly referralId: string, readonly eventId: string }
-  | { readonly kind: 'delivery_exhausted', readonly organisationId: string, readonly deliveryId: string, readonly endpointId: string }
-export const emailJobId = (job: EmailJob) => job.kind === 'new_referral' ? `new.${job.eventId}.${job.organisationId}` : `exhausted.${job.deliveryId}`
+  | {
+      readonly kind: 'new_referral'
+      readonly organisationId: string
+      readonly referralId: string
+      readonly eventId: string
+    }
+  | {
+      readonly kind: 'delivery_exhausted'
+      readonly organisationId: string
+      readonly deliveryId: string
+      readonly endpointId: string
+    }
+export const emailJobId = (job: EmailJob) =>
+  job.kind === 'new_referral' ? `new.${job.eventId}.${job.organisationId}` : `exhausted.${job.deliveryId}`
 
 export const TIMER_QUEUE = 'timers'
 export type TimerJob =
-  | { readonly kind: 'ack' | 'first-contact' | 'guidance-ending', readonly referralId: string }
-  | { readonly kind: 'housing-expiry', readonly handoffId: string }
+  | { readonly kind: 'ack' | 'first-contact' | 'guidance-ending'; readonly referralId: string }
+  | { readonly kind: 'housing-expiry'; readonly handoffId: string }
 
 export const ALL_QUEUES = [WEBHOOK_QUEUE, EMAIL_QUEUE, TIMER_QUEUE, MAINTENANCE_QUEUE] as const
 
@@ -35,4 +50,5 @@ export const JOB_RETENTION = {
  * A delivery's record is its row in PostgreSQL (the delivery log partners read), so a completed
  * delivery job is not kept: trimming kept jobs was Redis work on every delivery.
  */
-export const retentionOf = (queue: string) => queue === WEBHOOK_QUEUE ? { ...JOB_RETENTION, removeOnComplete: true } : JOB_RETENTION
+export const retentionOf = (queue: string) =>
+  queue === WEBHOOK_QUEUE ? { ...JOB_RETENTION, removeOnComplete: true } : JOB_RETENTION

@@ -12,18 +12,23 @@ export interface IdentifierKeys {
  * moved to another row, and an HMAC-SHA256 blind index to find the same number again.
  */
 export class IdentifierCipher {
-  constructor (private readonly keys: IdentifierKeys) {}
+  constructor(private readonly keys: IdentifierKeys) {}
 
-  encrypt (plaintext: string, recordId: string): string {
+  encrypt(plaintext: string, recordId: string): string {
     const key = this.keys.encryption.get(this.keys.currentKeyId) as Buffer
     const iv = randomBytes(12)
     const cipher = createCipheriv('aes-256-gcm', key, iv)
     cipher.setAAD(Buffer.from(recordId))
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
-    return [this.keys.currentKeyId, iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.')
+    return [
+      this.keys.currentKeyId,
+      iv.toString('base64url'),
+      ct.toString('base64url'),
+      cipher.getAuthTag().toString('base64url')
+    ].join('.')
   }
 
-  decrypt (envelope: string, recordId: string): string {
+  decrypt(envelope: string, recordId: string): string {
     const [keyId, iv, ct, tag] = envelope.split('.') as [string, string, string, string]
     const key = this.keys.encryption.get(keyId)
     if (key === undefined) throw new Error(`identifier key ${keyId} is not configured`)
@@ -33,7 +38,7 @@ export class IdentifierCipher {
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8')
   }
 
-  blindIndex (normalized: string): string {
+  blindIndex(normalized: string): string {
     return createHmac('sha256', this.keys.blindIndex).update(normalized).digest('base64url')
   }
 }

@@ -11,27 +11,28 @@ import type { Database } from './client.ts'
  * UPDATEs of one, each claim waiting on the others'); its delivered records, after the send, are grouped.
  */
 export class Batch<Item, Result = void> {
-  private waiting: Array<{ item: Item, resolve: (result: Result) => void, reject: (err: unknown) => void }> = []
+  private waiting: Array<{ item: Item; resolve: (result: Result) => void; reject: (err: unknown) => void }> = []
   private running = false
 
   /** `write` answers one result per item, in order (or nothing); if it throws, every item of that batch fails. */
-  constructor (private readonly write: (items: Item[]) => Promise<Result[] | void>) {}
+  // biome-ignore lint/suspicious/noConfusingVoidType: a write with no result per item returns nothing
+  constructor(private readonly write: (items: Item[]) => Promise<Result[] | void>) {}
 
-  submit (item: Item): Promise<Result> {
+  submit(item: Item): Promise<Result> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject })
       if (!this.running) void this.drain()
     })
   }
 
-  private async drain (): Promise<void> {
+  private async drain(): Promise<void> {
     this.running = true
     while (this.waiting.length > 0) {
       const batch = this.waiting
       this.waiting = []
       try {
         const results = await this.write(batch.map((w) => w.item))
-        batch.forEach((w, i) => w.resolve(results?.[i] as Result))
+        for (const [i, w] of batch.entries()) w.resolve(results?.[i] as Result)
       } catch (err) {
         for (const w of batch) w.reject(err)
       }
@@ -41,7 +42,10 @@ export class Batch<Item, Result = void> {
 }
 
 /** A `Batch` per database handle, made on first use: `write` gets the handle and the items. */
-export function batchPerDatabase<Item, Result = void> (write: (db: Database, items: Item[]) => Promise<Result[] | void>) {
+export function batchPerDatabase<Item, Result = void>(
+  // biome-ignore lint/suspicious/noConfusingVoidType: as Batch's write
+  write: (db: Database, items: Item[]) => Promise<Result[] | void>
+) {
   const batches = new WeakMap<Database, Batch<Item, Result>>()
   return (db: Database, item: Item): Promise<Result> => {
     let batch = batches.get(db)
@@ -58,12 +62,17 @@ export function batchPerDatabase<Item, Result = void> (write: (db: Database, ite
  * say which item they belong to (`n`, counted from 1, as `WITH ORDINALITY` does); an item without
  * a row gets undefined.
  */
-export function grouped<Item, Row> (statement: (db: Database, items: Item[]) => Promise<Array<Row & { n: string | number }>>) {
+export function grouped<Item, Row>(
+  statement: (db: Database, items: Item[]) => Promise<Array<Row & { n: string | number }>>
+) {
   return batchPerDatabase<Item, Row | undefined>(async (db, items) => inItemOrder(items, await statement(db, items)))
 }
 
 /** Rows that name their item (`n`, counted from 1) as one entry per item, in order; undefined for an item without a row. */
-export function inItemOrder<Row> (items: readonly unknown[], rows: Array<Row & { n: string | number }>): Array<Row | undefined> {
+export function inItemOrder<Row>(
+  items: readonly unknown[],
+  rows: Array<Row & { n: string | number }>
+): Array<Row | undefined> {
   const byItem = new Map<number, Row>()
   for (const { n, ...row } of rows) byItem.set(Number(n), row as Row)
   return items.map((_, i) => byItem.get(i + 1))
@@ -74,14 +83,21 @@ export function inItemOrder<Row> (items: readonly unknown[], rows: Array<Row & {
  * statement fails, it is run again for each item on its own, so that what failed it fails only
  * its own request and the others are written.
  */
-export function groupedWrite<Item, Result> (statement: (db: Database, items: Item[]) => Promise<Result[]>) {
+export function groupedWrite<Item, Result>(statement: (db: Database, items: Item[]) => Promise<Result[]>) {
   const write = batchPerDatabase<Item, { written: Result } | { failed: unknown }>(async (db, items) => {
     const run = async (some: Item[]) => (await statement(db, some)).map((written) => ({ written }))
     try {
       return await run(items)
     } catch (err) {
       if (items.length === 1) return [{ failed: err }]
-      return Promise.all(items.map((item) => run([item]).then(([result]) => result!, (failed: unknown) => ({ failed }))))
+      return Promise.all(
+        items.map((item) =>
+          run([item]).then(
+            ([result]) => result!,
+            (failed: unknown) => ({ failed })
+          )
+        )
+      )
     }
   })
   return async (db: Database, item: Item): Promise<Result> => {

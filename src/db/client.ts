@@ -2,7 +2,7 @@ import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import * as schema from './schema/index.ts'
 
-export function createDb (connectionString: string, max: number, onError: (err: Error) => void) {
+export function createDb(connectionString: string, max: number, onError: (err: Error) => void) {
   const pool = new pg.Pool({ connectionString, max, options: '-c TimeZone=UTC' })
   // An idle client losing its server (PostgreSQL restart) must not crash the process.
   pool.on('error', onError)
@@ -16,21 +16,29 @@ export type Executor = Database | Parameters<Parameters<Database['transaction']>
 
 // Timestamps, dates and intervals (and their arrays) as PostgreSQL writes them: what Drizzle returns.
 const AS_TEXT = new Set([1082, 1114, 1115, 1182, 1184, 1185, 1186, 1187, 1231])
-const types = { getTypeParser: (id: number, format?: 'text' | 'binary') => AS_TEXT.has(id) ? (value: string) => value : pg.types.getTypeParser(id, format) }
+const types = {
+  getTypeParser: (id: number, format?: 'text' | 'binary') =>
+    AS_TEXT.has(id) ? (value: string) => value : pg.types.getTypeParser(id, format)
+}
 
 /**
  * A named statement, on the pool or on a connection holding a transaction: PostgreSQL parses and
  * plans it once per connection. For hot paths, where the query builder alone measured 26% slower
  * (issue 8). Rows come back as Drizzle's.
  */
-export async function prepared<T extends object> (on: Database | pg.ClientBase, name: string, text: string, values: unknown[]): Promise<T[]> {
+export async function prepared<T extends object>(
+  on: Database | pg.ClientBase,
+  name: string,
+  text: string,
+  values: unknown[]
+): Promise<T[]> {
   const client = '$client' in on ? on.$client : on
   const { rows } = await client.query<T>({ name, text, values, types } as pg.QueryConfig)
   return rows
 }
 
 /** Runs `work` in a transaction on one connection of the pool, for statements made with `prepared`. */
-export async function inTransaction<T> (db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.$client.connect()
   try {
     await client.query('BEGIN')

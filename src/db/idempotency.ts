@@ -14,28 +14,38 @@ export const KEY_KEPT = '24 hours'
 /** A claim whose request never answered (a crash) may be taken again after this long. */
 const ABANDONED_AFTER = '60 seconds'
 
-export interface KeyClaim { principal: string, key: string, requestHash: string }
-export interface StoredAnswer { principal: string, key: string, status: number, headers: string, body: string }
+export interface KeyClaim {
+  principal: string
+  key: string
+  requestHash: string
+}
+export interface StoredAnswer {
+  principal: string
+  key: string
+  status: number
+  headers: string
+  body: string
+}
 /**
  * An answer a route's own statement stores (the body is the statement's to fill in): into the row
  * claimed for it, or, not `claimed` yet, as a new row, which fails the statement (see `keyTaken`)
  * when the key is already in use.
  */
-export type AnswerToStore = Omit<StoredAnswer, 'body'> & { requestHash: string, claimed: boolean }
+export type AnswerToStore = Omit<StoredAnswer, 'body'> & { requestHash: string; claimed: boolean }
 
 /** A key as one string: keys are the client's own. */
-export const scopedKey = (k: { principal: string, key: string }) => `${k.principal}\n${k.key}`
+export const scopedKey = (k: { principal: string; key: string }) => `${k.principal}\n${k.key}`
 
 const KEY_CONSTRAINT = getTableConfig(idempotencyKeys).primaryKeys[0]!.getName()
 
 /** A statement that stored a new answer under a key already in use (another request's, or an expired one). */
-export function keyTaken (err: unknown): boolean {
-  const e = err as { code?: string, constraint?: string }
+export function keyTaken(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string }
   return e.code === '23505' && e.constraint === KEY_CONSTRAINT
 }
 
 /** Claims of concurrent requests share a statement (see `Batch`); true for each claim won. */
-export function keyClaims (db: Database): Batch<KeyClaim, boolean> {
+export function keyClaims(db: Database): Batch<KeyClaim, boolean> {
   return new Batch<KeyClaim, boolean>(async (items) => {
     // One key twice in a statement cannot be; the second waits for the first like any repeat.
     const seen = new Set<string>()
@@ -48,7 +58,10 @@ export function keyClaims (db: Database): Batch<KeyClaim, boolean> {
     const claiming = items.filter((_, i) => first[i])
     // Not waiting for the disk: the request's own commit (or the stored answer's) comes later in
     // the log and makes this durable with it; a crash before either loses a claim for nothing.
-    const claimed = await prepared<{ principal: string, key: string }>(db, 'idempotency_claim', `
+    const claimed = await prepared<{ principal: string; key: string }>(
+      db,
+      'idempotency_claim',
+      `
       INSERT INTO idempotency_keys (principal, key, request_hash, expires_at)
       SELECT u.principal, u.key, u.request_hash, now() + interval '${KEY_KEPT}'
       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(principal, key, request_hash),
@@ -58,39 +71,53 @@ export function keyClaims (db: Database): Batch<KeyClaim, boolean> {
       WHERE idempotency_keys.expires_at < now() OR (idempotency_keys.response_status IS NULL
         AND idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}' AND idempotency_keys.request_hash = excluded.request_hash)
       RETURNING principal, key`,
-    [claiming.map((c) => c.principal), claiming.map((c) => c.key), claiming.map((c) => c.requestHash)])
+      [claiming.map((c) => c.principal), claiming.map((c) => c.key), claiming.map((c) => c.requestHash)]
+    )
     const won = new Set(claimed.map(scopedKey))
     return items.map((c, i) => first[i] === true && won.has(scopedKey(c)))
   })
 }
 
 /** Stored answers of concurrent requests share a statement. */
-export function answerStore (db: Database): Batch<StoredAnswer> {
+export function answerStore(db: Database): Batch<StoredAnswer> {
   return new Batch<StoredAnswer>(async (items) => {
-    await prepared(db, 'idempotency_store', `UPDATE idempotency_keys k
+    await prepared(
+      db,
+      'idempotency_store',
+      `UPDATE idempotency_keys k
       SET response_status = u.status, response_headers = u.headers::jsonb, response_body = u.body
       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) AS u(principal, key, status, headers, body)
       WHERE k.principal = u.principal AND k.key = u.key`,
-    [items.map((a) => a.principal), items.map((a) => a.key), items.map((a) => a.status), items.map((a) => a.headers),
-      items.map((a) => a.body)])
+      [
+        items.map((a) => a.principal),
+        items.map((a) => a.key),
+        items.map((a) => a.status),
+        items.map((a) => a.headers),
+        items.map((a) => a.body)
+      ]
+    )
   })
 }
 
-const keyIs = (k: { principal: string, key: string }) => and(eq(idempotencyKeys.principal, k.principal), eq(idempotencyKeys.key, k.key))
+const keyIs = (k: { principal: string; key: string }) =>
+  and(eq(idempotencyKeys.principal, k.principal), eq(idempotencyKeys.key, k.key))
 
-export async function findKey (db: Database, k: { principal: string, key: string }) {
+export async function findKey(db: Database, k: { principal: string; key: string }) {
   const [row] = await db.select().from(idempotencyKeys).where(keyIs(k))
   return row
 }
 
 /** A failure on our side must not be replayed: the caller may retry with the same key. */
-export async function forgetKey (db: Database, k: { principal: string, key: string }): Promise<void> {
+export async function forgetKey(db: Database, k: { principal: string; key: string }): Promise<void> {
   await db.delete(idempotencyKeys).where(keyIs(k))
 }
 
 /** Removes expired keys and their answers; lookups ignore them meanwhile. */
-export async function purgeExpiredKeys (db: Database): Promise<number> {
-  const rows = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, sql`now()`)).returning({ key: idempotencyKeys.key })
+export async function purgeExpiredKeys(db: Database): Promise<number> {
+  const rows = await db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.expiresAt, sql`now()`))
+    .returning({ key: idempotencyKeys.key })
   return rows.length
 }
 
@@ -99,7 +126,7 @@ export async function purgeExpiredKeys (db: Database): Promise<number> {
  * came with a key: `answers` names a CTE with the columns principal, key, status, headers,
  * request_hash, claimed and body.
  */
-export function storeAnswersIn (answers: string): string {
+export function storeAnswersIn(answers: string): string {
   return `stored AS (
       UPDATE idempotency_keys k SET response_status = a.status, response_headers = a.headers::jsonb, response_body = a.body
       FROM ${answers} a WHERE a.claimed AND k.principal = a.principal AND k.key = a.key

@@ -1,13 +1,20 @@
 import pg from 'pg'
 
-export interface Listener { close: () => Promise<void> }
+export interface Listener {
+  close: () => Promise<void>
+}
 
 /**
  * LISTENs on `channel` on a connection of its own, and reconnects after `retryMs` when it is lost.
  * `up` runs once listening; `down` when the connection is lost, since notifications may have been
  * missed from then until `up` runs again.
  */
-export function listen (connectionString: string, channel: string, retryMs: number, on: { notify: () => void, up?: () => void, down?: () => void }): Listener {
+export function listen(
+  connectionString: string,
+  channel: string,
+  retryMs: number,
+  on: { notify: () => void; up?: () => void; down?: () => void }
+): Listener {
   let closed = false
   let client: pg.Client | null = null
   let retry: NodeJS.Timeout | undefined
@@ -19,7 +26,9 @@ export function listen (connectionString: string, channel: string, retryMs: numb
   const connect = async () => {
     const c = new pg.Client({ connectionString })
     client = c
-    c.on('error', () => { if (client === c) again() })
+    c.on('error', () => {
+      if (client === c) again()
+    })
     c.on('notification', on.notify)
     try {
       await c.connect()
@@ -51,28 +60,34 @@ export class KeptWhileListening {
   private generation = 0
 
   /** `clear` drops whatever is kept. */
-  constructor (private readonly clear: () => void) {}
+  constructor(private readonly clear: () => void) {}
 
-  listen (databaseUrl: string, channel: string): Listener {
+  listen(databaseUrl: string, channel: string): Listener {
     return listen(databaseUrl, channel, 1000, {
       notify: () => this.forget(),
-      up: () => { this.forget(); this.listening = true },
-      down: () => { this.listening = false; this.forget() }
+      up: () => {
+        this.forget()
+        this.listening = true
+      },
+      down: () => {
+        this.listening = false
+        this.forget()
+      }
     })
   }
 
   /** Whether what is kept may be used. */
-  get trusted (): boolean {
+  get trusted(): boolean {
     return this.listening
   }
 
-  forget (): void {
+  forget(): void {
     this.generation++
     this.clear()
   }
 
   /** Reads, and hands the result to `keep` unless a change was heard meanwhile (it may postdate the read). */
-  async read<T> (read: () => Promise<T>, keep: (value: T) => void): Promise<T> {
+  async read<T>(read: () => Promise<T>, keep: (value: T) => void): Promise<T> {
     const before = this.generation
     const value = await read()
     if (this.listening && before === this.generation) keep(value)

@@ -7,7 +7,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
 const MIGRATION_LOCK = 7_150_412_024
 
 /** Creates the database named in `url` when it does not exist yet. */
-export async function ensureDatabase (url: string): Promise<void> {
+export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url)
   const name = decodeURIComponent(target.pathname.slice(1))
   const admin = new URL(url)
@@ -27,7 +27,7 @@ export async function ensureDatabase (url: string): Promise<void> {
 }
 
 /** Applies pending migrations; processes starting together wait for each other. */
-export async function migrateDatabase (url: string): Promise<void> {
+export async function migrateDatabase(url: string): Promise<void> {
   await ensureDatabase(url)
   const client = new pg.Client({ connectionString: url })
   await client.connect()

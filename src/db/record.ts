@@ -23,15 +23,15 @@ export interface EventFacts {
   reasonCode?: string | null
 }
 
-export async function recordAccess (tx: Executor, referralId: string, entry: AccessEntry): Promise<void> {
+export async function recordAccess(tx: Executor, referralId: string, entry: AccessEntry): Promise<void> {
   await tx.insert(accessLog).values({ ...entry, referralId })
 }
 
-export async function recordReferralHistory (tx: Executor, row: ReferralHistoryRow): Promise<void> {
+export async function recordReferralHistory(tx: Executor, row: ReferralHistoryRow): Promise<void> {
   await tx.insert(referralHistory).values(row)
 }
 
-export async function recordHandoffHistory (tx: Executor, row: HandoffHistoryRow): Promise<void> {
+export async function recordHandoffHistory(tx: Executor, row: HandoffHistoryRow): Promise<void> {
   await tx.insert(handoffHistory).values(row)
 }
 
@@ -45,7 +45,11 @@ const eventRow = (event: EventFacts, parties: Partial<Record<Party, string>>) =>
 })
 
 /** An outbox event, told to the parties its type names (`EVENT_AUDIENCE`). */
-export async function recordEvent (tx: Executor, event: EventFacts, parties: Partial<Record<Party, string>>): Promise<void> {
+export async function recordEvent(
+  tx: Executor,
+  event: EventFacts,
+  parties: Partial<Record<Party, string>>
+): Promise<void> {
   await tx.insert(outboxEvents).values(eventRow(event, parties))
 }
 
@@ -53,24 +57,44 @@ export async function recordEvent (tx: Executor, event: EventFacts, parties: Par
  * An event raised at most once per subject (deadlines, expiries: the partial unique indexes of
  * `outbox_events`), however often or by how many workers its timer fires. True when raised now.
  */
-export async function raiseOnce (tx: Executor, event: EventFacts, parties: Partial<Record<Party, string>>): Promise<boolean> {
-  const rows = await tx.insert(outboxEvents).values(eventRow(event, parties)).onConflictDoNothing().returning({ id: outboxEvents.id })
+export async function raiseOnce(
+  tx: Executor,
+  event: EventFacts,
+  parties: Partial<Record<Party, string>>
+): Promise<boolean> {
+  const rows = await tx
+    .insert(outboxEvents)
+    .values(eventRow(event, parties))
+    .onConflictDoNothing()
+    .returning({ id: outboxEvents.id })
   return rows.length > 0
 }
 
 /** A `ping` for one webhook endpoint (it stays out of the change feed); answers its event id. */
-export async function recordPing (tx: Executor, organisationId: string, endpointId: string): Promise<string> {
-  const [row] = await tx.insert(outboxEvents).values({ type: 'ping', audience: [organisationId], endpointId })
+export async function recordPing(tx: Executor, organisationId: string, endpointId: string): Promise<string> {
+  const [row] = await tx
+    .insert(outboxEvents)
+    .values({ type: 'ping', audience: [organisationId], endpointId })
     .returning({ eventId: outboxEvents.eventId })
   return row!.eventId
 }
 
 const appendAccessRows = batchPerDatabase<Array<AccessEntry & { referralId: string }>>(async (db, items) => {
   const rows = items.flat()
-  await prepared(db, 'access_log_append', `INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
+  await prepared(
+    db,
+    'access_log_append',
+    `INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])`,
-  [rows.map((r) => r.organisationId), rows.map((r) => r.clientId), rows.map((r) => r.referralId), rows.map((r) => r.action),
-    rows.map((r) => r.purpose), rows.map((r) => r.requestId)])
+    [
+      rows.map((r) => r.organisationId),
+      rows.map((r) => r.clientId),
+      rows.map((r) => r.referralId),
+      rows.map((r) => r.action),
+      rows.map((r) => r.purpose),
+      rows.map((r) => r.requestId)
+    ]
+  )
 })
 
 /**
@@ -78,9 +102,16 @@ const appendAccessRows = batchPerDatabase<Array<AccessEntry & { referralId: stri
  * concurrent pages (see `Batch`): resolves once committed; rejects when they could not be (then the
  * page must not be answered).
  */
-export async function recordAccessToMany (db: Database, referralIds: readonly string[], entry: AccessEntry): Promise<void> {
+export async function recordAccessToMany(
+  db: Database,
+  referralIds: readonly string[],
+  entry: AccessEntry
+): Promise<void> {
   if (referralIds.length === 0) return
-  await appendAccessRows(db, referralIds.map((referralId) => ({ ...entry, referralId })))
+  await appendAccessRows(
+    db,
+    referralIds.map((referralId) => ({ ...entry, referralId }))
+  )
 }
 
 /** Column expressions of a grouped statement, keyed by the column they fill. */
@@ -91,20 +122,32 @@ type Columns<K extends string> = Record<K, string>
  * `INSERT … SELECT` over `source` (a FROM clause of the statement it is spliced into).
  */
 export const statements = {
-  accessLog (c: Columns<'organisationId' | 'clientId' | 'referralId' | 'action' | 'purpose' | 'requestId'>, source: string): string {
+  accessLog(
+    c: Columns<'organisationId' | 'clientId' | 'referralId' | 'action' | 'purpose' | 'requestId'>,
+    source: string
+  ): string {
     return `INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
       SELECT ${c.organisationId}, ${c.clientId}, ${c.referralId}, ${c.action}, ${c.purpose}, ${c.requestId} FROM ${source}`
   },
 
-  referralHistory (c: Columns<'referralId' | 'fromStatus' | 'toStatus' | 'byOrganisationId' | 'byClientId' | 'reasonCode' | 'reason' | 'at'>,
-    source: string): string {
+  referralHistory(
+    c: Columns<
+      'referralId' | 'fromStatus' | 'toStatus' | 'byOrganisationId' | 'byClientId' | 'reasonCode' | 'reason' | 'at'
+    >,
+    source: string
+  ): string {
     return `INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, reason_code, reason, at)
       SELECT ${c.referralId}, ${c.fromStatus}, ${c.toStatus}, ${c.byOrganisationId}, ${c.byClientId}, ${c.reasonCode}, ${c.reason}, ${c.at}
       FROM ${source}`
   },
 
   /** `parties`: the SQL expression of each party's organisation id in `source`. */
-  event (type: AudienceType, c: Columns<'referralId' | 'status'>, parties: Partial<Record<Party, string>>, source: string): string {
+  event(
+    type: AudienceType,
+    c: Columns<'referralId' | 'status'>,
+    parties: Partial<Record<Party, string>>,
+    source: string
+  ): string {
     const audience = EVENT_AUDIENCE[type].map((p) => parties[p]).filter((e) => e !== undefined)
     return `INSERT INTO outbox_events (type, referral_id, status, audience)
       SELECT '${type}', ${c.referralId}, ${c.status}, ARRAY[${audience.join(', ')}]::uuid[] FROM ${source}`

@@ -24,7 +24,7 @@ export const EVENT_AUDIENCE: Record<Exclude<EventType, 'ping'>, readonly Party[]
 export type AudienceType = keyof typeof EVENT_AUDIENCE
 
 /** The organisation ids that hear of an event of `type`, each once, in the table's order. */
-export function audienceOf (type: AudienceType, parties: Partial<Record<Party, string>>): string[] {
+export function audienceOf(type: AudienceType, parties: Partial<Record<Party, string>>): string[] {
   const ids = EVENT_AUDIENCE[type].map((p) => parties[p])
   return [...new Set(ids.filter((id): id is string => id !== undefined))]
 }

@@ -1,11 +1,18 @@
 /** Event types (DESIGN §4). Events are thin: ids, type, status, time; never personal data. */
 export const EVENT_TYPES = [
-  'referral.created', 'referral.updated', 'referral.status_changed',
-  'referral.overdue', 'referral.first_contact_overdue', 'referral.guidance_ending',
-  'handoff.created', 'handoff.status_changed', 'housing_priority.decided', 'housing_priority.expired',
+  'referral.created',
+  'referral.updated',
+  'referral.status_changed',
+  'referral.overdue',
+  'referral.first_contact_overdue',
+  'referral.guidance_ending',
+  'handoff.created',
+  'handoff.status_changed',
+  'housing_priority.decided',
+  'housing_priority.expired',
   'ping'
 ] as const
-export type EventType = typeof EVENT_TYPES[number]
+export type EventType = (typeof EVENT_TYPES)[number]
 /** What a webhook may subscribe to (`ping` comes by itself from the test route). */
 export const SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES.filter((t) => t !== 'ping')
 
@@ -20,7 +27,7 @@ export interface ThinEvent {
 }
 
 /** The webhook body, Standard Webhooks style: `{type, timestamp, data}` with ids and status only. */
-export function webhookPayload (e: ThinEvent): string {
+export function webhookPayload(e: ThinEvent): string {
   const data: Record<string, string> = { eventId: e.eventId }
   if (e.referralId !== null) data.referralId = e.referralId
   if (e.handoffId !== null) data.handoffId = e.handoffId
@@ -30,14 +37,18 @@ export function webhookPayload (e: ThinEvent): string {
 }
 
 /** The next retry delay after `attempts` failed tries, or null when the schedule is used up. */
-export function nextRetryDelay (schedule: readonly number[], attempts: number, retryAfterMs: number | null): number | null {
+export function nextRetryDelay(
+  schedule: readonly number[],
+  attempts: number,
+  retryAfterMs: number | null
+): number | null {
   if (attempts >= schedule.length) return null
   const planned = schedule[attempts] as number
   return retryAfterMs === null ? planned : Math.max(planned, retryAfterMs)
 }
 
 /** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter (value: string | null, now: number): number | null {
+export function parseRetryAfter(value: string | null, now: number): number | null {
   if (value === null) return null
   if (/^\d+$/.test(value.trim())) return Number(value) * 1000
   const at = Date.parse(value)

@@ -1,16 +1,39 @@
 import type { OrganisationType } from './vocabulary.ts'
 
-export const HANDOFF_TYPES = ['income_support', 'housing_priority', 'postnatal_followup', 'debt_mediation', 'childcare', 'mental_health', 'social_work', 'other'] as const
-export type HandoffType = typeof HANDOFF_TYPES[number]
+export const HANDOFF_TYPES = [
+  'income_support',
+  'housing_priority',
+  'postnatal_followup',
+  'debt_mediation',
+  'childcare',
+  'mental_health',
+  'social_work',
+  'other'
+] as const
+export type HandoffType = (typeof HANDOFF_TYPES)[number]
 
-export const HANDOFF_STATUSES = ['requested', 'received', 'accepted', 'rejected', 'in-progress', 'completed', 'failed', 'cancelled'] as const
-export type HandoffStatus = typeof HANDOFF_STATUSES[number]
+export const HANDOFF_STATUSES = [
+  'requested',
+  'received',
+  'accepted',
+  'rejected',
+  'in-progress',
+  'completed',
+  'failed',
+  'cancelled'
+] as const
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number]
 export const OPEN_HANDOFF_STATUSES: readonly HandoffStatus[] = ['requested', 'received', 'accepted', 'in-progress']
 
 /** Who acts on a handoff: the organisation that made it, or the one it was made to. */
 export type HandoffRole = 'creator' | 'recipient'
 
-const RULES: ReadonlyArray<{ from: readonly HandoffStatus[], to: HandoffStatus, by: HandoffRole, requires: readonly string[] }> = [
+const RULES: ReadonlyArray<{
+  from: readonly HandoffStatus[]
+  to: HandoffStatus
+  by: HandoffRole
+  requires: readonly string[]
+}> = [
   { from: ['requested'], to: 'received', by: 'recipient', requires: [] },
   { from: ['received'], to: 'accepted', by: 'recipient', requires: [] },
   { from: ['received'], to: 'rejected', by: 'recipient', requires: ['reasonCode'] },
@@ -20,13 +43,21 @@ const RULES: ReadonlyArray<{ from: readonly HandoffStatus[], to: HandoffStatus, 
   { from: OPEN_HANDOFF_STATUSES, to: 'cancelled', by: 'creator', requires: ['reasonCode'] }
 ]
 
-export function allowedHandoffTransitions (from: HandoffStatus, role: HandoffRole): HandoffStatus[] {
+export function allowedHandoffTransitions(from: HandoffStatus, role: HandoffRole): HandoffStatus[] {
   return RULES.filter((r) => r.by === role && r.from.includes(from)).map((r) => r.to)
 }
 
-export type HandoffCheck = { ok: true } | { ok: false, reason: 'not_allowed', allowed: HandoffStatus[] } | { ok: false, reason: 'missing_fields', missing: string[] }
+export type HandoffCheck =
+  | { ok: true }
+  | { ok: false; reason: 'not_allowed'; allowed: HandoffStatus[] }
+  | { ok: false; reason: 'missing_fields'; missing: string[] }
 
-export function checkHandoffTransition (from: HandoffStatus, to: HandoffStatus, role: HandoffRole, fields: Record<string, unknown>): HandoffCheck {
+export function checkHandoffTransition(
+  from: HandoffStatus,
+  to: HandoffStatus,
+  role: HandoffRole,
+  fields: Record<string, unknown>
+): HandoffCheck {
   const rule = RULES.find((r) => r.by === role && r.to === to && r.from.includes(from))
   if (rule === undefined) return { ok: false, reason: 'not_allowed', allowed: allowedHandoffTransitions(from, role) }
   const missing = rule.requires.filter((f) => fields[f] === undefined || fields[f] === '')
@@ -34,8 +65,9 @@ export function checkHandoffTransition (from: HandoffStatus, to: HandoffStatus, 
 }
 
 /** Only a housing company decides on local allocation priority. */
-export function recipientTypeError (type: HandoffType, recipient: OrganisationType): string | null {
-  if (type === 'housing_priority' && recipient !== 'housing') return 'a housing_priority handoff goes to a housing organisation'
+export function recipientTypeError(type: HandoffType, recipient: OrganisationType): string | null {
+  if (type === 'housing_priority' && recipient !== 'housing')
+    return 'a housing_priority handoff goes to a housing organisation'
   if (recipient === 'operator') return 'the operator receives no handoffs'
   return null
 }
@@ -43,7 +75,12 @@ export function recipientTypeError (type: HandoffType, recipient: OrganisationTy
 export type HousingDecision = 'granted' | 'refused' | 'allocated'
 
 /** The decisions a housing company may take next: grant or refuse once, then allocate while granted. */
-export function housingDecisionError (current: HousingDecision | null, next: HousingDecision, validUntil: string | null, now: Date): string | null {
+export function housingDecisionError(
+  current: HousingDecision | null,
+  next: HousingDecision,
+  validUntil: string | null,
+  now: Date
+): string | null {
   if (next === 'allocated') {
     if (current !== 'granted') return 'allocation needs a granted priority'
     if (validUntil !== null && Date.parse(validUntil) < now.getTime()) return 'the priority expired before allocation'

@@ -19,8 +19,19 @@ export interface CohortMember {
 }
 
 /** A figure and the number of referrals it was computed over; null and suppressed below the minimum cell. */
-export interface Figure { value: number | null, n: number | null, suppressed: boolean }
-export interface DomainProgress { domain: LifeDomain, n: number | null, meanStart: number | null, meanEnd: number | null, shareImproved: number | null, suppressed: boolean }
+export interface Figure {
+  value: number | null
+  n: number | null
+  suppressed: boolean
+}
+export interface DomainProgress {
+  domain: LifeDomain
+  n: number | null
+  meanStart: number | null
+  meanEnd: number | null
+  shareImproved: number | null
+  suppressed: boolean
+}
 export interface Figures {
   mothersSupported: Figure
   meanPregnancyMonthAtStart: Figure
@@ -31,7 +42,10 @@ export interface Figures {
   shareInGroupSessions: Figure
   progressByDomain: DomainProgress[]
 }
-export interface ImpactReport { overall: Figures, tracks: Record<Track, Figures> }
+export interface ImpactReport {
+  overall: Figures
+  tracks: Record<Track, Figures>
+}
 
 export const BAD_HOUSING = ['poor_quality', 'overcrowded', 'insecure', 'homeless'] as const
 const DAYS_PER_MONTH = 30.4375
@@ -39,21 +53,23 @@ const PREGNANCY_DAYS = 280
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
-function figure (n: number, value: () => number, minCell: number): Figure {
+function figure(n: number, value: () => number, minCell: number): Figure {
   return n < minCell ? { value: null, n: null, suppressed: true } : { value: value(), n, suppressed: false }
 }
 
 /** The month of pregnancy at the start, or null when she was no longer pregnant. */
-export function pregnancyMonthAtStart (startDate: string, expectedDeliveryDate: string | null): number | null {
+export function pregnancyMonthAtStart(startDate: string, expectedDeliveryDate: string | null): number | null {
   if (expectedDeliveryDate === null) return null
   const daysToGo = daysBetween(startDate, expectedDeliveryDate)
   if (daysToGo < 0) return null
   return (PREGNANCY_DAYS - daysToGo) / DAYS_PER_MONTH
 }
 
-export function impactFigures (members: readonly CohortMember[], minCell: number): Figures {
+export function impactFigures(members: readonly CohortMember[], minCell: number): Figures {
   const n = members.length
-  const months = members.map((m) => pregnancyMonthAtStart(m.startDate, m.expectedDeliveryDate)).filter((x): x is number => x !== null)
+  const months = members
+    .map((m) => pregnancyMonthAtStart(m.startDate, m.expectedDeliveryDate))
+    .filter((x): x is number => x !== null)
   const incomeKnown = members.filter((m) => m.incomeSource !== 'unknown')
   const housingKnown = members.filter((m) => m.housingSituation !== 'unknown')
   const assessed = members.filter((m) => m.completed && m.startScores !== null && m.endScores !== null)
@@ -64,42 +80,73 @@ export function impactFigures (members: readonly CohortMember[], minCell: number
       .map((m) => [m.startScores?.[domain], m.endScores?.[domain]] as const)
       .filter((p): p is readonly [number, number] => p[0] !== undefined && p[1] !== undefined)
     if (pairs.length === 0) continue
-    progressByDomain.push(pairs.length < minCell
-      ? { domain, n: null, meanStart: null, meanEnd: null, shareImproved: null, suppressed: true }
-      : {
-          domain,
-          n: pairs.length,
-          meanStart: mean(pairs.map((p) => p[0])),
-          meanEnd: mean(pairs.map((p) => p[1])),
-          shareImproved: pairs.filter((p) => p[1] > p[0]).length / pairs.length,
-          suppressed: false
-        })
+    progressByDomain.push(
+      pairs.length < minCell
+        ? { domain, n: null, meanStart: null, meanEnd: null, shareImproved: null, suppressed: true }
+        : {
+            domain,
+            n: pairs.length,
+            meanStart: mean(pairs.map((p) => p[0])),
+            meanEnd: mean(pairs.map((p) => p[1])),
+            shareImproved: pairs.filter((p) => p[1] > p[0]).length / pairs.length,
+            suppressed: false
+          }
+    )
   }
 
   return {
     mothersSupported: figure(n, () => new Set(members.map((m) => m.motherKey)).size, minCell),
     meanPregnancyMonthAtStart: figure(months.length, () => mean(months), minCell),
     meanAgeAtStart: figure(n, () => mean(members.map((m) => ageInYears(m.motherBirthDate, m.startDate))), minCell),
-    shareWithoutIncome: figure(incomeKnown.length, () => incomeKnown.filter((m) => m.incomeSource === 'none').length / incomeKnown.length, minCell),
-    shareBadHousing: figure(housingKnown.length, () => housingKnown.filter((m) => (BAD_HOUSING as readonly string[]).includes(m.housingSituation)).length / housingKnown.length, minCell),
+    shareWithoutIncome: figure(
+      incomeKnown.length,
+      () => incomeKnown.filter((m) => m.incomeSource === 'none').length / incomeKnown.length,
+      minCell
+    ),
+    shareBadHousing: figure(
+      housingKnown.length,
+      () =>
+        housingKnown.filter((m) => (BAD_HOUSING as readonly string[]).includes(m.housingSituation)).length /
+        housingKnown.length,
+      minCell
+    ),
     shareLivingAlone: figure(n, () => members.filter((m) => m.livesAloneWithChildren).length / n, minCell),
     shareInGroupSessions: figure(n, () => members.filter((m) => m.groupSessions > 0).length / n, minCell),
     progressByDomain
   }
 }
 
-export function impactReport (members: readonly CohortMember[], minCell: number): ImpactReport {
-  const tracks = Object.fromEntries(TRACKS.map((track) => [track, impactFigures(members.filter((m) => m.track === track), minCell)])) as Record<Track, Figures>
+export function impactReport(members: readonly CohortMember[], minCell: number): ImpactReport {
+  const tracks = Object.fromEntries(
+    TRACKS.map((track) => [
+      track,
+      impactFigures(
+        members.filter((m) => m.track === track),
+        minCell
+      )
+    ])
+  ) as Record<Track, Figures>
   return { overall: impactFigures(members, minCell), tracks }
 }
 
-const SCALAR_FIGURES = ['mothersSupported', 'meanPregnancyMonthAtStart', 'meanAgeAtStart', 'shareWithoutIncome', 'shareBadHousing', 'shareLivingAlone', 'shareInGroupSessions'] as const
+const SCALAR_FIGURES = [
+  'mothersSupported',
+  'meanPregnancyMonthAtStart',
+  'meanAgeAtStart',
+  'shareWithoutIncome',
+  'shareBadHousing',
+  'shareLivingAlone',
+  'shareInGroupSessions'
+] as const
 
 /** The same report as CSV: one row per figure and track (and per domain for progress). */
-export function impactCsv (report: ImpactReport): string {
+export function impactCsv(report: ImpactReport): string {
   const rows = [['figure', 'track', 'domain', 'value', 'n', 'suppressed']]
-  const cell = (v: number | null) => v === null ? '' : String(v)
-  for (const [track, figures] of [['all', report.overall] as const, ...TRACKS.map((t) => [t, report.tracks[t]] as const)]) {
+  const cell = (v: number | null) => (v === null ? '' : String(v))
+  for (const [track, figures] of [
+    ['all', report.overall] as const,
+    ...TRACKS.map((t) => [t, report.tracks[t]] as const)
+  ]) {
     for (const name of SCALAR_FIGURES) {
       const f = figures[name]
       rows.push([name, track, '', cell(f.value), cell(f.n), String(f.suppressed)])
@@ -110,5 +157,5 @@ export function impactCsv (report: ImpactReport): string {
       }
     }
   }
-  return rows.map((r) => r.join(',')).join('\r\n') + '\r\n'
+  return `${rows.map((r) => r.join(',')).join('\r\n')}\r\n`
 }

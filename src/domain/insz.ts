@@ -4,15 +4,15 @@
  */
 
 export type InszCheck =
-  | { valid: true, normalized: string, century: 1900 | 2000, bis: boolean }
-  | { valid: false, reason: 'format' | 'check_digits' | 'date' | 'birth_date_mismatch' }
+  | { valid: true; normalized: string; century: 1900 | 2000; bis: boolean }
+  | { valid: false; reason: 'format' | 'check_digits' | 'date' | 'birth_date_mismatch' }
 
 /** Drops the usual separators (`85.07.30-033.28`, spaces). */
-export function normalizeInsz (input: string): string {
+export function normalizeInsz(input: string): string {
   return input.replace(/[\s.\-/]/g, '')
 }
 
-export function checkInsz (input: string, birthDate?: string): InszCheck {
+export function checkInsz(input: string, birthDate?: string): InszCheck {
   const insz = normalizeInsz(input)
   if (!/^\d{11}$/.test(insz)) return { valid: false, reason: 'format' }
   const body = Number(insz.slice(0, 9))

@@ -2,7 +2,15 @@ import type { OrganisationType, Scope } from './vocabulary.ts'
 
 /** Which scopes an API client of each organisation type may hold. */
 export const SCOPES_BY_ORGANISATION_TYPE: Record<OrganisationType, readonly Scope[]> = {
-  programme: ['referrals:write', 'referrals:read', 'referrals:manage', 'handoffs:write', 'events:read', 'webhooks:manage', 'reports:read'],
+  programme: [
+    'referrals:write',
+    'referrals:read',
+    'referrals:manage',
+    'handoffs:write',
+    'events:read',
+    'webhooks:manage',
+    'reports:read'
+  ],
   hospital: ['referrals:write', 'referrals:read', 'handoffs:write', 'events:read', 'webhooks:manage'],
   ocmw: ['referrals:write', 'referrals:read', 'handoffs:write', 'events:read', 'webhooks:manage'],
   housing: ['referrals:read', 'handoffs:write', 'events:read', 'webhooks:manage'],
@@ -14,7 +22,7 @@ export const SCOPES_BY_ORGANISATION_TYPE: Record<OrganisationType, readonly Scop
 }
 
 /** The scopes of `requested` that this organisation type may not hold. */
-export function forbiddenScopes (type: OrganisationType, requested: readonly Scope[]): Scope[] {
+export function forbiddenScopes(type: OrganisationType, requested: readonly Scope[]): Scope[] {
   const allowed = SCOPES_BY_ORGANISATION_TYPE[type]
   return requested.filter((s) => !allowed.includes(s))
 }

@@ -24,11 +24,20 @@ export const TRANSITIONS: readonly Rule[] = [
   { from: ['accepted', 'in-progress', 'on-hold'], to: 'failed', by: 'programme', requires: ['reasonCode'] },
   { from: ['in-progress'], to: 'completed', by: 'programme', requires: ['outcome'] },
   { from: ['requested', 'received'], to: 'entered-in-error', by: 'referrer', requires: ['reasonCode'] },
-  { from: REFERRAL_STATUSES.filter((s) => s !== 'entered-in-error'), to: 'entered-in-error', by: 'admin', requires: ['reasonCode'] }
+  {
+    from: REFERRAL_STATUSES.filter((s) => s !== 'entered-in-error'),
+    to: 'entered-in-error',
+    by: 'admin',
+    requires: ['reasonCode']
+  }
 ]
 
 /** The statuses `role` may move a referral in status `from` to. */
-export function allowedTransitions (from: ReferralStatus, role: TransitionRole, statusBeforeHold?: ReferralStatus | null): ReferralStatus[] {
+export function allowedTransitions(
+  from: ReferralStatus,
+  role: TransitionRole,
+  statusBeforeHold?: ReferralStatus | null
+): ReferralStatus[] {
   const targets = TRANSITIONS.filter((r) => r.by === role && r.from.includes(from)).map((r) => r.to)
   if (from === 'on-hold' && role === 'programme' && statusBeforeHold != null) targets.unshift(statusBeforeHold)
   return targets
@@ -36,10 +45,10 @@ export function allowedTransitions (from: ReferralStatus, role: TransitionRole, 
 
 export type TransitionCheck =
   | { ok: true }
-  | { ok: false, reason: 'not_allowed', allowed: ReferralStatus[] }
-  | { ok: false, reason: 'missing_fields', missing: TransitionField[] }
+  | { ok: false; reason: 'not_allowed'; allowed: ReferralStatus[] }
+  | { ok: false; reason: 'missing_fields'; missing: TransitionField[] }
 
-export function checkTransition (
+export function checkTransition(
   from: ReferralStatus,
   to: ReferralStatus,
   role: TransitionRole,
@@ -49,7 +58,12 @@ export function checkTransition (
   const allowed = allowedTransitions(from, role, statusBeforeHold)
   if (!allowed.includes(to)) return { ok: false, reason: 'not_allowed', allowed }
   // Returning from on-hold needs nothing; every other target has exactly one rule per role.
-  const rule = from === 'on-hold' && to === statusBeforeHold ? undefined : TRANSITIONS.find((r) => r.by === role && r.to === to && r.from.includes(from))
-  const missing = (rule?.requires ?? []).filter((f) => fields[f] === undefined || fields[f] === null || fields[f] === '')
+  const rule =
+    from === 'on-hold' && to === statusBeforeHold
+      ? undefined
+      : TRANSITIONS.find((r) => r.by === role && r.to === to && r.from.includes(from))
+  const missing = (rule?.requires ?? []).filter(
+    (f) => fields[f] === undefined || fields[f] === null || fields[f] === ''
+  )
   return missing.length > 0 ? { ok: false, reason: 'missing_fields', missing } : { ok: true }
 }

@@ -23,22 +23,36 @@ export interface TimerFacts {
   childBirthDate: string | null
 }
 
-export interface TimerSpans { ack: Span, firstContact: Span, guidanceNotice: Span }
+export interface TimerSpans {
+  ack: Span
+  firstContact: Span
+  guidanceNotice: Span
+}
 
-export function timerSpans (config: { ACK_DEADLINE: string, FIRST_CONTACT_DEADLINE: string, GUIDANCE_ENDING_NOTICE: string }): TimerSpans {
-  return { ack: parseSpan(config.ACK_DEADLINE) as Span, firstContact: parseSpan(config.FIRST_CONTACT_DEADLINE) as Span, guidanceNotice: parseSpan(config.GUIDANCE_ENDING_NOTICE) as Span }
+export function timerSpans(config: {
+  ACK_DEADLINE: string
+  FIRST_CONTACT_DEADLINE: string
+  GUIDANCE_ENDING_NOTICE: string
+}): TimerSpans {
+  return {
+    ack: parseSpan(config.ACK_DEADLINE) as Span,
+    firstContact: parseSpan(config.FIRST_CONTACT_DEADLINE) as Span,
+    guidanceNotice: parseSpan(config.GUIDANCE_ENDING_NOTICE) as Span
+  }
 }
 
 /**
  * When a timer of `kind` is due for a referral in its current state, or null when the referral
  * has moved on (a timer that fires then does nothing).
  */
-export function timerDue (kind: TimerKind, r: TimerFacts, spans: TimerSpans): Date | null {
+export function timerDue(kind: TimerKind, r: TimerFacts, spans: TimerSpans): Date | null {
   switch (kind) {
     case 'ack':
       return r.status === 'requested' ? addSpan(new Date(r.createdAt), spans.ack, belgianDate) : null
     case 'first-contact':
-      return r.status === 'accepted' && r.firstContactOn === null && r.acceptedAt !== null ? addSpan(new Date(r.acceptedAt), spans.firstContact, belgianDate) : null
+      return r.status === 'accepted' && r.firstContactOn === null && r.acceptedAt !== null
+        ? addSpan(new Date(r.acceptedAt), spans.firstContact, belgianDate)
+        : null
     case 'guidance-ending': {
       const birth = r.childBirthDate ?? r.expectedDeliveryDate
       if (!['accepted', 'in-progress', 'on-hold'].includes(r.status) || r.track === null || birth === null) return null

@@ -6,18 +6,66 @@
 export const REFERRAL_VIEWS = {
   /** The programme sees everything. */
   programme: [
-    'id', 'version', 'status', 'statusReasonCode', 'statusReason', 'redirectSuggestion', 'track',
-    'externalReference', 'referrerOrganisationId', 'programmeOrganisationId',
-    'mother', 'pregnancy', 'youngestChild', 'household', 'screening', 'needs', 'reason', 'urgency', 'consent', 'referrerContact',
-    'assignedWorker', 'firstContactOn', 'outcome', 'possibleDuplicateOf', 'acceptedAt', 'consentWithdrawal', 'handoffs', 'createdAt', 'updatedAt'
+    'id',
+    'version',
+    'status',
+    'statusReasonCode',
+    'statusReason',
+    'redirectSuggestion',
+    'track',
+    'externalReference',
+    'referrerOrganisationId',
+    'programmeOrganisationId',
+    'mother',
+    'pregnancy',
+    'youngestChild',
+    'household',
+    'screening',
+    'needs',
+    'reason',
+    'urgency',
+    'consent',
+    'referrerContact',
+    'assignedWorker',
+    'firstContactOn',
+    'outcome',
+    'possibleDuplicateOf',
+    'acceptedAt',
+    'consentWithdrawal',
+    'handoffs',
+    'createdAt',
+    'updatedAt'
   ],
   /** What it sent, status and reasons, track; never the programme's internal fields. */
   referrer: [
-    'id', 'version', 'status', 'statusReasonCode', 'statusReason', 'redirectSuggestion', 'track',
-    'externalReference', 'referrerOrganisationId', 'programmeOrganisationId',
-    'mother', 'pregnancy', 'youngestChild', 'household', 'screening', 'needs', 'reason', 'urgency', 'consent', 'referrerContact',
-    'consentWithdrawal', 'handoffs.type', 'handoffs.status', 'handoffs.housingDecision', 'handoffs.createdAt', 'handoffs.updatedAt',
-    'createdAt', 'updatedAt'
+    'id',
+    'version',
+    'status',
+    'statusReasonCode',
+    'statusReason',
+    'redirectSuggestion',
+    'track',
+    'externalReference',
+    'referrerOrganisationId',
+    'programmeOrganisationId',
+    'mother',
+    'pregnancy',
+    'youngestChild',
+    'household',
+    'screening',
+    'needs',
+    'reason',
+    'urgency',
+    'consent',
+    'referrerContact',
+    'consentWithdrawal',
+    'handoffs.type',
+    'handoffs.status',
+    'handoffs.housingDecision',
+    'handoffs.createdAt',
+    'handoffs.updatedAt',
+    'createdAt',
+    'updatedAt'
   ],
   /** The platform operator: enough to correct an entry in error, no personal data. */
   operator: ['id', 'version', 'status', 'referrerOrganisationId', 'programmeOrganisationId', 'createdAt', 'updatedAt']
@@ -34,20 +82,26 @@ const CONTACT = ['mother.phone', 'mother.email', 'mother.preferredLanguage', 'mo
  */
 export const HANDOFF_RECIPIENT_VIEWS = {
   ocmw: [...IDENTITY, ...CONTACT, 'mother.address', 'household', 'screening.incomeSource'],
-  housing: [...IDENTITY, ...CONTACT, 'household.numberOfChildren', 'household.livesAloneWithChildren', 'screening.housingSituation'],
+  housing: [
+    ...IDENTITY,
+    ...CONTACT,
+    'household.numberOfChildren',
+    'household.livesAloneWithChildren',
+    'screening.housingSituation'
+  ],
   child_family: [...IDENTITY, ...CONTACT, 'mother.address', 'pregnancy', 'youngestChild'],
   other: [...IDENTITY, ...CONTACT]
 } as const satisfies Record<string, readonly string[]>
 
 export type RecipientView = keyof typeof HANDOFF_RECIPIENT_VIEWS
-export function recipientView (type: string): RecipientView {
+export function recipientView(type: string): RecipientView {
   return type === 'ocmw' || type === 'housing' || type === 'child_family' ? type : 'other'
 }
 
 /** Dotted paths as a tree: a field taken whole (null), or the fields picked of it. */
 type Picks = Map<string, Picks | null>
 
-function picksOf (paths: readonly string[]): Picks {
+function picksOf(paths: readonly string[]): Picks {
   const tree: Picks = new Map()
   for (const path of paths) {
     const parts = path.split('.')
@@ -67,7 +121,7 @@ function picksOf (paths: readonly string[]): Picks {
 const parsed = new WeakMap<readonly string[], Picks>()
 
 /** Nested optional fields the sender left out (null) stay out, as in what it sent: `keepNulls` false. */
-function pick (record: Record<string, unknown>, picks: Picks, keepNulls = true): Record<string, unknown> {
+function pick(record: Record<string, unknown>, picks: Picks, keepNulls = true): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [head, picksOfHead] of picks) {
     const value = record[head]
@@ -75,24 +129,31 @@ function pick (record: Record<string, unknown>, picks: Picks, keepNulls = true):
     if (picksOfHead === null) picked = value ?? null
     // `handoffs.status` picks that field of every item.
     else if (Array.isArray(value)) picked = value.map((item: Record<string, unknown>) => pick(item, picksOfHead))
-    else if (value !== null && typeof value === 'object') picked = pick(value as Record<string, unknown>, picksOfHead, false)
+    else if (value !== null && typeof value === 'object')
+      picked = pick(value as Record<string, unknown>, picksOfHead, false)
     if (keepNulls || picked !== null) out[head] = picked
   }
   return out
 }
 
 /** Picks the fields named by dotted paths (`mother.givenName` picks one nested field). */
-export function project<T extends Record<string, unknown>> (record: T, paths: readonly string[]): Record<string, unknown> {
+export function project<T extends Record<string, unknown>>(
+  record: T,
+  paths: readonly string[]
+): Record<string, unknown> {
   let picks = parsed.get(paths)
-  if (picks === undefined) parsed.set(paths, picks = picksOf(paths))
+  if (picks === undefined) {
+    picks = picksOf(paths)
+    parsed.set(paths, picks)
+  }
   return pick(record, picks)
 }
 
-export function projectReferral (full: Record<string, unknown>, view: ReferralView): Record<string, unknown> {
+export function projectReferral(full: Record<string, unknown>, view: ReferralView): Record<string, unknown> {
   return project(full, REFERRAL_VIEWS[view])
 }
 
 /** The top-level keys a view's JSON has (`mother.insz` and `mother.phone` are one key, `mother`). */
-export function topLevelKeys (paths: readonly string[]): string[] {
+export function topLevelKeys(paths: readonly string[]): string[] {
   return [...new Set(paths.map((p) => p.split('.')[0] as string))].sort()
 }

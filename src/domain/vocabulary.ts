@@ -1,31 +1,90 @@
 /** The closed word lists of the domain (DESIGN §1–§3, §6), shared by schemas, rules and tables. */
 
-export const ORGANISATION_TYPES = ['hospital', 'programme', 'ocmw', 'housing', 'child_family', 'social_work', 'midwife', 'other', 'operator'] as const
-export type OrganisationType = typeof ORGANISATION_TYPES[number]
+export const ORGANISATION_TYPES = [
+  'hospital',
+  'programme',
+  'ocmw',
+  'housing',
+  'child_family',
+  'social_work',
+  'midwife',
+  'other',
+  'operator'
+] as const
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number]
 
 /** Organisation types a mother may consent to share with (the operator is never a recipient). */
-export const SHARING_TYPES = ORGANISATION_TYPES.filter((t): t is Exclude<OrganisationType, 'operator'> => t !== 'operator')
+export const SHARING_TYPES = ORGANISATION_TYPES.filter(
+  (t): t is Exclude<OrganisationType, 'operator'> => t !== 'operator'
+)
 
-export const SCOPES = ['referrals:write', 'referrals:read', 'referrals:manage', 'handoffs:write', 'events:read', 'webhooks:manage', 'reports:read', 'admin'] as const
-export type Scope = typeof SCOPES[number]
+export const SCOPES = [
+  'referrals:write',
+  'referrals:read',
+  'referrals:manage',
+  'handoffs:write',
+  'events:read',
+  'webhooks:manage',
+  'reports:read',
+  'admin'
+] as const
+export type Scope = (typeof SCOPES)[number]
 
 /** FHIR R4 Task.status codes (DESIGN §2). */
-export const REFERRAL_STATUSES = ['requested', 'received', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'failed', 'completed', 'entered-in-error'] as const
-export type ReferralStatus = typeof REFERRAL_STATUSES[number]
+export const REFERRAL_STATUSES = [
+  'requested',
+  'received',
+  'accepted',
+  'rejected',
+  'cancelled',
+  'in-progress',
+  'on-hold',
+  'failed',
+  'completed',
+  'entered-in-error'
+] as const
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
 export const OPEN_STATUSES: readonly ReferralStatus[] = ['requested', 'received', 'accepted', 'in-progress', 'on-hold']
 
 export const TRACKS = ['opkomst', 'opkomst_plus'] as const
-export type Track = typeof TRACKS[number]
+export type Track = (typeof TRACKS)[number]
 
 export const SCREENING_VALUES = ['vulnerable', 'not_vulnerable', 'unknown'] as const
 /** The six deprivation criteria Kind en Gezin also uses. */
-export const SCREENING_CRITERIA = ['income', 'employment', 'education', 'housing', 'childDevelopment', 'health'] as const
+export const SCREENING_CRITERIA = [
+  'income',
+  'employment',
+  'education',
+  'housing',
+  'childDevelopment',
+  'health'
+] as const
 export const INCOME_SOURCES = ['none', 'benefit', 'work', 'other', 'unknown'] as const
-export const HOUSING_SITUATIONS = ['adequate', 'poor_quality', 'overcrowded', 'insecure', 'homeless', 'unknown'] as const
+export const HOUSING_SITUATIONS = [
+  'adequate',
+  'poor_quality',
+  'overcrowded',
+  'insecure',
+  'homeless',
+  'unknown'
+] as const
 
 /** Life domains of the self-sufficiency assessment (DESIGN §6). */
-export const LIFE_DOMAINS = ['income', 'debts', 'housing', 'daily_activities', 'household_relations', 'parenting', 'mental_health', 'physical_health', 'social_network', 'community_participation', 'administration', 'legal_status'] as const
-export type LifeDomain = typeof LIFE_DOMAINS[number]
+export const LIFE_DOMAINS = [
+  'income',
+  'debts',
+  'housing',
+  'daily_activities',
+  'household_relations',
+  'parenting',
+  'mental_health',
+  'physical_health',
+  'social_network',
+  'community_participation',
+  'administration',
+  'legal_status'
+] as const
+export type LifeDomain = (typeof LIFE_DOMAINS)[number]
 
 export const INSZ_ABSENT_REASONS = ['none_issued', 'unknown', 'refused'] as const
 export const URGENCIES = ['routine', 'urgent'] as const

@@ -9,7 +9,6 @@ import { KeptWhileListening } from '../db/listen.ts'
 import type { OrganisationType, Scope } from '../domain/vocabulary.ts'
 import { principalOf, type Principal } from '../core/caller.ts'
 
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a caller needs; with a list, any one of them. Routes without it are public. */
@@ -28,77 +27,101 @@ declare module 'fastify' {
 
 const unauthorized = (detail: string) => new ProblemError('unauthorized', detail)
 
-interface KnownClient { principal: Principal, touchedAt: number }
+interface KnownClient {
+  principal: Principal
+  touchedAt: number
+}
 
-export default fp(async (app, opts: { adminApiKey?: string | undefined, databaseUrl: string, cacheMs: number }) => {
-  const byKeyHash = prepareClientByKeyHash(app.db)
-  // Who a key belongs to, for a while: the lookup was a third of a read's round trips. Trusted only
-  // while this process LISTENs for changes (a revocation clears it at commit, in every process).
-  const known = new LRUCache<string, KnownClient>({ max: 10_000, ttl: Math.max(1, opts.cacheMs) })
-  const changes = new KeptWhileListening(() => known.clear())
-  if (opts.cacheMs > 0) {
-    const listener = changes.listen(opts.databaseUrl, 'credentials_changed')
-    app.addHook('onClose', async () => { await listener.close() })
-  }
-  app.decorate('forgetCredentials', () => changes.forget())
-
-  async function lookUp (keyHash: string): Promise<KnownClient> {
-    const cached = changes.trusted ? known.get(keyHash) : undefined
-    if (cached !== undefined) return cached
-    return changes.read(() => clientByKeyHash(keyHash), (found) => known.set(keyHash, found))
-  }
-
-  async function clientByKeyHash (keyHash: string): Promise<KnownClient> {
-    const [client] = await byKeyHash.execute({ keyHash })
-    if (client === undefined || client.revokedAt !== null) throw unauthorized('Unknown or revoked API key')
-    return {
-      principal: principalOf({ clientId: client.clientId, organisationId: client.organisationId, organisationType: client.organisationType as OrganisationType, scopes: client.scopes as Scope[] }),
-      touchedAt: client.lastUsedAt === null ? 0 : Date.parse(client.lastUsedAt)
+export default fp(
+  async (app, opts: { adminApiKey?: string | undefined; databaseUrl: string; cacheMs: number }) => {
+    const byKeyHash = prepareClientByKeyHash(app.db)
+    // Who a key belongs to, for a while: the lookup was a third of a read's round trips. Trusted only
+    // while this process LISTENs for changes (a revocation clears it at commit, in every process).
+    const known = new LRUCache<string, KnownClient>({ max: 10_000, ttl: Math.max(1, opts.cacheMs) })
+    const changes = new KeptWhileListening(() => known.clear())
+    if (opts.cacheMs > 0) {
+      const listener = changes.listen(opts.databaseUrl, 'credentials_changed')
+      app.addHook('onClose', async () => {
+        await listener.close()
+      })
     }
-  }
+    app.decorate('forgetCredentials', () => changes.forget())
 
-  async function authenticate (request: FastifyRequest): Promise<Principal> {
-    const header = request.headers.authorization
-    const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(header)
-    if (match === null) throw unauthorized('Send `Authorization: Bearer <api key>`')
-    const key = match[1] as string
-    if (opts.adminApiKey !== undefined && sameKey(key, opts.adminApiKey)) {
-      return { kind: 'operator', clientId: null, organisationId: null, organisationType: 'operator', scopes: ['admin'], idempotencyScope: 'operator' }
+    async function lookUp(keyHash: string): Promise<KnownClient> {
+      const cached = changes.trusted ? known.get(keyHash) : undefined
+      if (cached !== undefined) return cached
+      return changes.read(
+        () => clientByKeyHash(keyHash),
+        (found) => known.set(keyHash, found)
+      )
     }
-    const client = await lookUp(hashApiKey(key))
-    if (Date.now() - client.touchedAt > 60_000) {
-      client.touchedAt = Date.now()
-      await touchClient(app.db, client.principal.clientId as string)
-    }
-    return client.principal
-  }
 
-  app.decorateRequest('principal', null as never)
-  const requireScope = (needed: readonly Scope[]) => async (request: FastifyRequest) => {
-    const principal = await authenticate(request)
-    request.principal = principal
-    if (!needed.some((s) => principal.scopes.includes(s))) {
-      throw new ProblemError('forbidden', `This API client lacks the scope ${needed.join(' or ')}`)
+    async function clientByKeyHash(keyHash: string): Promise<KnownClient> {
+      const [client] = await byKeyHash.execute({ keyHash })
+      if (client === undefined || client.revokedAt !== null) throw unauthorized('Unknown or revoked API key')
+      return {
+        principal: principalOf({
+          clientId: client.clientId,
+          organisationId: client.organisationId,
+          organisationType: client.organisationType as OrganisationType,
+          scopes: client.scopes as Scope[]
+        }),
+        touchedAt: client.lastUsedAt === null ? 0 : Date.parse(client.lastUsedAt)
+      }
     }
-  }
-  app.decorate('requireScope', requireScope)
 
-  app.addHook('onRoute', (route) => {
-    const scope = route.config?.scope
-    if (scope === undefined) {
-      if (route.schema !== undefined) route.schema.security = [] // public, and said so in the contract
-      return
+    async function authenticate(request: FastifyRequest): Promise<Principal> {
+      const header = request.headers.authorization
+      const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(header)
+      if (match === null) throw unauthorized('Send `Authorization: Bearer <api key>`')
+      const key = match[1] as string
+      if (opts.adminApiKey !== undefined && sameKey(key, opts.adminApiKey)) {
+        return {
+          kind: 'operator',
+          clientId: null,
+          organisationId: null,
+          organisationType: 'operator',
+          scopes: ['admin'],
+          idempotencyScope: 'operator'
+        }
+      }
+      const client = await lookUp(hashApiKey(key))
+      if (Date.now() - client.touchedAt > 60_000) {
+        client.touchedAt = Date.now()
+        await touchClient(app.db, client.principal.clientId as string)
+      }
+      return client.principal
     }
-    const needed: readonly Scope[] = typeof scope === 'string' ? [scope] : scope
-    const check = requireScope(needed)
-    const existing = route.onRequest
-    route.onRequest = existing === undefined ? [check] : [check, ...(Array.isArray(existing) ? existing : [existing])]
-    route.schema = route.schema ?? {}
-    route.schema.security = [{ bearerAuth: [] }]
-    route.schema.description = `${route.schema.description ?? ''}\n\nRequires scope ${needed.map((s) => `\`${s}\``).join(' or ')}.`.trim()
-    const response = (route.schema.response ?? {}) as Record<string, unknown>
-    response[401] = response[401] ?? Type.Ref('Problem')
-    response[403] = response[403] ?? Type.Ref('Problem')
-    route.schema.response = response
-  })
-}, { name: 'auth', dependencies: ['db'] })
+
+    app.decorateRequest('principal', null as never)
+    const requireScope = (needed: readonly Scope[]) => async (request: FastifyRequest) => {
+      const principal = await authenticate(request)
+      request.principal = principal
+      if (!needed.some((s) => principal.scopes.includes(s))) {
+        throw new ProblemError('forbidden', `This API client lacks the scope ${needed.join(' or ')}`)
+      }
+    }
+    app.decorate('requireScope', requireScope)
+
+    app.addHook('onRoute', (route) => {
+      const scope = route.config?.scope
+      if (scope === undefined) {
+        if (route.schema !== undefined) route.schema.security = [] // public, and said so in the contract
+        return
+      }
+      const needed: readonly Scope[] = typeof scope === 'string' ? [scope] : scope
+      const check = requireScope(needed)
+      const existing = route.onRequest
+      route.onRequest = existing === undefined ? [check] : [check, ...(Array.isArray(existing) ? existing : [existing])]
+      route.schema = route.schema ?? {}
+      route.schema.security = [{ bearerAuth: [] }]
+      route.schema.description =
+        `${route.schema.description ?? ''}\n\nRequires scope ${needed.map((s) => `\`${s}\``).join(' or ')}.`.trim()
+      const response = (route.schema.response ?? {}) as Record<string, unknown>
+      response[401] = response[401] ?? Type.Ref('Problem')
+      response[403] = response[403] ?? Type.Ref('Problem')
+      route.schema.response = response
+    })
+  },
+  { name: 'auth', dependencies: ['db'] }
+)

@@ -12,15 +12,20 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async (app, opts: { url: string, poolSize: number }) => {
-  const { pool, db } = createDb(opts.url, opts.poolSize, (err) => app.log.warn({ err }, 'idle PostgreSQL client lost'))
-  app.decorate('db', db)
-  app.decorate('pool', pool)
-  const programmes = new ProgrammeDirectory(db)
-  const listener = programmes.listen(opts.url)
-  app.decorate('programmes', programmes)
-  app.addHook('onClose', async () => {
-    await listener.close()
-    await pool.end()
-  })
-}, { name: 'db' })
+export default fp(
+  async (app, opts: { url: string; poolSize: number }) => {
+    const { pool, db } = createDb(opts.url, opts.poolSize, (err) =>
+      app.log.warn({ err }, 'idle PostgreSQL client lost')
+    )
+    app.decorate('db', db)
+    app.decorate('pool', pool)
+    const programmes = new ProgrammeDirectory(db)
+    const listener = programmes.listen(opts.url)
+    app.decorate('programmes', programmes)
+    app.addHook('onClose', async () => {
+      await listener.close()
+      await pool.end()
+    })
+  },
+  { name: 'db' }
+)

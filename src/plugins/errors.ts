@@ -6,7 +6,7 @@ import { type FieldError, kindOfStatus, ProblemError, problemType, validationPro
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
 /** The RFC 9457 body of a problem. */
-export function problemBody (problem: ProblemError, requestId: string): Record<string, unknown> {
+export function problemBody(problem: ProblemError, requestId: string): Record<string, unknown> {
   return {
     type: problemType(problem.kind),
     title: problem.title,
@@ -18,7 +18,7 @@ export function problemBody (problem: ProblemError, requestId: string): Record<s
 }
 
 /** Turns schema errors into one entry per failing field, each with its JSON pointer. */
-export function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] {
+export function fieldErrors(validation: FastifySchemaValidationError[]): FieldError[] {
   const byPointer = new Map<string, string>()
   for (const e of validation) {
     const params = e.params as Record<string, unknown>
@@ -37,7 +37,7 @@ export function fieldErrors (validation: FastifySchemaValidationError[]): FieldE
 }
 
 /** A framework error (schema, parser, limits) as the problem the caller gets. */
-function problemOf (err: FastifyError): ProblemError | null {
+function problemOf(err: FastifyError): ProblemError | null {
   if (err.validation !== undefined) {
     const context = err.validationContext ?? 'body'
     const errors = fieldErrors(err.validation)
@@ -55,19 +55,25 @@ function problemOf (err: FastifyError): ProblemError | null {
 }
 
 /** The one error handler: every refusal is a problem; 5xx details are never shown. */
-export default fp(async (app) => {
-  app.setErrorHandler((err: FastifyError | ProblemError, request, reply) => {
-    let problem = err instanceof ProblemError ? err : problemOf(err)
-    if (problem === null) {
-      request.log.error({ err: safeError(err) }, 'request failed')
-      problem = new ProblemError('internal', 'Something went wrong on our side; quote the instance id when asking for help')
-    }
-    if (problem.status < 500) request.log.info({ problem: problem.kind, status: problem.status }, 'request refused')
-    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id))
-  })
+export default fp(
+  async (app) => {
+    app.setErrorHandler((err: FastifyError | ProblemError, request, reply) => {
+      let problem = err instanceof ProblemError ? err : problemOf(err)
+      if (problem === null) {
+        request.log.error({ err: safeError(err) }, 'request failed')
+        problem = new ProblemError(
+          'internal',
+          'Something went wrong on our side; quote the instance id when asking for help'
+        )
+      }
+      if (problem.status < 500) request.log.info({ problem: problem.kind, status: problem.status }, 'request refused')
+      return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id))
+    })
 
-  app.setNotFoundHandler((request, reply) => {
-    const problem = new ProblemError('not-found', `No route ${request.method} ${request.url.split('?')[0]}`)
-    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id))
-  })
-}, { name: 'errors' })
+    app.setNotFoundHandler((request, reply) => {
+      const problem = new ProblemError('not-found', `No route ${request.method} ${request.url.split('?')[0]}`)
+      return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id))
+    })
+  },
+  { name: 'errors' }
+)

@@ -6,11 +6,18 @@ import type { FastifyPluginAsync } from 'fastify'
 const metrics = metricsPlugin as unknown as FastifyPluginAsync<Record<string, unknown>>
 
 /** Prometheus metrics at /metrics: request count and latency by route, plus Node's own. */
-export default fp(async (app) => {
-  await app.register(metrics, {
-    endpoint: { url: '/metrics', method: 'GET', schema: { hide: true } },
-    clearRegisterOnInit: true,
-    // The histogram only: a summary computes quantiles on every request, and Prometheus aggregates histograms.
-    routeMetrics: { enabled: { histogram: true, summary: false }, registeredRoutesOnly: true, groupStatusCodes: false }
-  })
-}, { name: 'metrics' })
+export default fp(
+  async (app) => {
+    await app.register(metrics, {
+      endpoint: { url: '/metrics', method: 'GET', schema: { hide: true } },
+      clearRegisterOnInit: true,
+      // The histogram only: a summary computes quantiles on every request, and Prometheus aggregates histograms.
+      routeMetrics: {
+        enabled: { histogram: true, summary: false },
+        registeredRoutesOnly: true,
+        groupStatusCodes: false
+      }
+    })
+  },
+  { name: 'metrics' }
+)

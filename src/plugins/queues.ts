@@ -10,7 +10,7 @@ import { PROBLEM_CONTENT_TYPE, problemBody } from './errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    queues: { webhooks: Queue<WebhookJob>, all: Queue[] }
+    queues: { webhooks: Queue<WebhookJob>; all: Queue[] }
   }
 }
 
@@ -18,50 +18,64 @@ declare module 'fastify' {
  * The API's handles on the queues (on its fail-fast Redis connection): redeliveries are enqueued
  * from here, Bull Board shows them to the operator at /admin/queues, and /metrics reports depths.
  */
-export default fp(async (app, opts: { prefix: string }) => {
-  const all = ALL_QUEUES.map((name) => new Queue(name, { connection: app.redis, prefix: opts.prefix, defaultJobOptions: retentionOf(name) }))
-  for (const q of all) q.on('error', () => {}) // Redis being away is reported by /health/ready
-  app.decorate('queues', { webhooks: all.find((q) => q.name === WEBHOOK_QUEUE) as Queue<WebhookJob>, all })
+export default fp(
+  async (app, opts: { prefix: string }) => {
+    const all = ALL_QUEUES.map(
+      (name) => new Queue(name, { connection: app.redis, prefix: opts.prefix, defaultJobOptions: retentionOf(name) })
+    )
+    for (const q of all) q.on('error', () => {}) // Redis being away is reported by /health/ready
+    app.decorate('queues', { webhooks: all.find((q) => q.name === WEBHOOK_QUEUE) as Queue<WebhookJob>, all })
 
-  const board = new FastifyAdapter()
-  createBullBoard({ queues: all.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board })
-  board.setBasePath('/admin/queues')
-  const operatorOnly = app.requireScope(['admin'])
-  await app.register(async (scoped) => {
-    // Bull Board brings its own error handler, so refusals are answered here, as problems.
-    scoped.addHook('onRequest', async (request, reply) => {
-      try {
-        await operatorOnly(request)
-      } catch (err) {
-        if (!(err instanceof ProblemError)) throw err
-        return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(err, request.id))
+    const board = new FastifyAdapter()
+    createBullBoard({ queues: all.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board })
+    board.setBasePath('/admin/queues')
+    const operatorOnly = app.requireScope(['admin'])
+    await app.register(
+      async (scoped) => {
+        // Bull Board brings its own error handler, so refusals are answered here, as problems.
+        scoped.addHook('onRequest', async (request, reply) => {
+          try {
+            await operatorOnly(request)
+          } catch (err) {
+            if (!(err instanceof ProblemError)) throw err
+            return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(err, request.id))
+          }
+        })
+        await scoped.register(board.registerPlugin() as never)
+      },
+      { prefix: '/admin/queues' }
+    )
+
+    const client = app.metrics.client
+    new client.Gauge({
+      name: 'opkomst_queue_jobs',
+      help: 'Jobs per queue and state.',
+      labelNames: ['queue', 'state'],
+      async collect() {
+        this.reset()
+        for (const q of all) {
+          const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null)
+          for (const [state, n] of Object.entries(counts ?? {})) this.set({ queue: q.name, state }, n)
+        }
       }
     })
-    await scoped.register(board.registerPlugin() as never)
-  }, { prefix: '/admin/queues' })
-
-  const client = app.metrics.client
-  new client.Gauge({
-    name: 'opkomst_queue_jobs',
-    help: 'Jobs per queue and state.',
-    labelNames: ['queue', 'state'],
-    async collect () {
-      this.reset()
-      for (const q of all) {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null)
-        for (const [state, n] of Object.entries(counts ?? {})) this.set({ queue: q.name, state }, n)
+    new client.Gauge({
+      name: 'opkomst_webhook_deliveries',
+      help: 'Webhook deliveries by outcome.',
+      labelNames: ['state'],
+      async collect() {
+        this.reset()
+        const { rows } = await app.db
+          .execute<{ state: string; n: number }>(
+            sql`SELECT state, count(*)::int AS n FROM webhook_deliveries GROUP BY state`
+          )
+          .catch(() => ({ rows: [] }))
+        for (const r of rows) this.set({ state: r.state }, r.n)
       }
-    }
-  })
-  new client.Gauge({
-    name: 'opkomst_webhook_deliveries',
-    help: 'Webhook deliveries by outcome.',
-    labelNames: ['state'],
-    async collect () {
-      this.reset()
-      const { rows } = await app.db.execute<{ state: string, n: number }>(sql`SELECT state, count(*)::int AS n FROM webhook_deliveries GROUP BY state`).catch(() => ({ rows: [] }))
-      for (const r of rows) this.set({ state: r.state }, r.n)
-    }
-  })
-  app.addHook('onClose', async () => { await Promise.all(all.map((q) => q.close())) })
-}, { name: 'queues', dependencies: ['redis', 'auth', 'metrics', 'db'] })
+    })
+    app.addHook('onClose', async () => {
+      await Promise.all(all.map((q) => q.close()))
+    })
+  },
+  { name: 'queues', dependencies: ['redis', 'auth', 'metrics', 'db'] }
+)

@@ -6,33 +6,46 @@ import { Problem } from '../schemas/common.ts'
 export const OPENAPI_INFO = {
   title: 'Opkomst referral network API',
   version: '0.1.0',
-  description: 'The shared wire through which hospitals, OCMWs, housing companies and other partners refer pregnant women and young families to the Opkomst / Opkomst+ programme, follow what happens, and hand parts of the work to each other. All data is special-category personal data: every read and write is logged.'
+  description:
+    'The shared wire through which hospitals, OCMWs, housing companies and other partners refer pregnant women and young families to the Opkomst / Opkomst+ programme, follow what happens, and hand parts of the work to each other. All data is special-category personal data: every read and write is logged.'
 }
 
-export default fp(async (app) => {
-  app.addSchema(Problem)
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: OPENAPI_INFO,
-      servers: [{ url: '/', description: 'This deployment' }],
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key of your organisation (`opk_…`), issued by the platform operator.' }
-        }
+export default fp(
+  async (app) => {
+    app.addSchema(Problem)
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: OPENAPI_INFO,
+        servers: [{ url: '/', description: 'This deployment' }],
+        components: {
+          securitySchemes: {
+            bearerAuth: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'An API key of your organisation (`opk_…`), issued by the platform operator.'
+            }
+          }
+        },
+        tags: [
+          { name: 'referrals', description: 'Referrals of mothers to the programme and their lifecycle.' },
+          {
+            name: 'handoffs',
+            description: 'Parts of the work handed to other organisations, housing priority, consent withdrawal.'
+          },
+          { name: 'events', description: 'The change feed: thin events, resumable, never skipping.' },
+          { name: 'webhooks', description: 'Signed event deliveries to your endpoints, with a delivery log.' },
+          { name: 'impact', description: 'Assessments, group sessions and the impact report.' },
+          { name: 'admin', description: 'Onboarding organisations and their API clients (operator only).' },
+          { name: 'health', description: 'Liveness and readiness.' }
+        ]
       },
-      tags: [
-        { name: 'referrals', description: 'Referrals of mothers to the programme and their lifecycle.' },
-        { name: 'handoffs', description: 'Parts of the work handed to other organisations, housing priority, consent withdrawal.' },
-        { name: 'events', description: 'The change feed: thin events, resumable, never skipping.' },
-        { name: 'webhooks', description: 'Signed event deliveries to your endpoints, with a delivery log.' },
-        { name: 'impact', description: 'Assessments, group sessions and the impact report.' },
-        { name: 'admin', description: 'Onboarding organisations and their API clients (operator only).' },
-        { name: 'health', description: 'Liveness and readiness.' }
-      ]
-    },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
-  })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-}, { name: 'swagger', dependencies: ['errors'] })
+      refResolver: {
+        buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`
+      }
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs' })
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  },
+  { name: 'swagger', dependencies: ['errors'] }
+)

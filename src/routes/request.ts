@@ -15,13 +15,19 @@ declare module 'fastify' {
 }
 
 /** Who acts and why, for the services and the access log; the action is what the route declares. */
-export function callerOf (request: FastifyRequest, purpose: string): Caller {
+export function callerOf(request: FastifyRequest, purpose: string): Caller {
   const declared = request.routeOptions.config.accessLog
-  return { principal: request.principal, requestId: request.id, purpose, action: declared === undefined || declared === false ? 'none' : declared, clock: systemClock }
+  return {
+    principal: request.principal,
+    requestId: request.id,
+    purpose,
+    action: declared === undefined || declared === false ? 'none' : declared,
+    clock: systemClock
+  }
 }
 
 /** The sort key a cursor carries; none given → null; one this API never gave out → 400. */
-export function cursorAfter (cursor: string | undefined, arity: number): Array<string | number> | null {
+export function cursorAfter(cursor: string | undefined, arity: number): Array<string | number> | null {
   if (cursor === undefined) return null
   const key = decodeCursor(cursor, arity)
   if (key === null) throw invalidCursor('cursor')

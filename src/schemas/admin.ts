@@ -2,39 +2,68 @@ import { Type } from 'typebox'
 import { DateTime, Nullable, Uuid } from './common.ts'
 import { ORGANISATION_TYPES, SCOPES } from '../domain/vocabulary.ts'
 
-export const OrganisationInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200, description: 'Name of the organisation.' }),
-  type: Type.Enum(ORGANISATION_TYPES, { description: 'What kind of partner it is; decides which scopes its clients may hold.' }),
-  notificationEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'Inbox for notices (never personal data).' })),
-  serviceArea: Type.Optional(Type.Array(Type.String({ pattern: '^[1-9][0-9]{3}$' }), { uniqueItems: true, maxItems: 1000, description: 'Postal codes a `programme` serves (programmes only).' }))
-}, { additionalProperties: false, title: 'OrganisationInput' })
+export const OrganisationInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Name of the organisation.' }),
+    type: Type.Enum(ORGANISATION_TYPES, {
+      description: 'What kind of partner it is; decides which scopes its clients may hold.'
+    }),
+    notificationEmail: Type.Optional(
+      Type.String({ format: 'email', maxLength: 254, description: 'Inbox for notices (never personal data).' })
+    ),
+    serviceArea: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[1-9][0-9]{3}$' }), {
+        uniqueItems: true,
+        maxItems: 1000,
+        description: 'Postal codes a `programme` serves (programmes only).'
+      })
+    )
+  },
+  { additionalProperties: false, title: 'OrganisationInput' }
+)
 
-export const Organisation = Type.Object({
-  id: Uuid('Id of the organisation.'),
-  name: Type.String({ description: 'Name.' }),
-  type: Type.Enum(ORGANISATION_TYPES, { description: 'Organisation type.' }),
-  notificationEmail: Nullable(Type.String({ description: 'Notice inbox.' })),
-  serviceArea: Type.Array(Type.String(), { description: 'Postal codes served (programmes).' }),
-  createdAt: DateTime('When it was onboarded.')
-}, { additionalProperties: false, title: 'Organisation' })
+export const Organisation = Type.Object(
+  {
+    id: Uuid('Id of the organisation.'),
+    name: Type.String({ description: 'Name.' }),
+    type: Type.Enum(ORGANISATION_TYPES, { description: 'Organisation type.' }),
+    notificationEmail: Nullable(Type.String({ description: 'Notice inbox.' })),
+    serviceArea: Type.Array(Type.String(), { description: 'Postal codes served (programmes).' }),
+    createdAt: DateTime('When it was onboarded.')
+  },
+  { additionalProperties: false, title: 'Organisation' }
+)
 
-export const ClientInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200, description: 'What the client is for, e.g. `EPD koppeling`.' }),
-  scopes: Type.Array(Type.Enum(SCOPES), { minItems: 1, uniqueItems: true, description: 'Scopes; the organisation type limits which.' })
-}, { additionalProperties: false, title: 'ClientInput' })
+export const ClientInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'What the client is for, e.g. `EPD koppeling`.' }),
+    scopes: Type.Array(Type.Enum(SCOPES), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Scopes; the organisation type limits which.'
+    })
+  },
+  { additionalProperties: false, title: 'ClientInput' }
+)
 
-export const Client = Type.Object({
-  id: Uuid('Id of the API client.'),
-  organisationId: Uuid('Its organisation.'),
-  name: Type.String({ description: 'Name.' }),
-  keyPrefix: Type.String({ description: 'The first characters of its key, to tell keys apart.' }),
-  scopes: Type.Array(Type.String(), { description: 'Scopes held.' }),
-  lastUsedAt: Nullable(DateTime('Last authenticated request (to the minute).')),
-  revokedAt: Nullable(DateTime('When it was revoked.')),
-  createdAt: DateTime('When it was issued.')
-}, { additionalProperties: false, title: 'Client' })
+export const Client = Type.Object(
+  {
+    id: Uuid('Id of the API client.'),
+    organisationId: Uuid('Its organisation.'),
+    name: Type.String({ description: 'Name.' }),
+    keyPrefix: Type.String({ description: 'The first characters of its key, to tell keys apart.' }),
+    scopes: Type.Array(Type.String(), { description: 'Scopes held.' }),
+    lastUsedAt: Nullable(DateTime('Last authenticated request (to the minute).')),
+    revokedAt: Nullable(DateTime('When it was revoked.')),
+    createdAt: DateTime('When it was issued.')
+  },
+  { additionalProperties: false, title: 'Client' }
+)
 
-export const ClientWithKey = Type.Object({
-  ...Client.properties,
-  key: Type.String({ description: 'The API key. Shown this once; only its hash is kept.' })
-}, { additionalProperties: false, title: 'ClientWithKey' })
+export const ClientWithKey = Type.Object(
+  {
+    ...Client.properties,
+    key: Type.String({ description: 'The API key. Shown this once; only its hash is kept.' })
+  },
+  { additionalProperties: false, title: 'ClientWithKey' }
+)

@@ -5,34 +5,52 @@ import { LIFE_DOMAINS } from '../domain/vocabulary.ts'
 const Score = Type.Integer({ minimum: 1, maximum: 5, description: '1 acute crisis … 5 fully self-sufficient.' })
 
 export const Scores = Type.Object(
-  Object.fromEntries(LIFE_DOMAINS.map((d) => [d, Type.Optional(Score)])) as Record<typeof LIFE_DOMAINS[number], Type.TOptional<typeof Score>>,
+  Object.fromEntries(LIFE_DOMAINS.map((d) => [d, Type.Optional(Score)])) as Record<
+    (typeof LIFE_DOMAINS)[number],
+    Type.TOptional<typeof Score>
+  >,
   { additionalProperties: false, minProperties: 1, description: 'One score per life domain assessed; at least one.' }
 )
 
-export const AssessmentInput = Type.Object({
-  assessedOn: DateOnly('Day of the assessment; not in the future.'),
-  scores: Scores
-}, { additionalProperties: false, title: 'AssessmentInput' })
+export const AssessmentInput = Type.Object(
+  {
+    assessedOn: DateOnly('Day of the assessment; not in the future.'),
+    scores: Scores
+  },
+  { additionalProperties: false, title: 'AssessmentInput' }
+)
 
-export const Assessment = Type.Object({
-  phase: Type.Enum(['start', 'end'], { description: 'Start or end of guidance.' }),
-  assessedOn: DateOnly('Day of the assessment.'),
-  scores: Scores,
-  version: Type.Integer({ description: 'Grows with each replacement; the ETag.' })
-}, { additionalProperties: false, title: 'Assessment' })
+export const Assessment = Type.Object(
+  {
+    phase: Type.Enum(['start', 'end'], { description: 'Start or end of guidance.' }),
+    assessedOn: DateOnly('Day of the assessment.'),
+    scores: Scores,
+    version: Type.Integer({ description: 'Grows with each replacement; the ETag.' })
+  },
+  { additionalProperties: false, title: 'Assessment' }
+)
 
-export const Assessments = Type.Object({
-  start: Nullable(Assessment),
-  end: Nullable(Assessment)
-}, { additionalProperties: false, description: 'Both assessments; null until recorded.' })
+export const Assessments = Type.Object(
+  {
+    start: Nullable(Assessment),
+    end: Nullable(Assessment)
+  },
+  { additionalProperties: false, description: 'Both assessments; null until recorded.' }
+)
 
-export const GroupSessionInput = Type.Object({
-  date: DateOnly('Day of the session; not in the future.'),
-  topic: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'What the session was about.' }))
-}, { additionalProperties: false, title: 'GroupSessionInput' })
+export const GroupSessionInput = Type.Object(
+  {
+    date: DateOnly('Day of the session; not in the future.'),
+    topic: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'What the session was about.' }))
+  },
+  { additionalProperties: false, title: 'GroupSessionInput' }
+)
 
-export const GroupSession = Type.Object({
-  id: Type.Integer({ description: 'Id of the attendance record.' }),
-  date: DateOnly('Day of the session.'),
-  topic: Nullable(Type.String({ description: 'What it was about.' }))
-}, { additionalProperties: false })
+export const GroupSession = Type.Object(
+  {
+    id: Type.Integer({ description: 'Id of the attendance record.' }),
+    date: DateOnly('Day of the session.'),
+    topic: Nullable(Type.String({ description: 'What it was about.' }))
+  },
+  { additionalProperties: false }
+)

@@ -5,26 +5,44 @@ export const DateOnly = (description: string) => Type.String({ format: 'date', d
 export const DateTime = (description: string) => Type.String({ format: 'date-time', description })
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
-export const Problem = Type.Object({
-  type: Type.String({ description: 'Stable URI naming the kind of error, e.g. `urn:opkomst:problem:validation`.' }),
-  title: Type.String({ description: 'Short summary of the kind of error.' }),
-  status: Type.Integer({ description: 'The HTTP status code.' }),
-  detail: Type.Optional(Type.String({ description: 'What went wrong with this request.' })),
-  instance: Type.Optional(Type.String({ description: 'The request id, to quote when asking for help.' })),
-  errors: Type.Optional(Type.Array(Type.Object({
-    pointer: Type.String({ description: 'JSON pointer to the failing field, e.g. `/mother/insz`.' }),
-    message: Type.String({ description: 'Why the field was refused.' })
-  }), { description: 'Each failing field (validation errors only).' })),
-  allowedTransitions: Type.Optional(Type.Array(Type.String(), { description: 'The statuses this caller may move the record to now (409 on a transition).' })),
-  existingReferralId: Type.Optional(Type.String({ description: 'The open referral this one duplicates (409 on intake).' }))
-}, { $id: 'Problem', title: 'Problem', description: 'RFC 9457 problem details.', additionalProperties: true })
+export const Problem = Type.Object(
+  {
+    type: Type.String({ description: 'Stable URI naming the kind of error, e.g. `urn:opkomst:problem:validation`.' }),
+    title: Type.String({ description: 'Short summary of the kind of error.' }),
+    status: Type.Integer({ description: 'The HTTP status code.' }),
+    detail: Type.Optional(Type.String({ description: 'What went wrong with this request.' })),
+    instance: Type.Optional(Type.String({ description: 'The request id, to quote when asking for help.' })),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          pointer: Type.String({ description: 'JSON pointer to the failing field, e.g. `/mother/insz`.' }),
+          message: Type.String({ description: 'Why the field was refused.' })
+        }),
+        { description: 'Each failing field (validation errors only).' }
+      )
+    ),
+    allowedTransitions: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'The statuses this caller may move the record to now (409 on a transition).'
+      })
+    ),
+    existingReferralId: Type.Optional(
+      Type.String({ description: 'The open referral this one duplicates (409 on intake).' })
+    )
+  },
+  { $id: 'Problem', title: 'Problem', description: 'RFC 9457 problem details.', additionalProperties: true }
+)
 
-export const problemResponses = (statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, Type.Ref('Problem')]))
+export const problemResponses = (statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, Type.Ref('Problem')]))
 
-export const IdParams = <K extends string>(key: K, what: string) => Type.Object({ [key]: Uuid(`Id of the ${what}.`) } as Record<K, ReturnType<typeof Uuid>>)
+export const IdParams = <K extends string>(key: K, what: string) =>
+  Type.Object({ [key]: Uuid(`Id of the ${what}.`) } as Record<K, ReturnType<typeof Uuid>>)
 
 export const PageQuery = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Items per page (at most 100).' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Items per page (at most 100).' })
+  ),
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `nextCursor` of the previous page.' }))
 }
 

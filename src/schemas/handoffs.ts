@@ -3,55 +3,113 @@ import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../domain/handoffs.ts'
 import { RecipientViews } from './views.ts'
 
-export const HandoffInput = Type.Object({
-  type: Type.Enum(HANDOFF_TYPES, { description: 'What is handed off; `housing_priority` goes to a housing organisation only.' }),
-  toOrganisationId: Uuid('The organisation taking it on; its type must be in the consent sharingScope.'),
-  reason: Type.String({ minLength: 1, maxLength: 2000, description: 'What is asked of the recipient (it sees this).' }),
-  dueBy: Type.Optional(DateOnly('When it should be done.'))
-}, { additionalProperties: false, title: 'HandoffInput' })
+export const HandoffInput = Type.Object(
+  {
+    type: Type.Enum(HANDOFF_TYPES, {
+      description: 'What is handed off; `housing_priority` goes to a housing organisation only.'
+    }),
+    toOrganisationId: Uuid('The organisation taking it on; its type must be in the consent sharingScope.'),
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'What is asked of the recipient (it sees this).'
+    }),
+    dueBy: Type.Optional(DateOnly('When it should be done.'))
+  },
+  { additionalProperties: false, title: 'HandoffInput' }
+)
 
-export const Handoff = Type.Object({
-  id: Uuid('Id of the handoff.'),
-  referralId: Uuid('The referral it belongs to.'),
-  type: Type.Enum(HANDOFF_TYPES, { description: 'Handoff type.' }),
-  status: Type.Enum(HANDOFF_STATUSES, { description: 'FHIR Task status code.' }),
-  fromOrganisationId: Uuid('Who handed it off.'),
-  toOrganisationId: Uuid('Who takes it on.'),
-  reason: Type.String({ description: 'What is asked.' }),
-  dueBy: Nullable(DateOnly('When it should be done.')),
-  statusReasonCode: Nullable(Type.String({ description: 'Reason code of the last transition (`consent_withdrawn` when consent was withdrawn).' })),
-  statusReason: Nullable(Type.String({ description: 'Explanation of the last transition.' })),
-  housing: Nullable(Type.Object({
-    decision: Nullable(Type.Enum(['granted', 'refused', 'allocated'], { description: 'The housing decision so far.' })),
-    validUntil: Nullable(DateTime('Until when a granted priority holds.')),
-    refusalCode: Nullable(Type.String({ description: 'Why priority was refused.' })),
-    refusalReason: Nullable(Type.String({ description: 'Explanation of a refusal.' })),
-    allocatedOn: Nullable(DateOnly('When a dwelling was allocated.')),
-    municipality: Nullable(Type.String({ description: 'Where.' }))
-  }, { additionalProperties: false, description: 'Local allocation priority (housing_priority only).' })),
-  version: Type.Integer({ description: 'The ETag.' }),
-  createdAt: DateTime('When it was made.'),
-  updatedAt: DateTime('Last change.')
-}, { additionalProperties: false, title: 'Handoff' })
+export const Handoff = Type.Object(
+  {
+    id: Uuid('Id of the handoff.'),
+    referralId: Uuid('The referral it belongs to.'),
+    type: Type.Enum(HANDOFF_TYPES, { description: 'Handoff type.' }),
+    status: Type.Enum(HANDOFF_STATUSES, { description: 'FHIR Task status code.' }),
+    fromOrganisationId: Uuid('Who handed it off.'),
+    toOrganisationId: Uuid('Who takes it on.'),
+    reason: Type.String({ description: 'What is asked.' }),
+    dueBy: Nullable(DateOnly('When it should be done.')),
+    statusReasonCode: Nullable(
+      Type.String({
+        description: 'Reason code of the last transition (`consent_withdrawn` when consent was withdrawn).'
+      })
+    ),
+    statusReason: Nullable(Type.String({ description: 'Explanation of the last transition.' })),
+    housing: Nullable(
+      Type.Object(
+        {
+          decision: Nullable(
+            Type.Enum(['granted', 'refused', 'allocated'], { description: 'The housing decision so far.' })
+          ),
+          validUntil: Nullable(DateTime('Until when a granted priority holds.')),
+          refusalCode: Nullable(Type.String({ description: 'Why priority was refused.' })),
+          refusalReason: Nullable(Type.String({ description: 'Explanation of a refusal.' })),
+          allocatedOn: Nullable(DateOnly('When a dwelling was allocated.')),
+          municipality: Nullable(Type.String({ description: 'Where.' }))
+        },
+        { additionalProperties: false, description: 'Local allocation priority (housing_priority only).' }
+      )
+    ),
+    version: Type.Integer({ description: 'The ETag.' }),
+    createdAt: DateTime('When it was made.'),
+    updatedAt: DateTime('Last change.')
+  },
+  { additionalProperties: false, title: 'Handoff' }
+)
 
-export const HandoffWithReferral = Type.Object({
-  ...Handoff.properties,
-  referral: Nullable(Type.Union(RecipientViews, { description: 'For the recipient: the fields of the referral its type needs, and nothing else.' }))
-}, { additionalProperties: false, title: 'HandoffWithReferral' })
+export const HandoffWithReferral = Type.Object(
+  {
+    ...Handoff.properties,
+    referral: Nullable(
+      Type.Union(RecipientViews, {
+        description: 'For the recipient: the fields of the referral its type needs, and nothing else.'
+      })
+    )
+  },
+  { additionalProperties: false, title: 'HandoffWithReferral' }
+)
 
-export const HandoffTransition = Type.Object({
-  status: Type.Enum(HANDOFF_STATUSES, { description: 'The new status.' }),
-  reasonCode: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'Required for rejected, failed and cancelled.' })),
-  reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
-}, { additionalProperties: false, title: 'HandoffTransition' })
+export const HandoffTransition = Type.Object(
+  {
+    status: Type.Enum(HANDOFF_STATUSES, { description: 'The new status.' }),
+    reasonCode: Type.Optional(
+      Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'Required for rejected, failed and cancelled.' })
+    ),
+    reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
+  },
+  { additionalProperties: false, title: 'HandoffTransition' }
+)
 
-export const HousingDecisionInput = Type.Union([
-  Type.Object({ decision: Type.Literal('granted'), validUntil: DateTime('Until when the priority holds.') }, { additionalProperties: false, title: 'HousingGranted' }),
-  Type.Object({ decision: Type.Literal('refused'), reasonCode: Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'Why not.' }), reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' })) }, { additionalProperties: false, title: 'HousingRefused' }),
-  Type.Object({ decision: Type.Literal('allocated'), allocatedOn: DateOnly('When the dwelling was allocated.'), municipality: Type.String({ minLength: 1, maxLength: 100, description: 'Where.' }) }, { additionalProperties: false, title: 'HousingAllocated' })
-], { description: 'A decision on local allocation priority ("lokaal toewijzingsreglement").' })
+export const HousingDecisionInput = Type.Union(
+  [
+    Type.Object(
+      { decision: Type.Literal('granted'), validUntil: DateTime('Until when the priority holds.') },
+      { additionalProperties: false, title: 'HousingGranted' }
+    ),
+    Type.Object(
+      {
+        decision: Type.Literal('refused'),
+        reasonCode: Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'Why not.' }),
+        reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
+      },
+      { additionalProperties: false, title: 'HousingRefused' }
+    ),
+    Type.Object(
+      {
+        decision: Type.Literal('allocated'),
+        allocatedOn: DateOnly('When the dwelling was allocated.'),
+        municipality: Type.String({ minLength: 1, maxLength: 100, description: 'Where.' })
+      },
+      { additionalProperties: false, title: 'HousingAllocated' }
+    )
+  ],
+  { description: 'A decision on local allocation priority ("lokaal toewijzingsreglement").' }
+)
 
-export const ConsentWithdrawalInput = Type.Object({
-  withdrawnAt: DateTime('From when the mother withdrew her consent.'),
-  recordedBy: Type.String({ minLength: 1, maxLength: 200, description: 'Who recorded it.' })
-}, { additionalProperties: false, title: 'ConsentWithdrawalInput' })
+export const ConsentWithdrawalInput = Type.Object(
+  {
+    withdrawnAt: DateTime('From when the mother withdrew her consent.'),
+    recordedBy: Type.String({ minLength: 1, maxLength: 200, description: 'Who recorded it.' })
+  },
+  { additionalProperties: false, title: 'ConsentWithdrawalInput' }
+)

@@ -2,41 +2,67 @@ import { Type } from 'typebox'
 import { DateOnly, Nullable, Uuid } from './common.ts'
 import { LIFE_DOMAINS, TRACKS } from '../domain/vocabulary.ts'
 
-const Figure = (description: string) => Type.Object({
-  value: Nullable(Type.Number({ description: 'The figure; null when suppressed.' })),
-  n: Nullable(Type.Integer({ description: 'Referrals it was computed over; null when suppressed.' })),
-  suppressed: Type.Boolean({ description: 'True when n is below REPORT_MIN_CELL, so a small group cannot be recognised.' })
-}, { additionalProperties: false, description })
+const Figure = (description: string) =>
+  Type.Object(
+    {
+      value: Nullable(Type.Number({ description: 'The figure; null when suppressed.' })),
+      n: Nullable(Type.Integer({ description: 'Referrals it was computed over; null when suppressed.' })),
+      suppressed: Type.Boolean({
+        description: 'True when n is below REPORT_MIN_CELL, so a small group cannot be recognised.'
+      })
+    },
+    { additionalProperties: false, description }
+  )
 
-const DomainProgress = Type.Object({
-  domain: Type.Enum(LIFE_DOMAINS, { description: 'Life domain.' }),
-  n: Nullable(Type.Integer({ description: 'Completed referrals with both scores for this domain.' })),
-  meanStart: Nullable(Type.Number({ description: 'Mean start score.' })),
-  meanEnd: Nullable(Type.Number({ description: 'Mean end score.' })),
-  shareImproved: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'Share whose end score is higher than the start score.' })),
-  suppressed: Type.Boolean({ description: 'True when n is below REPORT_MIN_CELL.' })
-}, { additionalProperties: false })
+const DomainProgress = Type.Object(
+  {
+    domain: Type.Enum(LIFE_DOMAINS, { description: 'Life domain.' }),
+    n: Nullable(Type.Integer({ description: 'Completed referrals with both scores for this domain.' })),
+    meanStart: Nullable(Type.Number({ description: 'Mean start score.' })),
+    meanEnd: Nullable(Type.Number({ description: 'Mean end score.' })),
+    shareImproved: Nullable(
+      Type.Number({ minimum: 0, maximum: 1, description: 'Share whose end score is higher than the start score.' })
+    ),
+    suppressed: Type.Boolean({ description: 'True when n is below REPORT_MIN_CELL.' })
+  },
+  { additionalProperties: false }
+)
 
-export const Figures = Type.Object({
-  mothersSupported: Figure('Distinct mothers accepted in the period (a mother referred twice counts once).'),
-  meanPregnancyMonthAtStart: Figure('Mean pregnancy month at the start, over those pregnant then: (280 − days to the due date) / 30.4375.'),
-  meanAgeAtStart: Figure("Mean of the mother's age in completed years at the start."),
-  shareWithoutIncome: Figure('Share with income source `none`, over those whose income source is known.'),
-  shareBadHousing: Figure('Share in bad housing (poor quality, overcrowded, insecure, homeless), over those whose housing is known.'),
-  shareLivingAlone: Figure('Share of single parents.'),
-  shareInGroupSessions: Figure('Share who attended at least one group session.'),
-  progressByDomain: Type.Array(DomainProgress, { description: 'Over completed referrals with both assessments, per domain present.' })
-}, { additionalProperties: false, title: 'ImpactFigures' })
+export const Figures = Type.Object(
+  {
+    mothersSupported: Figure('Distinct mothers accepted in the period (a mother referred twice counts once).'),
+    meanPregnancyMonthAtStart: Figure(
+      'Mean pregnancy month at the start, over those pregnant then: (280 − days to the due date) / 30.4375.'
+    ),
+    meanAgeAtStart: Figure("Mean of the mother's age in completed years at the start."),
+    shareWithoutIncome: Figure('Share with income source `none`, over those whose income source is known.'),
+    shareBadHousing: Figure(
+      'Share in bad housing (poor quality, overcrowded, insecure, homeless), over those whose housing is known.'
+    ),
+    shareLivingAlone: Figure('Share of single parents.'),
+    shareInGroupSessions: Figure('Share who attended at least one group session.'),
+    progressByDomain: Type.Array(DomainProgress, {
+      description: 'Over completed referrals with both assessments, per domain present.'
+    })
+  },
+  { additionalProperties: false, title: 'ImpactFigures' }
+)
 
-export const ImpactReport = Type.Object({
-  programmeId: Uuid('The programme reported on.'),
-  from: DateOnly('First day of the period (acceptance on or after it).'),
-  to: DateOnly('Day after the period (acceptance before it).'),
-  track: Nullable(Type.Enum(TRACKS, { description: 'The track asked for, if any.' })),
-  minCell: Type.Integer({ description: 'Figures over fewer referrals than this are suppressed.' }),
-  overall: Figures,
-  tracks: Type.Object({ opkomst: Figures, opkomst_plus: Figures }, { additionalProperties: false, description: 'The same figures per track.' })
-}, { additionalProperties: false, title: 'ImpactReport' })
+export const ImpactReport = Type.Object(
+  {
+    programmeId: Uuid('The programme reported on.'),
+    from: DateOnly('First day of the period (acceptance on or after it).'),
+    to: DateOnly('Day after the period (acceptance before it).'),
+    track: Nullable(Type.Enum(TRACKS, { description: 'The track asked for, if any.' })),
+    minCell: Type.Integer({ description: 'Figures over fewer referrals than this are suppressed.' }),
+    overall: Figures,
+    tracks: Type.Object(
+      { opkomst: Figures, opkomst_plus: Figures },
+      { additionalProperties: false, description: 'The same figures per track.' }
+    )
+  },
+  { additionalProperties: false, title: 'ImpactReport' }
+)
 
 export const ReportQuery = Type.Object({
   from: DateOnly('First day of the period.'),

@@ -1,74 +1,139 @@
 import { Type, type Static } from 'typebox'
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
 import {
-  CONSENT_METHODS, HOUSING_SITUATIONS, INCOME_SOURCES, INSZ_ABSENT_REASONS, LIFE_DOMAINS, REFERRAL_STATUSES,
-  SCREENING_VALUES, SHARING_TYPES, TRACKS, URGENCIES
+  CONSENT_METHODS,
+  HOUSING_SITUATIONS,
+  INCOME_SOURCES,
+  INSZ_ABSENT_REASONS,
+  LIFE_DOMAINS,
+  REFERRAL_STATUSES,
+  SCREENING_VALUES,
+  SHARING_TYPES,
+  TRACKS,
+  URGENCIES
 } from '../domain/vocabulary.ts'
 
 const closed = { additionalProperties: false } as const
 const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description })
-const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 ()./-]{5,24}$', description: 'Phone number, international form preferred (`+32 470 12 34 56`).' })
+const Phone = Type.String({
+  pattern: '^\\+?[0-9][0-9 ()./-]{5,24}$',
+  description: 'Phone number, international form preferred (`+32 470 12 34 56`).'
+})
 const Email = Type.String({ format: 'email', maxLength: 254, description: 'E-mail address.' })
-const Screening = (what: string) => Type.Enum(SCREENING_VALUES, { description: `Deprivation on ${what}: \`vulnerable\`, \`not_vulnerable\` or \`unknown\`.` })
+const Screening = (what: string) =>
+  Type.Enum(SCREENING_VALUES, {
+    description: `Deprivation on ${what}: \`vulnerable\`, \`not_vulnerable\` or \`unknown\`.`
+  })
 
-export const Address = Type.Object({
-  street: Text(200, 'Street.'),
-  houseNumber: Text(20, 'House number with box, if any.'),
-  postalCode: Type.String({ pattern: '^[1-9][0-9]{3}$', description: 'Belgian postal code; routes the referral when no programmeId is given.' }),
-  municipality: Text(100, 'Municipality.')
-}, { ...closed, description: 'Where the mother lives.' })
+export const Address = Type.Object(
+  {
+    street: Text(200, 'Street.'),
+    houseNumber: Text(20, 'House number with box, if any.'),
+    postalCode: Type.String({
+      pattern: '^[1-9][0-9]{3}$',
+      description: 'Belgian postal code; routes the referral when no programmeId is given.'
+    }),
+    municipality: Text(100, 'Municipality.')
+  },
+  { ...closed, description: 'Where the mother lives.' }
+)
 
-export const Mother = Type.Object({
-  givenName: Text(200, 'Given name.'),
-  familyName: Text(200, 'Family name.'),
-  birthDate: DateOnly('Birth date; gives an age of 12 to 55.'),
-  insz: Type.Optional(Type.String({ pattern: '^[0-9][0-9 .\\-/]{10,16}$', description: 'INSZ or BIS number (11 digits, separators allowed); checked, stored encrypted.' })),
-  inszAbsentReason: Type.Optional(Type.Enum(INSZ_ABSENT_REASONS, { description: 'Why there is no INSZ; required when `insz` is absent.' })),
-  phone: Type.Optional(Phone),
-  email: Type.Optional(Email),
-  address: Type.Optional(Address),
-  preferredLanguage: Type.String({ pattern: '^[a-z]{2}$', description: 'Preferred language, ISO 639-1 (`nl`, `fr`, `ar`, …).' }),
-  interpreterNeeded: Type.Boolean({ description: 'Whether an interpreter is needed to talk with her.' })
-}, { ...closed, description: 'The mother referred.' })
+export const Mother = Type.Object(
+  {
+    givenName: Text(200, 'Given name.'),
+    familyName: Text(200, 'Family name.'),
+    birthDate: DateOnly('Birth date; gives an age of 12 to 55.'),
+    insz: Type.Optional(
+      Type.String({
+        pattern: '^[0-9][0-9 .\\-/]{10,16}$',
+        description: 'INSZ or BIS number (11 digits, separators allowed); checked, stored encrypted.'
+      })
+    ),
+    inszAbsentReason: Type.Optional(
+      Type.Enum(INSZ_ABSENT_REASONS, { description: 'Why there is no INSZ; required when `insz` is absent.' })
+    ),
+    phone: Type.Optional(Phone),
+    email: Type.Optional(Email),
+    address: Type.Optional(Address),
+    preferredLanguage: Type.String({
+      pattern: '^[a-z]{2}$',
+      description: 'Preferred language, ISO 639-1 (`nl`, `fr`, `ar`, …).'
+    }),
+    interpreterNeeded: Type.Boolean({ description: 'Whether an interpreter is needed to talk with her.' })
+  },
+  { ...closed, description: 'The mother referred.' }
+)
 
-export const Pregnancy = Type.Object({
-  expectedDeliveryDate: DateOnly('Expected delivery date; from one month ago to ten months ahead.')
-}, { ...closed, description: 'The pregnancy; give this or `youngestChild`, not both.' })
+export const Pregnancy = Type.Object(
+  {
+    expectedDeliveryDate: DateOnly('Expected delivery date; from one month ago to ten months ahead.')
+  },
+  { ...closed, description: 'The pregnancy; give this or `youngestChild`, not both.' }
+)
 
-export const YoungestChild = Type.Object({
-  birthDate: DateOnly('Birth date of the youngest child; not in the future.')
-}, { ...closed, description: 'The youngest child, once born; give this or `pregnancy`, not both.' })
+export const YoungestChild = Type.Object(
+  {
+    birthDate: DateOnly('Birth date of the youngest child; not in the future.')
+  },
+  { ...closed, description: 'The youngest child, once born; give this or `pregnancy`, not both.' }
+)
 
-export const Household = Type.Object({
-  livesAloneWithChildren: Type.Boolean({ description: 'Single parent: lives without a partner.' }),
-  numberOfChildren: Type.Integer({ minimum: 0, maximum: 30, description: 'Children in the household, not counting the pregnancy.' })
-}, { ...closed, description: 'The household.' })
+export const Household = Type.Object(
+  {
+    livesAloneWithChildren: Type.Boolean({ description: 'Single parent: lives without a partner.' }),
+    numberOfChildren: Type.Integer({
+      minimum: 0,
+      maximum: 30,
+      description: 'Children in the household, not counting the pregnancy.'
+    })
+  },
+  { ...closed, description: 'The household.' }
+)
 
-export const ScreeningSchema = Type.Object({
-  income: Screening('income'),
-  employment: Screening('employment'),
-  education: Screening('education'),
-  housing: Screening('housing'),
-  childDevelopment: Screening("the child's development and stimulation"),
-  health: Screening('health'),
-  incomeSource: Type.Enum(INCOME_SOURCES, { description: 'Main income source; `none` is no income at all.' }),
-  housingSituation: Type.Enum(HOUSING_SITUATIONS, { description: 'Housing situation; every value but `adequate` and `unknown` counts as bad housing.' })
-}, { ...closed, description: 'Social screening at referral on the six Kind en Gezin deprivation criteria.' })
+export const ScreeningSchema = Type.Object(
+  {
+    income: Screening('income'),
+    employment: Screening('employment'),
+    education: Screening('education'),
+    housing: Screening('housing'),
+    childDevelopment: Screening("the child's development and stimulation"),
+    health: Screening('health'),
+    incomeSource: Type.Enum(INCOME_SOURCES, { description: 'Main income source; `none` is no income at all.' }),
+    housingSituation: Type.Enum(HOUSING_SITUATIONS, {
+      description: 'Housing situation; every value but `adequate` and `unknown` counts as bad housing.'
+    })
+  },
+  { ...closed, description: 'Social screening at referral on the six Kind en Gezin deprivation criteria.' }
+)
 
-export const Consent = Type.Object({
-  givenAt: DateTime('When the mother consented; not in the future.'),
-  recordedBy: Text(200, 'Who recorded the consent (name or role).'),
-  method: Type.Enum(CONSENT_METHODS, { description: 'How consent was given.' }),
-  sharingScope: Type.Array(Type.Enum(SHARING_TYPES), { minItems: 1, uniqueItems: true, description: 'Organisation types her data may be shared with.' })
-}, { ...closed, description: "The mother's consent. No consent, no referral." })
+export const Consent = Type.Object(
+  {
+    givenAt: DateTime('When the mother consented; not in the future.'),
+    recordedBy: Text(200, 'Who recorded the consent (name or role).'),
+    method: Type.Enum(CONSENT_METHODS, { description: 'How consent was given.' }),
+    sharingScope: Type.Array(Type.Enum(SHARING_TYPES), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Organisation types her data may be shared with.'
+    })
+  },
+  { ...closed, description: "The mother's consent. No consent, no referral." }
+)
 
-export const ReferrerContact = Type.Object({
-  name: Text(200, 'The professional at the referring organisation.'),
-  phone: Type.Optional(Phone),
-  email: Type.Optional(Email)
-}, { ...closed, description: 'Who to call back at the referring organisation.' })
+export const ReferrerContact = Type.Object(
+  {
+    name: Text(200, 'The professional at the referring organisation.'),
+    phone: Type.Optional(Phone),
+    email: Type.Optional(Email)
+  },
+  { ...closed, description: 'Who to call back at the referring organisation.' }
+)
 
-const Needs = Type.Array(Type.Enum(LIFE_DOMAINS), { uniqueItems: true, maxItems: LIFE_DOMAINS.length, description: 'Life domains help is asked for.' })
+const Needs = Type.Array(Type.Enum(LIFE_DOMAINS), {
+  uniqueItems: true,
+  maxItems: LIFE_DOMAINS.length,
+  description: 'Life domains help is asked for.'
+})
 const Reason = Type.String({ maxLength: 4000, description: 'Why the mother is referred (free text).' })
 const Urgency = Type.Enum(URGENCIES, { description: 'How urgent the referral is.' })
 
@@ -86,25 +151,38 @@ const correctable = {
   referrerContact: ReferrerContact
 }
 
-export const ReferralInput = Type.Object({
-  externalReference: Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\x21-\\x7E]+$', description: "The sender's own id for this referral; unique per sending organisation." }),
-  ...correctable,
-  programmeId: Type.Optional(Uuid('The receiving programme; when absent, routed by postal code or to the only programme.'))
-}, { ...closed, $id: 'ReferralInput', title: 'ReferralInput' })
+export const ReferralInput = Type.Object(
+  {
+    externalReference: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[\\x21-\\x7E]+$',
+      description: "The sender's own id for this referral; unique per sending organisation."
+    }),
+    ...correctable,
+    programmeId: Type.Optional(
+      Uuid('The receiving programme; when absent, routed by postal code or to the only programme.')
+    )
+  },
+  { ...closed, $id: 'ReferralInput', title: 'ReferralInput' }
+)
 export type ReferralInput = Static<typeof ReferralInput>
 
 /** JSON merge patch of the referrer's own fields; `null` removes `pregnancy` or `youngestChild`. */
-export const ReferralPatch = Type.Object({
-  mother: Type.Optional(Mother),
-  pregnancy: Type.Optional(Nullable(Pregnancy)),
-  youngestChild: Type.Optional(Nullable(YoungestChild)),
-  household: Type.Optional(Household),
-  screening: Type.Optional(ScreeningSchema),
-  needs: Type.Optional(Needs),
-  reason: Type.Optional(Reason),
-  urgency: Type.Optional(Urgency),
-  referrerContact: Type.Optional(ReferrerContact)
-}, { ...closed, minProperties: 1, title: 'ReferralPatch', description: 'Each field given replaces the one sent before.' })
+export const ReferralPatch = Type.Object(
+  {
+    mother: Type.Optional(Mother),
+    pregnancy: Type.Optional(Nullable(Pregnancy)),
+    youngestChild: Type.Optional(Nullable(YoungestChild)),
+    household: Type.Optional(Household),
+    screening: Type.Optional(ScreeningSchema),
+    needs: Type.Optional(Needs),
+    reason: Type.Optional(Reason),
+    urgency: Type.Optional(Urgency),
+    referrerContact: Type.Optional(ReferrerContact)
+  },
+  { ...closed, minProperties: 1, title: 'ReferralPatch', description: 'Each field given replaces the one sent before.' }
+)
 export type ReferralPatch = Static<typeof ReferralPatch>
 
 /** What is stored in `referrals.details`: the input without the INSZ and the routing fields. */
@@ -115,78 +193,118 @@ export type ReferralDetails = Omit<ReferralInput, 'externalReference' | 'program
 const Status = Type.Enum(REFERRAL_STATUSES, { description: 'FHIR R4 Task.status code.' })
 
 /** Every field of a referral; each viewer sees the subset its row of `REFERRAL_VIEWS` names. */
-export const ReferralFull = Type.Object({
-  id: Uuid('Id of the referral.'),
-  version: Type.Integer({ minimum: 1, description: 'Grows with every change; the `ETag` is this number.' }),
-  status: Status,
-  statusReasonCode: Nullable(Type.String({ description: 'Reason code of the last transition that needed one.' })),
-  statusReason: Nullable(Type.String({ description: 'Explanation of the last transition.' })),
-  redirectSuggestion: Nullable(Type.String({ description: 'Where the programme suggests referring instead (rejections).' })),
-  track: Nullable(Type.Enum(TRACKS, { description: 'Programme track, once accepted.' })),
-  externalReference: Type.String({ description: "The sender's own id." }),
-  referrerOrganisationId: Uuid('The referring organisation.'),
-  programmeOrganisationId: Uuid('The receiving programme.'),
-  mother: Mother,
-  pregnancy: Nullable(Pregnancy),
-  youngestChild: Nullable(YoungestChild),
-  household: Household,
-  screening: ScreeningSchema,
-  needs: Needs,
-  reason: Reason,
-  urgency: Urgency,
-  consent: Consent,
-  referrerContact: ReferrerContact,
-  assignedWorker: Nullable(Type.String({ description: 'The programme social worker guiding her.' })),
-  firstContactOn: Nullable(DateOnly('Date of the first contact.')),
-  outcome: Nullable(Type.String({ description: 'Outcome recorded at completion.' })),
-  possibleDuplicateOf: Nullable(Uuid('An open referral of the same mother by another organisation.')),
-  acceptedAt: Nullable(DateTime('When the programme accepted: the start of guidance.')),
-  consentWithdrawal: Nullable(Type.Object({
-    withdrawnAt: DateTime('From when she withdrew her consent.'),
-    recordedBy: Nullable(Type.String({ description: 'Who recorded the withdrawal.' }))
-  }, { additionalProperties: false, description: 'Set once the mother withdrew her consent: handoff recipients see nothing from then on.' })),
-  handoffs: Type.Array(Type.Object({
-    id: Uuid('Id of the handoff.'),
-    type: Type.String({ description: 'Handoff type.' }),
-    status: Type.String({ description: 'Handoff status (FHIR Task codes).' }),
-    toOrganisationId: Uuid('The organisation it was handed to.'),
-    reason: Type.String({ description: 'Why it was handed off.' }),
-    dueBy: Nullable(DateOnly('When it should be done.')),
-    housingDecision: Nullable(Type.Enum(['granted', 'refused', 'allocated'], { description: 'Housing priority decision (housing_priority only).' })),
-    createdAt: DateTime('When it was made.'),
+export const ReferralFull = Type.Object(
+  {
+    id: Uuid('Id of the referral.'),
+    version: Type.Integer({ minimum: 1, description: 'Grows with every change; the `ETag` is this number.' }),
+    status: Status,
+    statusReasonCode: Nullable(Type.String({ description: 'Reason code of the last transition that needed one.' })),
+    statusReason: Nullable(Type.String({ description: 'Explanation of the last transition.' })),
+    redirectSuggestion: Nullable(
+      Type.String({ description: 'Where the programme suggests referring instead (rejections).' })
+    ),
+    track: Nullable(Type.Enum(TRACKS, { description: 'Programme track, once accepted.' })),
+    externalReference: Type.String({ description: "The sender's own id." }),
+    referrerOrganisationId: Uuid('The referring organisation.'),
+    programmeOrganisationId: Uuid('The receiving programme.'),
+    mother: Mother,
+    pregnancy: Nullable(Pregnancy),
+    youngestChild: Nullable(YoungestChild),
+    household: Household,
+    screening: ScreeningSchema,
+    needs: Needs,
+    reason: Reason,
+    urgency: Urgency,
+    consent: Consent,
+    referrerContact: ReferrerContact,
+    assignedWorker: Nullable(Type.String({ description: 'The programme social worker guiding her.' })),
+    firstContactOn: Nullable(DateOnly('Date of the first contact.')),
+    outcome: Nullable(Type.String({ description: 'Outcome recorded at completion.' })),
+    possibleDuplicateOf: Nullable(Uuid('An open referral of the same mother by another organisation.')),
+    acceptedAt: Nullable(DateTime('When the programme accepted: the start of guidance.')),
+    consentWithdrawal: Nullable(
+      Type.Object(
+        {
+          withdrawnAt: DateTime('From when she withdrew her consent.'),
+          recordedBy: Nullable(Type.String({ description: 'Who recorded the withdrawal.' }))
+        },
+        {
+          additionalProperties: false,
+          description: 'Set once the mother withdrew her consent: handoff recipients see nothing from then on.'
+        }
+      )
+    ),
+    handoffs: Type.Array(
+      Type.Object(
+        {
+          id: Uuid('Id of the handoff.'),
+          type: Type.String({ description: 'Handoff type.' }),
+          status: Type.String({ description: 'Handoff status (FHIR Task codes).' }),
+          toOrganisationId: Uuid('The organisation it was handed to.'),
+          reason: Type.String({ description: 'Why it was handed off.' }),
+          dueBy: Nullable(DateOnly('When it should be done.')),
+          housingDecision: Nullable(
+            Type.Enum(['granted', 'refused', 'allocated'], {
+              description: 'Housing priority decision (housing_priority only).'
+            })
+          ),
+          createdAt: DateTime('When it was made.'),
+          updatedAt: DateTime('Last change.')
+        },
+        { additionalProperties: false }
+      ),
+      { description: 'Parts of the work handed to other organisations.' }
+    ),
+    createdAt: DateTime('When the referral was received.'),
     updatedAt: DateTime('Last change.')
-  }, { additionalProperties: false }), { description: 'Parts of the work handed to other organisations.' }),
-  createdAt: DateTime('When the referral was received.'),
-  updatedAt: DateTime('Last change.')
-}, { additionalProperties: false })
+  },
+  { additionalProperties: false }
+)
 export type ReferralFull = Static<typeof ReferralFull>
 
-export const TransitionInput = Type.Object({
-  status: Status,
-  reasonCode: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'Machine-readable reason (`unreachable`, `outside_service_area`, …); required for rejected, cancelled, on-hold, failed, entered-in-error.' })),
-  reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation in words.' })),
-  redirectSuggestion: Type.Optional(Type.String({ maxLength: 500, description: 'On rejection: where to refer instead.' })),
-  track: Type.Optional(Type.Enum(TRACKS, { description: 'Required for accepted.' })),
-  assignedWorker: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Required for accepted.' })),
-  firstContactOn: Type.Optional(DateOnly('Required for in-progress; not in the future.')),
-  outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Required for completed.' }))
-}, { additionalProperties: false, title: 'TransitionInput' })
+export const TransitionInput = Type.Object(
+  {
+    status: Status,
+    reasonCode: Type.Optional(
+      Type.String({
+        pattern: '^[a-z][a-z0-9_]{1,63}$',
+        description:
+          'Machine-readable reason (`unreachable`, `outside_service_area`, …); required for rejected, cancelled, on-hold, failed, entered-in-error.'
+      })
+    ),
+    reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation in words.' })),
+    redirectSuggestion: Type.Optional(
+      Type.String({ maxLength: 500, description: 'On rejection: where to refer instead.' })
+    ),
+    track: Type.Optional(Type.Enum(TRACKS, { description: 'Required for accepted.' })),
+    assignedWorker: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Required for accepted.' })),
+    firstContactOn: Type.Optional(DateOnly('Required for in-progress; not in the future.')),
+    outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Required for completed.' }))
+  },
+  { additionalProperties: false, title: 'TransitionInput' }
+)
 export type TransitionInput = Static<typeof TransitionInput>
 
-export const HistoryEntry = Type.Object({
-  fromStatus: Nullable(Status),
-  toStatus: Status,
-  byOrganisationId: Nullable(Uuid('Who made the transition (null: the operator).')),
-  reasonCode: Nullable(Type.String({ description: 'Reason code given.' })),
-  reason: Nullable(Type.String({ description: 'Explanation given.' })),
-  at: DateTime('When.')
-}, { additionalProperties: false })
+export const HistoryEntry = Type.Object(
+  {
+    fromStatus: Nullable(Status),
+    toStatus: Status,
+    byOrganisationId: Nullable(Uuid('Who made the transition (null: the operator).')),
+    reasonCode: Nullable(Type.String({ description: 'Reason code given.' })),
+    reason: Nullable(Type.String({ description: 'Explanation given.' })),
+    at: DateTime('When.')
+  },
+  { additionalProperties: false }
+)
 
-export const AccessLogEntry = Type.Object({
-  organisationId: Nullable(Uuid('The organisation that read or wrote (null: the operator).')),
-  clientId: Nullable(Uuid('Its API client.')),
-  action: Type.String({ description: '`create`, `read`, `list`, `update`, `transition`, …' }),
-  purpose: Type.String({ description: 'Why: the operation that touched the data.' }),
-  requestId: Nullable(Type.String({ description: 'Request id, as in the logs.' })),
-  at: DateTime('When.')
-}, { additionalProperties: false })
+export const AccessLogEntry = Type.Object(
+  {
+    organisationId: Nullable(Uuid('The organisation that read or wrote (null: the operator).')),
+    clientId: Nullable(Uuid('Its API client.')),
+    action: Type.String({ description: '`create`, `read`, `list`, `update`, `transition`, …' }),
+    purpose: Type.String({ description: 'Why: the operation that touched the data.' }),
+    requestId: Nullable(Type.String({ description: 'Request id, as in the logs.' })),
+    at: DateTime('When.')
+  },
+  { additionalProperties: false }
+)

@@ -2,47 +2,73 @@ import { Type } from 'typebox'
 import { DateTime, Nullable, Uuid } from './common.ts'
 import { SUBSCRIBABLE_EVENT_TYPES } from '../domain/events.ts'
 
-const EventTypes = Type.Array(Type.Enum(SUBSCRIBABLE_EVENT_TYPES), { minItems: 1, uniqueItems: true, description: 'Event types to receive.' })
-const Url = Type.String({ maxLength: 2000, description: 'Where deliveries are POSTed: https, and never a private, loopback, link-local or metadata address.' })
+const EventTypes = Type.Array(Type.Enum(SUBSCRIBABLE_EVENT_TYPES), {
+  minItems: 1,
+  uniqueItems: true,
+  description: 'Event types to receive.'
+})
+const Url = Type.String({
+  maxLength: 2000,
+  description: 'Where deliveries are POSTed: https, and never a private, loopback, link-local or metadata address.'
+})
 
-export const WebhookInput = Type.Object({
-  url: Url,
-  eventTypes: EventTypes,
-  description: Type.Optional(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))
-}, { additionalProperties: false, title: 'WebhookInput' })
+export const WebhookInput = Type.Object(
+  {
+    url: Url,
+    eventTypes: EventTypes,
+    description: Type.Optional(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))
+  },
+  { additionalProperties: false, title: 'WebhookInput' }
+)
 
-export const WebhookPatch = Type.Object({
-  url: Type.Optional(Url),
-  eventTypes: Type.Optional(EventTypes),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))),
-  enabled: Type.Optional(Type.Literal(true, { description: 'Re-enables an endpoint that was disabled (e.g. after a 410).' }))
-}, { additionalProperties: false, minProperties: 1, title: 'WebhookPatch' })
+export const WebhookPatch = Type.Object(
+  {
+    url: Type.Optional(Url),
+    eventTypes: Type.Optional(EventTypes),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))),
+    enabled: Type.Optional(
+      Type.Literal(true, { description: 'Re-enables an endpoint that was disabled (e.g. after a 410).' })
+    )
+  },
+  { additionalProperties: false, minProperties: 1, title: 'WebhookPatch' }
+)
 
-export const Webhook = Type.Object({
-  id: Uuid('Id of the endpoint.'),
-  url: Type.String({ description: 'Delivery URL.' }),
-  eventTypes: Type.Array(Type.String(), { description: 'Subscribed event types.' }),
-  description: Nullable(Type.String({ description: 'What it is for.' })),
-  disabledAt: Nullable(DateTime('When deliveries stopped (a 410 answer, for example).')),
-  disabledReason: Nullable(Type.String({ description: 'Why it was disabled.' })),
-  version: Type.Integer({ description: 'The ETag.' }),
-  createdAt: DateTime('When it was registered.')
-}, { additionalProperties: false, title: 'Webhook' })
+export const Webhook = Type.Object(
+  {
+    id: Uuid('Id of the endpoint.'),
+    url: Type.String({ description: 'Delivery URL.' }),
+    eventTypes: Type.Array(Type.String(), { description: 'Subscribed event types.' }),
+    description: Nullable(Type.String({ description: 'What it is for.' })),
+    disabledAt: Nullable(DateTime('When deliveries stopped (a 410 answer, for example).')),
+    disabledReason: Nullable(Type.String({ description: 'Why it was disabled.' })),
+    version: Type.Integer({ description: 'The ETag.' }),
+    createdAt: DateTime('When it was registered.')
+  },
+  { additionalProperties: false, title: 'Webhook' }
+)
 
-export const WebhookWithSecret = Type.Object({
-  ...Webhook.properties,
-  secret: Type.String({ description: 'The `whsec_` signing secret. Shown this once.' })
-}, { additionalProperties: false, title: 'WebhookWithSecret' })
+export const WebhookWithSecret = Type.Object(
+  {
+    ...Webhook.properties,
+    secret: Type.String({ description: 'The `whsec_` signing secret. Shown this once.' })
+  },
+  { additionalProperties: false, title: 'WebhookWithSecret' }
+)
 
-export const Delivery = Type.Object({
-  id: Uuid('Id of the delivery.'),
-  eventId: Uuid('The event (the `webhook-id` header).'),
-  eventType: Type.String({ description: 'The event type.' }),
-  state: Type.Enum(['pending', 'delivered', 'failed'], { description: '`failed` after the last attempt (dead letter), or after a 410.' }),
-  attempts: Type.Integer({ description: 'Attempts made in the current series.' }),
-  lastStatusCode: Nullable(Type.Integer({ description: 'HTTP status of the last attempt.' })),
-  lastError: Nullable(Type.String({ description: 'What went wrong last.' })),
-  nextAttemptAt: Nullable(DateTime('When the next attempt is due.')),
-  deliveredAt: Nullable(DateTime('When it was delivered.')),
-  createdAt: DateTime('When the delivery was made.')
-}, { additionalProperties: false, title: 'Delivery' })
+export const Delivery = Type.Object(
+  {
+    id: Uuid('Id of the delivery.'),
+    eventId: Uuid('The event (the `webhook-id` header).'),
+    eventType: Type.String({ description: 'The event type.' }),
+    state: Type.Enum(['pending', 'delivered', 'failed'], {
+      description: '`failed` after the last attempt (dead letter), or after a 410.'
+    }),
+    attempts: Type.Integer({ description: 'Attempts made in the current series.' }),
+    lastStatusCode: Nullable(Type.Integer({ description: 'HTTP status of the last attempt.' })),
+    lastError: Nullable(Type.String({ description: 'What went wrong last.' })),
+    nextAttemptAt: Nullable(DateTime('When the next attempt is due.')),
+    deliveredAt: Nullable(DateTime('When it was delivered.')),
+    createdAt: DateTime('When the delivery was made.')
+  },
+  { additionalProperties: false, title: 'Delivery' }
+)

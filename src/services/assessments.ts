@@ -1,7 +1,14 @@
 import { accessEntry, requireVersion, type Caller } from '../core/caller.ts'
 import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import type { Executor } from '../db/client.ts'
-import { assessmentsOf, groupSessionsOf, insertGroupSession, lockAssessment, saveAssessment, type AssessmentRow } from '../db/queries/assessments.ts'
+import {
+  assessmentsOf,
+  groupSessionsOf,
+  insertGroupSession,
+  lockAssessment,
+  saveAssessment,
+  type AssessmentRow
+} from '../db/queries/assessments.ts'
 import { lockReferral } from '../db/queries/referrals.ts'
 import { recordAccess } from '../db/record.ts'
 import { viewOf } from '../domain/access.ts'
@@ -11,23 +18,37 @@ import type { ServiceDeps } from './deps.ts'
 
 type Deps = Pick<ServiceDeps, 'db'>
 
-const present = (a: AssessmentRow) => ({ phase: a.phase, assessedOn: a.assessedOn, scores: a.scores, version: a.version })
+const present = (a: AssessmentRow) => ({
+  phase: a.phase,
+  assessedOn: a.assessedOn,
+  scores: a.scores,
+  version: a.version
+})
 
 /** Assessments and attendance are the programme's own record: anyone else gets 404. */
-async function asProgramme (caller: Caller, referralId: string, tx: Executor) {
+async function asProgramme(caller: Caller, referralId: string, tx: Executor) {
   const row = await lockReferral(tx, referralId)
   if (row === undefined || viewOf(caller.principal, row) !== 'programme') throw notFound('Referral')
   return row
 }
 
-export async function putAssessment (deps: Deps, caller: Caller, referralId: string, phase: 'start' | 'end', ifMatch: string | undefined, body: { assessedOn: string, scores: Partial<Record<LifeDomain, number>> }) {
-  if (body.assessedOn > belgianDate(caller.clock.now())) throw validationProblem([{ pointer: '/assessedOn', message: 'must not be in the future' }])
+export async function putAssessment(
+  deps: Deps,
+  caller: Caller,
+  referralId: string,
+  phase: 'start' | 'end',
+  ifMatch: string | undefined,
+  body: { assessedOn: string; scores: Partial<Record<LifeDomain, number>> }
+) {
+  if (body.assessedOn > belgianDate(caller.clock.now()))
+    throw validationProblem([{ pointer: '/assessedOn', message: 'must not be in the future' }])
   return deps.db.transaction(async (tx) => {
     await asProgramme(caller, referralId, tx)
     const existing = await lockAssessment(tx, referralId, phase)
     if (existing !== undefined) requireVersion(ifMatch, existing.version, `${phase} assessment`)
-    else if (ifMatch !== undefined && ifMatch !== '*') throw new ProblemError('precondition-failed', `There is no ${phase} assessment yet`)
-    if (phase === 'end' && await lockAssessment(tx, referralId, 'start') === undefined) {
+    else if (ifMatch !== undefined && ifMatch !== '*')
+      throw new ProblemError('precondition-failed', `There is no ${phase} assessment yet`)
+    if (phase === 'end' && (await lockAssessment(tx, referralId, 'start')) === undefined) {
       throw new ProblemError('assessment-required', 'Record the start assessment before the end assessment')
     }
     const saved = await saveAssessment(tx, { referralId, phase, ...body }, existing !== undefined)
@@ -36,18 +57,27 @@ export async function putAssessment (deps: Deps, caller: Caller, referralId: str
   })
 }
 
-export async function getAssessments (deps: Deps, caller: Caller, referralId: string) {
+export async function getAssessments(deps: Deps, caller: Caller, referralId: string) {
   return deps.db.transaction(async (tx) => {
     await asProgramme(caller, referralId, tx)
     const rows = await assessmentsOf(tx, referralId)
     await recordAccess(tx, referralId, accessEntry(caller))
-    const of = (phase: 'start' | 'end') => { const a = rows.find((r) => r.phase === phase); return a === undefined ? null : present(a) }
+    const of = (phase: 'start' | 'end') => {
+      const a = rows.find((r) => r.phase === phase)
+      return a === undefined ? null : present(a)
+    }
     return { start: of('start'), end: of('end') }
   })
 }
 
-export async function addGroupSession (deps: Deps, caller: Caller, referralId: string, body: { date: string, topic?: string | undefined }) {
-  if (body.date > belgianDate(caller.clock.now())) throw validationProblem([{ pointer: '/date', message: 'must not be in the future' }])
+export async function addGroupSession(
+  deps: Deps,
+  caller: Caller,
+  referralId: string,
+  body: { date: string; topic?: string | undefined }
+) {
+  if (body.date > belgianDate(caller.clock.now()))
+    throw validationProblem([{ pointer: '/date', message: 'must not be in the future' }])
   return deps.db.transaction(async (tx) => {
     await asProgramme(caller, referralId, tx)
     const row = await insertGroupSession(tx, referralId, body.date, body.topic ?? null)
@@ -56,7 +86,7 @@ export async function addGroupSession (deps: Deps, caller: Caller, referralId: s
   })
 }
 
-export async function listGroupSessions (deps: Deps, caller: Caller, referralId: string) {
+export async function listGroupSessions(deps: Deps, caller: Caller, referralId: string) {
   return deps.db.transaction(async (tx) => {
     await asProgramme(caller, referralId, tx)
     await recordAccess(tx, referralId, accessEntry(caller))

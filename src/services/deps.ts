@@ -19,11 +19,19 @@ export interface ServiceDeps {
 }
 
 /** Services on a pool of their own, for a command-line process (no Fastify, no Redis). */
-export function standaloneDeps (config: Config, warn: (message: string) => void): { deps: ServiceDeps, close: () => Promise<void> } {
+export function standaloneDeps(
+  config: Config,
+  warn: (message: string) => void
+): { deps: ServiceDeps; close: () => Promise<void> } {
   const { pool, db } = createDb(config.DATABASE_URL, 2, () => {})
   const identifiers = new IdentifierCipher(loadIdentifierKeys(config, warn))
   const deps: ServiceDeps = {
-    db, identifiers, config, programmes: new ProgrammeDirectory(db), webhooks: null, warn: (_fields, message) => warn(message)
+    db,
+    identifiers,
+    config,
+    programmes: new ProgrammeDirectory(db),
+    webhooks: null,
+    warn: (_fields, message) => warn(message)
   }
   return { deps, close: () => pool.end() }
 }

@@ -8,10 +8,15 @@ type Deps = Pick<ServiceDeps, 'db'>
 const POLL_MS = 250
 
 /** A feed position: (transaction id, event id) of the last event read. */
-export function feedCursor (after: string | undefined): [string, number] {
+export function feedCursor(after: string | undefined): [string, number] {
   if (after === undefined) return ['0', 0]
   const decoded = decodeCursor(after, 2)
-  if (decoded === null || typeof decoded[0] !== 'string' || !/^\d+$/.test(decoded[0]) || typeof decoded[1] !== 'number') {
+  if (
+    decoded === null ||
+    typeof decoded[0] !== 'string' ||
+    !/^\d+$/.test(decoded[0]) ||
+    typeof decoded[1] !== 'number'
+  ) {
     throw invalidCursor('after')
   }
   return decoded as [string, number]
@@ -21,7 +26,12 @@ export function feedCursor (after: string | undefined): [string, number] {
  * The change feed of an organisation after `cursor`; with `waitMs`, waits until something arrives,
  * the time is up, or `stop()` says the caller went away.
  */
-export async function eventPage (deps: Deps, organisationId: string, cursor: [string, number], q: { limit: number, waitMs: number, stop: () => boolean }) {
+export async function eventPage(
+  deps: Deps,
+  organisationId: string,
+  cursor: [string, number],
+  q: { limit: number; waitMs: number; stop: () => boolean }
+) {
   const deadline = Date.now() + q.waitMs
   let rows: FeedRow[] = await feedPage(deps.db, organisationId, cursor, q.limit)
   while (rows.length === 0 && Date.now() < deadline && !q.stop()) {
@@ -31,7 +41,13 @@ export async function eventPage (deps: Deps, organisationId: string, cursor: [st
   const last = rows.at(-1)
   return {
     items: rows.map((r) => ({
-      id: r.eventId, type: r.type, occurredAt: new Date(r.occurredAt).toISOString(), referralId: r.referralId, handoffId: r.handoffId, status: r.status, reasonCode: r.reasonCode
+      id: r.eventId,
+      type: r.type,
+      occurredAt: new Date(r.occurredAt).toISOString(),
+      referralId: r.referralId,
+      handoffId: r.handoffId,
+      status: r.status,
+      reasonCode: r.reasonCode
     })),
     nextCursor: encodeCursor(last === undefined ? cursor : [last.transactionId, Number(last.id)])
   }

@@ -3,13 +3,26 @@ import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
 import { findReferral, lockReferral, updateReferral, type ReferralRow } from '../db/queries/referrals.ts'
 import {
-  handoffHistoryOf, handoffWithParties, insertHandoff, listHandoffs, openHandoffsOfReferral, updateHandoff, type HandoffRow
+  handoffHistoryOf,
+  handoffWithParties,
+  insertHandoff,
+  listHandoffs,
+  openHandoffsOfReferral,
+  updateHandoff,
+  type HandoffRow
 } from '../db/queries/handoffs.ts'
 import { recordAccess, recordEvent, recordHandoffHistory } from '../db/record.ts'
 import { viewOf } from '../domain/access.ts'
 import type { Party } from '../domain/audience.ts'
 import { isoOrNull as iso } from '../domain/dates.ts'
-import { checkHandoffTransition, housingDecisionError, recipientTypeError, type HandoffRole, type HandoffStatus, type HandoffType } from '../domain/handoffs.ts'
+import {
+  checkHandoffTransition,
+  housingDecisionError,
+  recipientTypeError,
+  type HandoffRole,
+  type HandoffStatus,
+  type HandoffType
+} from '../domain/handoffs.ts'
 import { HANDOFF_RECIPIENT_VIEWS, project, recipientView } from '../domain/views.ts'
 import { OPEN_STATUSES } from '../domain/vocabulary.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -18,47 +31,102 @@ import { toFull } from './referral-views.ts'
 type Deps = Pick<ServiceDeps, 'db' | 'identifiers'>
 
 /** The organisations a handoff's events may name (`EVENT_AUDIENCE` picks who hears which). */
-const partiesOf = (h: HandoffRow, r: { referrerOrganisationId: string, programmeOrganisationId: string }): Record<Party, string> => ({
-  handoffCreator: h.fromOrganisationId, handoffRecipient: h.toOrganisationId, programme: r.programmeOrganisationId, referrer: r.referrerOrganisationId
+const partiesOf = (
+  h: HandoffRow,
+  r: { referrerOrganisationId: string; programmeOrganisationId: string }
+): Record<Party, string> => ({
+  handoffCreator: h.fromOrganisationId,
+  handoffRecipient: h.toOrganisationId,
+  programme: r.programmeOrganisationId,
+  referrer: r.referrerOrganisationId
 })
 
-export function presentHandoff (h: HandoffRow) {
+export function presentHandoff(h: HandoffRow) {
   return {
-    id: h.id, referralId: h.referralId, type: h.type, status: h.status, fromOrganisationId: h.fromOrganisationId, toOrganisationId: h.toOrganisationId,
-    reason: h.reason, dueBy: h.dueBy, statusReasonCode: h.statusReasonCode, statusReason: h.statusReason,
-    housing: h.type !== 'housing_priority'
-      ? null
-      : { decision: h.housingDecision, validUntil: iso(h.housingValidUntil), refusalCode: h.housingRefusalCode, refusalReason: h.housingRefusalReason, allocatedOn: h.allocatedOn, municipality: h.allocatedMunicipality },
-    version: h.version, createdAt: new Date(h.createdAt).toISOString(), updatedAt: new Date(h.updatedAt).toISOString()
+    id: h.id,
+    referralId: h.referralId,
+    type: h.type,
+    status: h.status,
+    fromOrganisationId: h.fromOrganisationId,
+    toOrganisationId: h.toOrganisationId,
+    reason: h.reason,
+    dueBy: h.dueBy,
+    statusReasonCode: h.statusReasonCode,
+    statusReason: h.statusReason,
+    housing:
+      h.type !== 'housing_priority'
+        ? null
+        : {
+            decision: h.housingDecision,
+            validUntil: iso(h.housingValidUntil),
+            refusalCode: h.housingRefusalCode,
+            refusalReason: h.housingRefusalReason,
+            allocatedOn: h.allocatedOn,
+            municipality: h.allocatedMunicipality
+          },
+    version: h.version,
+    createdAt: new Date(h.createdAt).toISOString(),
+    updatedAt: new Date(h.updatedAt).toISOString()
   }
 }
 
-export async function createHandoff (deps: Deps, caller: Caller, referralId: string, input: { type: HandoffType, toOrganisationId: string, reason: string, dueBy?: string | undefined }) {
+export async function createHandoff(
+  deps: Deps,
+  caller: Caller,
+  referralId: string,
+  input: { type: HandoffType; toOrganisationId: string; reason: string; dueBy?: string | undefined }
+) {
   return deps.db.transaction(async (tx) => {
     const referral = await lockReferral(tx, referralId)
     const view = referral === undefined ? null : viewOf(caller.principal, referral)
     if (referral === undefined || (view !== 'programme' && view !== 'referrer')) throw notFound('Referral')
     const target = await findOrganisation(tx, input.toOrganisationId)
-    if (target === undefined) throw validationProblem([{ pointer: '/toOrganisationId', message: 'is not a known organisation' }])
+    if (target === undefined)
+      throw validationProblem([{ pointer: '/toOrganisationId', message: 'is not a known organisation' }])
     const typeError = recipientTypeError(input.type, target.type)
     if (typeError !== null) throw validationProblem([{ pointer: '/toOrganisationId', message: typeError }])
     if (!referral.details.consent.sharingScope.includes(target.type as never)) {
-      throw validationProblem([{ pointer: '/toOrganisationId', message: `the mother's consent (consent.sharingScope) does not name ${target.type}` }])
+      throw validationProblem([
+        {
+          pointer: '/toOrganisationId',
+          message: `the mother's consent (consent.sharingScope) does not name ${target.type}`
+        }
+      ])
     }
-    if (referral.consentWithdrawnAt !== null) throw new ProblemError('consent-withdrawn', 'The mother withdrew her consent: nothing more is handed off')
-    if (!OPEN_STATUSES.includes(referral.status)) throw new ProblemError('referral-closed', `The referral is ${referral.status}`)
+    if (referral.consentWithdrawnAt !== null)
+      throw new ProblemError('consent-withdrawn', 'The mother withdrew her consent: nothing more is handed off')
+    if (!OPEN_STATUSES.includes(referral.status))
+      throw new ProblemError('referral-closed', `The referral is ${referral.status}`)
     const handoff = await insertHandoff(tx, {
-      referralId, type: input.type, fromOrganisationId: caller.principal.organisationId as string, toOrganisationId: target.id, reason: input.reason, dueBy: input.dueBy ?? null, status: 'requested'
+      referralId,
+      type: input.type,
+      fromOrganisationId: caller.principal.organisationId as string,
+      toOrganisationId: target.id,
+      reason: input.reason,
+      dueBy: input.dueBy ?? null,
+      status: 'requested'
     })
-    await recordHandoffHistory(tx, { handoffId: handoff.id, fromStatus: null, toStatus: 'requested', byOrganisationId: caller.principal.organisationId })
-    await recordEvent(tx, { type: 'handoff.created', referralId, handoffId: handoff.id, status: 'requested' }, partiesOf(handoff, referral))
+    await recordHandoffHistory(tx, {
+      handoffId: handoff.id,
+      fromStatus: null,
+      toStatus: 'requested',
+      byOrganisationId: caller.principal.organisationId
+    })
+    await recordEvent(
+      tx,
+      { type: 'handoff.created', referralId, handoffId: handoff.id, status: 'requested' },
+      partiesOf(handoff, referral)
+    )
     await recordAccess(tx, referralId, accessEntry(caller))
     return presentHandoff(handoff)
   })
 }
 
 /** Who the caller is to a handoff; recipients lose it when consent is withdrawn. Null: 404. */
-function roleIn (caller: Caller, row: NonNullable<Awaited<ReturnType<typeof handoffWithParties>>>): HandoffRole | 'programme' | null {
+function roleIn(
+  caller: Caller,
+  row: NonNullable<Awaited<ReturnType<typeof handoffWithParties>>>
+): HandoffRole | 'programme' | null {
   const org = caller.principal.organisationId
   if (org === row.handoff.fromOrganisationId) return 'creator'
   if (org === row.handoff.toOrganisationId) return row.consentWithdrawnAt === null ? 'recipient' : null
@@ -67,18 +135,21 @@ function roleIn (caller: Caller, row: NonNullable<Awaited<ReturnType<typeof hand
 }
 
 /** A handoff as its creator or the programme sees it; the recipient also gets the referral fields its type needs. */
-export async function readHandoff (deps: Deps, caller: Caller, id: string) {
+export async function readHandoff(deps: Deps, caller: Caller, id: string) {
   const row = await handoffWithParties(deps.db, id)
   const role = row === undefined ? null : roleIn(caller, row)
   if (row === undefined || role === null) throw notFound('Handoff')
   if (role !== 'recipient') return { ...presentHandoff(row.handoff), referral: null }
   const referral = await lockReferralForRead(deps, caller, row.handoff.referralId)
   const fields = HANDOFF_RECIPIENT_VIEWS[recipientView(caller.principal.organisationType)]
-  return { ...presentHandoff(row.handoff), referral: project(toFull(deps.identifiers, referral, `recipient:${caller.principal.organisationType}`), fields) }
+  return {
+    ...presentHandoff(row.handoff),
+    referral: project(toFull(deps.identifiers, referral, `recipient:${caller.principal.organisationType}`), fields)
+  }
 }
 
 /** The recipient's read of the referral, with its access-log row in the same transaction. */
-async function lockReferralForRead (deps: Deps, caller: Caller, referralId: string): Promise<ReferralRow> {
+async function lockReferralForRead(deps: Deps, caller: Caller, referralId: string): Promise<ReferralRow> {
   return deps.db.transaction(async (tx) => {
     const referral = (await findReferral(tx, referralId)) as ReferralRow
     await recordAccess(tx, referralId, accessEntry(caller))
@@ -86,62 +157,138 @@ async function lockReferralForRead (deps: Deps, caller: Caller, referralId: stri
   })
 }
 
-export async function handoffList (deps: Deps, caller: Caller, q: { status?: string | undefined, type?: string | undefined, updatedSince?: string | undefined, after: [string, string] | null, limit: number }) {
-  const rows = await listHandoffs(deps.db, { organisationId: caller.principal.organisationId as string, ...q, limit: q.limit + 1 })
+export async function handoffList(
+  deps: Deps,
+  caller: Caller,
+  q: {
+    status?: string | undefined
+    type?: string | undefined
+    updatedSince?: string | undefined
+    after: [string, string] | null
+    limit: number
+  }
+) {
+  const rows = await listHandoffs(deps.db, {
+    organisationId: caller.principal.organisationId as string,
+    ...q,
+    limit: q.limit + 1
+  })
   const page = rows.slice(0, q.limit)
   const last = page.at(-1)?.handoff
-  return { items: page.map((r) => presentHandoff(r.handoff)), next: rows.length > q.limit && last !== undefined ? [last.updatedAt, last.id] as [string, string] : null }
+  return {
+    items: page.map((r) => presentHandoff(r.handoff)),
+    next: rows.length > q.limit && last !== undefined ? ([last.updatedAt, last.id] as [string, string]) : null
+  }
 }
 
-export async function handoffHistory (deps: Deps, caller: Caller, id: string) {
+export async function handoffHistory(deps: Deps, caller: Caller, id: string) {
   const row = await handoffWithParties(deps.db, id)
   if (row === undefined || roleIn(caller, row) === null) throw notFound('Handoff')
-  return (await handoffHistoryOf(deps.db, id)).map((h) => ({ fromStatus: h.fromStatus, toStatus: h.toStatus, byOrganisationId: h.byOrganisationId, reasonCode: h.reasonCode, reason: h.reason, at: new Date(h.at).toISOString() }))
+  return (await handoffHistoryOf(deps.db, id)).map((h) => ({
+    fromStatus: h.fromStatus,
+    toStatus: h.toStatus,
+    byOrganisationId: h.byOrganisationId,
+    reasonCode: h.reasonCode,
+    reason: h.reason,
+    at: new Date(h.at).toISOString()
+  }))
 }
 
-export async function transitionHandoff (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, input: { status: HandoffStatus, reasonCode?: string | undefined, reason?: string | undefined }) {
+export async function transitionHandoff(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  ifMatch: string | undefined,
+  input: { status: HandoffStatus; reasonCode?: string | undefined; reason?: string | undefined }
+) {
   return deps.db.transaction(async (tx) => {
     const row = await handoffWithParties(tx, id, true)
     const role = row === undefined ? null : roleIn(caller, row)
     if (row === undefined || role === null) throw notFound('Handoff')
-    if (role === 'programme') throw new ProblemError('transition-not-allowed', 'Only the creator and the recipient change a handoff', { allowedTransitions: [] })
+    if (role === 'programme')
+      throw new ProblemError('transition-not-allowed', 'Only the creator and the recipient change a handoff', {
+        allowedTransitions: []
+      })
     requireVersion(ifMatch, row.handoff.version, 'handoff')
     const check = checkHandoffTransition(row.handoff.status, input.status, role, input)
     if (!check.ok && check.reason === 'not_allowed') {
-      throw new ProblemError('transition-not-allowed', `The ${role} cannot move a handoff from ${row.handoff.status} to ${input.status}`, { allowedTransitions: check.allowed })
+      throw new ProblemError(
+        'transition-not-allowed',
+        `The ${role} cannot move a handoff from ${row.handoff.status} to ${input.status}`,
+        { allowedTransitions: check.allowed }
+      )
     }
-    if (!check.ok) throw validationProblem(check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` })))
-    const updated = await updateHandoff(tx, id, { status: input.status, statusReasonCode: input.reasonCode ?? null, statusReason: input.reason ?? null })
-    await recordHandoffHistory(tx, {
-      handoffId: id, fromStatus: row.handoff.status, toStatus: input.status, byOrganisationId: caller.principal.organisationId,
-      reasonCode: input.reasonCode ?? null, reason: input.reason ?? null
+    if (!check.ok)
+      throw validationProblem(
+        check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` }))
+      )
+    const updated = await updateHandoff(tx, id, {
+      status: input.status,
+      statusReasonCode: input.reasonCode ?? null,
+      statusReason: input.reason ?? null
     })
-    await recordEvent(tx, { type: 'handoff.status_changed', referralId: updated.referralId, handoffId: id, status: input.status, reasonCode: input.reasonCode ?? null },
-      partiesOf(updated, row))
+    await recordHandoffHistory(tx, {
+      handoffId: id,
+      fromStatus: row.handoff.status,
+      toStatus: input.status,
+      byOrganisationId: caller.principal.organisationId,
+      reasonCode: input.reasonCode ?? null,
+      reason: input.reason ?? null
+    })
+    await recordEvent(
+      tx,
+      {
+        type: 'handoff.status_changed',
+        referralId: updated.referralId,
+        handoffId: id,
+        status: input.status,
+        reasonCode: input.reasonCode ?? null
+      },
+      partiesOf(updated, row)
+    )
     return presentHandoff(updated)
   })
 }
 
 export type HousingDecisionInput =
-  | { decision: 'granted', validUntil: string }
-  | { decision: 'refused', reasonCode: string, reason?: string | undefined }
-  | { decision: 'allocated', allocatedOn: string, municipality: string }
+  | { decision: 'granted'; validUntil: string }
+  | { decision: 'refused'; reasonCode: string; reason?: string | undefined }
+  | { decision: 'allocated'; allocatedOn: string; municipality: string }
 
-export async function decideHousing (deps: Deps, caller: Caller, id: string, input: HousingDecisionInput) {
+export async function decideHousing(deps: Deps, caller: Caller, id: string, input: HousingDecisionInput) {
   return deps.db.transaction(async (tx) => {
     const row = await handoffWithParties(tx, id, true)
     if (row === undefined || roleIn(caller, row) !== 'recipient') throw notFound('Handoff')
-    if (row.handoff.type !== 'housing_priority') throw new ProblemError('not-housing-priority', 'Only a housing_priority handoff takes a housing decision')
-    const error = housingDecisionError(row.handoff.housingDecision, input.decision, row.handoff.housingValidUntil, new Date())
+    if (row.handoff.type !== 'housing_priority')
+      throw new ProblemError('not-housing-priority', 'Only a housing_priority handoff takes a housing decision')
+    const error = housingDecisionError(
+      row.handoff.housingDecision,
+      input.decision,
+      row.handoff.housingValidUntil,
+      new Date()
+    )
     if (error !== null) throw new ProblemError('housing-decision-not-allowed', error)
-    if (input.decision === 'granted' && Date.parse(input.validUntil) <= Date.now()) throw validationProblem([{ pointer: '/validUntil', message: 'must be in the future' }])
-    const updated = await updateHandoff(tx, id, input.decision === 'granted'
-      ? { housingDecision: 'granted', housingValidUntil: input.validUntil }
-      : input.decision === 'refused'
-        ? { housingDecision: 'refused', housingRefusalCode: input.reasonCode, housingRefusalReason: input.reason ?? null }
-        : { housingDecision: 'allocated', allocatedOn: input.allocatedOn, allocatedMunicipality: input.municipality })
+    if (input.decision === 'granted' && Date.parse(input.validUntil) <= Date.now())
+      throw validationProblem([{ pointer: '/validUntil', message: 'must be in the future' }])
+    const updated = await updateHandoff(
+      tx,
+      id,
+      input.decision === 'granted'
+        ? { housingDecision: 'granted', housingValidUntil: input.validUntil }
+        : input.decision === 'refused'
+          ? {
+              housingDecision: 'refused',
+              housingRefusalCode: input.reasonCode,
+              housingRefusalReason: input.reason ?? null
+            }
+          : { housingDecision: 'allocated', allocatedOn: input.allocatedOn, allocatedMunicipality: input.municipality }
+    )
     // The referrer hears of it as a status only; the programme fetches the details.
-    await recordEvent(tx, { type: 'housing_priority.decided', referralId: updated.referralId, handoffId: id, status: input.decision }, partiesOf(updated, row))
+    await recordEvent(
+      tx,
+      { type: 'housing_priority.decided', referralId: updated.referralId, handoffId: id, status: input.decision },
+      partiesOf(updated, row)
+    )
     return presentHandoff(updated)
   })
 }
@@ -150,27 +297,61 @@ export async function decideHousing (deps: Deps, caller: Caller, id: string, inp
  * From `withdrawnAt` on no recipient sees her data: open handoffs are cancelled with
  * `consent_withdrawn` (each told by event); the programme keeps its record (legal retention).
  */
-export async function withdrawConsent (deps: Deps, caller: Caller, referralId: string, input: { withdrawnAt: string, recordedBy: string }) {
-  if (Date.parse(input.withdrawnAt) > Date.now() + 5 * 60_000) throw validationProblem([{ pointer: '/withdrawnAt', message: 'must not be in the future' }])
+export async function withdrawConsent(
+  deps: Deps,
+  caller: Caller,
+  referralId: string,
+  input: { withdrawnAt: string; recordedBy: string }
+) {
+  if (Date.parse(input.withdrawnAt) > Date.now() + 5 * 60_000)
+    throw validationProblem([{ pointer: '/withdrawnAt', message: 'must not be in the future' }])
   return deps.db.transaction(async (tx) => {
     const referral = await lockReferral(tx, referralId)
     const view = referral === undefined ? null : viewOf(caller.principal, referral)
     if (referral === undefined || (view !== 'programme' && view !== 'referrer')) throw notFound('Referral')
-    if (referral.consentWithdrawnAt !== null) throw new ProblemError('consent-withdrawn', 'The withdrawal was recorded before')
-    const updated = await updateReferral(tx, referralId, { consentWithdrawnAt: input.withdrawnAt, consentWithdrawnRecordedBy: input.recordedBy })
+    if (referral.consentWithdrawnAt !== null)
+      throw new ProblemError('consent-withdrawn', 'The withdrawal was recorded before')
+    const updated = await updateReferral(tx, referralId, {
+      consentWithdrawnAt: input.withdrawnAt,
+      consentWithdrawnRecordedBy: input.recordedBy
+    })
     const open = await openHandoffsOfReferral(tx, referralId)
     for (const h of open) {
-      const cancelled = await updateHandoff(tx, h.id, { status: 'cancelled', statusReasonCode: 'consent_withdrawn', statusReason: null })
-      await recordHandoffHistory(tx, {
-        handoffId: h.id, fromStatus: h.status, toStatus: 'cancelled', byOrganisationId: caller.principal.organisationId, reasonCode: 'consent_withdrawn'
+      const cancelled = await updateHandoff(tx, h.id, {
+        status: 'cancelled',
+        statusReasonCode: 'consent_withdrawn',
+        statusReason: null
       })
-      await recordEvent(tx, { type: 'handoff.status_changed', referralId, handoffId: h.id, status: 'cancelled', reasonCode: 'consent_withdrawn' },
-        partiesOf(cancelled, referral))
+      await recordHandoffHistory(tx, {
+        handoffId: h.id,
+        fromStatus: h.status,
+        toStatus: 'cancelled',
+        byOrganisationId: caller.principal.organisationId,
+        reasonCode: 'consent_withdrawn'
+      })
+      await recordEvent(
+        tx,
+        {
+          type: 'handoff.status_changed',
+          referralId,
+          handoffId: h.id,
+          status: 'cancelled',
+          reasonCode: 'consent_withdrawn'
+        },
+        partiesOf(cancelled, referral)
+      )
     }
-    await recordEvent(tx, { type: 'referral.updated', referralId, status: referral.status },
-      { referrer: referral.referrerOrganisationId, programme: referral.programmeOrganisationId })
+    await recordEvent(
+      tx,
+      { type: 'referral.updated', referralId, status: referral.status },
+      { referrer: referral.referrerOrganisationId, programme: referral.programmeOrganisationId }
+    )
     await recordAccess(tx, referralId, accessEntry(caller))
-    return { referralId, withdrawnAt: new Date(input.withdrawnAt).toISOString(), cancelledHandoffs: open.map((h) => h.id), version: updated.version }
+    return {
+      referralId,
+      withdrawnAt: new Date(input.withdrawnAt).toISOString(),
+      cancelledHandoffs: open.map((h) => h.id),
+      version: updated.version
+    }
   })
 }
-

@@ -9,10 +9,12 @@ import type { ServiceDeps } from './deps.ts'
 
 type Deps = Pick<ServiceDeps, 'db' | 'config'>
 
-export function toMember (row: CohortRow): CohortMember {
+export function toMember(row: CohortRow): CohortMember {
   const d = row.details
   return {
-    motherKey: row.inszBlindIndex ?? `${d.mother.givenName.toLowerCase()}|${d.mother.familyName.toLowerCase()}|${d.mother.birthDate}`,
+    motherKey:
+      row.inszBlindIndex ??
+      `${d.mother.givenName.toLowerCase()}|${d.mother.familyName.toLowerCase()}|${d.mother.birthDate}`,
     track: row.track,
     startDate: belgianDate(new Date(row.acceptedAt)),
     motherBirthDate: d.mother.birthDate,
@@ -27,11 +29,16 @@ export function toMember (row: CohortRow): CohortMember {
   }
 }
 
-export async function buildImpactReport (deps: Deps, caller: Caller, q: { from: string, to: string, track?: Track | undefined, programmeId?: string | undefined }) {
+export async function buildImpactReport(
+  deps: Deps,
+  caller: Caller,
+  q: { from: string; to: string; track?: Track | undefined; programmeId?: string | undefined }
+) {
   if (q.from >= q.to) throw invalidParameters([{ pointer: '/from', message: 'must be before to' }])
   let programmeId: string
   if (caller.principal.scopes.includes('admin')) {
-    if (q.programmeId === undefined) throw invalidParameters([{ pointer: '/programmeId', message: 'is required for the operator' }])
+    if (q.programmeId === undefined)
+      throw invalidParameters([{ pointer: '/programmeId', message: 'is required for the operator' }])
     const programme = await findOrganisation(deps.db, q.programmeId)
     if (programme?.type !== 'programme') throw notFound('Programme')
     programmeId = programme.id
@@ -41,5 +48,12 @@ export async function buildImpactReport (deps: Deps, caller: Caller, q: { from: 
   }
   const rows = await cohort(deps.db, programmeId, q.from, q.to, q.track)
   const report = impactReport(rows.map(toMember), deps.config.REPORT_MIN_CELL)
-  return { programmeId, from: q.from, to: q.to, track: q.track ?? null, minCell: deps.config.REPORT_MIN_CELL, ...report }
+  return {
+    programmeId,
+    from: q.from,
+    to: q.to,
+    track: q.track ?? null,
+    minCell: deps.config.REPORT_MIN_CELL,
+    ...report
+  }
 }

@@ -5,12 +5,24 @@ import { isoInstant as isoOf, isoOrNull as iso } from '../domain/dates.ts'
 import { project } from '../domain/views.ts'
 
 export const handoffSummary = (h: HandoffBrief) => ({
-  id: h.id, type: h.type, status: h.status, toOrganisationId: h.toOrganisationId, reason: h.reason, dueBy: h.dueBy, housingDecision: h.housingDecision,
-  createdAt: new Date(h.createdAt).toISOString(), updatedAt: new Date(h.updatedAt).toISOString()
+  id: h.id,
+  type: h.type,
+  status: h.status,
+  toOrganisationId: h.toOrganisationId,
+  reason: h.reason,
+  dueBy: h.dueBy,
+  housingDecision: h.housingDecision,
+  createdAt: new Date(h.createdAt).toISOString(),
+  updatedAt: new Date(h.updatedAt).toISOString()
 })
 
 /** The whole referral in API shape; the INSZ is decrypted only when the view shows it. */
-export function toFull (identifiers: IdentifierCipher, row: ReferralRow, view: AnyView, handoffs: readonly HandoffBrief[] = []): Record<string, unknown> {
+export function toFull(
+  identifiers: IdentifierCipher,
+  row: ReferralRow,
+  view: AnyView,
+  handoffs: readonly HandoffBrief[] = []
+): Record<string, unknown> {
   const d = row.details
   const showsMother = viewFields(view).some((f) => f === 'mother' || f === 'mother.insz')
   const insz = showsMother && row.inszCiphertext !== null ? identifiers.decrypt(row.inszCiphertext, row.id) : undefined
@@ -40,16 +52,34 @@ export function toFull (identifiers: IdentifierCipher, row: ReferralRow, view: A
     outcome: row.outcome,
     possibleDuplicateOf: row.possibleDuplicateOf,
     acceptedAt: iso(row.acceptedAt),
-    consentWithdrawal: row.consentWithdrawnAt === null ? null : { withdrawnAt: isoOf(row.consentWithdrawnAt), recordedBy: row.consentWithdrawnRecordedBy },
+    consentWithdrawal:
+      row.consentWithdrawnAt === null
+        ? null
+        : { withdrawnAt: isoOf(row.consentWithdrawnAt), recordedBy: row.consentWithdrawnRecordedBy },
     handoffs: handoffs.map(handoffSummary),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt)
   }
 }
 
-export interface ViewResult { view: AnyView, body: Record<string, unknown>, version: number, id: string }
+export interface ViewResult {
+  view: AnyView
+  body: Record<string, unknown>
+  version: number
+  id: string
+}
 
 /** A referral as `view` sees it: exactly the fields its row of the view tables names. */
-export function present (identifiers: IdentifierCipher, row: ReferralRow, view: AnyView, handoffs: readonly HandoffBrief[] = []): ViewResult {
-  return { view, body: project(toFull(identifiers, row, view, handoffs), viewFields(view)), version: row.version, id: row.id }
+export function present(
+  identifiers: IdentifierCipher,
+  row: ReferralRow,
+  view: AnyView,
+  handoffs: readonly HandoffBrief[] = []
+): ViewResult {
+  return {
+    view,
+    body: project(toFull(identifiers, row, view, handoffs), viewFields(view)),
+    version: row.version,
+    id: row.id
+  }
 }

@@ -7,8 +7,20 @@ import { inTransaction } from '../db/client.ts'
 import { hasAssessment } from '../db/queries/assessments.ts'
 import { handoffsOfReferral, handoffsOfReferrals } from '../db/queries/handoffs.ts'
 import {
-  accessLogOf, historyOf, insertReferral, insertReferralIn, listReferralPage, lockMother,
-  lockReferral, openReferralsOfMother, referralForReader, referralHead, updateReferral, updateReferralIfAt, type NewReferral, type ReferralRow
+  accessLogOf,
+  historyOf,
+  insertReferral,
+  insertReferralIn,
+  listReferralPage,
+  lockMother,
+  lockReferral,
+  openReferralsOfMother,
+  referralForReader,
+  referralHead,
+  updateReferral,
+  updateReferralIfAt,
+  type NewReferral,
+  type ReferralRow
 } from '../db/queries/referrals.ts'
 import { recordAccess, recordAccessToMany, recordEvent } from '../db/record.ts'
 import { transitionRole, viewOf, type AnyView } from '../domain/access.ts'
@@ -26,12 +38,13 @@ type Deps = Pick<ServiceDeps, 'db' | 'identifiers' | 'config'>
 /** Intake routes through the programmes this process keeps. */
 type IntakeDeps = Deps & Pick<ServiceDeps, 'programmes'>
 
-function ruleContext (deps: Deps, now: Date): RuleContext {
+function ruleContext(deps: Deps, now: Date): RuleContext {
   return { today: belgianDate(now), now, childMaxAgeMonths: deps.config.CHILD_MAX_AGE_MONTHS }
 }
 
-async function routeToProgramme (deps: IntakeDeps, input: ReferralInput): Promise<string> {
-  const route = async (fresh: boolean) => routeReferral(await deps.programmes.programmes(fresh), input.programmeId, input.mother.address?.postalCode)
+async function routeToProgramme(deps: IntakeDeps, input: ReferralInput): Promise<string> {
+  const route = async (fresh: boolean) =>
+    routeReferral(await deps.programmes.programmes(fresh), input.programmeId, input.mother.address?.postalCode)
   let routing = await route(false)
   // A programme onboarded a moment ago, in another process, may not be heard of yet: look again.
   if ('problem' in routing) routing = await route(true)
@@ -39,7 +52,7 @@ async function routeToProgramme (deps: IntakeDeps, input: ReferralInput): Promis
   return routing.programmeId
 }
 
-function splitInput (input: ReferralInput): ReferralDetails {
+function splitInput(input: ReferralInput): ReferralDetails {
   const { externalReference: _e, programmeId: _p, mother, ...rest } = input
   const { insz: _i, ...motherWithoutInsz } = mother
   return { ...rest, mother: motherWithoutInsz }
@@ -49,14 +62,37 @@ function splitInput (input: ReferralInput): ReferralDetails {
 const AT = `@${randomUUID()}@`
 const NEW_VERSION = 1
 
-type IntakeRow = Pick<ReferralRow, 'id' | 'referrerOrganisationId' | 'programmeOrganisationId' | 'externalReference' | 'details' | 'inszCiphertext' | 'inszBlindIndex' | 'possibleDuplicateOf'>
+type IntakeRow = Pick<
+  ReferralRow,
+  | 'id'
+  | 'referrerOrganisationId'
+  | 'programmeOrganisationId'
+  | 'externalReference'
+  | 'details'
+  | 'inszCiphertext'
+  | 'inszBlindIndex'
+  | 'possibleDuplicateOf'
+>
 
 /** The referrer's view of a referral as intake writes it, with `AT` for the time the database gives it. */
-function intakeAnswer (deps: Deps, created: IntakeRow): string {
+function intakeAnswer(deps: Deps, created: IntakeRow): string {
   const row: ReferralRow = {
-    ...created, status: 'requested', version: NEW_VERSION, statusBeforeHold: null, statusReasonCode: null, statusReason: null, redirectSuggestion: null,
-    track: null, assignedWorker: null, firstContactOn: null, outcome: null, acceptedAt: null, consentWithdrawnAt: null, consentWithdrawnRecordedBy: null,
-    createdAt: new Date(0).toISOString(), updatedAt: new Date(0).toISOString()
+    ...created,
+    status: 'requested',
+    version: NEW_VERSION,
+    statusBeforeHold: null,
+    statusReasonCode: null,
+    statusReason: null,
+    redirectSuggestion: null,
+    track: null,
+    assignedWorker: null,
+    firstContactOn: null,
+    outcome: null,
+    acceptedAt: null,
+    consentWithdrawnAt: null,
+    consentWithdrawnRecordedBy: null,
+    createdAt: new Date(0).toISOString(),
+    updatedAt: new Date(0).toISOString()
   }
   return JSON.stringify({ ...present(deps.identifiers, row, 'referrer').body, createdAt: AT, updatedAt: AT })
 }
@@ -65,8 +101,12 @@ function intakeAnswer (deps: Deps, created: IntakeRow): string {
  * Refers a mother. Answers with the referrer's view as sent (JSON), which the intake statement also
  * stores as the request's idempotent answer when `answerToStore` gives one (from the new id and version).
  */
-export async function createReferral (deps: IntakeDeps, caller: Caller, input: ReferralInput,
-  answerToStore: (created: { id: string, version: number }) => AnswerToStore | null = () => null): Promise<{ id: string, version: number, answer: string }> {
+export async function createReferral(
+  deps: IntakeDeps,
+  caller: Caller,
+  input: ReferralInput,
+  answerToStore: (created: { id: string; version: number }) => AnswerToStore | null = () => null
+): Promise<{ id: string; version: number; answer: string }> {
   const now = caller.clock.now()
   const errors = referralRuleErrors(input, ruleContext(deps, now))
   if (errors.length > 0) throw validationProblem(errors)
@@ -95,20 +135,26 @@ export async function createReferral (deps: IntakeDeps, caller: Caller, input: R
   }
   // Without an INSZ there is no one to compare: grouped with concurrent intakes. With one, intake
   // of the same mother is serialised and checked first.
-  const result = blindIndex === null
-    ? await insertReferral(deps.db, referral(null))
-    : await inTransaction(deps.db, async (client) => {
-      await lockMother(client, blindIndex)
-      const open = await openReferralsOfMother(client, blindIndex)
-      const own = open.find((r) => r.referrerOrganisationId === referrerId)
-      if (own !== undefined) {
-        throw new ProblemError('duplicate-referral', 'Your organisation has an open referral for this mother', { existingReferralId: own.id })
-      }
-      // Another organisation referred her too: accepted, and flagged to the programme only.
-      return insertReferralIn(client, referral(open[0]?.id ?? null))
-    })
+  const result =
+    blindIndex === null
+      ? await insertReferral(deps.db, referral(null))
+      : await inTransaction(deps.db, async (client) => {
+          await lockMother(client, blindIndex)
+          const open = await openReferralsOfMother(client, blindIndex)
+          const own = open.find((r) => r.referrerOrganisationId === referrerId)
+          if (own !== undefined) {
+            throw new ProblemError('duplicate-referral', 'Your organisation has an open referral for this mother', {
+              existingReferralId: own.id
+            })
+          }
+          // Another organisation referred her too: accepted, and flagged to the programme only.
+          return insertReferralIn(client, referral(open[0]?.id ?? null))
+        })
   if ('duplicateExternalReference' in result) {
-    throw new ProblemError('duplicate-external-reference', 'Your organisation already sent a referral with this externalReference')
+    throw new ProblemError(
+      'duplicate-external-reference',
+      'Your organisation already sent a referral with this externalReference'
+    )
   }
   return { id, version: NEW_VERSION, answer: result.answer }
 }
@@ -118,34 +164,79 @@ export async function createReferral (deps: IntakeDeps, caller: Caller, input: R
  * logs what it finds, so what it finds must be exactly what `viewOf` lets the caller see.
  */
 /** The parties of a referral, as its events' audience names them. */
-export const partiesOf = (r: { referrerOrganisationId: string, programmeOrganisationId: string }) =>
-  ({ referrer: r.referrerOrganisationId, programme: r.programmeOrganisationId })
+export const partiesOf = (r: { referrerOrganisationId: string; programmeOrganisationId: string }) => ({
+  referrer: r.referrerOrganisationId,
+  programme: r.programmeOrganisationId
+})
 
-function readingParty (caller: Caller): string | null {
+function readingParty(caller: Caller): string | null {
   if (caller.principal.scopes.includes('admin')) return null
   if (caller.principal.organisationId === null) throw notFound('Referral')
   return caller.principal.organisationId
 }
 
-export async function readReferral (deps: Deps, caller: Caller, id: string, heldVersions: readonly number[] = []): Promise<ViewResult | { notModified: true, version: number }> {
-  const row = await referralForReader(deps.db, id, { party: readingParty(caller), recipients: true, heldVersions }, accessEntry(caller))
-  const view: AnyView | null = row === undefined ? null : viewOf(caller.principal, row) ?? (row.isRecipient ? `recipient:${caller.principal.organisationType}` : null)
+export async function readReferral(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  heldVersions: readonly number[] = []
+): Promise<ViewResult | { notModified: true; version: number }> {
+  const row = await referralForReader(
+    deps.db,
+    id,
+    { party: readingParty(caller), recipients: true, heldVersions },
+    accessEntry(caller)
+  )
+  const view: AnyView | null =
+    row === undefined
+      ? null
+      : (viewOf(caller.principal, row) ?? (row.isRecipient ? `recipient:${caller.principal.organisationType}` : null))
   if (row === undefined || view === null) throw notFound('Referral')
   if (heldVersions.includes(row.version)) return { notModified: true, version: row.version }
   // Parties see the handoffs (the referrer only their type, status and dates); recipients never.
   return present(deps.identifiers, row, view, view === 'programme' || view === 'referrer' ? row.handoffs : [])
 }
 
-export async function listReferrals (deps: Deps, caller: Caller, q: { status?: string | undefined, track?: string | undefined, updatedSince?: string | undefined, after: [string, string] | null, limit: number }) {
-  const side = caller.principal.organisationType === 'programme' ? 'programme' as const : 'referrer' as const
-  const rows = await listReferralPage(deps.db, { side, organisationId: caller.principal.organisationId as string, ...q, limit: q.limit + 1 })
+export async function listReferrals(
+  deps: Deps,
+  caller: Caller,
+  q: {
+    status?: string | undefined
+    track?: string | undefined
+    updatedSince?: string | undefined
+    after: [string, string] | null
+    limit: number
+  }
+) {
+  const side = caller.principal.organisationType === 'programme' ? ('programme' as const) : ('referrer' as const)
+  const rows = await listReferralPage(deps.db, {
+    side,
+    organisationId: caller.principal.organisationId as string,
+    ...q,
+    limit: q.limit + 1
+  })
   const page = rows.slice(0, q.limit)
-  await recordAccessToMany(deps.db, page.map((r) => r.id), accessEntry(caller))
+  await recordAccessToMany(
+    deps.db,
+    page.map((r) => r.id),
+    accessEntry(caller)
+  )
   const last = page.at(-1)
-  const handoffs = await handoffsOfReferrals(deps.db, page.map((r) => r.id))
+  const handoffs = await handoffsOfReferrals(
+    deps.db,
+    page.map((r) => r.id)
+  )
   return {
-    items: page.map((row) => present(deps.identifiers, row, side, handoffs.filter((h) => h.referralId === row.id)).body),
-    next: rows.length > q.limit && last !== undefined ? [last.updatedAt, last.id] as [string, string] : null
+    items: page.map(
+      (row) =>
+        present(
+          deps.identifiers,
+          row,
+          side,
+          handoffs.filter((h) => h.referralId === row.id)
+        ).body
+    ),
+    next: rows.length > q.limit && last !== undefined ? ([last.updatedAt, last.id] as [string, string]) : null
   }
 }
 
@@ -154,7 +245,13 @@ export async function listReferrals (deps: Deps, caller: Caller, q: { status?: s
  * version read, in one statement with its history, event and access-log rows. A change that came in
  * between makes that statement change nothing: 412, as `If-Match` would have answered.
  */
-export async function transitionReferral (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, input: TransitionInput): Promise<ViewResult> {
+export async function transitionReferral(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  ifMatch: string | undefined,
+  input: TransitionInput
+): Promise<ViewResult> {
   const row = await referralHead(deps.db, id)
   const view = row === undefined ? null : viewOf(caller.principal, row)
   if (row === undefined || view === null) throw notFound('Referral')
@@ -165,15 +262,25 @@ export async function transitionReferral (deps: Deps, caller: Caller, id: string
   const from = row.status
   const check = checkTransition(from, input.status, role, input, row.statusBeforeHold)
   if (!check.ok && check.reason === 'not_allowed') {
-    throw new ProblemError('transition-not-allowed', `A ${role} cannot move a referral from ${from} to ${input.status}`, { allowedTransitions: check.allowed })
+    throw new ProblemError(
+      'transition-not-allowed',
+      `A ${role} cannot move a referral from ${from} to ${input.status}`,
+      { allowedTransitions: check.allowed }
+    )
   }
-  if (!check.ok) throw validationProblem(check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` })))
+  if (!check.ok)
+    throw validationProblem(
+      check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` }))
+    )
   const at = caller.clock.now()
   if (input.firstContactOn !== undefined && input.firstContactOn > belgianDate(at)) {
     throw validationProblem([{ pointer: '/firstContactOn', message: 'must not be in the future' }])
   }
-  if (input.status === 'completed' && !await hasAssessment(deps.db, id, 'end')) {
-    throw new ProblemError('assessment-required', 'Record the end assessment (PUT /referrals/{referralId}/assessments/end) before completing')
+  if (input.status === 'completed' && !(await hasAssessment(deps.db, id, 'end'))) {
+    throw new ProblemError(
+      'assessment-required',
+      'Record the end assessment (PUT /referrals/{referralId}/assessments/end) before completing'
+    )
   }
 
   const to = input.status
@@ -186,21 +293,38 @@ export async function transitionReferral (deps: Deps, caller: Caller, id: string
       statusReasonCode: input.reasonCode ?? null,
       statusReason: input.reason ?? null,
       ...(to === 'rejected' ? { redirectSuggestion: input.redirectSuggestion ?? null } : {}),
-      ...(to === 'accepted' ? { track: input.track ?? null, assignedWorker: input.assignedWorker ?? null, acceptedAt: at.toISOString() } : {}),
+      ...(to === 'accepted'
+        ? { track: input.track ?? null, assignedWorker: input.assignedWorker ?? null, acceptedAt: at.toISOString() }
+        : {}),
       ...(to === 'in-progress' && input.firstContactOn !== undefined ? { firstContactOn: input.firstContactOn } : {}),
       ...(to === 'completed' ? { outcome: input.outcome ?? null } : {})
     },
     history: {
-      fromStatus: from, toStatus: to, byOrganisationId: caller.principal.organisationId, byClientId: caller.principal.clientId,
-      reasonCode: input.reasonCode ?? null, reason: input.reason ?? null, at: at.toISOString()
+      fromStatus: from,
+      toStatus: to,
+      byOrganisationId: caller.principal.organisationId,
+      byClientId: caller.principal.clientId,
+      reasonCode: input.reasonCode ?? null,
+      reason: input.reason ?? null,
+      at: at.toISOString()
     },
     entry: accessEntry(caller)
   })
-  if (updated === undefined) throw new ProblemError('precondition-failed', 'The referral changed while this request ran; fetch it again and retry')
+  if (updated === undefined)
+    throw new ProblemError(
+      'precondition-failed',
+      'The referral changed while this request ran; fetch it again and retry'
+    )
   return present(deps.identifiers, updated, view, view === 'operator' ? [] : updated.handoffs)
 }
 
-export async function correctReferral (deps: Deps, caller: Caller, id: string, ifMatch: string | undefined, patch: ReferralPatch): Promise<ViewResult> {
+export async function correctReferral(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  ifMatch: string | undefined,
+  patch: ReferralPatch
+): Promise<ViewResult> {
   return deps.db.transaction(async (tx) => {
     const row = await lockReferral(tx, id)
     const view = row === undefined ? null : viewOf(caller.principal, row)
@@ -210,15 +334,30 @@ export async function correctReferral (deps: Deps, caller: Caller, id: string, i
     }
     requireVersion(ifMatch, row.version, 'referral')
     if (row.status !== 'requested' && row.status !== 'received') {
-      throw new ProblemError('not-correctable', `A referral can be corrected while requested or received; it is ${row.status}`)
+      throw new ProblemError(
+        'not-correctable',
+        `A referral can be corrected while requested or received; it is ${row.status}`
+      )
     }
     const current = toFull(deps.identifiers, row, 'programme')
     const merged: Record<string, unknown> = { externalReference: row.externalReference }
-    for (const key of ['mother', 'pregnancy', 'youngestChild', 'household', 'screening', 'needs', 'reason', 'urgency', 'consent', 'referrerContact']) {
+    for (const key of [
+      'mother',
+      'pregnancy',
+      'youngestChild',
+      'household',
+      'screening',
+      'needs',
+      'reason',
+      'urgency',
+      'consent',
+      'referrerContact'
+    ]) {
       const value = key in patch ? (patch as Record<string, unknown>)[key] : current[key]
       if (value !== null && value !== undefined) merged[key] = value
     }
-    if (!Value.Check(ReferralInput, merged)) throw validationProblem([{ pointer: '/', message: 'the corrected referral is incomplete' }])
+    if (!Value.Check(ReferralInput, merged))
+      throw validationProblem([{ pointer: '/', message: 'the corrected referral is incomplete' }])
     const input = merged as ReferralInput
     const errors = referralRuleErrors(input, ruleContext(deps, caller.clock.now()))
     if (errors.length > 0) throw validationProblem(errors)
@@ -236,26 +375,45 @@ export async function correctReferral (deps: Deps, caller: Caller, id: string, i
 }
 
 /** A party's check before reading a referral's history or access log (logged as a read). */
-async function partyView (deps: Deps, caller: Caller, id: string): Promise<ReferralView> {
-  const row = await referralForReader(deps.db, id, { party: readingParty(caller), recipients: false }, accessEntry(caller))
+async function partyView(deps: Deps, caller: Caller, id: string): Promise<ReferralView> {
+  const row = await referralForReader(
+    deps.db,
+    id,
+    { party: readingParty(caller), recipients: false },
+    accessEntry(caller)
+  )
   const view = row === undefined ? null : viewOf(caller.principal, row)
   if (row === undefined || view === null) throw notFound('Referral')
   return view
 }
 
-export async function referralHistory (deps: Deps, caller: Caller, id: string) {
+export async function referralHistory(deps: Deps, caller: Caller, id: string) {
   await partyView(deps, caller, id)
   const rows = await historyOf(deps.db, id)
-  return rows.map((h) => ({ fromStatus: h.fromStatus, toStatus: h.toStatus, byOrganisationId: h.byOrganisationId, reasonCode: h.reasonCode, reason: h.reason, at: isoOf(h.at) }))
+  return rows.map((h) => ({
+    fromStatus: h.fromStatus,
+    toStatus: h.toStatus,
+    byOrganisationId: h.byOrganisationId,
+    reasonCode: h.reasonCode,
+    reason: h.reason,
+    at: isoOf(h.at)
+  }))
 }
 
-export async function referralAccessLog (deps: Deps, caller: Caller, id: string, afterId: number, limit: number) {
+export async function referralAccessLog(deps: Deps, caller: Caller, id: string, afterId: number, limit: number) {
   const view = await partyView(deps, caller, id)
   if (view !== 'programme' && view !== 'operator') throw notFound('Referral')
   const rows = await accessLogOf(deps.db, id, afterId, limit + 1)
   const page = rows.slice(0, limit)
   return {
-    items: page.map((r) => ({ organisationId: r.organisationId, clientId: r.clientId, action: r.action, purpose: r.purpose, requestId: r.requestId, at: isoOf(r.at) })),
+    items: page.map((r) => ({
+      organisationId: r.organisationId,
+      clientId: r.clientId,
+      action: r.action,
+      purpose: r.purpose,
+      requestId: r.requestId,
+      at: isoOf(r.at)
+    })),
     next: rows.length > limit ? page.at(-1)!.id : null
   }
 }

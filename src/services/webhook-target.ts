@@ -2,15 +2,18 @@ import { lookup } from 'node:dns/promises'
 import { checkWebhookUrl, isBlockedAddress } from '../domain/webhook-url.ts'
 
 /** Where to connect: the addresses that were checked, so that DNS cannot answer otherwise in between. */
-export interface CheckedAddress { address: string, family: number }
-export type TargetCheck = { ok: true, addresses?: CheckedAddress[] } | { ok: false, reason: string }
+export interface CheckedAddress {
+  address: string
+  family: number
+}
+export type TargetCheck = { ok: true; addresses?: CheckedAddress[] } | { ok: false; reason: string }
 
 /**
  * The URL rules plus what DNS says now: a name resolving to a private, loopback, link-local or
  * metadata address is refused unless its host is in WEBHOOK_ALLOWED_HOSTS. Checked when an
  * endpoint is saved and again before each delivery (DNS may have changed).
  */
-export async function checkTarget (url: string, allowedHosts: readonly string[]): Promise<TargetCheck> {
+export async function checkTarget(url: string, allowedHosts: readonly string[]): Promise<TargetCheck> {
   const check = checkWebhookUrl(url, allowedHosts)
   if (!check.ok) return check
   if (check.allowedHost) return { ok: true }
@@ -26,6 +29,9 @@ export async function checkTarget (url: string, allowedHosts: readonly string[])
   return { ok: true, addresses }
 }
 
-export function allowedHosts (configured: string): string[] {
-  return configured.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)
+export function allowedHosts(configured: string): string[] {
+  return configured
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean)
 }

@@ -2,7 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { requireVersion } from '../core/caller.ts'
 import { notFound, validationProblem } from '../core/problems.ts'
 import { webhookJobId } from '../core/queues.ts'
-import { deleteEndpoint, deliveriesOf, insertEndpoint, listEndpoints, ownEndpoint, resetDelivery, updateEndpoint, type EndpointRow } from '../db/queries/webhooks.ts'
+import {
+  deleteEndpoint,
+  deliveriesOf,
+  insertEndpoint,
+  listEndpoints,
+  ownEndpoint,
+  resetDelivery,
+  updateEndpoint,
+  type EndpointRow
+} from '../db/queries/webhooks.ts'
 import { recordPing } from '../db/record.ts'
 import { isoOrNull as iso } from '../domain/dates.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -16,25 +25,41 @@ const ROTATION_OVERLAP_MS = 24 * 3600_000
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`
 
 export const presentEndpoint = (e: EndpointRow) => ({
-  id: e.id, url: e.url, eventTypes: e.eventTypes, description: e.description, disabledAt: iso(e.disabledAt), disabledReason: e.disabledReason, version: e.version, createdAt: new Date(e.createdAt).toISOString()
+  id: e.id,
+  url: e.url,
+  eventTypes: e.eventTypes,
+  description: e.description,
+  disabledAt: iso(e.disabledAt),
+  disabledReason: e.disabledReason,
+  version: e.version,
+  createdAt: new Date(e.createdAt).toISOString()
 })
 
-async function assertTarget (deps: Deps, url: string): Promise<void> {
+async function assertTarget(deps: Deps, url: string): Promise<void> {
   const check = await checkTarget(url, allowedHosts(deps.config.WEBHOOK_ALLOWED_HOSTS))
   if (!check.ok) throw validationProblem([{ pointer: '/url', message: check.reason }])
 }
 
-export async function createEndpoint (deps: Deps, organisationId: string, input: { url: string, eventTypes: string[], description?: string | undefined }) {
+export async function createEndpoint(
+  deps: Deps,
+  organisationId: string,
+  input: { url: string; eventTypes: string[]; description?: string | undefined }
+) {
   await assertTarget(deps, input.url)
   const id = randomUUID()
   const secret = newSecret()
   const row = await insertEndpoint(deps.db, {
-    id, organisationId, url: input.url, eventTypes: input.eventTypes, description: input.description ?? null, secretCiphertext: deps.identifiers.encrypt(secret, id)
+    id,
+    organisationId,
+    url: input.url,
+    eventTypes: input.eventTypes,
+    description: input.description ?? null,
+    secretCiphertext: deps.identifiers.encrypt(secret, id)
   })
   return { ...presentEndpoint(row), secret }
 }
 
-export async function getEndpoint (deps: Deps, organisationId: string, id: string): Promise<EndpointRow> {
+export async function getEndpoint(deps: Deps, organisationId: string, id: string): Promise<EndpointRow> {
   const row = await ownEndpoint(deps.db, organisationId, id)
   if (row === undefined) throw notFound('Webhook')
   return row
@@ -42,7 +67,13 @@ export async function getEndpoint (deps: Deps, organisationId: string, id: strin
 
 export const endpointsOf = (deps: Deps, organisationId: string) => listEndpoints(deps.db, organisationId)
 
-export async function changeEndpoint (deps: Deps, organisationId: string, id: string, ifMatch: string | undefined, patch: { url?: string, eventTypes?: string[], description?: string | null, enabled?: true }) {
+export async function changeEndpoint(
+  deps: Deps,
+  organisationId: string,
+  id: string,
+  ifMatch: string | undefined,
+  patch: { url?: string; eventTypes?: string[]; description?: string | null; enabled?: true }
+) {
   if (patch.url !== undefined) await assertTarget(deps, patch.url)
   return deps.db.transaction(async (tx) => {
     const row = await ownEndpoint(tx, organisationId, id, true)
@@ -57,12 +88,12 @@ export async function changeEndpoint (deps: Deps, organisationId: string, id: st
   })
 }
 
-export async function removeEndpoint (deps: Deps, organisationId: string, id: string): Promise<void> {
+export async function removeEndpoint(deps: Deps, organisationId: string, id: string): Promise<void> {
   await getEndpoint(deps, organisationId, id)
   await deleteEndpoint(deps.db, id)
 }
 
-export async function rotateSecret (deps: Deps, organisationId: string, id: string) {
+export async function rotateSecret(deps: Deps, organisationId: string, id: string) {
   return deps.db.transaction(async (tx) => {
     const row = await ownEndpoint(tx, organisationId, id, true)
     if (row === undefined) throw notFound('Webhook')
@@ -76,27 +107,39 @@ export async function rotateSecret (deps: Deps, organisationId: string, id: stri
   })
 }
 
-export async function pingEndpoint (deps: Deps, organisationId: string, id: string): Promise<string> {
+export async function pingEndpoint(deps: Deps, organisationId: string, id: string): Promise<string> {
   await getEndpoint(deps, organisationId, id)
   return recordPing(deps.db, organisationId, id)
 }
 
-export async function listDeliveries (deps: Deps, organisationId: string, id: string, before: [string, string] | null, limit: number) {
+export async function listDeliveries(
+  deps: Deps,
+  organisationId: string,
+  id: string,
+  before: [string, string] | null,
+  limit: number
+) {
   await getEndpoint(deps, organisationId, id)
   const rows = await deliveriesOf(deps.db, id, before, limit + 1)
   const page = rows.slice(0, limit)
   return {
-    items: page.map((d) => ({ ...d, nextAttemptAt: iso(d.nextAttemptAt), deliveredAt: iso(d.deliveredAt), createdAt: new Date(d.createdAt).toISOString() })),
-    next: rows.length > limit ? [page.at(-1)!.createdAt, page.at(-1)!.id] as [string, string] : null
+    items: page.map((d) => ({
+      ...d,
+      nextAttemptAt: iso(d.nextAttemptAt),
+      deliveredAt: iso(d.deliveredAt),
+      createdAt: new Date(d.createdAt).toISOString()
+    })),
+    next: rows.length > limit ? ([page.at(-1)!.createdAt, page.at(-1)!.id] as [string, string]) : null
   }
 }
 
 /** A new series of attempts; queued now, or by the reconciler when Redis is away. */
-export async function redeliver (deps: Deps, organisationId: string, endpointId: string, deliveryId: string) {
+export async function redeliver(deps: Deps, organisationId: string, endpointId: string, deliveryId: string) {
   await getEndpoint(deps, organisationId, endpointId)
   const reset = await resetDelivery(deps.db, endpointId, deliveryId)
   if (reset === undefined) throw notFound('Delivery')
-  await deps.webhooks?.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, reset.series, 0) })
+  await deps.webhooks
+    ?.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, reset.series, 0) })
     .catch((err: Error) => deps.warn({ err: { message: err.message } }, 'redelivery left to the reconciler'))
   return { id: deliveryId }
 }

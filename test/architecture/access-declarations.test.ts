@@ -9,7 +9,7 @@ import { referralBody, today } from '../helpers/referrals.ts'
  * route is called once as the party it serves, and the rows with that request's id are counted.
  */
 const ctx = await testContext(t, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
-const { app, send } = ctx
+const { app } = ctx
 const programme = await ctx.party('programme', { serviceArea: ['2800'] })
 const hospital = await ctx.party('hospital')
 const housing = await ctx.party('housing')
@@ -17,39 +17,84 @@ const operator = { headers: ctx.admin }
 
 // Ids the calls below fill in as they make things.
 const made: Record<string, string> = {}
-const fill = (url: string) => url.replace(/:(\w+)/g, (_m, name: string) => {
-  const id = made[name]
-  if (id === undefined) throw new Error(`no ${name} made before ${url}`)
-  return id
-})
+const fill = (url: string) =>
+  url.replace(/:(\w+)/g, (_m, name: string) => {
+    const id = made[name]
+    if (id === undefined) throw new Error(`no ${name} made before ${url}`)
+    return id
+  })
 
-interface Call { who: { headers: object }, query?: string, body?: object, version?: number, expect: number, keep?: (body: any) => void }
+interface Call {
+  who: { headers: object }
+  query?: string
+  body?: object
+  version?: number
+  expect: number
+  keep?: (body: { id: string }) => void
+}
 
 /** One call per route, in an order that makes what later calls need; `who` is the party the route serves. */
 const CALLS: Record<string, Call> = {
   'GET /health/live': { who: operator, expect: 200 },
   'GET /health/ready': { who: operator, expect: 200 },
-  'POST /admin/organisations': { who: operator, body: { name: `Elders ${randomUUID()}`, type: 'ocmw' }, expect: 201, keep: (b) => { made.organisationId = b.id } },
+  'POST /admin/organisations': {
+    who: operator,
+    body: { name: `Elders ${randomUUID()}`, type: 'ocmw' },
+    expect: 201,
+    keep: (b) => {
+      made.organisationId = b.id
+    }
+  },
   'GET /admin/organisations': { who: operator, expect: 200 },
   'GET /admin/organisations/:organisationId': { who: operator, expect: 200 },
-  'POST /admin/organisations/:organisationId/clients': { who: operator, body: { name: 'x', scopes: ['referrals:read'] }, expect: 201, keep: (b) => { made.clientId = b.id } },
+  'POST /admin/organisations/:organisationId/clients': {
+    who: operator,
+    body: { name: 'x', scopes: ['referrals:read'] },
+    expect: 201,
+    keep: (b) => {
+      made.clientId = b.id
+    }
+  },
   'GET /admin/organisations/:organisationId/clients': { who: operator, expect: 200 },
   'DELETE /admin/organisations/:organisationId/clients/:clientId': { who: operator, expect: 204 },
-  'POST /referrals': { who: hospital, body: referralBody(), expect: 201, keep: (b) => { made.referralId = b.id } },
+  'POST /referrals': {
+    who: hospital,
+    body: referralBody(),
+    expect: 201,
+    keep: (b) => {
+      made.referralId = b.id
+    }
+  },
   'GET /referrals': { who: hospital, expect: 200 },
   'GET /referrals/:referralId': { who: hospital, expect: 200 },
   'PATCH /referrals/:referralId': { who: hospital, body: { urgency: 'urgent' }, version: 1, expect: 200 },
-  'POST /referrals/:referralId/transitions': { who: programme, body: { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' }, version: 2, expect: 200 },
+  'POST /referrals/:referralId/transitions': {
+    who: programme,
+    body: { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' },
+    version: 2,
+    expect: 200
+  },
   'GET /referrals/:referralId/history': { who: hospital, expect: 200 },
   'GET /referrals/:referralId/access-log': { who: programme, expect: 200 },
-  'PUT /referrals/:referralId/assessments/:phase': { who: programme, body: { assessedOn: today(), scores: { income: 2 } }, expect: 201 },
+  'PUT /referrals/:referralId/assessments/:phase': {
+    who: programme,
+    body: { assessedOn: today(), scores: { income: 2 } },
+    expect: 201
+  },
   'GET /referrals/:referralId/assessments': { who: programme, expect: 200 },
   'POST /referrals/:referralId/group-sessions': { who: programme, body: { date: today() }, expect: 201 },
   'GET /referrals/:referralId/group-sessions': { who: programme, expect: 200 },
   'GET /reports/impact': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
   'GET /reports/impact/progress.svg': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
   'GET /events': { who: hospital, expect: 200 },
-  'POST /webhooks': { who: hospital, body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['referral.created'] }, expect: 201, keep: (b) => { made.webhookId = b.id } },
+  'POST /webhooks': {
+    who: hospital,
+    body: { url: 'http://127.0.0.1:9/hook', eventTypes: ['referral.created'] },
+    expect: 201,
+    keep: (b) => {
+      made.webhookId = b.id
+    }
+  },
   'GET /webhooks': { who: hospital, expect: 200 },
   'GET /webhooks/:webhookId': { who: hospital, expect: 200 },
   'PATCH /webhooks/:webhookId': { who: hospital, body: { description: 'EPD' }, version: 1, expect: 200 },
@@ -59,16 +104,27 @@ const CALLS: Record<string, Call> = {
   'POST /webhooks/:webhookId/deliveries/:deliveryId/redeliver': { who: hospital, expect: 404 },
   'DELETE /webhooks/:webhookId': { who: hospital, expect: 204 },
   'POST /referrals/:referralId/handoffs': {
-    who: programme, body: { type: 'housing_priority', toOrganisationId: housing.organisationId, reason: 'Voorrang' }, expect: 201, keep: (b) => { made.handoffId = b.id }
+    who: programme,
+    body: { type: 'housing_priority', toOrganisationId: housing.organisationId, reason: 'Voorrang' },
+    expect: 201,
+    keep: (b) => {
+      made.handoffId = b.id
+    }
   },
   'GET /handoffs': { who: housing, expect: 200 },
   'GET /handoffs/:handoffId': { who: housing, expect: 200 },
   'POST /handoffs/:handoffId/transitions': { who: housing, body: { status: 'received' }, version: 1, expect: 200 },
   'GET /handoffs/:handoffId/history': { who: housing, expect: 200 },
   'POST /handoffs/:handoffId/housing-decision': {
-    who: housing, body: { decision: 'granted', validUntil: new Date(Date.now() + 86_400_000).toISOString() }, expect: 200
+    who: housing,
+    body: { decision: 'granted', validUntil: new Date(Date.now() + 86_400_000).toISOString() },
+    expect: 200
   },
-  'POST /referrals/:referralId/consent/withdrawal': { who: hospital, body: { withdrawnAt: new Date().toISOString(), recordedBy: 'Sociale dienst' }, expect: 200 }
+  'POST /referrals/:referralId/consent/withdrawal': {
+    who: hospital,
+    body: { withdrawnAt: new Date().toISOString(), recordedBy: 'Sociale dienst' },
+    expect: 200
+  }
 }
 
 t.test('every route declares its access-log action, and leaves exactly those rows', async (t) => {
@@ -76,29 +132,52 @@ t.test('every route declares its access-log action, and leaves exactly those row
   made.deliveryId = randomUUID()
   const declared = app.accessDeclarations.filter((d) => d.method !== 'HEAD')
   const routes = declared.map((d) => `${d.method} ${d.url}`)
-  t.same(routes.filter((r) => CALLS[r] === undefined), [], 'every declared route has a call in this test')
-  t.same(Object.keys(CALLS).filter((r) => !routes.includes(r)), [], 'every call here is a declared route')
+  t.same(
+    routes.filter((r) => CALLS[r] === undefined),
+    [],
+    'every declared route has a call in this test'
+  )
+  t.same(
+    Object.keys(CALLS).filter((r) => !routes.includes(r)),
+    [],
+    'every call here is a declared route'
+  )
   for (const [route, call] of Object.entries(CALLS)) {
     const [method, url] = route.split(' ') as [string, string]
     const requestId = `decl-${randomUUID()}`
     const res = await app.inject({
       method: method as 'GET',
       url: fill(url) + (call.query ?? ''),
-      headers: { ...call.who.headers, 'x-request-id': requestId, ...(call.version === undefined ? {} : { 'if-match': `"${call.version}"` }) },
+      headers: {
+        ...call.who.headers,
+        'x-request-id': requestId,
+        ...(call.version === undefined ? {} : { 'if-match': `"${call.version}"` })
+      },
       ...(call.body === undefined ? {} : { payload: call.body })
     })
     t.equal(res.statusCode, call.expect, `${route}: ${res.body.slice(0, 200)}`)
     if (res.statusCode < 300 && call.keep !== undefined) call.keep(res.json())
-    const { rows } = await app.pool.query<{ action: string }>('SELECT action FROM access_log WHERE request_id = $1', [requestId])
+    const { rows } = await app.pool.query<{ action: string }>('SELECT action FROM access_log WHERE request_id = $1', [
+      requestId
+    ])
     const action = declared.find((d) => `${d.method} ${d.url}` === route)!.accessLog
     if (action === false) t.same(rows, [], `${route} declares no personal data and logs nothing`)
-    else t.ok(rows.length > 0 && rows.every((r) => r.action === action), `${route} leaves its "${action}" rows and no other (${rows.map((r) => r.action).join(', ')})`)
+    else
+      t.ok(
+        rows.length > 0 && rows.every((r) => r.action === action),
+        `${route} leaves its "${action}" rows and no other (${rows.map((r) => r.action).join(', ')})`
+      )
   }
 })
 
 t.test('a route without a declaration stops the app from starting', async (t) => {
   const app = await buildApp(testConfig(await testDatabase(t)))
   t.teardown(() => app.close())
-  t.throws(() => app.get('/undeclared', { config: { scope: 'referrals:read' } }, async () => ({})), /must declare config.accessLog/)
-  t.doesNotThrow(() => app.get('/declared', { config: { scope: 'referrals:read', accessLog: false } }, async () => ({})))
+  t.throws(
+    () => app.get('/undeclared', { config: { scope: 'referrals:read' } }, async () => ({})),
+    /must declare config.accessLog/
+  )
+  t.doesNotThrow(() =>
+    app.get('/declared', { config: { scope: 'referrals:read', accessLog: false } }, async () => ({}))
+  )
 })

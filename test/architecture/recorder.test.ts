@@ -8,13 +8,13 @@ const TABLES = ['access_log', 'outbox_events', 'referral_history', 'handoff_hist
 const DRIZZLE_TABLES = ['accessLog', 'outboxEvents', 'referralHistory', 'handoffHistory']
 
 /** Lines of `text` that write one of the recorded tables, in SQL or through Drizzle. */
-export function recordingLines (text: string): string[] {
+export function recordingLines(text: string): string[] {
   const sql = new RegExp(`INSERT\\s+INTO\\s+(${TABLES.join('|')})\\b`, 'i')
   const drizzle = new RegExp(`\\.insert\\(\\s*(${DRIZZLE_TABLES.join('|')})\\s*\\)`)
   return text.split('\n').filter((line) => sql.test(line) || drizzle.test(line))
 }
 
-function sources (dir: string): string[] {
+function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name)
     return e.isDirectory() ? sources(path) : e.name.endsWith('.ts') ? [path] : []
@@ -31,7 +31,7 @@ t.test('only the recorder writes history, outbox and access-log rows', async (t)
 })
 
 t.test('the search finds a write added anywhere else', async (t) => {
-  t.equal(recordingLines("await db.execute(sql`INSERT INTO access_log (referral_id) VALUES (${id})`)").length, 1)
+  t.equal(recordingLines('await db.execute(sql`INSERT INTO access_log (referral_id) VALUES ($1)`)').length, 1)
   t.equal(recordingLines('  insert into outbox_events (type) values ($1)').length, 1)
   t.equal(recordingLines('await tx.insert(referralHistory).values(row)').length, 1)
   t.equal(recordingLines('await tx.insert(handoffs).values(row)').length, 0)

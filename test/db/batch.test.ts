@@ -6,7 +6,10 @@ t.test('what arrives while one write runs goes together in the next', async (t) 
   let release: () => void = () => {}
   const batch = new Batch<number, number>(async (items) => {
     writes.push(items)
-    if (writes.length === 1) await new Promise<void>((resolve) => { release = resolve })
+    if (writes.length === 1)
+      await new Promise<void>((resolve) => {
+        release = resolve
+      })
     return items.map((n) => n * 10)
   })
   const first = batch.submit(1)
@@ -20,7 +23,9 @@ t.test('what arrives while one write runs goes together in the next', async (t) 
 
 t.test('a failed write fails every item it carried, and only those', async (t) => {
   let calls = 0
-  const batch = new Batch<string>(async () => { if (++calls === 1) throw new Error('database gone') })
+  const batch = new Batch<string>(async () => {
+    if (++calls === 1) throw new Error('database gone')
+  })
   const failed = batch.submit('a')
   await t.rejects(failed, /database gone/)
   await t.resolves(batch.submit('b'), 'the next write goes on')

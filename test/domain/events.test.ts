@@ -1,5 +1,13 @@
 import t from 'tap'
-import { addSpan, belgianHolidays, easter, guidanceEnd, isWorkingDay, parseSchedule, parseSpan } from '../../src/domain/deadlines.ts'
+import {
+  addSpan,
+  belgianHolidays,
+  easter,
+  guidanceEnd,
+  isWorkingDay,
+  parseSchedule,
+  parseSpan
+} from '../../src/domain/deadlines.ts'
 import { nextRetryDelay, parseRetryAfter, webhookPayload } from '../../src/domain/events.ts'
 import { checkWebhookUrl, isBlockedAddress } from '../../src/domain/webhook-url.ts'
 import { timerDue, timerSpans, type TimerFacts } from '../../src/domain/timers.ts'
@@ -10,7 +18,10 @@ t.test('spans and schedules', async (t) => {
   t.same(parseSpan('5m'), { ms: 300_000 })
   t.same(parseSpan('250ms'), { ms: 250 })
   t.equal(parseSpan('soon'), null)
-  t.same(parseSchedule('0s,5s,5m,30m,2h,5h,10h,10h'), [0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000])
+  t.same(
+    parseSchedule('0s,5s,5m,30m,2h,5h,10h,10h'),
+    [0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]
+  )
   t.equal(parseSchedule('1s,2wd'), null, 'working days make no retry delay')
 })
 
@@ -24,24 +35,53 @@ t.test('Belgian working days skip weekends and public holidays', async (t) => {
   t.notOk(isWorkingDay('2026-11-28'), 'Saturday')
   t.ok(isWorkingDay('2026-11-26'))
   const thursday = new Date('2026-11-26T09:00:00Z')
-  t.equal(addSpan(thursday, { workingDays: 2 }, belgianDate).toISOString(), '2026-11-30T09:00:00.000Z', 'Thursday + 2 working days = Monday')
+  t.equal(
+    addSpan(thursday, { workingDays: 2 }, belgianDate).toISOString(),
+    '2026-11-30T09:00:00.000Z',
+    'Thursday + 2 working days = Monday'
+  )
   const beforeArmistice = new Date('2026-11-10T09:00:00Z')
-  t.equal(addSpan(beforeArmistice, { workingDays: 2 }, belgianDate).toISOString(), '2026-11-13T09:00:00.000Z', 'Tuesday + 2 skips Wednesday 11 November')
+  t.equal(
+    addSpan(beforeArmistice, { workingDays: 2 }, belgianDate).toISOString(),
+    '2026-11-13T09:00:00.000Z',
+    'Tuesday + 2 skips Wednesday 11 November'
+  )
   t.equal(addSpan(thursday, { ms: 1000 }, belgianDate).getTime(), thursday.getTime() + 1000)
 })
 
 t.test('timers: due while waiting, null once the referral moved on', async (t) => {
   const spans = timerSpans({ ACK_DEADLINE: '2wd', FIRST_CONTACT_DEADLINE: '14d', GUIDANCE_ENDING_NOTICE: '30d' })
-  const base: TimerFacts = { status: 'requested', track: null, createdAt: '2026-11-26T09:00:00Z', acceptedAt: null, firstContactOn: null, expectedDeliveryDate: '2027-03-01', childBirthDate: null }
+  const base: TimerFacts = {
+    status: 'requested',
+    track: null,
+    createdAt: '2026-11-26T09:00:00Z',
+    acceptedAt: null,
+    firstContactOn: null,
+    expectedDeliveryDate: '2027-03-01',
+    childBirthDate: null
+  }
   t.equal(timerDue('ack', base, spans)?.toISOString(), '2026-11-30T09:00:00.000Z')
   t.equal(timerDue('ack', { ...base, status: 'received' }, spans), null)
-  const accepted = { ...base, status: 'accepted' as const, track: 'opkomst' as const, acceptedAt: '2026-12-01T10:00:00Z' }
+  const accepted = {
+    ...base,
+    status: 'accepted' as const,
+    track: 'opkomst' as const,
+    acceptedAt: '2026-12-01T10:00:00Z'
+  }
   t.equal(timerDue('first-contact', accepted, spans)?.toISOString(), '2026-12-15T10:00:00.000Z')
   t.equal(timerDue('first-contact', { ...accepted, firstContactOn: '2026-12-02' }, spans), null)
   t.equal(guidanceEnd('opkomst', '2027-03-01'), '2027-09-01', 'six months after birth')
   t.equal(guidanceEnd('opkomst_plus', '2027-03-01'), '2029-09-01', 'the child at 2 years 6 months')
-  t.equal(timerDue('guidance-ending', accepted, spans)?.toISOString(), '2027-08-02T08:00:00.000Z', '30 days before, from the due date')
-  t.equal(timerDue('guidance-ending', { ...accepted, childBirthDate: '2027-02-20' }, spans)?.toISOString(), '2027-07-21T08:00:00.000Z', 'the birth date once known')
+  t.equal(
+    timerDue('guidance-ending', accepted, spans)?.toISOString(),
+    '2027-08-02T08:00:00.000Z',
+    '30 days before, from the due date'
+  )
+  t.equal(
+    timerDue('guidance-ending', { ...accepted, childBirthDate: '2027-02-20' }, spans)?.toISOString(),
+    '2027-07-21T08:00:00.000Z',
+    'the birth date once known'
+  )
   t.equal(timerDue('guidance-ending', { ...accepted, status: 'completed' }, spans), null)
 })
 
@@ -57,12 +97,40 @@ t.test('retries and Retry-After', async (t) => {
 })
 
 t.test('payloads are thin', async (t) => {
-  t.same(JSON.parse(webhookPayload({ eventId: 'e', type: 'referral.created', occurredAt: '2026-01-01T00:00:00.000Z', referralId: 'r', handoffId: null, status: 'requested' })),
-    { type: 'referral.created', timestamp: '2026-01-01T00:00:00.000Z', data: { eventId: 'e', referralId: 'r', status: 'requested' } })
+  t.same(
+    JSON.parse(
+      webhookPayload({
+        eventId: 'e',
+        type: 'referral.created',
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        referralId: 'r',
+        handoffId: null,
+        status: 'requested'
+      })
+    ),
+    {
+      type: 'referral.created',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      data: { eventId: 'e', referralId: 'r', status: 'requested' }
+    }
+  )
 })
 
 t.test('webhook URL rules', async (t) => {
-  for (const a of ['10.1.2.3', '127.0.0.1', '169.254.169.254', '172.20.0.1', '192.168.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1', '0.0.0.0', 'not-an-ip']) t.ok(isBlockedAddress(a), a)
+  for (const a of [
+    '10.1.2.3',
+    '127.0.0.1',
+    '169.254.169.254',
+    '172.20.0.1',
+    '192.168.0.1',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:10.0.0.1',
+    '0.0.0.0',
+    'not-an-ip'
+  ])
+    t.ok(isBlockedAddress(a), a)
   for (const a of ['8.8.8.8', '2a00:1450:4001::1', '193.191.245.1']) t.notOk(isBlockedAddress(a), a)
   t.match(checkWebhookUrl('http://10.0.0.1/', []), { ok: false, reason: /https/ })
   t.match(checkWebhookUrl('https://10.0.0.1/', []), { ok: false, reason: /private/ })

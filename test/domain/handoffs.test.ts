@@ -1,9 +1,23 @@
 import t from 'tap'
-import { allowedHandoffTransitions, checkHandoffTransition, HANDOFF_STATUSES, housingDecisionError, recipientTypeError, type HandoffRole } from '../../src/domain/handoffs.ts'
+import {
+  allowedHandoffTransitions,
+  checkHandoffTransition,
+  HANDOFF_STATUSES,
+  housingDecisionError,
+  recipientTypeError,
+  type HandoffRole
+} from '../../src/domain/handoffs.ts'
 
 // Issue 6 written out again: requested → received → accepted | rejected, accepted → in-progress → completed | failed, cancelled by the creator.
 const EXPECTED: Record<HandoffRole, string[]> = {
-  recipient: ['requested>received', 'received>accepted', 'received>rejected', 'accepted>in-progress', 'in-progress>completed', 'in-progress>failed'],
+  recipient: [
+    'requested>received',
+    'received>accepted',
+    'received>rejected',
+    'accepted>in-progress',
+    'in-progress>completed',
+    'in-progress>failed'
+  ],
   creator: ['requested>cancelled', 'received>cancelled', 'accepted>cancelled', 'in-progress>cancelled']
 }
 
@@ -17,7 +31,11 @@ t.test('every (from, to, role) triple', async (t) => {
     }
   }
   t.same(allowedHandoffTransitions('received', 'recipient'), ['accepted', 'rejected'])
-  t.same(checkHandoffTransition('received', 'rejected', 'recipient', {}), { ok: false, reason: 'missing_fields', missing: ['reasonCode'] })
+  t.same(checkHandoffTransition('received', 'rejected', 'recipient', {}), {
+    ok: false,
+    reason: 'missing_fields',
+    missing: ['reasonCode']
+  })
 })
 
 t.test('housing decisions and recipients', async (t) => {

@@ -1,5 +1,11 @@
 import t from 'tap'
-import { impactCsv, impactFigures, impactReport, pregnancyMonthAtStart, type CohortMember } from '../../src/domain/impact-report.ts'
+import {
+  impactCsv,
+  impactFigures,
+  impactReport,
+  pregnancyMonthAtStart,
+  type CohortMember
+} from '../../src/domain/impact-report.ts'
 import { radarSvg } from '../../src/domain/radar-svg.ts'
 
 const member = (over: Partial<CohortMember> = {}): CohortMember => ({
@@ -92,22 +98,54 @@ t.test('progress per domain: ties are not progress; only completed with both ass
     member({ completed: true, startScores: { income: 1 }, endScores: null })
   ]
   const progress = impactFigures(cohort, 5).progressByDomain
-  t.same(progress.map((p) => p.domain), ['income', 'housing'], 'debts has no start score anywhere')
-  t.same(progress[0], { domain: 'income', n: 5, meanStart: 11 / 5, meanEnd: 13 / 5, shareImproved: 2 / 5, suppressed: false })
-  t.same(progress[1], { domain: 'housing', n: null, meanStart: null, meanEnd: null, shareImproved: null, suppressed: true }, 'n = 4 is suppressed')
+  t.same(
+    progress.map((p) => p.domain),
+    ['income', 'housing'],
+    'debts has no start score anywhere'
+  )
+  t.same(progress[0], {
+    domain: 'income',
+    n: 5,
+    meanStart: 11 / 5,
+    meanEnd: 13 / 5,
+    shareImproved: 2 / 5,
+    suppressed: false
+  })
+  t.same(
+    progress[1],
+    { domain: 'housing', n: null, meanStart: null, meanEnd: null, shareImproved: null, suppressed: true },
+    'n = 4 is suppressed'
+  )
 })
 
 t.test('the report per track, the CSV and the chart', async (t) => {
-  const cohort = [...five({ track: 'opkomst', incomeSource: 'none' }), ...five({ track: 'opkomst_plus', completed: true, startScores: { income: 1, parenting: 2 }, endScores: { income: 2, parenting: 2 } })]
+  const cohort = [
+    ...five({ track: 'opkomst', incomeSource: 'none' }),
+    ...five({
+      track: 'opkomst_plus',
+      completed: true,
+      startScores: { income: 1, parenting: 2 },
+      endScores: { income: 2, parenting: 2 }
+    })
+  ]
   const report = impactReport(cohort, 5)
   t.equal(report.overall.mothersSupported.value, 10)
   t.equal(report.tracks.opkomst.shareWithoutIncome.value, 1)
   t.equal(report.tracks.opkomst_plus.shareWithoutIncome.value, 0)
   t.equal(report.tracks.opkomst.progressByDomain.length, 0)
-  const csv = impactCsv(report).trim().split('\r\n').map((l) => l.split(','))
+  const csv = impactCsv(report)
+    .trim()
+    .split('\r\n')
+    .map((l) => l.split(','))
   t.same(csv[0], ['figure', 'track', 'domain', 'value', 'n', 'suppressed'])
-  t.same(csv.find((r) => r[0] === 'shareWithoutIncome' && r[1] === 'opkomst'), ['shareWithoutIncome', 'opkomst', '', '1', '5', 'false'])
-  t.same(csv.find((r) => r[0] === 'progress.shareImproved' && r[1] === 'opkomst_plus' && r[2] === 'parenting'), ['progress.shareImproved', 'opkomst_plus', 'parenting', '0', '5', 'false'])
+  t.same(
+    csv.find((r) => r[0] === 'shareWithoutIncome' && r[1] === 'opkomst'),
+    ['shareWithoutIncome', 'opkomst', '', '1', '5', 'false']
+  )
+  t.same(
+    csv.find((r) => r[0] === 'progress.shareImproved' && r[1] === 'opkomst_plus' && r[2] === 'parenting'),
+    ['progress.shareImproved', 'opkomst_plus', 'parenting', '0', '5', 'false']
+  )
   const svg = radarSvg(report.overall.progressByDomain, 'Test <&>')
   t.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
   t.equal((svg.match(/<polygon /g) ?? []).length, 2)

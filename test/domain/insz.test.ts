@@ -2,7 +2,7 @@ import t from 'tap'
 import { checkInsz, normalizeInsz } from '../../src/domain/insz.ts'
 
 /** Builds a valid number for a date, serial and century, to test more than the three known values. */
-function make (yymmdd: string, serial: string, century: 1900 | 2000): string {
+function make(yymmdd: string, serial: string, century: 1900 | 2000): string {
   const body = Number(yymmdd + serial)
   const check = 97 - ((century === 2000 ? 2_000_000_000 + body : body) % 97)
   return `${yymmdd}${serial}${String(check).padStart(2, '0')}`

@@ -6,24 +6,44 @@ import { REFERRAL_STATUSES, type ReferralStatus } from '../../src/domain/vocabul
 const EXPECTED: Record<TransitionRole, string[]> = {
   programme: [
     'requested>received',
-    'requested>accepted', 'received>accepted',
-    'requested>rejected', 'received>rejected',
+    'requested>accepted',
+    'received>accepted',
+    'requested>rejected',
+    'received>rejected',
     'accepted>in-progress',
-    'accepted>on-hold', 'in-progress>on-hold',
-    'accepted>failed', 'in-progress>failed', 'on-hold>failed',
+    'accepted>on-hold',
+    'in-progress>on-hold',
+    'accepted>failed',
+    'in-progress>failed',
+    'on-hold>failed',
     'in-progress>completed'
   ],
   referrer: [
-    'requested>cancelled', 'received>cancelled', 'accepted>cancelled',
-    'requested>entered-in-error', 'received>entered-in-error'
+    'requested>cancelled',
+    'received>cancelled',
+    'accepted>cancelled',
+    'requested>entered-in-error',
+    'received>entered-in-error'
   ],
   admin: REFERRAL_STATUSES.filter((s) => s !== 'entered-in-error').map((s) => `${s}>entered-in-error`)
 }
 const REQUIRED: Partial<Record<ReferralStatus, string[]>> = {
-  accepted: ['track', 'assignedWorker'], rejected: ['reasonCode'], cancelled: ['reasonCode'], 'in-progress': ['firstContactOn'],
-  'on-hold': ['reasonCode'], failed: ['reasonCode'], completed: ['outcome'], 'entered-in-error': ['reasonCode']
+  accepted: ['track', 'assignedWorker'],
+  rejected: ['reasonCode'],
+  cancelled: ['reasonCode'],
+  'in-progress': ['firstContactOn'],
+  'on-hold': ['reasonCode'],
+  failed: ['reasonCode'],
+  completed: ['outcome'],
+  'entered-in-error': ['reasonCode']
 }
-const ALL_FIELDS = { track: 'opkomst', assignedWorker: 'Ella', reasonCode: 'x', firstContactOn: '2026-01-01', outcome: 'ok' }
+const ALL_FIELDS = {
+  track: 'opkomst',
+  assignedWorker: 'Ella',
+  reasonCode: 'x',
+  firstContactOn: '2026-01-01',
+  outcome: 'ok'
+}
 
 t.test('every (from, to, role) triple', async (t) => {
   let checked = 0
@@ -50,7 +70,9 @@ t.test('on-hold returns to the status before it, and only for the programme', as
   const other = before2other('accepted')
   t.match(checkTransition('on-hold', other, 'programme', ALL_FIELDS, 'accepted'), { ok: false, reason: 'not_allowed' })
 })
-function before2other (s: 'accepted'): ReferralStatus { return s === 'accepted' ? 'in-progress' : 'accepted' }
+function before2other(s: 'accepted'): ReferralStatus {
+  return s === 'accepted' ? 'in-progress' : 'accepted'
+}
 
 t.test('each target requires its fields', async (t) => {
   for (const role of ['programme', 'referrer', 'admin'] as const) {
@@ -60,7 +82,11 @@ t.test('each target requires its fields', async (t) => {
       const result = checkTransition(from, to, role, {}, null)
       if (required.length === 0) t.same(result, { ok: true }, pair)
       else t.same(result, { ok: false, reason: 'missing_fields', missing: required }, `${role} ${pair}`)
-      t.match(checkTransition(from, to, role, { ...ALL_FIELDS, [required[0] ?? 'x']: '' }, null), { ok: required.length === 0 }, 'empty strings do not count')
+      t.match(
+        checkTransition(from, to, role, { ...ALL_FIELDS, [required[0] ?? 'x']: '' }, null),
+        { ok: required.length === 0 },
+        'empty strings do not count'
+      )
     }
   }
 })

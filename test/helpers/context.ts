@@ -14,10 +14,12 @@ export const PG_BASE = process.env.TEST_PG_BASE ?? 'postgres://postgres@127.0.0.
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 export const ADMIN_KEY = `adm_${'k'.repeat(40)}`
 
-export interface Teardown { teardown: (fn: () => unknown) => void }
+export interface Teardown {
+  teardown: (fn: () => unknown) => void
+}
 
 /** A fresh database of its own, migrated; dropped when the test file ends. */
-export async function testDatabase (t: Teardown): Promise<string> {
+export async function testDatabase(t: Teardown): Promise<string> {
   const name = `opk_test_${randomBytes(5).toString('hex')}`
   const url = `${PG_BASE}/${name}`
   await migrateDatabase(url)
@@ -31,7 +33,7 @@ export async function testDatabase (t: Teardown): Promise<string> {
 }
 
 /** Deletes only the keys under `prefix` (never FLUSHALL: Redis is shared). */
-export async function deleteRedisKeys (url: string, prefix: string): Promise<void> {
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 })
   try {
     let cursor = '0'
@@ -45,19 +47,22 @@ export async function deleteRedisKeys (url: string, prefix: string): Promise<voi
   }
 }
 
-export function testConfig (databaseUrl: string, overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, {
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: 5,
-    REDIS_URL,
-    REDIS_PREFIX: `opk-test-${randomBytes(5).toString('hex')}`,
-    LOG_LEVEL: 'silent',
-    ADMIN_API_KEY: ADMIN_KEY,
-    IDENTIFIER_KEYS: `t1:${randomBytes(32).toString('base64')}`,
-    BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
-    ...overrides
-  })
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return loadConfig(
+    {},
+    {
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: 5,
+      REDIS_URL,
+      REDIS_PREFIX: `opk-test-${randomBytes(5).toString('hex')}`,
+      LOG_LEVEL: 'silent',
+      ADMIN_API_KEY: ADMIN_KEY,
+      IDENTIFIER_KEYS: `t1:${randomBytes(32).toString('base64')}`,
+      BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+      ...overrides
+    }
+  )
 }
 
 export interface Party {
@@ -72,12 +77,25 @@ export interface TestContext {
   config: Config
   admin: { authorization: string }
   /** Onboards an organisation with one client (all the scopes its type may hold, unless given). */
-  party: (type: OrganisationType, options?: { scopes?: Scope[], serviceArea?: string[], name?: string }) => Promise<Party>
+  party: (
+    type: OrganisationType,
+    options?: { scopes?: Scope[]; serviceArea?: string[]; name?: string }
+  ) => Promise<Party>
   /** A request as `who`, with `If-Match` when a version is given. */
-  send: (who: { headers: object }, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, version?: number) => Promise<Awaited<ReturnType<FastifyInstance['inject']>>>
+  send: (
+    who: { headers: object },
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    payload?: object,
+    version?: number
+  ) => Promise<Awaited<ReturnType<FastifyInstance['inject']>>>
 }
 
-export async function testContext (t: Teardown, overrides: Partial<Config> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestContext> {
+export async function testContext(
+  t: Teardown,
+  overrides: Partial<Config> = {},
+  options: { logStream?: DestinationStream } = {}
+): Promise<TestContext> {
   const url = await testDatabase(t)
   const config = testConfig(url, overrides)
   const app = await buildApp(config, options.logStream === undefined ? {} : { logStream: options.logStream })
@@ -89,13 +107,25 @@ export async function testContext (t: Teardown, overrides: Partial<Config> = {},
   let n = 0
   return {
     send: (who, method, url, payload, version) =>
-      app.inject({ method, url, headers: { ...who.headers, ...(version === undefined ? {} : { 'if-match': `"${version}"` }) }, ...(payload === undefined ? {} : { payload }) }),
+      app.inject({
+        method,
+        url,
+        headers: { ...who.headers, ...(version === undefined ? {} : { 'if-match': `"${version}"` }) },
+        ...(payload === undefined ? {} : { payload })
+      }),
     app,
     config,
     admin: { authorization: `Bearer ${ADMIN_KEY}` },
     party: async (type, options = {}) => {
-      const organisation = await onboardOrganisation(app.deps, { name: options.name ?? `${type} ${++n}`, type, serviceArea: options.serviceArea })
-      const { client, key } = await issueClient(app.deps, organisation.id, { name: 'test', scopes: options.scopes ?? [...SCOPES_BY_ORGANISATION_TYPE[type]] })
+      const organisation = await onboardOrganisation(app.deps, {
+        name: options.name ?? `${type} ${++n}`,
+        type,
+        serviceArea: options.serviceArea
+      })
+      const { client, key } = await issueClient(app.deps, organisation.id, {
+        name: 'test',
+        scopes: options.scopes ?? [...SCOPES_BY_ORGANISATION_TYPE[type]]
+      })
       return { organisationId: organisation.id, clientId: client.id, key, headers: { authorization: `Bearer ${key}` } }
     }
   }

@@ -4,10 +4,15 @@ import { startWorkers } from '../../workers/index.ts'
 import type { Teardown } from './context.ts'
 
 /** The workers in this test process, on the test's own database and Redis prefix. */
-export async function inProcessWorkers (t: Teardown, config: Config) {
+export async function inProcessWorkers(t: Teardown, config: Config) {
   const workers = await startWorkers(config, pino({ level: 'silent' }))
   let closed = false
-  const close = async () => { if (!closed) { closed = true; await workers.close() } }
+  const close = async () => {
+    if (!closed) {
+      closed = true
+      await workers.close()
+    }
+  }
   t.teardown(close)
   return { close }
 }

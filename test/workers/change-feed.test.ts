@@ -8,19 +8,27 @@ const { app } = ctx
 const ocmw = await ctx.party('ocmw')
 const outsider = await ctx.party('ocmw')
 
-async function client () {
+async function client() {
   const c = new pg.Client({ connectionString: ctx.config.DATABASE_URL })
   await c.connect()
   t.teardown(() => c.end())
   return c
 }
 const insert = (c: pg.Client, audience = ocmw.organisationId) =>
-  c.query("INSERT INTO outbox_events (type, audience, status) VALUES ('referral.updated', ARRAY[$1::uuid], 'requested') RETURNING event_id", [audience]).then((r) => r.rows[0].event_id as string)
-async function readAll (cursor?: string) {
+  c
+    .query(
+      "INSERT INTO outbox_events (type, audience, status) VALUES ('referral.updated', ARRAY[$1::uuid], 'requested') RETURNING event_id",
+      [audience]
+    )
+    .then((r) => r.rows[0].event_id as string)
+async function readAll(cursor?: string) {
   const ids: string[] = []
   let after = cursor
   for (;;) {
-    const res = await app.inject({ url: `/events?limit=500${after === undefined ? '' : `&after=${after}`}`, headers: ocmw.headers })
+    const res = await app.inject({
+      url: `/events?limit=500${after === undefined ? '' : `&after=${after}`}`,
+      headers: ocmw.headers
+    })
     const page = res.json()
     ids.push(...page.items.map((e: { id: string }) => e.id))
     after = page.nextCursor
@@ -40,7 +48,10 @@ t.test('an event committed later by an older transaction is not skipped', async 
   t.notOk(before.ids.includes(second), 'held back while an older transaction is open')
   await older.query('COMMIT')
   // Transaction ids are cluster-wide: other test files' open transactions may hold the feed a moment longer.
-  const after = await eventually('both events', async () => { const page = await readAll(before.cursor); return page.ids.length >= 2 && page })
+  const after = await eventually('both events', async () => {
+    const page = await readAll(before.cursor)
+    return page.ids.length >= 2 && page
+  })
   t.same(after.ids, [first, second], 'both arrive, the older first, after the cursor the reader already had')
 })
 
@@ -50,13 +61,15 @@ t.test('2,000 events by 8 writers with delayed commits: a polling reader sees ea
   let writing = true
   const writers = Array.from({ length: 8 }, async () => {
     const c = await client()
-    for (let i = 0; i < 250;) {
+    for (let i = 0; i < 250; ) {
       await c.query('BEGIN')
       const n = Math.min(250 - i, 1 + Math.floor(Math.random() * 3))
       const ids = []
       for (let k = 0; k < n; k++) ids.push(await insert(c))
       // Sometimes hold the transaction open while the others commit.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() < 0.1 ? 20 + Math.random() * 80 : Math.random() * 3))
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() < 0.1 ? 20 + Math.random() * 80 : Math.random() * 3)
+      )
       if (Math.random() < 0.03) {
         await c.query('ROLLBACK') // never committed: must never appear
       } else {
@@ -66,14 +79,20 @@ t.test('2,000 events by 8 writers with delayed commits: a polling reader sees ea
       }
     }
   })
-  const noise = (async () => { const c = await client(); for (let i = 0; i < 50; i++) await insert(c, outsider.organisationId) })()
+  const noise = (async () => {
+    const c = await client()
+    for (let i = 0; i < 50; i++) await insert(c, outsider.organisationId)
+  })()
   const seen: string[] = []
   let cursor = start.cursor
   const reader = (async () => {
     const until = Date.now() + 60_000
     for (;;) {
       const done = !writing
-      const res = await app.inject({ url: `/events?limit=${1 + Math.floor(Math.random() * 200)}&after=${cursor}`, headers: ocmw.headers })
+      const res = await app.inject({
+        url: `/events?limit=${1 + Math.floor(Math.random() * 200)}&after=${cursor}`,
+        headers: ocmw.headers
+      })
       const page = res.json()
       seen.push(...page.items.map((e: { id: string }) => e.id))
       cursor = page.nextCursor
@@ -98,7 +117,9 @@ t.test('long polling returns as soon as an event arrives', async (t) => {
   const { cursor } = await readAll()
   const started = Date.now()
   const waiting = app.inject({ url: `/events?wait=5&after=${cursor}`, headers: ocmw.headers })
-  setTimeout(() => { void client().then((c) => insert(c)) }, 300)
+  setTimeout(() => {
+    void client().then((c) => insert(c))
+  }, 300)
   const res = (await waiting).json()
   t.equal(res.items.length, 1)
   t.ok(Date.now() - started < 3000, `answered after ${Date.now() - started} ms`)

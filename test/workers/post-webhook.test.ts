@@ -26,8 +26,14 @@ t.test('a redirect is the answer: recorded, never followed', async (t) => {
 t.test('connects to the pinned address, the one checked, whatever the name resolves to by now', async (t) => {
   const rx = await startReceiver(t)
   const port = new URL(rx.url).port
-  await t.rejects(postOnce(`http://receiver.invalid:${port}/hook`, {}, '{}', 2000), { code: 'ENOTFOUND' }, 'unpinned, the name does not resolve')
-  const answer = await postOnce(`http://receiver.invalid:${port}/hook`, {}, '{}', 2000, [{ address: '127.0.0.1', family: 4 }])
+  await t.rejects(
+    postOnce(`http://receiver.invalid:${port}/hook`, {}, '{}', 2000),
+    { code: 'ENOTFOUND' },
+    'unpinned, the name does not resolve'
+  )
+  const answer = await postOnce(`http://receiver.invalid:${port}/hook`, {}, '{}', 2000, [
+    { address: '127.0.0.1', family: 4 }
+  ])
   t.equal(answer.status, 200)
   t.equal(rx.received[0]!.headers.host, `receiver.invalid:${port}`, 'the name still goes in Host (and in TLS, SNI)')
 })
@@ -50,10 +56,17 @@ t.test('no answer in time fails with NoAnswerInTime; a refused connection fails 
 })
 
 t.test('a body that stalls after the status does not hold the answer', async (t) => {
-  const server = createServer((req, res) => { req.resume(); res.writeHead(200, { 'content-length': '100' }); res.write('x') })
+  const server = createServer((req, res) => {
+    req.resume()
+    res.writeHead(200, { 'content-length': '100' })
+    res.write('x')
+  })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
-  t.teardown(() => { server.closeAllConnections(); server.close() })
+  t.teardown(() => {
+    server.closeAllConnections()
+    server.close()
+  })
   const { port } = server.address() as { port: number }
   const answer = await postOnce(`http://127.0.0.1:${port}/`, {}, '{}', 300)
   t.equal(answer.status, 200)
@@ -63,7 +76,10 @@ t.test('with several checked addresses, one that does not connect gives way to t
   const rx = await startReceiver(t)
   const port = new URL(rx.url).port
   // Nothing listens on IPv6 loopback at this port (the receiver is on 127.0.0.1 only).
-  const answer = await postOnce(`http://dual.invalid:${port}/hook`, {}, '{}', 2000, [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }])
+  const answer = await postOnce(`http://dual.invalid:${port}/hook`, {}, '{}', 2000, [
+    { address: '::1', family: 6 },
+    { address: '127.0.0.1', family: 4 }
+  ])
   t.equal(answer.status, 200)
   t.equal(rx.received.length, 1)
 })

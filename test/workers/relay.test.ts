@@ -6,7 +6,13 @@ import { eventually } from '../helpers/receiver.ts'
 import { relayBatch, RelayLeadership, type RelayDeps } from '../../workers/relay.ts'
 import { reconcile } from '../../workers/reconcile.ts'
 import pino from 'pino'
-import { MAINTENANCE_QUEUE, WEBHOOK_QUEUE, webhookJobId, type TimerJob, type WebhookJob } from '../../src/core/queues.ts'
+import {
+  MAINTENANCE_QUEUE,
+  WEBHOOK_QUEUE,
+  webhookJobId,
+  type TimerJob,
+  type WebhookJob
+} from '../../src/core/queues.ts'
 import { workerContext } from '../../workers/context.ts'
 import { startMaintenance } from '../../workers/maintenance.ts'
 import { timerSpans } from '../../src/domain/timers.ts'
@@ -14,20 +20,46 @@ import { timerSpans } from '../../src/domain/timers.ts'
 const ctx = await testContext(t, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
 const prefix = ctx.config.REDIS_PREFIX
 
-function relayDeps (connection: Redis): RelayDeps {
+function relayDeps(connection: Redis): RelayDeps {
   const webhooks = new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection, prefix })
   const timers = new Queue<TimerJob>('timers', { connection, prefix })
   for (const q of [webhooks, timers]) q.on('error', () => {}) // expected while Redis is away
-  t.teardown(async () => { await webhooks.close(); await timers.close() })
-  return { db: ctx.app.db, webhooks, email: null, firstDelayMs: 0, timerDeps: { db: ctx.app.db, timers, spans: timerSpans(ctx.config), horizonMs: 3600_000 } }
+  t.teardown(async () => {
+    await webhooks.close()
+    await timers.close()
+  })
+  return {
+    db: ctx.app.db,
+    webhooks,
+    email: null,
+    firstDelayMs: 0,
+    timerDeps: { db: ctx.app.db, timers, spans: timerSpans(ctx.config), horizonMs: 3600_000 }
+  }
 }
 
 const hospital = await ctx.party('hospital')
-const hook = await ctx.send(hospital, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', eventTypes: ['referral.updated'] })
+const hook = await ctx.send(hospital, 'POST', '/webhooks', {
+  url: 'http://127.0.0.1:9/hook',
+  eventTypes: ['referral.updated']
+})
 const endpointId = hook.json().id as string
-const event = async () => (await ctx.app.pool.query<{ id: string }>("INSERT INTO outbox_events (type, status, audience) VALUES ('referral.updated', 'requested', ARRAY[$1::uuid]) RETURNING id", [hospital.organisationId])).rows[0]!.id
-const deliveries = async (eventId: string) => (await ctx.app.pool.query<{ id: string, endpoint_id: string }>('SELECT id, endpoint_id FROM webhook_deliveries WHERE outbox_event_id = $1', [eventId])).rows
-const relayed = async (eventId: string) => (await ctx.app.pool.query('SELECT 1 FROM outbox_events WHERE id = $1 AND relayed_at IS NOT NULL', [eventId])).rowCount === 1
+const event = async () =>
+  (
+    await ctx.app.pool.query<{ id: string }>(
+      "INSERT INTO outbox_events (type, status, audience) VALUES ('referral.updated', 'requested', ARRAY[$1::uuid]) RETURNING id",
+      [hospital.organisationId]
+    )
+  ).rows[0]!.id
+const deliveries = async (eventId: string) =>
+  (
+    await ctx.app.pool.query<{ id: string; endpoint_id: string }>(
+      'SELECT id, endpoint_id FROM webhook_deliveries WHERE outbox_event_id = $1',
+      [eventId]
+    )
+  ).rows
+const relayed = async (eventId: string) =>
+  (await ctx.app.pool.query('SELECT 1 FROM outbox_events WHERE id = $1 AND relayed_at IS NOT NULL', [eventId]))
+    .rowCount === 1
 
 t.test('an event becomes one committed delivery row and one job naming it, then counts as relayed', async (t) => {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
@@ -36,7 +68,11 @@ t.test('an event becomes one committed delivery row and one job naming it, then 
   const id = await event()
   t.equal(await relayBatch(deps), 1)
   const rows = await deliveries(id)
-  t.same(rows.map((r) => r.endpoint_id), [endpointId], 'one delivery for the subscribed endpoint')
+  t.same(
+    rows.map((r) => r.endpoint_id),
+    [endpointId],
+    'one delivery for the subscribed endpoint'
+  )
   const job = await deps.webhooks.getJob(webhookJobId(rows[0]!.id, 0, 0))
   t.same(job?.data, { deliveryId: rows[0]!.id }, 'the job carries the delivery id only')
   t.ok(await relayed(id))
@@ -49,32 +85,49 @@ t.test('an event becomes one committed delivery row and one job naming it, then 
   t.equal((await deps.webhooks.getJobs(['wait', 'delayed', 'active'])).length, 1, 'still one job')
 })
 
-t.test('with Redis away the delivery row is made but the event is not marked, and the next relay sends it', async (t) => {
-  // A private port nobody listens on: the relay's producer fails fast, as in the workers.
-  const away = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null })
-  away.on('error', () => {})
-  const id = await event()
-  await t.rejects(relayBatch(relayDeps(away)))
-  t.notOk(await relayed(id), 'the event waits in PostgreSQL')
-  t.equal((await deliveries(id)).length, 1, 'its delivery row is committed')
+t.test(
+  'with Redis away the delivery row is made but the event is not marked, and the next relay sends it',
+  async (t) => {
+    // A private port nobody listens on: the relay's producer fails fast, as in the workers.
+    const away = new Redis('redis://127.0.0.1:1', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      lazyConnect: true,
+      retryStrategy: () => null
+    })
+    away.on('error', () => {})
+    const id = await event()
+    await t.rejects(relayBatch(relayDeps(away)))
+    t.notOk(await relayed(id), 'the event waits in PostgreSQL')
+    t.equal((await deliveries(id)).length, 1, 'its delivery row is committed')
 
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
-  t.teardown(() => connection.disconnect())
-  const deps = relayDeps(connection)
-  t.equal(await relayBatch(deps), 1)
-  t.ok(await relayed(id))
-  const [row] = await deliveries(id)
-  t.ok(await deps.webhooks.getJob(webhookJobId(row!.id, 0, 0)), 'its job is in Redis')
-})
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+    t.teardown(() => connection.disconnect())
+    const deps = relayDeps(connection)
+    t.equal(await relayBatch(deps), 1)
+    t.ok(await relayed(id))
+    const [row] = await deliveries(id)
+    t.ok(await deps.webhooks.getJob(webhookJobId(row!.id, 0, 0)), 'its job is in Redis')
+  }
+)
 
 t.test('one process relays at a time; when it lets go (or its connection dies) another takes over', async (t) => {
   const [a, b] = [new RelayLeadership(ctx.config.DATABASE_URL), new RelayLeadership(ctx.config.DATABASE_URL)]
-  t.teardown(async () => { await a.release(); await b.release() })
+  t.teardown(async () => {
+    await a.release()
+    await b.release()
+  })
   t.ok(await a.held(), 'the first leads')
   t.notOk(await b.held(), 'the second waits')
   t.ok(await a.held(), 'and the first goes on leading')
-  await ctx.app.pool.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtextextended('opkomst:outbox-relay', 0) & x'FFFFFFFF'::bigint)::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
-  await eventually('the second leads once the first connection is gone', async () => await b.held() || undefined, 5000)
+  await ctx.app.pool.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtextextended('opkomst:outbox-relay', 0) & x'FFFFFFFF'::bigint)::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+  )
+  await eventually(
+    'the second leads once the first connection is gone',
+    async () => (await b.held()) || undefined,
+    5000
+  )
   t.notOk(await a.held(), 'the first, reconnected, waits')
 })
 
@@ -87,27 +140,57 @@ t.test('the reconciler queues again only a delivery whose job is gone, not one w
   t.equal(await relayBatch(deps), 1)
   const [row] = await deliveries(id)
   // Due long ago, still pending, nobody holds it: its job is only waiting (no worker runs here).
-  await ctx.app.pool.query("UPDATE webhook_deliveries SET created_at = now() - interval '1 minute' WHERE id = $1", [row!.id])
+  await ctx.app.pool.query("UPDATE webhook_deliveries SET created_at = now() - interval '1 minute' WHERE id = $1", [
+    row!.id
+  ])
   const deliveryIds = async () => (await deps.webhooks.getJobs(['wait', 'delayed', 'active'])).map((j) => j.id)
-  t.same((await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries, 0, 'its waiting job is enough')
+  t.same(
+    (await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries,
+    0,
+    'its waiting job is enough'
+  )
   t.same(await deliveryIds(), [webhookJobId(row!.id, 0, 0)])
   await deps.webhooks.remove(webhookJobId(row!.id, 0, 0)) // as if Redis lost it
-  t.same((await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries, 1, 'a lost job is made again')
+  t.same(
+    (await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries,
+    1,
+    'a lost job is made again'
+  )
   t.same(await deliveryIds(), [`${webhookJobId(row!.id, 0, 0)}.reconciled`])
-  t.same((await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries, 0, 'once')
+  t.same(
+    (await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps })).deliveries,
+    0,
+    'once'
+  )
 })
 
 t.test('after Redis lost its data the reconciler makes the repeating purge again', async (t) => {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null })
   t.teardown(() => connection.disconnect())
   const deps = relayDeps(connection)
-  const ctxForWorkers = workerContext({ config: ctx.config, logger: pino({ level: 'silent' }), db: ctx.app.db, identifiers: ctx.app.identifiers, connection, producer: connection })
+  const ctxForWorkers = workerContext({
+    config: ctx.config,
+    logger: pino({ level: 'silent' }),
+    db: ctx.app.db,
+    identifiers: ctx.app.identifiers,
+    connection,
+    producer: connection
+  })
   const maintenance = startMaintenance(ctxForWorkers)
   t.teardown(() => maintenance.close())
   const queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix })
   t.teardown(() => queue.close())
   await queue.obliterate({ force: true }) // as if Redis restarted empty
   t.same(await queue.getJobSchedulers(), [], 'the schedule is gone')
-  await reconcile({ db: ctx.app.db, webhooks: deps.webhooks, timerDeps: deps.timerDeps, schedules: [maintenance.schedule] })
-  t.same((await queue.getJobSchedulers()).map((s) => s.key), ['purge-idempotency-keys'], 'the reconciler made it again')
+  await reconcile({
+    db: ctx.app.db,
+    webhooks: deps.webhooks,
+    timerDeps: deps.timerDeps,
+    schedules: [maintenance.schedule]
+  })
+  t.same(
+    (await queue.getJobSchedulers()).map((s) => s.key),
+    ['purge-idempotency-keys'],
+    'the reconciler made it again'
+  )
 })

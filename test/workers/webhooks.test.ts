@@ -10,16 +10,21 @@ import { inProcessWorkers, FAST_EVENTS } from '../helpers/workers.ts'
 import { freePort } from '../helpers/processes.ts'
 
 // A real SMTP server in this process: what arrives is what a partner's inbox would get.
-const mails: Array<{ to: string, text: string }> = []
+const mails: Array<{ to: string; text: string }> = []
 const smtpPort = await freePort()
 const smtp = new SMTPServer({
   authOptional: true,
   disabledCommands: ['STARTTLS'],
-  onData (stream, session, done) {
+  onData(stream, session, done) {
     let text = ''
-    stream.on('data', (c: Buffer) => { text += c.toString() })
+    stream.on('data', (c: Buffer) => {
+      text += c.toString()
+    })
     // Undo quoted-printable soft line breaks, as a mail client would.
-    stream.on('end', () => { mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), text: text.replace(/=\r\n/g, '') }); done() })
+    stream.on('end', () => {
+      mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), text: text.replace(/=\r\n/g, '') })
+      done()
+    })
   }
 })
 smtp.listen(smtpPort, '127.0.0.1')
@@ -30,20 +35,32 @@ const ctx = await testContext(t, { ...FAST_EVENTS, SMTP_URL: `smtp://127.0.0.1:$
 const { app } = ctx
 const programme = await ctx.party('programme')
 const hospital = await ctx.party('hospital')
-await app.pool.query("UPDATE organisations SET notification_email = 'opkomst@example.org' WHERE id = $1", [programme.organisationId])
-await app.pool.query("UPDATE organisations SET notification_email = 'it@hospital.example.org' WHERE id = $1", [hospital.organisationId])
+await app.pool.query("UPDATE organisations SET notification_email = 'opkomst@example.org' WHERE id = $1", [
+  programme.organisationId
+])
+await app.pool.query("UPDATE organisations SET notification_email = 'it@hospital.example.org' WHERE id = $1", [
+  hospital.organisationId
+])
 await inProcessWorkers(t, ctx.config)
 
-async function register (who: typeof hospital, url: string, eventTypes = ['referral.created', 'referral.status_changed']) {
+async function register(
+  who: typeof hospital,
+  url: string,
+  eventTypes = ['referral.created', 'referral.status_changed']
+) {
   const res = await app.inject({ method: 'POST', url: '/webhooks', headers: who.headers, payload: { url, eventTypes } })
   t.equal(res.statusCode, 201, res.body)
-  return res.json() as { id: string, secret: string, version: number }
+  return res.json() as { id: string; secret: string; version: number }
 }
-const withoutInsz = () => referralBody({ mother: { ...referralBody().mother, insz: undefined, inszAbsentReason: 'unknown' } })
-const refer = async () => (await app.inject({ method: 'POST', url: '/referrals', headers: hospital.headers, payload: withoutInsz() })).json()
-const deliveries = async (hookId: string) => (await app.inject({ url: `/webhooks/${hookId}/deliveries`, headers: hospital.headers })).json().items
+const withoutInsz = () =>
+  referralBody({ mother: { ...referralBody().mother, insz: undefined, inszAbsentReason: 'unknown' } })
+const refer = async () =>
+  (await app.inject({ method: 'POST', url: '/referrals', headers: hospital.headers, payload: withoutInsz() })).json()
+const deliveries = async (hookId: string) =>
+  (await app.inject({ url: `/webhooks/${hookId}/deliveries`, headers: hospital.headers })).json().items
 
 const allBodies: string[] = []
+// biome-ignore lint/suspicious/noExplicitAny: referral answers of every view
 const allReferrals: Array<Record<string, any>> = []
 
 t.test('a referral posted and accepted reaches the receiver as verifiable signed deliveries', async (t) => {
@@ -51,10 +68,17 @@ t.test('a referral posted and accepted reaches the receiver as verifiable signed
   const hook = await register(hospital, rx.url)
   const referral = await refer()
   allReferrals.push(referral)
-  await app.inject({ method: 'POST', url: `/referrals/${referral.id}/transitions`, headers: { ...programme.headers, 'if-match': '"1"' }, payload: { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' } })
+  await app.inject({
+    method: 'POST',
+    url: `/referrals/${referral.id}/transitions`,
+    headers: { ...programme.headers, 'if-match': '"1"' },
+    payload: { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' }
+  })
   await eventually('two deliveries', () => rx.received.length >= 2)
   const verifier = new Webhook(hook.secret)
-  const types = rx.received.map((r) => (verifier.verify(r.body, r.headers as Record<string, string>) as { type: string }).type)
+  const types = rx.received.map(
+    (r) => (verifier.verify(r.body, r.headers as Record<string, string>) as { type: string }).type
+  )
   t.same(types.sort(), ['referral.created', 'referral.status_changed'])
   allBodies.push(...rx.received.map((r) => r.body))
   // Deliveries are separate jobs: they may arrive in either order.
@@ -62,12 +86,21 @@ t.test('a referral posted and accepted reaches the receiver as verifiable signed
   const headers = first.headers as Record<string, string>
   t.throws(() => verifier.verify(first.body.replace('requested', 'accepted'), headers), 'a tampered body is rejected')
   const old = new Date(Date.now() - 10 * 60_000)
-  const staleHeaders = { ...headers, 'webhook-timestamp': String(Math.floor(old.getTime() / 1000)), 'webhook-signature': verifier.sign(headers['webhook-id']!, old, first.body) }
+  const staleHeaders = {
+    ...headers,
+    'webhook-timestamp': String(Math.floor(old.getTime() / 1000)),
+    'webhook-signature': verifier.sign(headers['webhook-id']!, old, first.body)
+  }
   t.throws(() => verifier.verify(first.body, staleHeaders), /timestamp/i, 'a timestamp 10 minutes off is rejected')
   t.match(JSON.parse(first.body), { type: 'referral.created', data: { referralId: referral.id, status: 'requested' } })
   const log = await deliveries(hook.id)
   t.equal(log.length, 2)
-  t.ok(log.every((d: { state: string, attempts: number, lastStatusCode: number }) => d.state === 'delivered' && d.attempts === 1 && d.lastStatusCode === 200))
+  t.ok(
+    log.every(
+      (d: { state: string; attempts: number; lastStatusCode: number }) =>
+        d.state === 'delivered' && d.attempts === 1 && d.lastStatusCode === 200
+    )
+  )
 })
 
 t.test('500, 500, then 200: delivered on the third attempt', async (t) => {
@@ -75,7 +108,10 @@ t.test('500, 500, then 200: delivered on the third attempt', async (t) => {
   const hook = await register(hospital, rx.url, ['referral.created'])
   allReferrals.push(await refer())
   await eventually('three attempts', () => rx.received.length >= 3)
-  const [delivery] = await eventually('delivered', async () => { const d = await deliveries(hook.id); return d[0]?.state === 'delivered' && d })
+  const [delivery] = await eventually('delivered', async () => {
+    const d = await deliveries(hook.id)
+    return d[0]?.state === 'delivered' && d
+  })
   t.match(delivery, { attempts: 3, lastStatusCode: 200 })
   t.equal(new Set(rx.received.map((r) => r.headers['webhook-id'])).size, 1, 'every attempt carries the same webhook-id')
 })
@@ -92,7 +128,10 @@ t.test('410 disables the endpoint', async (t) => {
   const rx = await startReceiver(t, () => 410)
   const hook = await register(hospital, rx.url, ['referral.created'])
   await refer()
-  const disabled = await eventually('disabled', async () => { const h = (await app.inject({ url: `/webhooks/${hook.id}`, headers: hospital.headers })).json(); return h.disabledAt !== null && h })
+  const disabled = await eventually('disabled', async () => {
+    const h = (await app.inject({ url: `/webhooks/${hook.id}`, headers: hospital.headers })).json()
+    return h.disabledAt !== null && h
+  })
   t.match(disabled.disabledReason, /410/)
   t.equal(rx.received.length, 1, 'no retries after 410')
   const [delivery] = await deliveries(hook.id)
@@ -100,7 +139,12 @@ t.test('410 disables the endpoint', async (t) => {
   await refer()
   await new Promise((resolve) => setTimeout(resolve, 500))
   t.equal(rx.received.length, 1, 'a disabled endpoint gets nothing more')
-  const enabled = await app.inject({ method: 'PATCH', url: `/webhooks/${hook.id}`, headers: { ...hospital.headers, 'if-match': `"${disabled.version}"` }, payload: { enabled: true } })
+  const enabled = await app.inject({
+    method: 'PATCH',
+    url: `/webhooks/${hook.id}`,
+    headers: { ...hospital.headers, 'if-match': `"${disabled.version}"` },
+    payload: { enabled: true }
+  })
   t.equal(enabled.json().disabledAt, null, 'it can be enabled again')
 })
 
@@ -108,16 +152,30 @@ t.test('a receiver that never answers ends failed, is e-mailed, and a redelivery
   const rx = await startReceiver(t, () => 'hang')
   const hook = await register(hospital, rx.url, ['referral.created'])
   await refer()
-  const [failed] = await eventually('failed', async () => { const d = await deliveries(hook.id); return d[0]?.state === 'failed' && d }, 30_000)
+  const [failed] = await eventually(
+    'failed',
+    async () => {
+      const d = await deliveries(hook.id)
+      return d[0]?.state === 'failed' && d
+    },
+    30_000
+  )
   t.equal(failed.attempts, 3, 'after the configured attempts')
   t.match(failed.lastError, /no answer/)
   const notice = await eventually('exhausted notice', () => mails.find((m) => m.text.includes(failed.id)))
   t.equal(notice.to, 'it@hospital.example.org')
   t.match(notice.text, /webhook\.delivery_exhausted/)
   rx.setAnswer(() => 200)
-  const redelivered = await app.inject({ method: 'POST', url: `/webhooks/${hook.id}/deliveries/${failed.id}/redeliver`, headers: hospital.headers })
+  const redelivered = await app.inject({
+    method: 'POST',
+    url: `/webhooks/${hook.id}/deliveries/${failed.id}/redeliver`,
+    headers: hospital.headers
+  })
   t.equal(redelivered.statusCode, 202)
-  const [ok] = await eventually('redelivered', async () => { const d = await deliveries(hook.id); return d[0]?.state === 'delivered' && d })
+  const [ok] = await eventually('redelivered', async () => {
+    const d = await deliveries(hook.id)
+    return d[0]?.state === 'delivered' && d
+  })
   t.equal(ok.attempts, 1)
   t.equal(new Set(rx.received.map((r) => r.headers['webhook-id'])).size, 1, 'the same webhook-id')
 })
@@ -125,7 +183,11 @@ t.test('a receiver that never answers ends failed, is e-mailed, and a redelivery
 t.test('rotation: both secrets sign for a while; ping reaches one endpoint only', async (t) => {
   const rx = await startReceiver(t)
   const hook = await register(hospital, rx.url, ['referral.created'])
-  const rotated = await app.inject({ method: 'POST', url: `/webhooks/${hook.id}/rotate-secret`, headers: hospital.headers })
+  const rotated = await app.inject({
+    method: 'POST',
+    url: `/webhooks/${hook.id}/rotate-secret`,
+    headers: hospital.headers
+  })
   t.equal(rotated.statusCode, 200)
   const newSecret = rotated.json().secret
   t.match(newSecret, /^whsec_/)
@@ -146,30 +208,79 @@ t.test('webhook management: listing, reading, other organisations, deletion', as
   const list = await app.inject({ url: '/webhooks', headers: hospital.headers })
   t.ok(list.json().items.some((h: { id: string }) => h.id === hook.id))
   t.notOk(list.body.includes('whsec_'), 'secrets are shown once')
-  t.equal((await app.inject({ url: `/webhooks/${hook.id}`, headers: programme.headers })).statusCode, 404, "another organisation's endpoint is not found")
-  t.equal((await app.inject({ method: 'PATCH', url: `/webhooks/${hook.id}`, headers: hospital.headers, payload: { description: 'x' } })).statusCode, 428)
-  const changed = await app.inject({ method: 'PATCH', url: `/webhooks/${hook.id}`, headers: { ...hospital.headers, 'if-match': '"1"' }, payload: { description: 'EPD', eventTypes: ['referral.status_changed'] } })
+  t.equal(
+    (await app.inject({ url: `/webhooks/${hook.id}`, headers: programme.headers })).statusCode,
+    404,
+    "another organisation's endpoint is not found"
+  )
+  t.equal(
+    (
+      await app.inject({
+        method: 'PATCH',
+        url: `/webhooks/${hook.id}`,
+        headers: hospital.headers,
+        payload: { description: 'x' }
+      })
+    ).statusCode,
+    428
+  )
+  const changed = await app.inject({
+    method: 'PATCH',
+    url: `/webhooks/${hook.id}`,
+    headers: { ...hospital.headers, 'if-match': '"1"' },
+    payload: { description: 'EPD', eventTypes: ['referral.status_changed'] }
+  })
   t.match(changed.json(), { description: 'EPD', eventTypes: ['referral.status_changed'], version: 2 })
-  t.equal((await app.inject({ method: 'DELETE', url: `/webhooks/${hook.id}`, headers: hospital.headers })).statusCode, 204)
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/webhooks/${hook.id}`, headers: hospital.headers })).statusCode,
+    204
+  )
   t.equal((await app.inject({ url: `/webhooks/${hook.id}`, headers: hospital.headers })).statusCode, 404)
 })
 
 t.test('private, loopback, link-local and metadata URLs are refused unless allowed', async (t) => {
-  for (const url of ['http://10.0.0.1/', 'https://169.254.169.254/', 'https://localhost/', 'https://192.168.1.10/hook', 'https://[::1]/x', 'ftp://example.org/', 'https://user:pw@example.org/', 'http://example.org/']) {
-    const res = await app.inject({ method: 'POST', url: '/webhooks', headers: hospital.headers, payload: { url, eventTypes: ['referral.created'] } })
+  for (const url of [
+    'http://10.0.0.1/',
+    'https://169.254.169.254/',
+    'https://localhost/',
+    'https://192.168.1.10/hook',
+    'https://[::1]/x',
+    'ftp://example.org/',
+    'https://user:pw@example.org/',
+    'http://example.org/'
+  ]) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/webhooks',
+      headers: hospital.headers,
+      payload: { url, eventTypes: ['referral.created'] }
+    })
     t.equal(res.statusCode, 422, url)
     t.match(res.json().errors, [{ pointer: '/url' }])
   }
-  const allowed = await app.inject({ method: 'POST', url: '/webhooks', headers: hospital.headers, payload: { url: 'http://127.0.0.1:9/hook', eventTypes: ['referral.created'] } })
+  const allowed = await app.inject({
+    method: 'POST',
+    url: '/webhooks',
+    headers: hospital.headers,
+    payload: { url: 'http://127.0.0.1:9/hook', eventTypes: ['referral.created'] }
+  })
   t.equal(allowed.statusCode, 201, '127.0.0.1 is listed in WEBHOOK_ALLOWED_HOSTS for the tests')
   await app.inject({ method: 'DELETE', url: `/webhooks/${allowed.json().id}`, headers: hospital.headers })
 })
 
 t.test('new-referral notices carry a link and ids, never personal data', async (t) => {
   const referral = await refer()
-  const mail = await eventually('notice', () => mails.find((m) => m.text.includes(referral.id) && m.to === 'opkomst@example.org'))
+  const mail = await eventually('notice', () =>
+    mails.find((m) => m.text.includes(referral.id) && m.to === 'opkomst@example.org')
+  )
   t.match(mail.text, `/referrals/${referral.id}`)
-  for (const personal of [referral.mother.givenName, referral.mother.familyName, referral.mother.phone, referral.reason.slice(0, 20)]) t.notOk(mail.text.includes(personal), personal)
+  for (const personal of [
+    referral.mother.givenName,
+    referral.mother.familyName,
+    referral.mother.phone,
+    referral.reason.slice(0, 20)
+  ])
+    t.notOk(mail.text.includes(personal), personal)
 })
 
 t.test('no Redis key and no delivered body holds a name, INSZ, phone or free text', async (t) => {
@@ -193,8 +304,19 @@ t.test('no Redis key and no delivered body holds a name, INSZ, phone or free tex
   } while (cursor !== '0')
   t.ok(dump.length > 1000, 'the queues were used')
   const body = referralBody()
-  for (const value of [body.mother.givenName, body.mother.familyName, body.mother.phone, '85073003328', body.reason.slice(0, 20), body.mother.address.street, today() + 'x']) {
+  for (const value of [
+    body.mother.givenName,
+    body.mother.familyName,
+    body.mother.phone,
+    '85073003328',
+    body.reason.slice(0, 20),
+    body.mother.address.street,
+    `${today()}x`
+  ]) {
     t.notOk(dump.includes(value), `no "${value}" in Redis`)
-    t.notOk(allBodies.some((b) => b.includes(value)), `no "${value}" in a delivered body`)
+    t.notOk(
+      allBodies.some((b) => b.includes(value)),
+      `no "${value}" in a delivered body`
+    )
   }
 })

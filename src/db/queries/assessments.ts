@@ -5,33 +5,60 @@ import type { LifeDomain } from '../../domain/vocabulary.ts'
 
 export type AssessmentRow = typeof assessments.$inferSelect
 
-export async function hasAssessment (db: Executor, referralId: string, phase: 'start' | 'end'): Promise<boolean> {
-  const rows = await db.select({ phase: assessments.phase }).from(assessments).where(and(eq(assessments.referralId, referralId), eq(assessments.phase, phase)))
+export async function hasAssessment(db: Executor, referralId: string, phase: 'start' | 'end'): Promise<boolean> {
+  const rows = await db
+    .select({ phase: assessments.phase })
+    .from(assessments)
+    .where(and(eq(assessments.referralId, referralId), eq(assessments.phase, phase)))
   return rows.length > 0
 }
 
-export async function assessmentsOf (db: Executor, referralId: string): Promise<AssessmentRow[]> {
+export async function assessmentsOf(db: Executor, referralId: string): Promise<AssessmentRow[]> {
   return db.select().from(assessments).where(eq(assessments.referralId, referralId))
 }
 
-export async function lockAssessment (db: Executor, referralId: string, phase: 'start' | 'end'): Promise<AssessmentRow | undefined> {
-  const [row] = await db.select().from(assessments).where(and(eq(assessments.referralId, referralId), eq(assessments.phase, phase))).for('update')
+export async function lockAssessment(
+  db: Executor,
+  referralId: string,
+  phase: 'start' | 'end'
+): Promise<AssessmentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(assessments)
+    .where(and(eq(assessments.referralId, referralId), eq(assessments.phase, phase)))
+    .for('update')
   return row
 }
 
-export async function saveAssessment (db: Executor, row: { referralId: string, phase: 'start' | 'end', assessedOn: string, scores: Partial<Record<LifeDomain, number>> }, replace: boolean): Promise<AssessmentRow> {
+export async function saveAssessment(
+  db: Executor,
+  row: { referralId: string; phase: 'start' | 'end'; assessedOn: string; scores: Partial<Record<LifeDomain, number>> },
+  replace: boolean
+): Promise<AssessmentRow> {
   const [saved] = replace
-    ? await db.update(assessments).set({ assessedOn: row.assessedOn, scores: row.scores, version: sql`${assessments.version} + 1`, updatedAt: sql`now()` })
-      .where(and(eq(assessments.referralId, row.referralId), eq(assessments.phase, row.phase))).returning()
+    ? await db
+        .update(assessments)
+        .set({
+          assessedOn: row.assessedOn,
+          scores: row.scores,
+          version: sql`${assessments.version} + 1`,
+          updatedAt: sql`now()`
+        })
+        .where(and(eq(assessments.referralId, row.referralId), eq(assessments.phase, row.phase)))
+        .returning()
     : await db.insert(assessments).values(row).returning()
   return saved!
 }
 
-export async function insertGroupSession (db: Executor, referralId: string, attendedOn: string, topic: string | null) {
+export async function insertGroupSession(db: Executor, referralId: string, attendedOn: string, topic: string | null) {
   const [row] = await db.insert(groupSessions).values({ referralId, attendedOn, topic }).returning()
   return row!
 }
 
-export async function groupSessionsOf (db: Executor, referralId: string) {
-  return db.select().from(groupSessions).where(eq(groupSessions.referralId, referralId)).orderBy(asc(groupSessions.attendedOn), asc(groupSessions.id))
+export async function groupSessionsOf(db: Executor, referralId: string) {
+  return db
+    .select()
+    .from(groupSessions)
+    .where(eq(groupSessions.referralId, referralId))
+    .orderBy(asc(groupSessions.attendedOn), asc(groupSessions.id))
 }

@@ -29,8 +29,11 @@ export interface RelayedEvent {
  * again from the event itself. If a crash loses it, the event is still unrelayed and is relayed
  * again; jobs that name delivery rows lost with it find nothing and stop.
  */
-export async function claimForRelay (db: Database, limit: number): Promise<RelayedEvent[]> {
-  return prepared<RelayedEvent>(db, 'claim_for_relay', `WITH ev AS (
+export async function claimForRelay(db: Database, limit: number): Promise<RelayedEvent[]> {
+  return prepared<RelayedEvent>(
+    db,
+    'claim_for_relay',
+    `WITH ev AS (
         SELECT e.* FROM outbox_events e, (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only
         WHERE e.relayed_at IS NULL ORDER BY e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED
       ), made AS (
@@ -47,19 +50,34 @@ export async function claimForRelay (db: Database, limit: number): Promise<Relay
       )
       SELECT ev.id, ev.event_id AS "eventId", ev.type, ev.referral_id AS "referralId", ev.handoff_id AS "handoffId", ev.status, ev.audience,
         coalesce((SELECT json_agg(json_build_array(p.id, p.series, p.attempts)) FROM pending p WHERE p.outbox_event_id = ev.id), '[]') AS deliveries
-      FROM ev ORDER BY ev.id`, [limit])
+      FROM ev ORDER BY ev.id`,
+    [limit]
+  )
 }
 
 /** After the jobs are in Redis (see `claimForRelay` for why this need not wait for the disk). */
-export async function markRelayed (db: Database, ids: string[]): Promise<void> {
-  await prepared(db, 'mark_relayed', `UPDATE outbox_events SET relayed_at = now()
-    FROM (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only WHERE id = ANY($1::bigint[])`, [ids])
+export async function markRelayed(db: Database, ids: string[]): Promise<void> {
+  await prepared(
+    db,
+    'mark_relayed',
+    `UPDATE outbox_events SET relayed_at = now()
+    FROM (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only WHERE id = ANY($1::bigint[])`,
+    [ids]
+  )
 }
 
-export async function organisationsWithEmail (tx: Executor, ids: string[], type?: string) {
+export async function organisationsWithEmail(tx: Executor, ids: string[], type?: string) {
   if (ids.length === 0) return []
-  return tx.select({ id: organisations.id, email: organisations.notificationEmail, type: organisations.type }).from(organisations)
-    .where(and(inArray(organisations.id, ids), sql`${organisations.notificationEmail} IS NOT NULL`, type === undefined ? undefined : eq(organisations.type, type as never)))
+  return tx
+    .select({ id: organisations.id, email: organisations.notificationEmail, type: organisations.type })
+    .from(organisations)
+    .where(
+      and(
+        inArray(organisations.id, ids),
+        sql`${organisations.notificationEmail} IS NOT NULL`,
+        type === undefined ? undefined : eq(organisations.type, type as never)
+      )
+    )
 }
 
 /** A claimed delivery with what sending it needs: its endpoint and its event (`occurredAt` as PostgreSQL writes it). */
@@ -81,28 +99,38 @@ export interface ClaimedDelivery extends ThinEvent {
  * committed without waiting for the disk: it is visible to other workers at once, and a crash that
  * loses it only lets the attempt be made again, which receivers dedupe by `webhook-id`.
  */
-export async function claimDelivery (db: Database, id: string, leaseMs: number): Promise<ClaimedDelivery | undefined> {
-  const [row] = await prepared<ClaimedDelivery>(db, 'claim_delivery', `UPDATE webhook_deliveries d SET lease_until = now() + $2 * interval '1 millisecond'
+export async function claimDelivery(db: Database, id: string, leaseMs: number): Promise<ClaimedDelivery | undefined> {
+  const [row] = await prepared<ClaimedDelivery>(
+    db,
+    'claim_delivery',
+    `UPDATE webhook_deliveries d SET lease_until = now() + $2 * interval '1 millisecond'
       FROM webhook_endpoints w, outbox_events e, (SELECT set_config('synchronous_commit', 'off', true)) AS lease_only
       WHERE d.id = $1 AND d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
         AND w.id = d.endpoint_id AND e.id = d.outbox_event_id
       RETURNING d.attempts, d.series, w.id AS "endpointId", w.organisation_id AS "organisationId", w.url, w.disabled_at AS "disabledAt",
         w.secret_ciphertext AS "secretCiphertext", w.previous_secret_ciphertext AS "previousSecretCiphertext",
         w.previous_secret_expires_at AS "previousSecretExpiresAt", e.event_id AS "eventId", e.type, e.occurred_at AS "occurredAt",
-        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode"`, [id, leaseMs])
+        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode"`,
+    [id, leaseMs]
+  )
   return row
 }
 
-export async function findDelivery (db: Executor, id: string): Promise<DeliveryRow | undefined> {
+export async function findDelivery(db: Executor, id: string): Promise<DeliveryRow | undefined> {
   const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id))
   return row
 }
 
-const recordDeliveredTogether = batchPerDatabase<{ id: string, statusCode: number }>(async (db, items) => {
-  await prepared(db, 'record_delivered', `UPDATE webhook_deliveries d SET state = 'delivered', delivered_at = now(), last_status_code = u.status_code,
+const recordDeliveredTogether = batchPerDatabase<{ id: string; statusCode: number }>(async (db, items) => {
+  await prepared(
+    db,
+    'record_delivered',
+    `UPDATE webhook_deliveries d SET state = 'delivered', delivered_at = now(), last_status_code = u.status_code,
     last_error = NULL, next_attempt_at = NULL, lease_until = NULL, attempts = d.attempts + 1, updated_at = now()
     FROM unnest($1::uuid[], $2::int[]) AS u(id, status_code), (SELECT set_config('synchronous_commit', 'off', true)) AS record_only
-    WHERE d.id = u.id`, [items.map((i) => i.id), items.map((i) => i.statusCode)])
+    WHERE d.id = u.id`,
+    [items.map((i) => i.id), items.map((i) => i.statusCode)]
+  )
 })
 
 /**
@@ -111,42 +139,67 @@ const recordDeliveredTogether = batchPerDatabase<{ id: string, statusCode: numbe
  * more, with the same `webhook-id` for the receiver to drop. The records of deliveries that end
  * together share one statement (`Batch`): under load that halves the worker's statements.
  */
-export async function recordDelivered (db: Database, id: string, statusCode: number): Promise<void> {
+export async function recordDelivered(db: Database, id: string, statusCode: number): Promise<void> {
   await recordDeliveredTogether(db, { id, statusCode })
 }
 
-export async function recordAttempt (db: Executor, id: string, set: Partial<typeof webhookDeliveries.$inferInsert>): Promise<void> {
-  await db.update(webhookDeliveries).set({ ...set, leaseUntil: null, attempts: sql`${webhookDeliveries.attempts} + 1`, updatedAt: sql`now()` }).where(eq(webhookDeliveries.id, id))
+export async function recordAttempt(
+  db: Executor,
+  id: string,
+  set: Partial<typeof webhookDeliveries.$inferInsert>
+): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ ...set, leaseUntil: null, attempts: sql`${webhookDeliveries.attempts} + 1`, updatedAt: sql`now()` })
+    .where(eq(webhookDeliveries.id, id))
 }
 
-export async function disableEndpoint (db: Executor, id: string, reason: string): Promise<void> {
-  await db.update(webhookEndpoints).set({ disabledAt: sql`now()`, disabledReason: reason, updatedAt: sql`now()` }).where(eq(webhookEndpoints.id, id))
+export async function disableEndpoint(db: Executor, id: string, reason: string): Promise<void> {
+  await db
+    .update(webhookEndpoints)
+    .set({ disabledAt: sql`now()`, disabledReason: reason, updatedAt: sql`now()` })
+    .where(eq(webhookEndpoints.id, id))
 }
 
 /** Pending deliveries whose attempt is due and nobody holds: their job was lost (Redis) or ran early. */
-export async function orphanedDeliveries (db: Executor, limit: number) {
-  return db.select({ id: webhookDeliveries.id, series: webhookDeliveries.series, attempts: webhookDeliveries.attempts }).from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.state, 'pending'), sql`coalesce(${webhookDeliveries.nextAttemptAt}, ${webhookDeliveries.createdAt}) < now() - interval '2 seconds'`,
-      sql`(${webhookDeliveries.leaseUntil} IS NULL OR ${webhookDeliveries.leaseUntil} < now())`))
+export async function orphanedDeliveries(db: Executor, limit: number) {
+  return db
+    .select({ id: webhookDeliveries.id, series: webhookDeliveries.series, attempts: webhookDeliveries.attempts })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.state, 'pending'),
+        sql`coalesce(${webhookDeliveries.nextAttemptAt}, ${webhookDeliveries.createdAt}) < now() - interval '2 seconds'`,
+        sql`(${webhookDeliveries.leaseUntil} IS NULL OR ${webhookDeliveries.leaseUntil} < now())`
+      )
+    )
     .limit(limit)
 }
 
 /** Referrals that may still need a timer, with only what the deadlines need (not the whole record). */
-export async function referralsAwaiting (db: Executor) {
-  return db.select({
-    id: referrals.id, status: referrals.status, track: referrals.track, createdAt: referrals.createdAt, acceptedAt: referrals.acceptedAt, firstContactOn: referrals.firstContactOn,
-    expectedDeliveryDate: sql<string | null>`${referrals.details}->'pregnancy'->>'expectedDeliveryDate'`,
-    childBirthDate: sql<string | null>`${referrals.details}->'youngestChild'->>'birthDate'`
-  }).from(referrals).where(inArray(referrals.status, ['requested', 'accepted', 'in-progress', 'on-hold']))
+export async function referralsAwaiting(db: Executor) {
+  return db
+    .select({
+      id: referrals.id,
+      status: referrals.status,
+      track: referrals.track,
+      createdAt: referrals.createdAt,
+      acceptedAt: referrals.acceptedAt,
+      firstContactOn: referrals.firstContactOn,
+      expectedDeliveryDate: sql<string | null>`${referrals.details}->'pregnancy'->>'expectedDeliveryDate'`,
+      childBirthDate: sql<string | null>`${referrals.details}->'youngestChild'->>'birthDate'`
+    })
+    .from(referrals)
+    .where(inArray(referrals.status, ['requested', 'accepted', 'in-progress', 'on-hold']))
 }
 
 /** The referrals a batch of events touched, with what their deadlines need. */
-export async function referralsForTimers (db: Executor, ids: string[]) {
+export async function referralsForTimers(db: Executor, ids: string[]) {
   if (ids.length === 0) return []
   return db.select().from(referrals).where(inArray(referrals.id, ids))
 }
 
-export async function referralForTimer (db: Executor, id: string) {
+export async function referralForTimer(db: Executor, id: string) {
   const [row] = await db.select().from(referrals).where(eq(referrals.id, id))
   return row
 }
@@ -169,7 +222,12 @@ export interface FeedRow extends Record<string, unknown> {
  * earlier but commits later has a smaller id and holds the feed back until it ends, so no reader
  * ever moves past an event that is yet to appear.
  */
-export async function feedPage (db: Executor, organisationId: string, after: [string, number], limit: number): Promise<FeedRow[]> {
+export async function feedPage(
+  db: Executor,
+  organisationId: string,
+  after: [string, number],
+  limit: number
+): Promise<FeedRow[]> {
   const result = await db.execute<FeedRow>(sql`
     SELECT id, event_id AS "eventId", type, referral_id AS "referralId", handoff_id AS "handoffId", status, reason_code AS "reasonCode",
       occurred_at AS "occurredAt", transaction_id::text AS "transactionId"

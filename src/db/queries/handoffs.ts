@@ -5,44 +5,68 @@ import { OPEN_HANDOFF_STATUSES } from '../../domain/handoffs.ts'
 
 export type HandoffRow = typeof handoffs.$inferSelect
 
-export async function insertHandoff (tx: Executor, row: typeof handoffs.$inferInsert): Promise<HandoffRow> {
+export async function insertHandoff(tx: Executor, row: typeof handoffs.$inferInsert): Promise<HandoffRow> {
   const [r] = await tx.insert(handoffs).values(row).returning()
   return r!
 }
 
-export async function handoffsOfReferral (db: Executor, referralId: string): Promise<HandoffRow[]> {
-  return db.select().from(handoffs).where(eq(handoffs.referralId, referralId)).orderBy(asc(handoffs.createdAt), asc(handoffs.id))
+export async function handoffsOfReferral(db: Executor, referralId: string): Promise<HandoffRow[]> {
+  return db
+    .select()
+    .from(handoffs)
+    .where(eq(handoffs.referralId, referralId))
+    .orderBy(asc(handoffs.createdAt), asc(handoffs.id))
 }
 
 /** The handoffs of several referrals (a list page), in one query. */
-export async function handoffsOfReferrals (db: Executor, referralIds: readonly string[]): Promise<HandoffRow[]> {
+export async function handoffsOfReferrals(db: Executor, referralIds: readonly string[]): Promise<HandoffRow[]> {
   if (referralIds.length === 0) return []
-  return db.select().from(handoffs).where(inArray(handoffs.referralId, [...referralIds])).orderBy(asc(handoffs.createdAt), asc(handoffs.id))
+  return db
+    .select()
+    .from(handoffs)
+    .where(inArray(handoffs.referralId, [...referralIds]))
+    .orderBy(asc(handoffs.createdAt), asc(handoffs.id))
 }
 
 /** A handoff with its referral's parties, locked for a change when asked. */
-export async function handoffWithParties (db: Executor, id: string, lock = false) {
-  const q = db.select({
-    handoff: handoffs,
-    referrerOrganisationId: referrals.referrerOrganisationId,
-    programmeOrganisationId: referrals.programmeOrganisationId,
-    consentWithdrawnAt: referrals.consentWithdrawnAt
-  }).from(handoffs).innerJoin(referrals, eq(referrals.id, handoffs.referralId)).where(eq(handoffs.id, id))
+export async function handoffWithParties(db: Executor, id: string, lock = false) {
+  const q = db
+    .select({
+      handoff: handoffs,
+      referrerOrganisationId: referrals.referrerOrganisationId,
+      programmeOrganisationId: referrals.programmeOrganisationId,
+      consentWithdrawnAt: referrals.consentWithdrawnAt
+    })
+    .from(handoffs)
+    .innerJoin(referrals, eq(referrals.id, handoffs.referralId))
+    .where(eq(handoffs.id, id))
   const [row] = lock ? await q.for('update', { of: handoffs }) : await q
   return row
 }
 
-export async function updateHandoff (tx: Executor, id: string, set: Partial<typeof handoffs.$inferInsert>): Promise<HandoffRow> {
-  const [r] = await tx.update(handoffs).set({ ...set, version: sql`${handoffs.version} + 1`, updatedAt: sql`clock_timestamp()` }).where(eq(handoffs.id, id)).returning()
+export async function updateHandoff(
+  tx: Executor,
+  id: string,
+  set: Partial<typeof handoffs.$inferInsert>
+): Promise<HandoffRow> {
+  const [r] = await tx
+    .update(handoffs)
+    .set({ ...set, version: sql`${handoffs.version} + 1`, updatedAt: sql`clock_timestamp()` })
+    .where(eq(handoffs.id, id))
+    .returning()
   return r!
 }
 
-export async function handoffHistoryOf (db: Executor, id: string) {
+export async function handoffHistoryOf(db: Executor, id: string) {
   return db.select().from(handoffHistory).where(eq(handoffHistory.handoffId, id)).orderBy(asc(handoffHistory.id))
 }
 
-export async function openHandoffsOfReferral (tx: Executor, referralId: string): Promise<HandoffRow[]> {
-  return tx.select().from(handoffs).where(and(eq(handoffs.referralId, referralId), inArray(handoffs.status, [...OPEN_HANDOFF_STATUSES]))).for('update')
+export async function openHandoffsOfReferral(tx: Executor, referralId: string): Promise<HandoffRow[]> {
+  return tx
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.referralId, referralId), inArray(handoffs.status, [...OPEN_HANDOFF_STATUSES])))
+    .for('update')
 }
 
 export interface HandoffFilter {
@@ -55,22 +79,32 @@ export interface HandoffFilter {
 }
 
 /** What an organisation sent or received, keyset on (updated_at, id); nothing after consent withdrawal for recipients. */
-export async function listHandoffs (db: Executor, f: HandoffFilter) {
+export async function listHandoffs(db: Executor, f: HandoffFilter) {
   const conditions: SQL[] = [
-    or(eq(handoffs.fromOrganisationId, f.organisationId), and(eq(handoffs.toOrganisationId, f.organisationId), sql`${referrals.consentWithdrawnAt} IS NULL`)) as SQL
+    or(
+      eq(handoffs.fromOrganisationId, f.organisationId),
+      and(eq(handoffs.toOrganisationId, f.organisationId), sql`${referrals.consentWithdrawnAt} IS NULL`)
+    ) as SQL
   ]
   if (f.status !== undefined) conditions.push(sql`${handoffs.status} = ${f.status}`)
   if (f.type !== undefined) conditions.push(sql`${handoffs.type} = ${f.type}`)
   if (f.updatedSince !== undefined) conditions.push(sql`${handoffs.updatedAt} >= ${f.updatedSince}::timestamptz`)
-  if (f.after !== null) conditions.push(sql`(${handoffs.updatedAt}, ${handoffs.id}) > (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`)
-  return db.select({ handoff: handoffs, programmeOrganisationId: referrals.programmeOrganisationId })
-    .from(handoffs).innerJoin(referrals, eq(referrals.id, handoffs.referralId))
-    .where(and(...conditions)).orderBy(asc(handoffs.updatedAt), asc(handoffs.id)).limit(f.limit)
+  if (f.after !== null)
+    conditions.push(sql`(${handoffs.updatedAt}, ${handoffs.id}) > (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`)
+  return db
+    .select({ handoff: handoffs, programmeOrganisationId: referrals.programmeOrganisationId })
+    .from(handoffs)
+    .innerJoin(referrals, eq(referrals.id, handoffs.referralId))
+    .where(and(...conditions))
+    .orderBy(asc(handoffs.updatedAt), asc(handoffs.id))
+    .limit(f.limit)
 }
 
 /** Granted housing priorities not allocated (of `ids`, or all): each waits on its expiry timer. */
-export async function grantedPriorities (db: Executor, ids?: readonly string[]) {
+export async function grantedPriorities(db: Executor, ids?: readonly string[]) {
   if (ids !== undefined && ids.length === 0) return []
-  return db.select({ id: handoffs.id, validUntil: handoffs.housingValidUntil }).from(handoffs)
+  return db
+    .select({ id: handoffs.id, validUntil: handoffs.housingValidUntil })
+    .from(handoffs)
     .where(and(eq(handoffs.housingDecision, 'granted'), ids === undefined ? undefined : inArray(handoffs.id, [...ids])))
 }

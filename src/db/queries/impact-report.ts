@@ -16,7 +16,13 @@ export type CohortRow = {
 }
 
 /** Referrals of one programme accepted in [from, to) (Belgian calendar days), with what the report needs. */
-export async function cohort (db: Executor, programmeId: string, from: string, to: string, track: Track | undefined): Promise<CohortRow[]> {
+export async function cohort(
+  db: Executor,
+  programmeId: string,
+  from: string,
+  to: string,
+  track: Track | undefined
+): Promise<CohortRow[]> {
   const result = await db.execute<CohortRow>(sql`
     SELECT r.id, r.track, r.accepted_at AS "acceptedAt", r.status, r.details, r.insz_blind_index AS "inszBlindIndex",
       (SELECT count(*)::int FROM group_sessions g WHERE g.referral_id = r.id) AS "groupSessions",

@@ -15,16 +15,27 @@ export type NewReferralRow = typeof referrals.$inferInsert
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 /** Every referral column under its TypeScript name, for raw statements that return rows. */
-const columnList = (instead: Record<string, string> = {}) => Object.keys(getTableColumns(referrals)).map((k) => `${instead[k] ?? `r.${snake(k)}`} AS "${k}"`).join(', ')
+const columnList = (instead: Record<string, string> = {}) =>
+  Object.keys(getTableColumns(referrals))
+    .map((k) => `${instead[k] ?? `r.${snake(k)}`} AS "${k}"`)
+    .join(', ')
 const COLUMN_LIST = columnList()
 const COLUMNS = sql.raw(COLUMN_LIST)
 
 /** A handoff as its referral's parties see it listed, straight from the read. */
 export interface HandoffBrief {
-  id: string, type: string, status: string, toOrganisationId: string, reason: string, dueBy: string | null, housingDecision: string | null, createdAt: string, updatedAt: string
+  id: string
+  type: string
+  status: string
+  toOrganisationId: string
+  reason: string
+  dueBy: string | null
+  housingDecision: string | null
+  createdAt: string
+  updatedAt: string
 }
 
-export type ReaderRow = ReferralRow & { isRecipient: boolean, handoffs: HandoffBrief[] }
+export type ReaderRow = ReferralRow & { isRecipient: boolean; handoffs: HandoffBrief[] }
 
 /** A referral's handoffs as `HandoffBrief`s, in the statement that reads it (`r`). */
 const HANDOFF_BRIEFS = `coalesce((SELECT json_agg(json_build_object('id', h.id, 'type', h.type, 'status', h.status,
@@ -32,20 +43,32 @@ const HANDOFF_BRIEFS = `coalesce((SELECT json_agg(json_build_object('id', h.id, 
   'createdAt', h.created_at, 'updatedAt', h.updated_at) ORDER BY h.created_at, h.id) FROM handoffs h WHERE h.referral_id = r.id), '[]')`
 
 /** At a version the reader holds (`If-None-Match`), the heavy columns stay in the database. */
-const HELD = 'r.version = ANY(string_to_array(q.held, \',\')::int[])'
+const HELD = "r.version = ANY(string_to_array(q.held, ',')::int[])"
 const READER_COLUMNS = columnList({
   details: `CASE WHEN ${HELD} THEN NULL ELSE r.details END`,
   inszCiphertext: `CASE WHEN ${HELD} THEN NULL ELSE r.insz_ciphertext END`
 })
 
-interface ReaderQuery { id: string, party: string | null, recipients: boolean, heldVersions: readonly number[], entry: AccessEntry }
+interface ReaderQuery {
+  id: string
+  party: string | null
+  recipients: boolean
+  heldVersions: readonly number[]
+  entry: AccessEntry
+}
 
 /** Every referral column's name as `columnList` gives it, to select them again from a CTE. */
-const COLUMN_NAMES = Object.keys(getTableColumns(referrals)).map((k) => `"${k}"`).join(', ')
+const COLUMN_NAMES = Object.keys(getTableColumns(referrals))
+  .map((k) => `"${k}"`)
+  .join(', ')
 
 // Reads by primary key that arrive while one runs go together in the next statement (`grouped`),
 // which also appends their access-log rows: one round trip and one commit for both.
-const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) => prepared(db, 'referrals_for_readers', `
+const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) =>
+  prepared(
+    db,
+    'referrals_for_readers',
+    `
   WITH found AS (
     SELECT q.n, q.organisation_id AS log_organisation_id, q.client_id AS log_client_id, q.action AS log_action, q.purpose AS log_purpose, q.request_id AS log_request_id,
       ${READER_COLUMNS},
@@ -57,14 +80,32 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) => pr
     WHERE q.party IS NULL OR r.referrer_organisation_id = q.party OR r.programme_organisation_id = q.party
       OR (q.recipients AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party))
   ), logged AS (
-    ${statements.accessLog({
-      organisationId: 'log_organisation_id', clientId: 'log_client_id', referralId: '"id"', action: 'log_action', purpose: 'log_purpose', requestId: 'log_request_id'
-    }, 'found')}
+    ${statements.accessLog(
+      {
+        organisationId: 'log_organisation_id',
+        clientId: 'log_client_id',
+        referralId: '"id"',
+        action: 'log_action',
+        purpose: 'log_purpose',
+        requestId: 'log_request_id'
+      },
+      'found'
+    )}
   )
   SELECT n, ${COLUMN_NAMES}, "isRecipient", handoffs FROM found`,
-[queries.map((q) => q.id), queries.map((q) => q.party), queries.map((q) => q.recipients), queries.map((q) => q.heldVersions.join(',')),
-  queries.map((q) => q.entry.organisationId), queries.map((q) => q.entry.clientId), queries.map((q) => q.entry.action),
-  queries.map((q) => q.entry.purpose), queries.map((q) => q.entry.requestId)]))
+    [
+      queries.map((q) => q.id),
+      queries.map((q) => q.party),
+      queries.map((q) => q.recipients),
+      queries.map((q) => q.heldVersions.join(',')),
+      queries.map((q) => q.entry.organisationId),
+      queries.map((q) => q.entry.clientId),
+      queries.map((q) => q.entry.action),
+      queries.map((q) => q.entry.purpose),
+      queries.map((q) => q.entry.requestId)
+    ]
+  )
+)
 
 /**
  * One referral the caller may read, with its handoffs (grouped with concurrent reads), and the
@@ -73,9 +114,19 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) => pr
  * `party` null means any referral (the operator); `recipients`: a handoff recipient may read it too,
  * while consent stands.
  */
-export async function referralForReader (db: Database, id: string, reader: { party: string | null, recipients: boolean, heldVersions?: readonly number[] },
-  entry: AccessEntry): Promise<ReaderRow | undefined> {
-  return readForReaders(db, { id, party: reader.party, recipients: reader.recipients, heldVersions: reader.heldVersions ?? [], entry })
+export async function referralForReader(
+  db: Database,
+  id: string,
+  reader: { party: string | null; recipients: boolean; heldVersions?: readonly number[] },
+  entry: AccessEntry
+): Promise<ReaderRow | undefined> {
+  return readForReaders(db, {
+    id,
+    party: reader.party,
+    recipients: reader.recipients,
+    heldVersions: reader.heldVersions ?? [],
+    entry
+  })
 }
 
 export interface ReferralFilter {
@@ -89,7 +140,7 @@ export interface ReferralFilter {
 }
 
 /** A keyset page (updated_at, id) of one side's referrals (the caller appends their access-log rows). */
-export async function listReferralPage (db: Executor, f: ReferralFilter): Promise<ReferralRow[]> {
+export async function listReferralPage(db: Executor, f: ReferralFilter): Promise<ReferralRow[]> {
   const sideColumn = sql.raw(f.side === 'programme' ? 'programme_organisation_id' : 'referrer_organisation_id')
   const conditions: SQL[] = [sql`${sideColumn} = ${f.organisationId}::uuid`]
   if (f.status !== undefined) conditions.push(sql`status = ${f.status}`)
@@ -103,34 +154,52 @@ export async function listReferralPage (db: Executor, f: ReferralFilter): Promis
 }
 
 /** What deciding on a change needs of a referral (not its details); read grouped with concurrent reads. */
-export type ReferralHead = Pick<ReferralRow, 'id' | 'status' | 'statusBeforeHold' | 'version' | 'referrerOrganisationId' | 'programmeOrganisationId'>
+export type ReferralHead = Pick<
+  ReferralRow,
+  'id' | 'status' | 'statusBeforeHold' | 'version' | 'referrerOrganisationId' | 'programmeOrganisationId'
+>
 
-const readHeads = grouped<string, ReferralHead>(async (db, ids) => prepared(db, 'referral_heads', `SELECT q.n, r.id, r.status,
+const readHeads = grouped<string, ReferralHead>(async (db, ids) =>
+  prepared(
+    db,
+    'referral_heads',
+    `SELECT q.n, r.id, r.status,
   r.status_before_hold AS "statusBeforeHold", r.version, r.referrer_organisation_id AS "referrerOrganisationId", r.programme_organisation_id AS "programmeOrganisationId"
-  FROM unnest($1::uuid[]) WITH ORDINALITY AS q(id, n) JOIN referrals r ON r.id = q.id`, [ids]))
+  FROM unnest($1::uuid[]) WITH ORDINALITY AS q(id, n) JOIN referrals r ON r.id = q.id`,
+    [ids]
+  )
+)
 
-export async function referralHead (db: Database, id: string): Promise<ReferralHead | undefined> {
+export async function referralHead(db: Database, id: string): Promise<ReferralHead | undefined> {
   return readHeads(db, id)
 }
 
-export async function findReferral (db: Executor, id: string): Promise<ReferralRow | undefined> {
+export async function findReferral(db: Executor, id: string): Promise<ReferralRow | undefined> {
   const [row] = await db.select().from(referrals).where(eq(referrals.id, id))
   return row
 }
 
-export async function lockReferral (tx: Executor, id: string): Promise<ReferralRow | undefined> {
+export async function lockReferral(tx: Executor, id: string): Promise<ReferralRow | undefined> {
   const [row] = await tx.select().from(referrals).where(eq(referrals.id, id)).for('update')
   return row
 }
 
 /** Open referrals of the same mother (same blind index), oldest first. */
-export async function openReferralsOfMother (on: Database | pg.ClientBase, blindIndex: string): Promise<Array<{ id: string, referrerOrganisationId: string }>> {
-  return prepared(on, 'open_referrals_of_mother', `SELECT id, referrer_organisation_id AS "referrerOrganisationId" FROM referrals
-    WHERE insz_blind_index = $1 AND status = ANY($2::text[]) ORDER BY created_at`, [blindIndex, [...OPEN_STATUSES]])
+export async function openReferralsOfMother(
+  on: Database | pg.ClientBase,
+  blindIndex: string
+): Promise<Array<{ id: string; referrerOrganisationId: string }>> {
+  return prepared(
+    on,
+    'open_referrals_of_mother',
+    `SELECT id, referrer_organisation_id AS "referrerOrganisationId" FROM referrals
+    WHERE insz_blind_index = $1 AND status = ANY($2::text[]) ORDER BY created_at`,
+    [blindIndex, [...OPEN_STATUSES]]
+  )
 }
 
 /** Serialises intake of the same mother, so two concurrent posts cannot both miss each other. */
-export async function lockMother (client: pg.ClientBase, blindIndex: string): Promise<void> {
+export async function lockMother(client: pg.ClientBase, blindIndex: string): Promise<void> {
   await prepared(client, 'lock_mother', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [blindIndex])
 }
 
@@ -143,12 +212,19 @@ const ISO_INSTANT = `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24
 /** A referral intake writes, with who sent it and the answer it gets. */
 export interface NewReferral {
   row: {
-    id: string, referrerOrganisationId: string, programmeOrganisationId: string, externalReference: string, details: unknown,
-    inszCiphertext: string | null, inszBlindIndex: string | null, possibleDuplicateOf: string | null, at: string | null
+    id: string
+    referrerOrganisationId: string
+    programmeOrganisationId: string
+    externalReference: string
+    details: unknown
+    inszCiphertext: string | null
+    inszBlindIndex: string | null
+    possibleDuplicateOf: string | null
+    at: string | null
   }
   entry: AccessEntry
   /** The answer, with `at` standing for the referral's time; stored under the request's key when `store` is given. */
-  answer: { body: string, at: string, store: AnswerToStore | null }
+  answer: { body: string; at: string; store: AnswerToStore | null }
 }
 
 /** The answer as sent; or, when the referrer already used its `externalReference`, nothing written. */
@@ -162,17 +238,39 @@ export type IntakeResult = { answer: string } | { duplicateExternalReference: tr
  * for it, or in a new one, which fails the statement if the key is in use. A referral whose
  * `externalReference` its referrer already used is not written, and has no row (nor its key).
  */
-async function intakeStatement (on: Database | pg.ClientBase, items: readonly NewReferral[]): Promise<IntakeResult[]> {
+async function intakeStatement(on: Database | pg.ClientBase, items: readonly NewReferral[]): Promise<IntakeResult[]> {
   // One JSON document for the batch, not an array per column: pg escapes each element of an array
   // parameter in JavaScript, which for these bodies was a fifth of an intake's garbage.
-  const batch = JSON.stringify(items.map(({ row, entry, answer }, i) => ({
-    n: i + 1, id: row.id, referrer: row.referrerOrganisationId, programme: row.programmeOrganisationId, external_reference: row.externalReference,
-    details: row.details, insz_ciphertext: row.inszCiphertext, insz_blind_index: row.inszBlindIndex, possible_duplicate_of: row.possibleDuplicateOf, at: row.at,
-    client_id: entry.clientId, organisation_id: entry.organisationId, action: entry.action, purpose: entry.purpose, request_id: entry.requestId,
-    body: answer.body, principal: answer.store?.principal, key: answer.store?.key, status: answer.store?.status, headers: answer.store?.headers,
-    request_hash: answer.store?.requestHash, claimed: answer.store?.claimed
-  })))
-  const rows = await prepared<{ n: string, answer: string }>(on, 'intake_referrals', `
+  const batch = JSON.stringify(
+    items.map(({ row, entry, answer }, i) => ({
+      n: i + 1,
+      id: row.id,
+      referrer: row.referrerOrganisationId,
+      programme: row.programmeOrganisationId,
+      external_reference: row.externalReference,
+      details: row.details,
+      insz_ciphertext: row.inszCiphertext,
+      insz_blind_index: row.inszBlindIndex,
+      possible_duplicate_of: row.possibleDuplicateOf,
+      at: row.at,
+      client_id: entry.clientId,
+      organisation_id: entry.organisationId,
+      action: entry.action,
+      purpose: entry.purpose,
+      request_id: entry.requestId,
+      body: answer.body,
+      principal: answer.store?.principal,
+      key: answer.store?.key,
+      status: answer.store?.status,
+      headers: answer.store?.headers,
+      request_hash: answer.store?.requestHash,
+      claimed: answer.store?.claimed
+    }))
+  )
+  const rows = await prepared<{ n: string; answer: string }>(
+    on,
+    'intake_referrals',
+    `
     WITH q AS (
       SELECT * FROM json_to_recordset($1::json) AS q(n int, id uuid, referrer uuid, programme uuid, external_reference text, details jsonb,
         insz_ciphertext text, insz_blind_index text, possible_duplicate_of uuid, at timestamptz,
@@ -186,27 +284,52 @@ async function intakeStatement (on: Database | pg.ClientBase, items: readonly Ne
       ON CONFLICT ON CONSTRAINT "${EXTERNAL_REFERENCE_UNIQUE}" DO NOTHING
       RETURNING id, referrer_organisation_id, programme_organisation_id, created_at
     ), history AS (
-      ${statements.referralHistory({
-        referralId: 'r.id', fromStatus: 'NULL', toStatus: "'requested'", byOrganisationId: 'r.referrer_organisation_id', byClientId: 'q.client_id',
-        reasonCode: 'NULL', reason: 'NULL', at: 'r.created_at'
-      }, 'r JOIN q USING (id)')}
+      ${statements.referralHistory(
+        {
+          referralId: 'r.id',
+          fromStatus: 'NULL',
+          toStatus: "'requested'",
+          byOrganisationId: 'r.referrer_organisation_id',
+          byClientId: 'q.client_id',
+          reasonCode: 'NULL',
+          reason: 'NULL',
+          at: 'r.created_at'
+        },
+        'r JOIN q USING (id)'
+      )}
     ), event AS (
-      ${statements.event('referral.created', { referralId: 'r.id', status: "'requested'" },
-        { referrer: 'r.referrer_organisation_id', programme: 'r.programme_organisation_id' }, 'r')}
+      ${statements.event(
+        'referral.created',
+        { referralId: 'r.id', status: "'requested'" },
+        { referrer: 'r.referrer_organisation_id', programme: 'r.programme_organisation_id' },
+        'r'
+      )}
     ), logged AS (
-      ${statements.accessLog({
-        organisationId: 'q.organisation_id', clientId: 'q.client_id', referralId: 'r.id', action: 'q.action', purpose: 'q.purpose', requestId: 'q.request_id'
-      }, 'r JOIN q USING (id)')}
+      ${statements.accessLog(
+        {
+          organisationId: 'q.organisation_id',
+          clientId: 'q.client_id',
+          referralId: 'r.id',
+          action: 'q.action',
+          purpose: 'q.purpose',
+          requestId: 'q.request_id'
+        },
+        'r JOIN q USING (id)'
+      )}
     ), answer AS (
       SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, replace(q.body, $2::text, ${ISO_INSTANT}) AS body
       FROM r JOIN q USING (id)
     ), ${storeAnswersIn('answer')}
-    SELECT n, body AS answer FROM answer`, [batch, items[0]?.answer.at ?? ''])
-  return inItemOrder(items, rows).map((row) => row === undefined ? { duplicateExternalReference: true } : { answer: row.answer })
+    SELECT n, body AS answer FROM answer`,
+    [batch, items[0]?.answer.at ?? '']
+  )
+  return inItemOrder(items, rows).map((row) =>
+    row === undefined ? { duplicateExternalReference: true } : { answer: row.answer }
+  )
 }
 
 /** A referral intake writes in a transaction of its own (`client`), after checks on the mother. */
-export async function insertReferralIn (client: pg.ClientBase, item: NewReferral): Promise<IntakeResult> {
+export async function insertReferralIn(client: pg.ClientBase, item: NewReferral): Promise<IntakeResult> {
   return (await intakeStatement(client, [item]))[0]!
 }
 
@@ -219,8 +342,16 @@ export const insertReferral: (db: Database, item: NewReferral) => Promise<Intake
 
 /** The columns a transition may set, with their SQL types; a column a transition does not name keeps its value. */
 const TRANSITION_COLUMNS = {
-  status: 'text', statusBeforeHold: 'text', statusReasonCode: 'text', statusReason: 'text', redirectSuggestion: 'text',
-  track: 'text', assignedWorker: 'text', acceptedAt: 'timestamptz', firstContactOn: 'date', outcome: 'text'
+  status: 'text',
+  statusBeforeHold: 'text',
+  statusReasonCode: 'text',
+  statusReason: 'text',
+  redirectSuggestion: 'text',
+  track: 'text',
+  assignedWorker: 'text',
+  acceptedAt: 'timestamptz',
+  firstContactOn: 'date',
+  outcome: 'text'
 } as const
 export type TransitionSet = Partial<Record<keyof typeof TRANSITION_COLUMNS, string | null>>
 
@@ -229,25 +360,55 @@ export interface Transition {
   id: string
   expectedVersion: number
   set: TransitionSet
-  history: { fromStatus: string, toStatus: string, byOrganisationId: string | null, byClientId: string | null, reasonCode: string | null, reason: string | null, at: string }
+  history: {
+    fromStatus: string
+    toStatus: string
+    byOrganisationId: string | null
+    byClientId: string | null
+    reasonCode: string | null
+    reason: string | null
+    at: string
+  }
   entry: AccessEntry
 }
 
 const TRANSITION_SETS = Object.entries(TRANSITION_COLUMNS)
-  .map(([key, type]) => `${snake(key)} = CASE WHEN q.set ? '${key}' THEN (q.set ->> '${key}')::${type} ELSE r.${snake(key)} END`).join(', ')
+  .map(
+    ([key, type]) =>
+      `${snake(key)} = CASE WHEN q.set ? '${key}' THEN (q.set ->> '${key}')::${type} ELSE r.${snake(key)} END`
+  )
+  .join(', ')
 
 /**
  * Changes referrals still at their expected version, each with its history row, its event and its
  * access-log row, in one statement; answers each changed referral with its handoffs, and undefined
  * for one changed meanwhile (or gone). Two changes of one referral in one statement: one is made.
  */
-async function transitionStatement (db: Database, items: readonly Transition[]): Promise<Array<ReaderRow | undefined>> {
-  const batch = JSON.stringify(items.map(({ id, expectedVersion, set, history, entry }, i) => ({
-    n: i + 1, id, version: expectedVersion, set, from_status: history.fromStatus, to_status: history.toStatus, by_organisation_id: history.byOrganisationId,
-    by_client_id: history.byClientId, reason_code: history.reasonCode, reason: history.reason, at: history.at,
-    organisation_id: entry.organisationId, client_id: entry.clientId, action: entry.action, purpose: entry.purpose, request_id: entry.requestId
-  })))
-  const rows = await prepared<ReaderRow & { n: string }>(db, 'transition_referrals', `
+async function transitionStatement(db: Database, items: readonly Transition[]): Promise<Array<ReaderRow | undefined>> {
+  const batch = JSON.stringify(
+    items.map(({ id, expectedVersion, set, history, entry }, i) => ({
+      n: i + 1,
+      id,
+      version: expectedVersion,
+      set,
+      from_status: history.fromStatus,
+      to_status: history.toStatus,
+      by_organisation_id: history.byOrganisationId,
+      by_client_id: history.byClientId,
+      reason_code: history.reasonCode,
+      reason: history.reason,
+      at: history.at,
+      organisation_id: entry.organisationId,
+      client_id: entry.clientId,
+      action: entry.action,
+      purpose: entry.purpose,
+      request_id: entry.requestId
+    }))
+  )
+  const rows = await prepared<ReaderRow & { n: string }>(
+    db,
+    'transition_referrals',
+    `
     WITH q AS (
       SELECT * FROM json_to_recordset($1::json) AS q(n int, id uuid, version int, set jsonb, from_status text, to_status text, by_organisation_id uuid,
         by_client_id uuid, reason_code text, reason text, at timestamptz, organisation_id uuid, client_id uuid, action text, purpose text, request_id text)
@@ -256,19 +417,42 @@ async function transitionStatement (db: Database, items: readonly Transition[]):
       FROM q WHERE r.id = q.id AND r.version = q.version
       RETURNING q.n, r.*
     ), history AS (
-      ${statements.referralHistory({
-        referralId: 'r.id', fromStatus: 'q.from_status', toStatus: 'q.to_status', byOrganisationId: 'q.by_organisation_id', byClientId: 'q.by_client_id',
-        reasonCode: 'q.reason_code', reason: 'q.reason', at: 'q.at'
-      }, 'changed r JOIN q USING (n)')}
+      ${statements.referralHistory(
+        {
+          referralId: 'r.id',
+          fromStatus: 'q.from_status',
+          toStatus: 'q.to_status',
+          byOrganisationId: 'q.by_organisation_id',
+          byClientId: 'q.by_client_id',
+          reasonCode: 'q.reason_code',
+          reason: 'q.reason',
+          at: 'q.at'
+        },
+        'changed r JOIN q USING (n)'
+      )}
     ), event AS (
-      ${statements.event('referral.status_changed', { referralId: 'r.id', status: 'r.status' },
-        { referrer: 'r.referrer_organisation_id', programme: 'r.programme_organisation_id' }, 'changed r')}
+      ${statements.event(
+        'referral.status_changed',
+        { referralId: 'r.id', status: 'r.status' },
+        { referrer: 'r.referrer_organisation_id', programme: 'r.programme_organisation_id' },
+        'changed r'
+      )}
     ), logged AS (
-      ${statements.accessLog({
-        organisationId: 'q.organisation_id', clientId: 'q.client_id', referralId: 'r.id', action: 'q.action', purpose: 'q.purpose', requestId: 'q.request_id'
-      }, 'changed r JOIN q USING (n)')}
+      ${statements.accessLog(
+        {
+          organisationId: 'q.organisation_id',
+          clientId: 'q.client_id',
+          referralId: 'r.id',
+          action: 'q.action',
+          purpose: 'q.purpose',
+          requestId: 'q.request_id'
+        },
+        'changed r JOIN q USING (n)'
+      )}
     )
-    SELECT r.n, ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs FROM changed r`, [batch])
+    SELECT r.n, ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs FROM changed r`,
+    [batch]
+  )
   return inItemOrder(items, rows)
 }
 
@@ -276,22 +460,31 @@ async function transitionStatement (db: Database, items: readonly Transition[]):
  * Changes a referral if it is still at `expectedVersion` (see `transitionStatement`), grouped with
  * the changes that arrive while a statement runs: one round trip and one commit for them all.
  */
-export const updateReferralIfAt: (db: Database, item: Transition) => Promise<ReaderRow | undefined> = groupedWrite(transitionStatement)
+export const updateReferralIfAt: (db: Database, item: Transition) => Promise<ReaderRow | undefined> =
+  groupedWrite(transitionStatement)
 
-export async function updateReferral (tx: Executor, id: string, set: Partial<NewReferralRow>): Promise<ReferralRow> {
-  const [updated] = await tx.update(referrals)
+export async function updateReferral(tx: Executor, id: string, set: Partial<NewReferralRow>): Promise<ReferralRow> {
+  const [updated] = await tx
+    .update(referrals)
     .set({ ...set, version: sql`${referrals.version} + 1`, updatedAt: sql`clock_timestamp()` })
     .where(eq(referrals.id, id))
     .returning()
   return updated!
 }
 
-export async function historyOf (db: Executor, referralId: string) {
-  return db.select().from(referralHistory).where(eq(referralHistory.referralId, referralId)).orderBy(asc(referralHistory.id))
+export async function historyOf(db: Executor, referralId: string) {
+  return db
+    .select()
+    .from(referralHistory)
+    .where(eq(referralHistory.referralId, referralId))
+    .orderBy(asc(referralHistory.id))
 }
 
-export async function accessLogOf (db: Executor, referralId: string, afterId: number, limit: number) {
-  return db.select().from(accessLog)
+export async function accessLogOf(db: Executor, referralId: string, afterId: number, limit: number) {
+  return db
+    .select()
+    .from(accessLog)
     .where(and(eq(accessLog.referralId, referralId), sql`${accessLog.id} > ${afterId}`))
-    .orderBy(asc(accessLog.id)).limit(limit)
+    .orderBy(asc(accessLog.id))
+    .limit(limit)
 }

@@ -4,20 +4,32 @@ import { timestamps, instant } from './columns.ts'
 import type { LifeDomain } from '../../domain/vocabulary.ts'
 
 /** Self-sufficiency scores at the start and the end of guidance (DESIGN §6). */
-export const assessments = pgTable('assessments', {
-  referralId: uuid().notNull().references(() => referrals.id),
-  phase: text().$type<'start' | 'end'>().notNull(),
-  assessedOn: date({ mode: 'string' }).notNull(),
-  scores: jsonb().$type<Partial<Record<LifeDomain, number>>>().notNull(),
-  version: integer().notNull().default(1),
-  ...timestamps
-}, (t) => [primaryKey({ columns: [t.referralId, t.phase] })])
+export const assessments = pgTable(
+  'assessments',
+  {
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    phase: text().$type<'start' | 'end'>().notNull(),
+    assessedOn: date({ mode: 'string' }).notNull(),
+    scores: jsonb().$type<Partial<Record<LifeDomain, number>>>().notNull(),
+    version: integer().notNull().default(1),
+    ...timestamps
+  },
+  (t) => [primaryKey({ columns: [t.referralId, t.phase] })]
+)
 
 /** One row per group session the mother attended. */
-export const groupSessions = pgTable('group_sessions', {
-  id: bigserial({ mode: 'number' }).primaryKey(),
-  referralId: uuid().notNull().references(() => referrals.id),
-  attendedOn: date({ mode: 'string' }).notNull(),
-  topic: text(),
-  createdAt: instant().notNull().defaultNow()
-}, (t) => [index().on(t.referralId)])
+export const groupSessions = pgTable(
+  'group_sessions',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    attendedOn: date({ mode: 'string' }).notNull(),
+    topic: text(),
+    createdAt: instant().notNull().defaultNow()
+  },
+  (t) => [index().on(t.referralId)]
+)

@@ -5,39 +5,55 @@ import { instant, timestamps } from './columns.ts'
 import type { HandoffStatus, HandoffType, HousingDecision } from '../../domain/handoffs.ts'
 
 /** A part of the work handed to another organisation: a small task with FHIR status codes. */
-export const handoffs = pgTable('handoffs', {
-  id: uuid().primaryKey().defaultRandom(),
-  referralId: uuid().notNull().references(() => referrals.id),
-  type: text().$type<HandoffType>().notNull(),
-  fromOrganisationId: uuid().notNull().references(() => organisations.id),
-  toOrganisationId: uuid().notNull().references(() => organisations.id),
-  reason: text().notNull(),
-  dueBy: date({ mode: 'string' }),
-  status: text().$type<HandoffStatus>().notNull(),
-  statusReasonCode: text(),
-  statusReason: text(),
-  /** Local allocation priority (housing_priority only). */
-  housingDecision: text().$type<HousingDecision>(),
-  housingValidUntil: instant(),
-  housingRefusalCode: text(),
-  housingRefusalReason: text(),
-  allocatedOn: date({ mode: 'string' }),
-  allocatedMunicipality: text(),
-  version: integer().notNull().default(1),
-  ...timestamps
-}, (t) => [
-  index().on(t.referralId),
-  index().on(t.toOrganisationId, t.updatedAt, t.id),
-  index().on(t.fromOrganisationId, t.updatedAt, t.id)
-])
+export const handoffs = pgTable(
+  'handoffs',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    type: text().$type<HandoffType>().notNull(),
+    fromOrganisationId: uuid()
+      .notNull()
+      .references(() => organisations.id),
+    toOrganisationId: uuid()
+      .notNull()
+      .references(() => organisations.id),
+    reason: text().notNull(),
+    dueBy: date({ mode: 'string' }),
+    status: text().$type<HandoffStatus>().notNull(),
+    statusReasonCode: text(),
+    statusReason: text(),
+    /** Local allocation priority (housing_priority only). */
+    housingDecision: text().$type<HousingDecision>(),
+    housingValidUntil: instant(),
+    housingRefusalCode: text(),
+    housingRefusalReason: text(),
+    allocatedOn: date({ mode: 'string' }),
+    allocatedMunicipality: text(),
+    version: integer().notNull().default(1),
+    ...timestamps
+  },
+  (t) => [
+    index().on(t.referralId),
+    index().on(t.toOrganisationId, t.updatedAt, t.id),
+    index().on(t.fromOrganisationId, t.updatedAt, t.id)
+  ]
+)
 
-export const handoffHistory = pgTable('handoff_history', {
-  id: bigserial({ mode: 'number' }).primaryKey(),
-  handoffId: uuid().notNull().references(() => handoffs.id),
-  fromStatus: text().$type<HandoffStatus>(),
-  toStatus: text().$type<HandoffStatus>().notNull(),
-  byOrganisationId: uuid(),
-  reasonCode: text(),
-  reason: text(),
-  at: instant().notNull().defaultNow()
-}, (t) => [index().on(t.handoffId, t.id)])
+export const handoffHistory = pgTable(
+  'handoff_history',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    handoffId: uuid()
+      .notNull()
+      .references(() => handoffs.id),
+    fromStatus: text().$type<HandoffStatus>(),
+    toStatus: text().$type<HandoffStatus>().notNull(),
+    byOrganisationId: uuid(),
+    reasonCode: text(),
+    reason: text(),
+    at: instant().notNull().defaultNow()
+  },
+  (t) => [index().on(t.handoffId, t.id)]
+)

@@ -6,27 +6,33 @@ import { instant } from './columns.ts'
 const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' })
 
 /** Thin events (ids, type, status, time; never personal data), written in the transaction of the change. */
-export const outboxEvents = pgTable('outbox_events', {
-  id: bigserial({ mode: 'number' }).primaryKey(),
-  eventId: uuid().notNull().unique().defaultRandom(),
-  type: text().notNull(),
-  referralId: uuid(),
-  handoffId: uuid(),
-  status: text(),
-  /** A reason code (e.g. `consent_withdrawn`): a code, never free text. */
-  reasonCode: text(),
-  /** Organisations that may see the event. */
-  audience: uuid().array().notNull(),
-  /** Set for an event meant for one webhook endpoint only (`ping`); such events stay out of the feed. */
-  endpointId: uuid(),
-  transactionId: xid8().notNull().default(sql`pg_current_xact_id()`),
-  occurredAt: instant().notNull().defaultNow(),
-  relayedAt: instant()
-}, (t) => [
-  index().on(t.transactionId, t.id),
-  index().using('gin', t.audience),
-  index('outbox_events_unrelayed_idx').on(t.id).where(sql`relayed_at IS NULL`),
-  // Deadline events are raised once per referral, however often (or by how many workers) a timer fires.
-  uniqueIndex('outbox_events_once_idx').on(t.type, t.referralId).where(sql`type IN ('referral.overdue', 'referral.first_contact_overdue', 'referral.guidance_ending')`),
-  uniqueIndex('outbox_events_handoff_once_idx').on(t.type, t.handoffId).where(sql`type = 'housing_priority.expired'`)
-])
+export const outboxEvents = pgTable(
+  'outbox_events',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    eventId: uuid().notNull().unique().defaultRandom(),
+    type: text().notNull(),
+    referralId: uuid(),
+    handoffId: uuid(),
+    status: text(),
+    /** A reason code (e.g. `consent_withdrawn`): a code, never free text. */
+    reasonCode: text(),
+    /** Organisations that may see the event. */
+    audience: uuid().array().notNull(),
+    /** Set for an event meant for one webhook endpoint only (`ping`); such events stay out of the feed. */
+    endpointId: uuid(),
+    transactionId: xid8().notNull().default(sql`pg_current_xact_id()`),
+    occurredAt: instant().notNull().defaultNow(),
+    relayedAt: instant()
+  },
+  (t) => [
+    index().on(t.transactionId, t.id),
+    index().using('gin', t.audience),
+    index('outbox_events_unrelayed_idx').on(t.id).where(sql`relayed_at IS NULL`),
+    // Deadline events are raised once per referral, however often (or by how many workers) a timer fires.
+    uniqueIndex('outbox_events_once_idx')
+      .on(t.type, t.referralId)
+      .where(sql`type IN ('referral.overdue', 'referral.first_contact_overdue', 'referral.guidance_ending')`),
+    uniqueIndex('outbox_events_handoff_once_idx').on(t.type, t.handoffId).where(sql`type = 'housing_priority.expired'`)
+  ]
+)

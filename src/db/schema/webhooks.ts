@@ -5,42 +5,56 @@ import { outboxEvents } from './outbox-events.ts'
 import { instant, timestamps } from './columns.ts'
 
 /** A partner's webhook endpoint. Secrets are encrypted like the INSZ (bound to the endpoint id). */
-export const webhookEndpoints = pgTable('webhook_endpoints', {
-  id: uuid().primaryKey(),
-  organisationId: uuid().notNull().references(() => organisations.id),
-  url: text().notNull(),
-  eventTypes: text().array().notNull(),
-  description: text(),
-  secretCiphertext: text().notNull(),
-  /** After a rotation the old secret signs too, until it expires (24 h). */
-  previousSecretCiphertext: text(),
-  previousSecretExpiresAt: instant(),
-  disabledAt: instant(),
-  disabledReason: text(),
-  version: integer().notNull().default(1),
-  ...timestamps
-}, (t) => [index().on(t.organisationId)])
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid().primaryKey(),
+    organisationId: uuid()
+      .notNull()
+      .references(() => organisations.id),
+    url: text().notNull(),
+    eventTypes: text().array().notNull(),
+    description: text(),
+    secretCiphertext: text().notNull(),
+    /** After a rotation the old secret signs too, until it expires (24 h). */
+    previousSecretCiphertext: text(),
+    previousSecretExpiresAt: instant(),
+    disabledAt: instant(),
+    disabledReason: text(),
+    version: integer().notNull().default(1),
+    ...timestamps
+  },
+  (t) => [index().on(t.organisationId)]
+)
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed'
 
 /** One row per (event, endpoint): the unique constraint is what makes a delivery happen once. */
-export const webhookDeliveries = pgTable('webhook_deliveries', {
-  id: uuid().primaryKey().defaultRandom(),
-  outboxEventId: bigint({ mode: 'number' }).notNull().references(() => outboxEvents.id),
-  endpointId: uuid().notNull().references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
-  state: text().$type<DeliveryState>().notNull().default('pending'),
-  attempts: integer().notNull().default(0),
-  /** Each redelivery starts a new series of attempts, so its jobs get new ids. */
-  series: integer().notNull().default(0),
-  lastStatusCode: integer(),
-  lastError: text(),
-  nextAttemptAt: instant(),
-  /** A worker holds a delivery while sending it; a killed worker's lease runs out. */
-  leaseUntil: instant(),
-  deliveredAt: instant(),
-  ...timestamps
-}, (t) => [
-  unique().on(t.outboxEventId, t.endpointId),
-  index().on(t.endpointId, t.createdAt),
-  index('webhook_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`)
-])
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    outboxEventId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => outboxEvents.id),
+    endpointId: uuid()
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    state: text().$type<DeliveryState>().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    /** Each redelivery starts a new series of attempts, so its jobs get new ids. */
+    series: integer().notNull().default(0),
+    lastStatusCode: integer(),
+    lastError: text(),
+    nextAttemptAt: instant(),
+    /** A worker holds a delivery while sending it; a killed worker's lease runs out. */
+    leaseUntil: instant(),
+    deliveredAt: instant(),
+    ...timestamps
+  },
+  (t) => [
+    unique().on(t.outboxEventId, t.endpointId),
+    index().on(t.endpointId, t.createdAt),
+    index('webhook_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`)
+  ]
+)

@@ -3,15 +3,40 @@ import { Type } from 'typebox'
 import { ClientInput, Client, ClientWithKey, Organisation, OrganisationInput } from '../../schemas/admin.ts'
 import { IdParams, PageQuery, Uuid, problemResponses } from '../../schemas/common.ts'
 import type { OrganisationRow } from '../../db/queries/organisations.ts'
-import { clientsOf, getOrganisation, issueClient, onboardOrganisation, organisationPage, revokeClientOf } from '../../services/organisations.ts'
+import {
+  clientsOf,
+  getOrganisation,
+  issueClient,
+  onboardOrganisation,
+  organisationPage,
+  revokeClientOf
+} from '../../services/organisations.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
 import { cursorAfter } from '../request.ts'
 
 const toOrganisation = (o: OrganisationRow) => ({
-  id: o.id, name: o.name, type: o.type, notificationEmail: o.notificationEmail, serviceArea: o.serviceArea, createdAt: new Date(o.createdAt).toISOString()
+  id: o.id,
+  name: o.name,
+  type: o.type,
+  notificationEmail: o.notificationEmail,
+  serviceArea: o.serviceArea,
+  createdAt: new Date(o.createdAt).toISOString()
 })
-const toClient = (c: { id: string, organisationId: string, name: string, keyPrefix: string, scopes: string[], lastUsedAt: string | null, revokedAt: string | null, createdAt: string }) => ({
-  id: c.id, organisationId: c.organisationId, name: c.name, keyPrefix: c.keyPrefix, scopes: c.scopes,
+const toClient = (c: {
+  id: string
+  organisationId: string
+  name: string
+  keyPrefix: string
+  scopes: string[]
+  lastUsedAt: string | null
+  revokedAt: string | null
+  createdAt: string
+}) => ({
+  id: c.id,
+  organisationId: c.organisationId,
+  name: c.name,
+  keyPrefix: c.keyPrefix,
+  scopes: c.scopes,
   lastUsedAt: c.lastUsedAt === null ? null : new Date(c.lastUsedAt).toISOString(),
   revokedAt: c.revokedAt === null ? null : new Date(c.revokedAt).toISOString(),
   createdAt: new Date(c.createdAt).toISOString()
@@ -22,86 +47,140 @@ const OrganisationParams = IdParams('organisationId', 'organisation')
 const admin: FastifyPluginAsyncTypebox = async (app) => {
   const config = { scope: 'admin', accessLog: false } as const
 
-  app.post('/admin/organisations', {
-    config,
-    schema: {
-      tags: ['admin'], operationId: 'createOrganisation', summary: 'Onboard an organisation',
-      body: OrganisationInput,
-      response: { 201: Organisation, ...problemResponses([422]) }
-    }
-  }, async (request, reply) => {
-    const organisation = await onboardOrganisation(app.deps, request.body)
-    return reply.code(201).header('location', `/admin/organisations/${organisation.id}`).send(toOrganisation(organisation))
-  })
-
-  app.get('/admin/organisations', {
-    config,
-    schema: {
-      tags: ['admin'], operationId: 'listOrganisations', summary: 'List organisations',
-      querystring: Type.Object(PageQuery),
-      response: {
-        200: Type.Object({
-          items: Type.Array(Organisation, { description: 'Organisations, oldest first.' }),
-          nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last.' })
-        }),
-        ...problemResponses([400])
+  app.post(
+    '/admin/organisations',
+    {
+      config,
+      schema: {
+        tags: ['admin'],
+        operationId: 'createOrganisation',
+        summary: 'Onboard an organisation',
+        body: OrganisationInput,
+        response: { 201: Organisation, ...problemResponses([422]) }
       }
+    },
+    async (request, reply) => {
+      const organisation = await onboardOrganisation(app.deps, request.body)
+      return reply
+        .code(201)
+        .header('location', `/admin/organisations/${organisation.id}`)
+        .send(toOrganisation(organisation))
     }
-  }, async (request) => {
-    const page = await organisationPage(app.deps, cursorAfter(request.query.cursor, 2) as [string, string] | null, request.query.limit ?? 50)
-    return { items: page.items.map(toOrganisation), nextCursor: page.next === null ? null : encodeCursor(page.next) }
-  })
+  )
 
-  app.get('/admin/organisations/:organisationId', {
-    config,
-    schema: {
-      tags: ['admin'], operationId: 'getOrganisation', summary: 'Get an organisation',
-      params: OrganisationParams,
-      response: { 200: Organisation, ...problemResponses([400, 404]) }
+  app.get(
+    '/admin/organisations',
+    {
+      config,
+      schema: {
+        tags: ['admin'],
+        operationId: 'listOrganisations',
+        summary: 'List organisations',
+        querystring: Type.Object(PageQuery),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Organisation, { description: 'Organisations, oldest first.' }),
+            nextCursor: Type.Union([Type.String(), Type.Null()], {
+              description: 'Pass as `cursor` for the next page; null on the last.'
+            })
+          }),
+          ...problemResponses([400])
+        }
+      }
+    },
+    async (request) => {
+      const page = await organisationPage(
+        app.deps,
+        cursorAfter(request.query.cursor, 2) as [string, string] | null,
+        request.query.limit ?? 50
+      )
+      return { items: page.items.map(toOrganisation), nextCursor: page.next === null ? null : encodeCursor(page.next) }
     }
-  }, async (request) => {
-    return toOrganisation(await getOrganisation(app.deps, request.params.organisationId))
-  })
+  )
 
-  app.post('/admin/organisations/:organisationId/clients', {
-    config,
-    schema: {
-      tags: ['admin'], operationId: 'createClient', summary: 'Issue an API client and its key',
-      description: 'The key is in this answer only; store it in the partner system now.',
-      params: OrganisationParams,
-      body: ClientInput,
-      response: { 201: ClientWithKey, ...problemResponses([400, 404, 422]) }
+  app.get(
+    '/admin/organisations/:organisationId',
+    {
+      config,
+      schema: {
+        tags: ['admin'],
+        operationId: 'getOrganisation',
+        summary: 'Get an organisation',
+        params: OrganisationParams,
+        response: { 200: Organisation, ...problemResponses([400, 404]) }
+      }
+    },
+    async (request) => {
+      return toOrganisation(await getOrganisation(app.deps, request.params.organisationId))
     }
-  }, async (request, reply) => {
-    const { client, key } = await issueClient(app.deps, request.params.organisationId, request.body)
-    return reply.code(201).header('cache-control', 'no-store').send({ ...toClient(client), key })
-  })
+  )
 
-  app.get('/admin/organisations/:organisationId/clients', {
-    config,
-    schema: {
-      tags: ['admin'], operationId: 'listClients', summary: "List an organisation's API clients",
-      description: 'Never shows a key.',
-      params: OrganisationParams,
-      response: { 200: Type.Object({ items: Type.Array(Client, { description: 'API clients, oldest first.' }) }), ...problemResponses([400, 404]) }
+  app.post(
+    '/admin/organisations/:organisationId/clients',
+    {
+      config,
+      schema: {
+        tags: ['admin'],
+        operationId: 'createClient',
+        summary: 'Issue an API client and its key',
+        description: 'The key is in this answer only; store it in the partner system now.',
+        params: OrganisationParams,
+        body: ClientInput,
+        response: { 201: ClientWithKey, ...problemResponses([400, 404, 422]) }
+      }
+    },
+    async (request, reply) => {
+      const { client, key } = await issueClient(app.deps, request.params.organisationId, request.body)
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ ...toClient(client), key })
     }
-  }, async (request) => {
-    return { items: (await clientsOf(app.deps, request.params.organisationId)).map(toClient) }
-  })
+  )
 
-  app.delete('/admin/organisations/:organisationId/clients/:clientId', {
-    config,
-    schema: {
-      tags: ['admin'], operationId: 'revokeClient', summary: 'Revoke an API client',
-      description: 'Its key is refused from the next request on.',
-      params: Type.Object({ organisationId: Uuid('Id of the organisation.'), clientId: Uuid('Id of the API client.') }),
-      response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses([400, 404]) }
+  app.get(
+    '/admin/organisations/:organisationId/clients',
+    {
+      config,
+      schema: {
+        tags: ['admin'],
+        operationId: 'listClients',
+        summary: "List an organisation's API clients",
+        description: 'Never shows a key.',
+        params: OrganisationParams,
+        response: {
+          200: Type.Object({ items: Type.Array(Client, { description: 'API clients, oldest first.' }) }),
+          ...problemResponses([400, 404])
+        }
+      }
+    },
+    async (request) => {
+      return { items: (await clientsOf(app.deps, request.params.organisationId)).map(toClient) }
     }
-  }, async (request, reply) => {
-    await revokeClientOf(app.deps, request.params.organisationId, request.params.clientId)
-    app.forgetCredentials() // here at once; other processes when PostgreSQL tells them
-    return reply.code(204).send(null)
-  })
+  )
+
+  app.delete(
+    '/admin/organisations/:organisationId/clients/:clientId',
+    {
+      config,
+      schema: {
+        tags: ['admin'],
+        operationId: 'revokeClient',
+        summary: 'Revoke an API client',
+        description: 'Its key is refused from the next request on.',
+        params: Type.Object({
+          organisationId: Uuid('Id of the organisation.'),
+          clientId: Uuid('Id of the API client.')
+        }),
+        response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses([400, 404]) }
+      }
+    },
+    async (request, reply) => {
+      await revokeClientOf(app.deps, request.params.organisationId, request.params.clientId)
+      app.forgetCredentials() // here at once; other processes when PostgreSQL tells them
+      return reply.code(204).send(null)
+    }
+  )
 }
 
 export default admin

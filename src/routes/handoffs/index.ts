@@ -1,112 +1,214 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DateTime, IfMatchHeaders, PageQuery, problemResponses, Uuid } from '../../schemas/common.ts'
-import { ConsentWithdrawalInput, Handoff, HandoffInput, HandoffTransition, HandoffWithReferral, HousingDecisionInput } from '../../schemas/handoffs.ts'
+import {
+  ConsentWithdrawalInput,
+  Handoff,
+  HandoffInput,
+  HandoffTransition,
+  HandoffWithReferral,
+  HousingDecisionInput
+} from '../../schemas/handoffs.ts'
 import { HistoryEntry } from '../../schemas/referrals.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../../domain/handoffs.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
 import { callerOf as caller, cursorAfter } from '../request.ts'
-import { createHandoff, decideHousing, handoffHistory, handoffList, readHandoff, transitionHandoff, withdrawConsent } from '../../services/handoffs.ts'
+import {
+  createHandoff,
+  decideHousing,
+  handoffHistory,
+  handoffList,
+  readHandoff,
+  transitionHandoff,
+  withdrawConsent
+} from '../../services/handoffs.ts'
 
 const Params = Type.Object({ handoffId: Uuid('Id of the handoff.') })
-const withEtag = <T extends { version: number }>(reply: { header: (k: string, v: string) => unknown }, body: T) => { reply.header('etag', `"${body.version}"`); return body }
+const withEtag = <T extends { version: number }>(reply: { header: (k: string, v: string) => unknown }, body: T) => {
+  reply.header('etag', `"${body.version}"`)
+  return body
+}
 
 const handoffs: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/referrals/:referralId/handoffs', {
-    config: { scope: 'handoffs:write', accessLog: 'handoff' },
-    schema: {
-      tags: ['handoffs'], operationId: 'createHandoff', summary: 'Hand a part of the work to another organisation',
-      description: "By the programme or the referrer. The recipient's organisation type must be in the mother's consent scope.",
-      params: Type.Object({ referralId: Uuid('Id of the referral.') }),
-      body: HandoffInput,
-      response: { 201: Handoff, ...problemResponses([400, 404, 409, 415, 422]) }
-    }
-  }, async (request, reply) => {
-    const handoff = await createHandoff(app.deps, caller(request, 'handoff'), request.params.referralId, request.body)
-    return reply.code(201).header('location', `/handoffs/${handoff.id}`).header('etag', `"${handoff.version}"`).send(handoff)
-  })
-
-  app.get('/handoffs', {
-    config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
-    schema: {
-      tags: ['handoffs'], operationId: 'listHandoffs', summary: 'Handoffs you sent or received',
-      description: 'Oldest change first; poll with `updatedSince` and follow `nextCursor`.',
-      querystring: Type.Object({
-        status: Type.Optional(Type.Enum(HANDOFF_STATUSES, { description: 'Only this status.' })),
-        type: Type.Optional(Type.Enum(HANDOFF_TYPES, { description: 'Only this type.' })),
-        updatedSince: Type.Optional(DateTime('Only handoffs changed at or after this instant.')),
-        ...PageQuery
-      }),
-      response: {
-        200: Type.Object({ items: Type.Array(Handoff, { description: 'Handoffs.' }), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page.' }) }),
-        ...problemResponses([400])
+  app.post(
+    '/referrals/:referralId/handoffs',
+    {
+      config: { scope: 'handoffs:write', accessLog: 'handoff' },
+      schema: {
+        tags: ['handoffs'],
+        operationId: 'createHandoff',
+        summary: 'Hand a part of the work to another organisation',
+        description:
+          "By the programme or the referrer. The recipient's organisation type must be in the mother's consent scope.",
+        params: Type.Object({ referralId: Uuid('Id of the referral.') }),
+        body: HandoffInput,
+        response: { 201: Handoff, ...problemResponses([400, 404, 409, 415, 422]) }
       }
+    },
+    async (request, reply) => {
+      const handoff = await createHandoff(app.deps, caller(request, 'handoff'), request.params.referralId, request.body)
+      return reply
+        .code(201)
+        .header('location', `/handoffs/${handoff.id}`)
+        .header('etag', `"${handoff.version}"`)
+        .send(handoff)
     }
-  }, async (request) => {
-    const { cursor, limit = 50, ...filters } = request.query
-    const page = await handoffList(app.deps, caller(request, 'handoff list'), { ...filters, after: cursorAfter(cursor, 2) as [string, string] | null, limit })
-    return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
-  })
+  )
 
-  app.get('/handoffs/:handoffId', {
-    config: { scope: ['handoffs:write', 'referrals:read'], accessLog: 'read via handoff' },
-    // The embedded referral is an exact projection made by the domain table; send it as it is.
-    serializerCompiler: () => (data: unknown) => JSON.stringify(data),
-    schema: {
-      tags: ['handoffs'], operationId: 'getHandoff', summary: 'A handoff',
-      description: 'The recipient also gets `referral`: the fields its organisation type needs, while consent stands.',
-      params: Params,
-      response: { 200: HandoffWithReferral, ...problemResponses([400, 404]) }
-    }
-  }, async (request, reply) => withEtag(reply, await readHandoff(app.deps, caller(request, 'handoff'), request.params.handoffId)) as never)
-
-  app.post('/handoffs/:handoffId/transitions', {
-    config: { scope: 'handoffs:write', accessLog: false },
-    schema: {
-      tags: ['handoffs'], operationId: 'transitionHandoff', summary: 'Change the status of a handoff',
-      description: 'The recipient: requested → received → accepted | rejected, accepted → in-progress → completed | failed. The creator: cancelled. Needs `If-Match`.',
-      params: Params, headers: IfMatchHeaders, body: HandoffTransition,
-      response: { 200: Handoff, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
-    }
-  }, async (request, reply) => withEtag(reply, await transitionHandoff(app.deps, caller(request, 'handoff status'), request.params.handoffId, request.headers['if-match'], request.body)))
-
-  app.get('/handoffs/:handoffId/history', {
-    config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
-    schema: {
-      tags: ['handoffs'], operationId: 'getHandoffHistory', summary: 'Every status transition of a handoff',
-      params: Params,
-      response: { 200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Oldest first.' }) }), ...problemResponses([400, 404]) }
-    }
-  }, async (request) => ({ items: await handoffHistory(app.deps, caller(request, 'handoff history'), request.params.handoffId) }))
-
-  app.post('/handoffs/:handoffId/housing-decision', {
-    config: { scope: 'handoffs:write', accessLog: false },
-    schema: {
-      tags: ['handoffs'], operationId: 'decideHousingPriority', summary: 'Grant, refuse, or record the allocation of housing priority',
-      description: 'The housing organisation that received a `housing_priority` handoff. `allocated` only after `granted`, before it expires.',
-      params: Params, body: HousingDecisionInput,
-      response: { 200: Handoff, ...problemResponses([400, 404, 409, 415, 422]) }
-    }
-  }, async (request, reply) => withEtag(reply, await decideHousing(app.deps, caller(request, 'housing decision'), request.params.handoffId, request.body)))
-
-  app.post('/referrals/:referralId/consent/withdrawal', {
-    config: { scope: ['referrals:write', 'referrals:manage'], accessLog: 'consent withdrawal' },
-    schema: {
-      tags: ['referrals'], operationId: 'withdrawConsent', summary: 'Record that the mother withdrew her consent',
-      description: 'By the programme or the referrer. Every handoff recipient loses access at once and its open handoffs are cancelled (`consent_withdrawn`); the programme keeps its record.',
-      params: Type.Object({ referralId: Uuid('Id of the referral.') }),
-      body: ConsentWithdrawalInput,
-      response: {
-        200: Type.Object({
-          referralId: Uuid('The referral.'),
-          withdrawnAt: DateTime('From when.'),
-          cancelledHandoffs: Type.Array(Uuid('A cancelled handoff.'), { description: 'Handoffs cancelled by the withdrawal.' }),
-          version: Type.Integer({ description: 'The referral version now.' })
+  app.get(
+    '/handoffs',
+    {
+      config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
+      schema: {
+        tags: ['handoffs'],
+        operationId: 'listHandoffs',
+        summary: 'Handoffs you sent or received',
+        description: 'Oldest change first; poll with `updatedSince` and follow `nextCursor`.',
+        querystring: Type.Object({
+          status: Type.Optional(Type.Enum(HANDOFF_STATUSES, { description: 'Only this status.' })),
+          type: Type.Optional(Type.Enum(HANDOFF_TYPES, { description: 'Only this type.' })),
+          updatedSince: Type.Optional(DateTime('Only handoffs changed at or after this instant.')),
+          ...PageQuery
         }),
-        ...problemResponses([400, 404, 409, 415, 422])
+        response: {
+          200: Type.Object({
+            items: Type.Array(Handoff, { description: 'Handoffs.' }),
+            nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page.' })
+          }),
+          ...problemResponses([400])
+        }
       }
+    },
+    async (request) => {
+      const { cursor, limit = 50, ...filters } = request.query
+      const page = await handoffList(app.deps, caller(request, 'handoff list'), {
+        ...filters,
+        after: cursorAfter(cursor, 2) as [string, string] | null,
+        limit
+      })
+      return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
     }
-  }, async (request) => withdrawConsent(app.deps, caller(request, 'consent withdrawal'), request.params.referralId, request.body))
+  )
+
+  app.get(
+    '/handoffs/:handoffId',
+    {
+      config: { scope: ['handoffs:write', 'referrals:read'], accessLog: 'read via handoff' },
+      // The embedded referral is an exact projection made by the domain table; send it as it is.
+      serializerCompiler: () => (data: unknown) => JSON.stringify(data),
+      schema: {
+        tags: ['handoffs'],
+        operationId: 'getHandoff',
+        summary: 'A handoff',
+        description:
+          'The recipient also gets `referral`: the fields its organisation type needs, while consent stands.',
+        params: Params,
+        response: { 200: HandoffWithReferral, ...problemResponses([400, 404]) }
+      }
+    },
+    async (request, reply) =>
+      withEtag(reply, await readHandoff(app.deps, caller(request, 'handoff'), request.params.handoffId)) as never
+  )
+
+  app.post(
+    '/handoffs/:handoffId/transitions',
+    {
+      config: { scope: 'handoffs:write', accessLog: false },
+      schema: {
+        tags: ['handoffs'],
+        operationId: 'transitionHandoff',
+        summary: 'Change the status of a handoff',
+        description:
+          'The recipient: requested → received → accepted | rejected, accepted → in-progress → completed | failed. The creator: cancelled. Needs `If-Match`.',
+        params: Params,
+        headers: IfMatchHeaders,
+        body: HandoffTransition,
+        response: { 200: Handoff, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+      }
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await transitionHandoff(
+          app.deps,
+          caller(request, 'handoff status'),
+          request.params.handoffId,
+          request.headers['if-match'],
+          request.body
+        )
+      )
+  )
+
+  app.get(
+    '/handoffs/:handoffId/history',
+    {
+      config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
+      schema: {
+        tags: ['handoffs'],
+        operationId: 'getHandoffHistory',
+        summary: 'Every status transition of a handoff',
+        params: Params,
+        response: {
+          200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Oldest first.' }) }),
+          ...problemResponses([400, 404])
+        }
+      }
+    },
+    async (request) => ({
+      items: await handoffHistory(app.deps, caller(request, 'handoff history'), request.params.handoffId)
+    })
+  )
+
+  app.post(
+    '/handoffs/:handoffId/housing-decision',
+    {
+      config: { scope: 'handoffs:write', accessLog: false },
+      schema: {
+        tags: ['handoffs'],
+        operationId: 'decideHousingPriority',
+        summary: 'Grant, refuse, or record the allocation of housing priority',
+        description:
+          'The housing organisation that received a `housing_priority` handoff. `allocated` only after `granted`, before it expires.',
+        params: Params,
+        body: HousingDecisionInput,
+        response: { 200: Handoff, ...problemResponses([400, 404, 409, 415, 422]) }
+      }
+    },
+    async (request, reply) =>
+      withEtag(
+        reply,
+        await decideHousing(app.deps, caller(request, 'housing decision'), request.params.handoffId, request.body)
+      )
+  )
+
+  app.post(
+    '/referrals/:referralId/consent/withdrawal',
+    {
+      config: { scope: ['referrals:write', 'referrals:manage'], accessLog: 'consent withdrawal' },
+      schema: {
+        tags: ['referrals'],
+        operationId: 'withdrawConsent',
+        summary: 'Record that the mother withdrew her consent',
+        description:
+          'By the programme or the referrer. Every handoff recipient loses access at once and its open handoffs are cancelled (`consent_withdrawn`); the programme keeps its record.',
+        params: Type.Object({ referralId: Uuid('Id of the referral.') }),
+        body: ConsentWithdrawalInput,
+        response: {
+          200: Type.Object({
+            referralId: Uuid('The referral.'),
+            withdrawnAt: DateTime('From when.'),
+            cancelledHandoffs: Type.Array(Uuid('A cancelled handoff.'), {
+              description: 'Handoffs cancelled by the withdrawal.'
+            }),
+            version: Type.Integer({ description: 'The referral version now.' })
+          }),
+          ...problemResponses([400, 404, 409, 415, 422])
+        }
+      }
+    },
+    async (request) =>
+      withdrawConsent(app.deps, caller(request, 'consent withdrawal'), request.params.referralId, request.body)
+  )
 }
 
 export default handoffs

@@ -10,7 +10,13 @@ import { callerOf as caller, cursorAfter } from '../request.ts'
 import { invalidCursor } from '../../core/problems.ts'
 import { answerStored, answerToStore } from '../../plugins/idempotency.ts'
 import {
-  correctReferral, createReferral, listReferrals, readReferral, referralAccessLog, referralHistory, transitionReferral
+  correctReferral,
+  createReferral,
+  listReferrals,
+  readReferral,
+  referralAccessLog,
+  referralHistory,
+  transitionReferral
 } from '../../services/referrals.ts'
 import type { ViewResult } from '../../services/referral-views.ts'
 
@@ -22,138 +28,230 @@ const asIs = () => (data: unknown) => JSON.stringify(data)
 const JSON_TYPE = 'application/json; charset=utf-8'
 const PRIVATE = 'private, no-cache'
 
-function sendView (reply: FastifyReply, result: ViewResult) {
+function sendView(reply: FastifyReply, result: ViewResult) {
   return reply.header('etag', etag(result.version)).header('cache-control', PRIVATE).send(result.body)
 }
 
 const referrals: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/referrals', {
-    config: { scope: 'referrals:write', claimsKeyInStatement: true, accessLog: 'create' },
-    serializerCompiler: asIs,
-    schema: {
-      tags: ['referrals'], operationId: 'createReferral', summary: 'Refer a mother to the programme',
-      description: 'Needs her consent. Routed to `programmeId`, else by postal code, else to the only programme. Answers with your view of the referral.',
-      body: ReferralInput,
-      response: { 201: ReferrerView, ...problemResponses([400, 409, 415, 422]) }
-    }
-  }, async (request, reply) => {
-    const headersOf = (created: { id: string, version: number }) => ({ 'content-type': JSON_TYPE, location: `/referrals/${created.id}`, etag: etag(created.version) })
-    const created = await createReferral(app.deps, caller(request, 'intake'), request.body, (c) => answerToStore(request, 201, headersOf(c)))
-    answerStored(request)
-    // Already JSON, and sent as it is: the bytes a replay of this request answers with.
-    return reply.code(201).headers({ ...headersOf(created), 'cache-control': PRIVATE }).send(created.answer as never)
-  })
-
-  app.get('/referrals', {
-    config: { scope: 'referrals:read', accessLog: 'list' },
-    serializerCompiler: asIs,
-    schema: {
-      tags: ['referrals'], operationId: 'listReferrals', summary: 'List referrals you sent or (programme) received',
-      description: 'Oldest change first, keyset-paginated: poll with `updatedSince` and follow `nextCursor`.',
-      querystring: Type.Object({
-        status: Type.Optional(Type.Enum(REFERRAL_STATUSES, { description: 'Only this status.' })),
-        track: Type.Optional(Type.Enum(TRACKS, { description: 'Only this track.' })),
-        updatedSince: Type.Optional(DateTime('Only referrals changed at or after this instant.')),
-        ...PageQuery
-      }),
-      response: {
-        200: Type.Object({
-          items: Type.Array(Type.Union([ProgrammeView, ReferrerView]), { description: 'Referrals in your view.' }),
-          nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last.' })
-        }),
-        ...problemResponses([400])
+  app.post(
+    '/referrals',
+    {
+      config: { scope: 'referrals:write', claimsKeyInStatement: true, accessLog: 'create' },
+      serializerCompiler: asIs,
+      schema: {
+        tags: ['referrals'],
+        operationId: 'createReferral',
+        summary: 'Refer a mother to the programme',
+        description:
+          'Needs her consent. Routed to `programmeId`, else by postal code, else to the only programme. Answers with your view of the referral.',
+        body: ReferralInput,
+        response: { 201: ReferrerView, ...problemResponses([400, 409, 415, 422]) }
       }
+    },
+    async (request, reply) => {
+      const headersOf = (created: { id: string; version: number }) => ({
+        'content-type': JSON_TYPE,
+        location: `/referrals/${created.id}`,
+        etag: etag(created.version)
+      })
+      const created = await createReferral(app.deps, caller(request, 'intake'), request.body, (c) =>
+        answerToStore(request, 201, headersOf(c))
+      )
+      answerStored(request)
+      // Already JSON, and sent as it is: the bytes a replay of this request answers with.
+      return reply
+        .code(201)
+        .headers({ ...headersOf(created), 'cache-control': PRIVATE })
+        .send(created.answer as never)
     }
-  }, async (request) => {
-    const { cursor, limit = 50, ...filters } = request.query
-    const after = cursorAfter(cursor, 2) as [string, string] | null
-    const page = await listReferrals(app.deps, caller(request, 'list'), { ...filters, after, limit })
-    return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
-  })
+  )
 
-  app.get('/referrals/:referralId', {
-    config: { scope: ['referrals:read', 'admin'], accessLog: 'read' },
-    serializerCompiler: asIs,
-    schema: {
-      tags: ['referrals'], operationId: 'getReferral', summary: 'Get a referral in your view',
-      description: 'The referrer, the programme and the operator each see their own projection. Not a party: 404. `If-None-Match` with the ETag answers 304.',
-      params: Params,
-      headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ description: 'ETag you hold; 304 when unchanged.' })) }),
-      response: { 200: AnyReferralView, 304: Type.Null({ description: 'Not modified.' }), ...problemResponses([400, 404]) }
-    }
-  }, async (request, reply) => {
-    // ETags are `"<version>"`; anything else held cannot match.
-    const held = (request.headers['if-none-match'] ?? '').split(',').map((t) => /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(t)?.[1]).filter((v) => v !== undefined).map(Number)
-    const result = await readReferral(app.deps, caller(request, 'view'), request.params.referralId, held)
-    if ('notModified' in result) {
-      // No payload at all: `null` would be counted in Content-Length although a 304 has no body.
-      reply.code(304).header('etag', etag(result.version)).removeHeader('content-type')
-      return reply.send(undefined as never)
-    }
-    return sendView(reply, result)
-  })
-
-  app.patch('/referrals/:referralId', {
-    config: { scope: 'referrals:write', accessLog: 'update' },
-    serializerCompiler: asIs,
-    schema: {
-      tags: ['referrals'], operationId: 'correctReferral', summary: 'Correct what you sent',
-      description: 'The referrer only, while `requested` or `received`. Each field given replaces the one sent; `null` removes `pregnancy` or `youngestChild`. Needs `If-Match`.',
-      params: Params,
-      headers: IfMatchHeaders,
-      body: ReferralPatch,
-      response: { 200: ReferrerView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
-    }
-  }, async (request, reply) => {
-    return sendView(reply, await correctReferral(app.deps, caller(request, 'correction'), request.params.referralId, request.headers['if-match'], request.body))
-  })
-
-  app.post('/referrals/:referralId/transitions', {
-    config: { scope: ['referrals:write', 'referrals:manage', 'admin'], accessLog: 'transition' },
-    serializerCompiler: asIs,
-    schema: {
-      tags: ['referrals'], operationId: 'transitionReferral', summary: 'Change the status of a referral',
-      description: 'FHIR Task status codes, as in the lifecycle table of the design. A transition the caller may not make: 409 with `allowedTransitions`. Needs `If-Match`.',
-      params: Params,
-      headers: IfMatchHeaders,
-      body: TransitionInput,
-      response: { 200: AnyReferralView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
-    }
-  }, async (request, reply) => {
-    return sendView(reply, await transitionReferral(app.deps, caller(request, 'status change'), request.params.referralId, request.headers['if-match'], request.body))
-  })
-
-  app.get('/referrals/:referralId/history', {
-    config: { scope: ['referrals:read', 'admin'], accessLog: 'history' },
-    schema: {
-      tags: ['referrals'], operationId: 'getReferralHistory', summary: 'Every status transition of a referral',
-      params: Params,
-      response: { 200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Transitions, oldest first.' }) }), ...problemResponses([400, 404]) }
-    }
-  }, async (request) => ({ items: await referralHistory(app.deps, caller(request, 'history'), request.params.referralId) }))
-
-  app.get('/referrals/:referralId/access-log', {
-    config: { scope: ['referrals:manage', 'admin'], accessLog: 'access-log' },
-    schema: {
-      tags: ['referrals'], operationId: 'getReferralAccessLog', summary: "Who read or changed a referral's personal data",
-      description: 'For the programme and the operator. Append-only.',
-      params: Params,
-      querystring: Type.Object(PageQuery),
-      response: {
-        200: Type.Object({
-          items: Type.Array(AccessLogEntry, { description: 'Oldest first.' }),
-          nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last.' })
+  app.get(
+    '/referrals',
+    {
+      config: { scope: 'referrals:read', accessLog: 'list' },
+      serializerCompiler: asIs,
+      schema: {
+        tags: ['referrals'],
+        operationId: 'listReferrals',
+        summary: 'List referrals you sent or (programme) received',
+        description: 'Oldest change first, keyset-paginated: poll with `updatedSince` and follow `nextCursor`.',
+        querystring: Type.Object({
+          status: Type.Optional(Type.Enum(REFERRAL_STATUSES, { description: 'Only this status.' })),
+          track: Type.Optional(Type.Enum(TRACKS, { description: 'Only this track.' })),
+          updatedSince: Type.Optional(DateTime('Only referrals changed at or after this instant.')),
+          ...PageQuery
         }),
-        ...problemResponses([400, 404])
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Union([ProgrammeView, ReferrerView]), { description: 'Referrals in your view.' }),
+            nextCursor: Type.Union([Type.String(), Type.Null()], {
+              description: 'Pass as `cursor` for the next page; null on the last.'
+            })
+          }),
+          ...problemResponses([400])
+        }
       }
+    },
+    async (request) => {
+      const { cursor, limit = 50, ...filters } = request.query
+      const after = cursorAfter(cursor, 2) as [string, string] | null
+      const page = await listReferrals(app.deps, caller(request, 'list'), { ...filters, after, limit })
+      return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
     }
-  }, async (request) => {
-    const { cursor, limit = 50 } = request.query
-    const [after = 0] = cursorAfter(cursor, 1) ?? []
-    if (typeof after !== 'number') throw invalidCursor('cursor')
-    const page = await referralAccessLog(app.deps, caller(request, 'audit'), request.params.referralId, after, limit)
-    return { items: page.items, nextCursor: page.next === null ? null : encodeCursor([page.next]) }
-  })
+  )
+
+  app.get(
+    '/referrals/:referralId',
+    {
+      config: { scope: ['referrals:read', 'admin'], accessLog: 'read' },
+      serializerCompiler: asIs,
+      schema: {
+        tags: ['referrals'],
+        operationId: 'getReferral',
+        summary: 'Get a referral in your view',
+        description:
+          'The referrer, the programme and the operator each see their own projection. Not a party: 404. `If-None-Match` with the ETag answers 304.',
+        params: Params,
+        headers: Type.Object({
+          'if-none-match': Type.Optional(Type.String({ description: 'ETag you hold; 304 when unchanged.' }))
+        }),
+        response: {
+          200: AnyReferralView,
+          304: Type.Null({ description: 'Not modified.' }),
+          ...problemResponses([400, 404])
+        }
+      }
+    },
+    async (request, reply) => {
+      // ETags are `"<version>"`; anything else held cannot match.
+      const held = (request.headers['if-none-match'] ?? '')
+        .split(',')
+        .map((t) => /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(t)?.[1])
+        .filter((v) => v !== undefined)
+        .map(Number)
+      const result = await readReferral(app.deps, caller(request, 'view'), request.params.referralId, held)
+      if ('notModified' in result) {
+        // No payload at all: `null` would be counted in Content-Length although a 304 has no body.
+        reply.code(304).header('etag', etag(result.version)).removeHeader('content-type')
+        return reply.send(undefined as never)
+      }
+      return sendView(reply, result)
+    }
+  )
+
+  app.patch(
+    '/referrals/:referralId',
+    {
+      config: { scope: 'referrals:write', accessLog: 'update' },
+      serializerCompiler: asIs,
+      schema: {
+        tags: ['referrals'],
+        operationId: 'correctReferral',
+        summary: 'Correct what you sent',
+        description:
+          'The referrer only, while `requested` or `received`. Each field given replaces the one sent; `null` removes `pregnancy` or `youngestChild`. Needs `If-Match`.',
+        params: Params,
+        headers: IfMatchHeaders,
+        body: ReferralPatch,
+        response: { 200: ReferrerView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+      }
+    },
+    async (request, reply) => {
+      return sendView(
+        reply,
+        await correctReferral(
+          app.deps,
+          caller(request, 'correction'),
+          request.params.referralId,
+          request.headers['if-match'],
+          request.body
+        )
+      )
+    }
+  )
+
+  app.post(
+    '/referrals/:referralId/transitions',
+    {
+      config: { scope: ['referrals:write', 'referrals:manage', 'admin'], accessLog: 'transition' },
+      serializerCompiler: asIs,
+      schema: {
+        tags: ['referrals'],
+        operationId: 'transitionReferral',
+        summary: 'Change the status of a referral',
+        description:
+          'FHIR Task status codes, as in the lifecycle table of the design. A transition the caller may not make: 409 with `allowedTransitions`. Needs `If-Match`.',
+        params: Params,
+        headers: IfMatchHeaders,
+        body: TransitionInput,
+        response: { 200: AnyReferralView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+      }
+    },
+    async (request, reply) => {
+      return sendView(
+        reply,
+        await transitionReferral(
+          app.deps,
+          caller(request, 'status change'),
+          request.params.referralId,
+          request.headers['if-match'],
+          request.body
+        )
+      )
+    }
+  )
+
+  app.get(
+    '/referrals/:referralId/history',
+    {
+      config: { scope: ['referrals:read', 'admin'], accessLog: 'history' },
+      schema: {
+        tags: ['referrals'],
+        operationId: 'getReferralHistory',
+        summary: 'Every status transition of a referral',
+        params: Params,
+        response: {
+          200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Transitions, oldest first.' }) }),
+          ...problemResponses([400, 404])
+        }
+      }
+    },
+    async (request) => ({
+      items: await referralHistory(app.deps, caller(request, 'history'), request.params.referralId)
+    })
+  )
+
+  app.get(
+    '/referrals/:referralId/access-log',
+    {
+      config: { scope: ['referrals:manage', 'admin'], accessLog: 'access-log' },
+      schema: {
+        tags: ['referrals'],
+        operationId: 'getReferralAccessLog',
+        summary: "Who read or changed a referral's personal data",
+        description: 'For the programme and the operator. Append-only.',
+        params: Params,
+        querystring: Type.Object(PageQuery),
+        response: {
+          200: Type.Object({
+            items: Type.Array(AccessLogEntry, { description: 'Oldest first.' }),
+            nextCursor: Type.Union([Type.String(), Type.Null()], {
+              description: 'Pass as `cursor` for the next page; null on the last.'
+            })
+          }),
+          ...problemResponses([400, 404])
+        }
+      }
+    },
+    async (request) => {
+      const { cursor, limit = 50 } = request.query
+      const [after = 0] = cursorAfter(cursor, 1) ?? []
+      if (typeof after !== 'number') throw invalidCursor('cursor')
+      const page = await referralAccessLog(app.deps, caller(request, 'audit'), request.params.referralId, after, limit)
+      return { items: page.items, nextCursor: page.next === null ? null : encodeCursor([page.next]) }
+    }
+  )
 }
 
 export default referrals

@@ -10,48 +10,67 @@ import { radarSvg } from '../../domain/radar-svg.ts'
 const config = { scope: ['reports:read', 'admin'], accessLog: false } as const
 
 const reports: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/reports/impact', {
-    config,
-    schema: {
-      tags: ['impact'], operationId: 'getImpactReport', summary: "The programme's impact figures for a period",
-      description: 'Referrals accepted in [from, to), overall and per track. `Accept: text/csv` gives the same figures as CSV (one row per figure and track). Figures over fewer than REPORT_MIN_CELL referrals are null and `suppressed`.',
-      querystring: ReportQuery,
-      response: {
-        200: {
-          description: 'The report.',
-          content: {
-            'application/json': { schema: ImpactReport },
-            'text/csv': { schema: Type.String({ description: 'figure,track,domain,value,n,suppressed' }) }
-          }
-        },
-        ...problemResponses([400, 404])
+  app.get(
+    '/reports/impact',
+    {
+      config,
+      schema: {
+        tags: ['impact'],
+        operationId: 'getImpactReport',
+        summary: "The programme's impact figures for a period",
+        description:
+          'Referrals accepted in [from, to), overall and per track. `Accept: text/csv` gives the same figures as CSV (one row per figure and track). Figures over fewer than REPORT_MIN_CELL referrals are null and `suppressed`.',
+        querystring: ReportQuery,
+        response: {
+          200: {
+            description: 'The report.',
+            content: {
+              'application/json': { schema: ImpactReport },
+              'text/csv': { schema: Type.String({ description: 'figure,track,domain,value,n,suppressed' }) }
+            }
+          },
+          ...problemResponses([400, 404])
+        }
       }
+    },
+    async (request, reply) => {
+      const report = await buildImpactReport(app.deps, callerOf(request, 'impact report'), request.query)
+      if ((request.headers.accept ?? '').includes('text/csv')) {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="impact.csv"')
+          .send(impactCsv(report))
+      }
+      return reply.type('application/json; charset=utf-8').send(report)
     }
-  }, async (request, reply) => {
-    const report = await buildImpactReport(app.deps, callerOf(request, 'impact report'), request.query)
-    if ((request.headers.accept ?? '').includes('text/csv')) {
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="impact.csv"').send(impactCsv(report))
-    }
-    return reply.type('application/json; charset=utf-8').send(report)
-  })
+  )
 
-  app.get('/reports/impact/progress.svg', {
-    config,
-    schema: {
-      tags: ['impact'], operationId: 'getImpactRadar', summary: 'Progress per life domain as a radar chart (SVG)',
-      description: 'Mean start and end scores of completed guidance per domain (the chosen track, or all).',
-      querystring: ReportQuery,
-      response: {
-        200: { description: 'A standalone SVG document.', content: { 'image/svg+xml': { schema: Type.String({ description: 'SVG.' }) } } },
-        ...problemResponses([400, 404])
+  app.get(
+    '/reports/impact/progress.svg',
+    {
+      config,
+      schema: {
+        tags: ['impact'],
+        operationId: 'getImpactRadar',
+        summary: 'Progress per life domain as a radar chart (SVG)',
+        description: 'Mean start and end scores of completed guidance per domain (the chosen track, or all).',
+        querystring: ReportQuery,
+        response: {
+          200: {
+            description: 'A standalone SVG document.',
+            content: { 'image/svg+xml': { schema: Type.String({ description: 'SVG.' }) } }
+          },
+          ...problemResponses([400, 404])
+        }
       }
+    },
+    async (request, reply) => {
+      const report = await buildImpactReport(app.deps, callerOf(request, 'impact chart'), request.query)
+      const figures = request.query.track === undefined ? report.overall : report.tracks[request.query.track]
+      const title = `Progress per life domain, ${report.from} to ${report.to}${report.track === null ? '' : ` (${report.track})`}`
+      return reply.type('image/svg+xml; charset=utf-8').send(radarSvg(figures.progressByDomain, title))
     }
-  }, async (request, reply) => {
-    const report = await buildImpactReport(app.deps, callerOf(request, 'impact chart'), request.query)
-    const figures = request.query.track === undefined ? report.overall : report.tracks[request.query.track]
-    const title = `Progress per life domain, ${report.from} to ${report.to}${report.track === null ? '' : ` (${report.track})`}`
-    return reply.type('image/svg+xml; charset=utf-8').send(radarSvg(figures.progressByDomain, title))
-  })
+  )
 }
 
 export default reports

@@ -6,7 +6,16 @@ import { Delivery, Webhook, WebhookInput, WebhookPatch, WebhookWithSecret } from
 import { encodeCursor } from '../../domain/cursor.ts'
 import { cursorAfter } from '../request.ts'
 import {
-  changeEndpoint, createEndpoint, endpointsOf, getEndpoint, listDeliveries, pingEndpoint, presentEndpoint, redeliver, removeEndpoint, rotateSecret
+  changeEndpoint,
+  createEndpoint,
+  endpointsOf,
+  getEndpoint,
+  listDeliveries,
+  pingEndpoint,
+  presentEndpoint,
+  redeliver,
+  removeEndpoint,
+  rotateSecret
 } from '../../services/webhooks.ts'
 
 const config = { scope: 'webhooks:manage', accessLog: false } as const
@@ -14,96 +23,198 @@ const org = (request: FastifyRequest) => request.principal.organisationId as str
 const Params = Type.Object({ webhookId: Uuid('Id of the webhook endpoint.') })
 
 const webhooks: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/webhooks', {
-    config,
-    schema: {
-      tags: ['webhooks'], operationId: 'createWebhook', summary: 'Register a webhook endpoint',
-      description: 'Deliveries are signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the `whsec_` secret in this answer, shown once.',
-      body: WebhookInput,
-      response: { 201: WebhookWithSecret, ...problemResponses([400, 415, 422]) }
-    }
-  }, async (request, reply) => {
-    const created = await createEndpoint(app.deps, org(request), request.body)
-    return reply.code(201).header('location', `/webhooks/${created.id}`).header('etag', `"${created.version}"`).header('cache-control', 'no-store').send(created)
-  })
-
-  app.get('/webhooks', {
-    config,
-    schema: {
-      tags: ['webhooks'], operationId: 'listWebhooks', summary: "Your organisation's webhook endpoints",
-      response: { 200: Type.Object({ items: Type.Array(Webhook, { description: 'Oldest first.' }) }) }
-    }
-  }, async (request) => ({ items: (await endpointsOf(app.deps, org(request))).map(presentEndpoint) }))
-
-  app.get('/webhooks/:webhookId', {
-    config,
-    schema: { tags: ['webhooks'], operationId: 'getWebhook', summary: 'A webhook endpoint', params: Params, response: { 200: Webhook, ...problemResponses([400, 404]) } }
-  }, async (request, reply) => {
-    const endpoint = presentEndpoint(await getEndpoint(app.deps, org(request), request.params.webhookId))
-    return reply.header('etag', `"${endpoint.version}"`).send(endpoint)
-  })
-
-  app.patch('/webhooks/:webhookId', {
-    config,
-    schema: {
-      tags: ['webhooks'], operationId: 'updateWebhook', summary: 'Change a webhook endpoint, or enable it again',
-      params: Params, headers: IfMatchHeaders, body: WebhookPatch,
-      response: { 200: Webhook, ...problemResponses([400, 404, 412, 415, 422, 428]) }
-    }
-  }, async (request, reply) => {
-    const endpoint = presentEndpoint(await changeEndpoint(app.deps, org(request), request.params.webhookId, request.headers['if-match'], request.body))
-    return reply.header('etag', `"${endpoint.version}"`).send(endpoint)
-  })
-
-  app.delete('/webhooks/:webhookId', {
-    config,
-    schema: { tags: ['webhooks'], operationId: 'deleteWebhook', summary: 'Remove a webhook endpoint and its delivery log', params: Params, response: { 204: Type.Null({ description: 'Removed.' }), ...problemResponses([400, 404]) } }
-  }, async (request, reply) => {
-    await removeEndpoint(app.deps, org(request), request.params.webhookId)
-    return reply.code(204).send(null)
-  })
-
-  app.post('/webhooks/:webhookId/rotate-secret', {
-    config,
-    schema: {
-      tags: ['webhooks'], operationId: 'rotateWebhookSecret', summary: 'Issue a new signing secret',
-      description: 'For 24 hours deliveries carry signatures with both the new and the old secret.',
-      params: Params, response: { 200: WebhookWithSecret, ...problemResponses([400, 404]) }
-    }
-  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await rotateSecret(app.deps, org(request), request.params.webhookId)))
-
-  app.post('/webhooks/:webhookId/test', {
-    config,
-    schema: {
-      tags: ['webhooks'], operationId: 'testWebhook', summary: 'Send a `ping` event to this endpoint',
-      params: Params, response: { 202: Type.Object({ eventId: Uuid('The ping event; its delivery shows in the delivery log.') }), ...problemResponses([400, 404]) }
-    }
-  }, async (request, reply) => reply.code(202).send({ eventId: await pingEndpoint(app.deps, org(request), request.params.webhookId) }))
-
-  app.get('/webhooks/:webhookId/deliveries', {
-    config,
-    schema: {
-      tags: ['webhooks'], operationId: 'listWebhookDeliveries', summary: 'The delivery log of an endpoint', description: 'Newest first.',
-      params: Params, querystring: Type.Object(PageQuery),
-      response: {
-        200: Type.Object({ items: Type.Array(Delivery, { description: 'Deliveries.' }), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for older ones.' }) }),
-        ...problemResponses([400, 404])
+  app.post(
+    '/webhooks',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'createWebhook',
+        summary: 'Register a webhook endpoint',
+        description:
+          'Deliveries are signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the `whsec_` secret in this answer, shown once.',
+        body: WebhookInput,
+        response: { 201: WebhookWithSecret, ...problemResponses([400, 415, 422]) }
       }
+    },
+    async (request, reply) => {
+      const created = await createEndpoint(app.deps, org(request), request.body)
+      return reply
+        .code(201)
+        .header('location', `/webhooks/${created.id}`)
+        .header('etag', `"${created.version}"`)
+        .header('cache-control', 'no-store')
+        .send(created)
     }
-  }, async (request) => {
-    const { cursor, limit = 50 } = request.query
-    const page = await listDeliveries(app.deps, org(request), request.params.webhookId, cursorAfter(cursor, 2) as [string, string] | null, limit)
-    return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
-  })
+  )
 
-  app.post('/webhooks/:webhookId/deliveries/:deliveryId/redeliver', {
-    config,
-    schema: {
-      tags: ['webhooks'], operationId: 'redeliverWebhook', summary: 'Deliver again (a new series of attempts)',
-      params: Type.Object({ webhookId: Uuid('Id of the webhook endpoint.'), deliveryId: Uuid('Id of the delivery.') }),
-      response: { 202: Type.Object({ id: Uuid('The delivery, pending again.') }), ...problemResponses([400, 404]) }
+  app.get(
+    '/webhooks',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'listWebhooks',
+        summary: "Your organisation's webhook endpoints",
+        response: { 200: Type.Object({ items: Type.Array(Webhook, { description: 'Oldest first.' }) }) }
+      }
+    },
+    async (request) => ({ items: (await endpointsOf(app.deps, org(request))).map(presentEndpoint) })
+  )
+
+  app.get(
+    '/webhooks/:webhookId',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'getWebhook',
+        summary: 'A webhook endpoint',
+        params: Params,
+        response: { 200: Webhook, ...problemResponses([400, 404]) }
+      }
+    },
+    async (request, reply) => {
+      const endpoint = presentEndpoint(await getEndpoint(app.deps, org(request), request.params.webhookId))
+      return reply.header('etag', `"${endpoint.version}"`).send(endpoint)
     }
-  }, async (request, reply) => reply.code(202).send(await redeliver(app.deps, org(request), request.params.webhookId, request.params.deliveryId)))
+  )
+
+  app.patch(
+    '/webhooks/:webhookId',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'updateWebhook',
+        summary: 'Change a webhook endpoint, or enable it again',
+        params: Params,
+        headers: IfMatchHeaders,
+        body: WebhookPatch,
+        response: { 200: Webhook, ...problemResponses([400, 404, 412, 415, 422, 428]) }
+      }
+    },
+    async (request, reply) => {
+      const endpoint = presentEndpoint(
+        await changeEndpoint(
+          app.deps,
+          org(request),
+          request.params.webhookId,
+          request.headers['if-match'],
+          request.body
+        )
+      )
+      return reply.header('etag', `"${endpoint.version}"`).send(endpoint)
+    }
+  )
+
+  app.delete(
+    '/webhooks/:webhookId',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'deleteWebhook',
+        summary: 'Remove a webhook endpoint and its delivery log',
+        params: Params,
+        response: { 204: Type.Null({ description: 'Removed.' }), ...problemResponses([400, 404]) }
+      }
+    },
+    async (request, reply) => {
+      await removeEndpoint(app.deps, org(request), request.params.webhookId)
+      return reply.code(204).send(null)
+    }
+  )
+
+  app.post(
+    '/webhooks/:webhookId/rotate-secret',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'rotateWebhookSecret',
+        summary: 'Issue a new signing secret',
+        description: 'For 24 hours deliveries carry signatures with both the new and the old secret.',
+        params: Params,
+        response: { 200: WebhookWithSecret, ...problemResponses([400, 404]) }
+      }
+    },
+    async (request, reply) =>
+      reply
+        .header('cache-control', 'no-store')
+        .send(await rotateSecret(app.deps, org(request), request.params.webhookId))
+  )
+
+  app.post(
+    '/webhooks/:webhookId/test',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'testWebhook',
+        summary: 'Send a `ping` event to this endpoint',
+        params: Params,
+        response: {
+          202: Type.Object({ eventId: Uuid('The ping event; its delivery shows in the delivery log.') }),
+          ...problemResponses([400, 404])
+        }
+      }
+    },
+    async (request, reply) =>
+      reply.code(202).send({ eventId: await pingEndpoint(app.deps, org(request), request.params.webhookId) })
+  )
+
+  app.get(
+    '/webhooks/:webhookId/deliveries',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'listWebhookDeliveries',
+        summary: 'The delivery log of an endpoint',
+        description: 'Newest first.',
+        params: Params,
+        querystring: Type.Object(PageQuery),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Delivery, { description: 'Deliveries.' }),
+            nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for older ones.' })
+          }),
+          ...problemResponses([400, 404])
+        }
+      }
+    },
+    async (request) => {
+      const { cursor, limit = 50 } = request.query
+      const page = await listDeliveries(
+        app.deps,
+        org(request),
+        request.params.webhookId,
+        cursorAfter(cursor, 2) as [string, string] | null,
+        limit
+      )
+      return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
+    }
+  )
+
+  app.post(
+    '/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
+    {
+      config,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'redeliverWebhook',
+        summary: 'Deliver again (a new series of attempts)',
+        params: Type.Object({
+          webhookId: Uuid('Id of the webhook endpoint.'),
+          deliveryId: Uuid('Id of the delivery.')
+        }),
+        response: { 202: Type.Object({ id: Uuid('The delivery, pending again.') }), ...problemResponses([400, 404]) }
+      }
+    },
+    async (request, reply) =>
+      reply.code(202).send(await redeliver(app.deps, org(request), request.params.webhookId, request.params.deliveryId))
+  )
 }
 
 export default webhooks

@@ -7,7 +7,11 @@ const routes = [
   ['POST', '/admin/organisations', { name: 'x', type: 'ocmw' }],
   ['GET', '/admin/organisations'],
   ['GET', '/admin/organisations/00000000-0000-4000-8000-000000000000'],
-  ['POST', '/admin/organisations/00000000-0000-4000-8000-000000000000/clients', { name: 'x', scopes: ['referrals:read'] }],
+  [
+    'POST',
+    '/admin/organisations/00000000-0000-4000-8000-000000000000/clients',
+    { name: 'x', scopes: ['referrals:read'] }
+  ],
   ['GET', '/admin/organisations/00000000-0000-4000-8000-000000000000/clients'],
   ['DELETE', '/admin/organisations/00000000-0000-4000-8000-000000000000/clients/00000000-0000-4000-8000-000000000000']
 ] as const
@@ -25,7 +29,12 @@ t.test('no key, a malformed header or an unknown key → 401 problem on every ad
 t.test('a client without the admin scope → 403 problem on every admin route', async (t) => {
   const programme = await ctx.party('programme')
   for (const [method, url, payload] of routes) {
-    const res = await app.inject({ method, url, headers: programme.headers, ...(payload === undefined ? {} : { payload }) })
+    const res = await app.inject({
+      method,
+      url,
+      headers: programme.headers,
+      ...(payload === undefined ? {} : { payload })
+    })
     t.equal(res.statusCode, 403, `${method} ${url}`)
     t.match(res.json(), { type: 'urn:opkomst:problem:forbidden' })
   }

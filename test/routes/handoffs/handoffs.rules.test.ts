@@ -15,24 +15,36 @@ const otherHousing = await ctx.party('housing')
 const childFamily = await ctx.party('child_family')
 const socialWork = await ctx.party('social_work')
 const { send } = ctx
-const body = referralBody({ consent: { ...referralBody().consent, sharingScope: ['programme', 'ocmw', 'housing', 'child_family', 'social_work'] } })
+const body = referralBody({
+  consent: { ...referralBody().consent, sharingScope: ['programme', 'ocmw', 'housing', 'child_family', 'social_work'] }
+})
 const referral = (await send(hospital, 'POST', '/referrals', body)).json()
 const handTo = (type: string, to: { organisationId: string }, reason = 'Graag opvolgen') =>
   send(programme, 'POST', `/referrals/${referral.id}/handoffs`, { type, toOrganisationId: to.organisationId, reason })
 
 /** Every key path of a JSON value, nested objects included (arrays as their items). */
-function keyPaths (value: unknown, prefix = ''): string[] {
+function keyPaths(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix]
   return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix === '' ? k : `${prefix}.${k}`))
 }
 /** The key paths a view allows, expanded down to the leaves of what was sent. */
-function allowedPaths (view: readonly string[], full: Record<string, unknown>): string[] {
-  return view.flatMap((p) => keyPaths(p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], full), p))
+function allowedPaths(view: readonly string[], full: Record<string, unknown>): string[] {
+  return view.flatMap((p) =>
+    keyPaths(
+      p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], full),
+      p
+    )
+  )
 }
 
 t.test('each recipient type gets exactly the fields of its row, and never the reason or health', async (t) => {
   const full = (await send(programme, 'GET', `/referrals/${referral.id}`)).json()
-  const cases = [[ocmw, 'income_support', 'ocmw'], [housing, 'housing_priority', 'housing'], [childFamily, 'postnatal_followup', 'child_family'], [socialWork, 'social_work', 'other']] as const
+  const cases = [
+    [ocmw, 'income_support', 'ocmw'],
+    [housing, 'housing_priority', 'housing'],
+    [childFamily, 'postnatal_followup', 'child_family'],
+    [socialWork, 'social_work', 'other']
+  ] as const
   for (const [who, type, row] of cases) {
     const handoff = await handTo(type, who)
     t.equal(handoff.statusCode, 201, handoff.body)
@@ -40,8 +52,16 @@ t.test('each recipient type gets exactly the fields of its row, and never the re
       ['GET /referrals/{id}', (await send(who, 'GET', `/referrals/${referral.id}`)).json()],
       ['GET /handoffs/{id}', (await send(who, 'GET', `/handoffs/${handoff.json().id}`)).json().referral]
     ] as const) {
-      t.same(topLevelKeys(Object.keys(json)), topLevelKeys(HANDOFF_RECIPIENT_VIEWS[row]), `${row} via ${where}: top-level keys`)
-      t.same(keyPaths(json).sort(), allowedPaths(HANDOFF_RECIPIENT_VIEWS[row], full).sort(), `${row} via ${where}: every nested key`)
+      t.same(
+        topLevelKeys(Object.keys(json)),
+        topLevelKeys(HANDOFF_RECIPIENT_VIEWS[row]),
+        `${row} via ${where}: top-level keys`
+      )
+      t.same(
+        keyPaths(json).sort(),
+        allowedPaths(HANDOFF_RECIPIENT_VIEWS[row], full).sort(),
+        `${row} via ${where}: every nested key`
+      )
       const text = JSON.stringify(json)
       t.notOk(text.includes(body.reason), 'no free-text reason')
       t.notOk('health' in (json.screening ?? {}) || text.includes('"health"'), 'no health criteria')
@@ -54,20 +74,31 @@ t.test('each recipient type gets exactly the fields of its row, and never the re
   t.same(housingView.household, { numberOfChildren: 1, livesAloneWithChildren: true })
 })
 
-t.test('a housing company without a handoff gets 404 on the referral and on other companies\' handoffs', async (t) => {
+t.test("a housing company without a handoff gets 404 on the referral and on other companies' handoffs", async (t) => {
   const theirs = (await handTo('housing_priority', housing)).json()
   const routes = [
-    ['GET', `/referrals/${referral.id}`], ['GET', `/referrals/${referral.id}/history`], ['GET', `/handoffs/${theirs.id}`],
-    ['GET', `/handoffs/${theirs.id}/history`], ['POST', `/handoffs/${theirs.id}/transitions`, { status: 'received' }],
+    ['GET', `/referrals/${referral.id}`],
+    ['GET', `/referrals/${referral.id}/history`],
+    ['GET', `/handoffs/${theirs.id}`],
+    ['GET', `/handoffs/${theirs.id}/history`],
+    ['POST', `/handoffs/${theirs.id}/transitions`, { status: 'received' }],
     ['POST', `/handoffs/${theirs.id}/housing-decision`, { decision: 'refused', reasonCode: 'no_need' }],
-    ['POST', `/referrals/${referral.id}/handoffs`, { type: 'other', toOrganisationId: ocmw.organisationId, reason: 'x' }]
+    [
+      'POST',
+      `/referrals/${referral.id}/handoffs`,
+      { type: 'other', toOrganisationId: ocmw.organisationId, reason: 'x' }
+    ]
   ] as const
   for (const [method, url, payload] of routes) {
     const res = await send(otherHousing, method, url, payload, 1)
     t.equal(res.statusCode, 404, `${method} ${url}`)
   }
   t.equal((await send(otherHousing, 'GET', '/handoffs')).json().items.length, 0)
-  t.equal((await send(housing, 'GET', `/referrals/${referral.id}/history`)).statusCode, 404, 'a recipient sees the referral only through its projection')
+  t.equal(
+    (await send(housing, 'GET', `/referrals/${referral.id}/history`)).statusCode,
+    404,
+    'a recipient sees the referral only through its projection'
+  )
 })
 
 t.test('refusals: outside the consent scope, housing priority to an OCMW, allocation before grant', async (t) => {
@@ -79,58 +110,168 @@ t.test('refusals: outside the consent scope, housing priority to an OCMW, alloca
   t.equal(wrong.statusCode, 422)
   t.match(wrong.json().errors, [{ message: /housing organisation/ }])
   const priority = (await handTo('housing_priority', housing)).json()
-  const early = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, { decision: 'allocated', allocatedOn: '2026-01-01', municipality: 'Mechelen' })
+  const early = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
+    decision: 'allocated',
+    allocatedOn: '2026-01-01',
+    municipality: 'Mechelen'
+  })
   t.equal(early.statusCode, 409)
   t.match(early.json(), { type: 'urn:opkomst:problem:housing-decision-not-allowed' })
-  const refused = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, { decision: 'refused', reasonCode: 'income_too_high' })
+  const refused = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
+    decision: 'refused',
+    reasonCode: 'income_too_high'
+  })
   t.equal(refused.statusCode, 200)
-  t.equal((await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, { decision: 'granted', validUntil: new Date(Date.now() + 86_400_000).toISOString() })).statusCode, 409, 'one decision')
+  t.equal(
+    (
+      await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
+        decision: 'granted',
+        validUntil: new Date(Date.now() + 86_400_000).toISOString()
+      })
+    ).statusCode,
+    409,
+    'one decision'
+  )
   const income = (await handTo('income_support', ocmw)).json()
-  t.equal((await send(ocmw, 'POST', `/handoffs/${income.id}/housing-decision`, { decision: 'refused', reasonCode: 'x_y' })).statusCode, 409, 'only on housing_priority')
+  t.equal(
+    (await send(ocmw, 'POST', `/handoffs/${income.id}/housing-decision`, { decision: 'refused', reasonCode: 'x_y' }))
+      .statusCode,
+    409,
+    'only on housing_priority'
+  )
   const skip = await send(ocmw, 'POST', `/handoffs/${income.id}/transitions`, { status: 'completed' }, 1)
   t.equal(skip.statusCode, 409)
   t.same(skip.json().allowedTransitions, ['received'])
   t.equal((await send(ocmw, 'POST', `/handoffs/${income.id}/transitions`, { status: 'received' })).statusCode, 428)
   t.equal((await send(ocmw, 'POST', `/handoffs/${income.id}/transitions`, { status: 'received' }, 7)).statusCode, 412)
-  const byCreator = await send(programme, 'POST', `/handoffs/${income.id}/transitions`, { status: 'cancelled', reasonCode: 'done_elsewhere' }, 1)
+  const byCreator = await send(
+    programme,
+    'POST',
+    `/handoffs/${income.id}/transitions`,
+    { status: 'cancelled', reasonCode: 'done_elsewhere' },
+    1
+  )
   t.equal(byCreator.statusCode, 200, 'the creator cancels')
 })
 
 t.test('a granted priority not allocated by validUntil raises housing_priority.expired once', async (t) => {
   await inProcessWorkers(t, ctx.config)
   const priority = (await handTo('housing_priority', housing)).json()
-  const granted = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, { decision: 'granted', validUntil: new Date(Date.now() + 2000).toISOString() })
+  const granted = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
+    decision: 'granted',
+    validUntil: new Date(Date.now() + 2000).toISOString()
+  })
   t.equal(granted.statusCode, 200)
-  const count = async () => (await app.pool.query("SELECT count(*)::int AS n FROM outbox_events WHERE type = 'housing_priority.expired' AND handoff_id = $1", [priority.id])).rows[0].n
+  const count = async () =>
+    (
+      await app.pool.query(
+        "SELECT count(*)::int AS n FROM outbox_events WHERE type = 'housing_priority.expired' AND handoff_id = $1",
+        [priority.id]
+      )
+    ).rows[0].n
   await eventually('expired', async () => (await count()) === 1 || undefined, 15_000)
   await new Promise((resolve) => setTimeout(resolve, 1500))
   t.equal(await count(), 1, 'once')
-  const late = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, { decision: 'allocated', allocatedOn: '2026-11-26', municipality: 'Mechelen' })
+  const late = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
+    decision: 'allocated',
+    allocatedOn: '2026-11-26',
+    municipality: 'Mechelen'
+  })
   t.equal(late.statusCode, 409, 'no allocation after expiry')
 })
 
-t.test('after consent withdrawal recipients get 404, and each got a handoff.status_changed event with consent_withdrawn', async (t) => {
-  const own = (await send(hospital, 'POST', '/referrals', referralBody({ mother: { ...body.mother, insz: undefined, inszAbsentReason: 'unknown' }, consent: body.consent }))).json()
-  const income = (await send(programme, 'POST', `/referrals/${own.id}/handoffs`, { type: 'income_support', toOrganisationId: ocmw.organisationId, reason: 'x' })).json()
-  const priority = (await send(programme, 'POST', `/referrals/${own.id}/handoffs`, { type: 'housing_priority', toOrganisationId: housing.organisationId, reason: 'y' })).json()
-  t.equal((await send(ocmw, 'GET', `/referrals/${own.id}`)).statusCode, 200)
-  const withdrawn = await send(hospital, 'POST', `/referrals/${own.id}/consent/withdrawal`, { withdrawnAt: new Date().toISOString(), recordedBy: 'Sociale dienst' })
-  t.equal(withdrawn.statusCode, 200, withdrawn.body)
-  t.same(withdrawn.json().cancelledHandoffs.sort(), [income.id, priority.id].sort())
-  for (const [who, handoff] of [[ocmw, income], [housing, priority]] as const) {
-    t.equal((await send(who, 'GET', `/referrals/${own.id}`)).statusCode, 404)
-    t.equal((await send(who, 'GET', `/handoffs/${handoff.id}`)).statusCode, 404)
-    t.notOk((await send(who, 'GET', '/handoffs')).body.includes(handoff.id))
-    // The feed waits for every older transaction in the cluster (other test files run in parallel).
-    const told = await eventually('the event', async () => (await send(who, 'GET', '/events?limit=500')).json().items
-      .some((e: { type: string, handoffId: string, status: string, reasonCode: string }) => e.type === 'handoff.status_changed' && e.handoffId === handoff.id && e.status === 'cancelled' && e.reasonCode === 'consent_withdrawn') || undefined)
-    t.ok(told, 'told by event')
+t.test(
+  'after consent withdrawal recipients get 404, and each got a handoff.status_changed event with consent_withdrawn',
+  async (t) => {
+    const own = (
+      await send(
+        hospital,
+        'POST',
+        '/referrals',
+        referralBody({
+          mother: { ...body.mother, insz: undefined, inszAbsentReason: 'unknown' },
+          consent: body.consent
+        })
+      )
+    ).json()
+    const income = (
+      await send(programme, 'POST', `/referrals/${own.id}/handoffs`, {
+        type: 'income_support',
+        toOrganisationId: ocmw.organisationId,
+        reason: 'x'
+      })
+    ).json()
+    const priority = (
+      await send(programme, 'POST', `/referrals/${own.id}/handoffs`, {
+        type: 'housing_priority',
+        toOrganisationId: housing.organisationId,
+        reason: 'y'
+      })
+    ).json()
+    t.equal((await send(ocmw, 'GET', `/referrals/${own.id}`)).statusCode, 200)
+    const withdrawn = await send(hospital, 'POST', `/referrals/${own.id}/consent/withdrawal`, {
+      withdrawnAt: new Date().toISOString(),
+      recordedBy: 'Sociale dienst'
+    })
+    t.equal(withdrawn.statusCode, 200, withdrawn.body)
+    t.same(withdrawn.json().cancelledHandoffs.sort(), [income.id, priority.id].sort())
+    for (const [who, handoff] of [
+      [ocmw, income],
+      [housing, priority]
+    ] as const) {
+      t.equal((await send(who, 'GET', `/referrals/${own.id}`)).statusCode, 404)
+      t.equal((await send(who, 'GET', `/handoffs/${handoff.id}`)).statusCode, 404)
+      t.notOk((await send(who, 'GET', '/handoffs')).body.includes(handoff.id))
+      // The feed waits for every older transaction in the cluster (other test files run in parallel).
+      const told = await eventually(
+        'the event',
+        async () =>
+          (await send(who, 'GET', '/events?limit=500'))
+            .json()
+            .items.some(
+              (e: { type: string; handoffId: string; status: string; reasonCode: string }) =>
+                e.type === 'handoff.status_changed' &&
+                e.handoffId === handoff.id &&
+                e.status === 'cancelled' &&
+                e.reasonCode === 'consent_withdrawn'
+            ) || undefined
+      )
+      t.ok(told, 'told by event')
+    }
+    const kept = (await send(programme, 'GET', `/referrals/${own.id}`)).json()
+    t.match(
+      kept,
+      { consentWithdrawal: { recordedBy: 'Sociale dienst' }, mother: { givenName: body.mother.givenName } },
+      'the programme keeps its record'
+    )
+    t.same(
+      kept.handoffs.map((h: { status: string }) => h.status),
+      ['cancelled', 'cancelled']
+    )
+    const log = (await send(programme, 'GET', `/referrals/${own.id}/access-log?limit=100`)).json().items
+    t.ok(
+      log.some((l: { action: string }) => l.action === 'consent withdrawal'),
+      'the access log records it'
+    )
+    t.equal(
+      (
+        await send(programme, 'POST', `/referrals/${own.id}/handoffs`, {
+          type: 'other',
+          toOrganisationId: ocmw.organisationId,
+          reason: 'z'
+        })
+      ).statusCode,
+      409,
+      'nothing more is handed off'
+    )
+    t.equal(
+      (
+        await send(hospital, 'POST', `/referrals/${own.id}/consent/withdrawal`, {
+          withdrawnAt: new Date().toISOString(),
+          recordedBy: 'x'
+        })
+      ).statusCode,
+      409
+    )
   }
-  const kept = (await send(programme, 'GET', `/referrals/${own.id}`)).json()
-  t.match(kept, { consentWithdrawal: { recordedBy: 'Sociale dienst' }, mother: { givenName: body.mother.givenName } }, 'the programme keeps its record')
-  t.same(kept.handoffs.map((h: { status: string }) => h.status), ['cancelled', 'cancelled'])
-  const log = (await send(programme, 'GET', `/referrals/${own.id}/access-log?limit=100`)).json().items
-  t.ok(log.some((l: { action: string }) => l.action === 'consent withdrawal'), 'the access log records it')
-  t.equal((await send(programme, 'POST', `/referrals/${own.id}/handoffs`, { type: 'other', toOrganisationId: ocmw.organisationId, reason: 'z' })).statusCode, 409, 'nothing more is handed off')
-  t.equal((await send(hospital, 'POST', `/referrals/${own.id}/consent/withdrawal`, { withdrawnAt: new Date().toISOString(), recordedBy: 'x' })).statusCode, 409)
-})
+)

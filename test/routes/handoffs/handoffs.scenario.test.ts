@@ -14,57 +14,143 @@ const bystander = await ctx.party('ocmw')
 await inProcessWorkers(t, ctx.config)
 const rxProgramme = await startReceiver(t)
 const rxHospital = await startReceiver(t)
-const allTypes = ['referral.created', 'referral.status_changed', 'handoff.created', 'handoff.status_changed', 'housing_priority.decided']
-for (const [who, rx] of [[programme, rxProgramme], [hospital, rxHospital]] as const) {
-  const res = await app.inject({ method: 'POST', url: '/webhooks', headers: who.headers, payload: { url: rx.url, eventTypes: allTypes } })
+const allTypes = [
+  'referral.created',
+  'referral.status_changed',
+  'handoff.created',
+  'handoff.status_changed',
+  'housing_priority.decided'
+]
+for (const [who, rx] of [
+  [programme, rxProgramme],
+  [hospital, rxHospital]
+] as const) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/webhooks',
+    headers: who.headers,
+    payload: { url: rx.url, eventTypes: allTypes }
+  })
   if (res.statusCode !== 201) throw new Error(res.body)
 }
 const { send } = ctx
 
 t.test('hospital → programme → OCMW and housing company, and everyone hears what is theirs', async (t) => {
   const referral = (await send(hospital, 'POST', '/referrals', referralBody())).json()
-  t.equal((await send(programme, 'POST', `/referrals/${referral.id}/transitions`, { status: 'accepted', track: 'opkomst_plus', assignedWorker: 'Ella' }, 1)).statusCode, 200)
+  t.equal(
+    (
+      await send(
+        programme,
+        'POST',
+        `/referrals/${referral.id}/transitions`,
+        { status: 'accepted', track: 'opkomst_plus', assignedWorker: 'Ella' },
+        1
+      )
+    ).statusCode,
+    200
+  )
 
-  const income = await send(programme, 'POST', `/referrals/${referral.id}/handoffs`, { type: 'income_support', toOrganisationId: ocmw.organisationId, reason: 'Leefloon aanvragen', dueBy: today() })
+  const income = await send(programme, 'POST', `/referrals/${referral.id}/handoffs`, {
+    type: 'income_support',
+    toOrganisationId: ocmw.organisationId,
+    reason: 'Leefloon aanvragen',
+    dueBy: today()
+  })
   t.equal(income.statusCode, 201, income.body)
-  const priority = await send(programme, 'POST', `/referrals/${referral.id}/handoffs`, { type: 'housing_priority', toOrganisationId: housing.organisationId, reason: 'Overbewoning, voorrang LTR gevraagd' })
+  const priority = await send(programme, 'POST', `/referrals/${referral.id}/handoffs`, {
+    type: 'housing_priority',
+    toOrganisationId: housing.organisationId,
+    reason: 'Overbewoning, voorrang LTR gevraagd'
+  })
   t.equal(priority.statusCode, 201)
 
   // The OCMW polls, as OCMW systems do.
   const since = new Date(Date.now() - 60_000).toISOString()
   const polled = await send(ocmw, 'GET', `/handoffs?updatedSince=${encodeURIComponent(since)}`)
-  t.same(polled.json().items.map((h: { id: string }) => h.id), [income.json().id])
-  t.equal((await send(ocmw, 'POST', `/handoffs/${income.json().id}/transitions`, { status: 'received' }, 1)).statusCode, 200)
-  t.equal((await send(ocmw, 'POST', `/handoffs/${income.json().id}/transitions`, { status: 'accepted' }, 2)).statusCode, 200)
+  t.same(
+    polled.json().items.map((h: { id: string }) => h.id),
+    [income.json().id]
+  )
+  t.equal(
+    (await send(ocmw, 'POST', `/handoffs/${income.json().id}/transitions`, { status: 'received' }, 1)).statusCode,
+    200
+  )
+  t.equal(
+    (await send(ocmw, 'POST', `/handoffs/${income.json().id}/transitions`, { status: 'accepted' }, 2)).statusCode,
+    200
+  )
 
-  const granted = await send(housing, 'POST', `/handoffs/${priority.json().id}/housing-decision`, { decision: 'granted', validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString() })
+  const granted = await send(housing, 'POST', `/handoffs/${priority.json().id}/housing-decision`, {
+    decision: 'granted',
+    validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString()
+  })
   t.equal(granted.statusCode, 200, granted.body)
-  const allocated = await send(housing, 'POST', `/handoffs/${priority.json().id}/housing-decision`, { decision: 'allocated', allocatedOn: today(), municipality: 'Mechelen' })
+  const allocated = await send(housing, 'POST', `/handoffs/${priority.json().id}/housing-decision`, {
+    decision: 'allocated',
+    allocatedOn: today(),
+    municipality: 'Mechelen'
+  })
   t.equal(allocated.statusCode, 200)
   t.match(allocated.json().housing, { decision: 'allocated', municipality: 'Mechelen' })
 
-  const expected = ['referral.created', 'referral.status_changed', 'handoff.created', 'handoff.created', 'handoff.status_changed', 'handoff.status_changed', 'housing_priority.decided', 'housing_priority.decided']
-  for (const [who, rx] of [['programme', rxProgramme], ['hospital', rxHospital]] as const) {
+  const expected = [
+    'referral.created',
+    'referral.status_changed',
+    'handoff.created',
+    'handoff.created',
+    'handoff.status_changed',
+    'handoff.status_changed',
+    'housing_priority.decided',
+    'housing_priority.decided'
+  ]
+  for (const [who, rx] of [
+    ['programme', rxProgramme],
+    ['hospital', rxHospital]
+  ] as const) {
     await eventually(`${who} deliveries`, () => rx.received.length >= expected.length || undefined)
     t.same(rx.received.map((r) => JSON.parse(r.body).type).sort(), [...expected].sort(), `${who} received its events`)
   }
-  const decided = rxHospital.received.map((r) => JSON.parse(r.body)).filter((b) => b.type === 'housing_priority.decided').map((b) => b.data.status)
+  const decided = rxHospital.received
+    .map((r) => JSON.parse(r.body))
+    .filter((b) => b.type === 'housing_priority.decided')
+    .map((b) => b.data.status)
   t.same(decided.sort(), ['allocated', 'granted'], 'the referrer hears the decisions as a status')
 
   const view = (await send(hospital, 'GET', `/referrals/${referral.id}`)).json()
-  t.same(view.handoffs.map((h: Record<string, unknown>) => Object.keys(h).sort()), [['createdAt', 'housingDecision', 'status', 'type', 'updatedAt'], ['createdAt', 'housingDecision', 'status', 'type', 'updatedAt']], 'type, status and dates, nothing more')
-  t.same(view.handoffs.map((h: { type: string, status: string }) => `${h.type}:${h.status}`).sort(), ['housing_priority:requested', 'income_support:accepted'])
+  t.same(
+    view.handoffs.map((h: Record<string, unknown>) => Object.keys(h).sort()),
+    [
+      ['createdAt', 'housingDecision', 'status', 'type', 'updatedAt'],
+      ['createdAt', 'housingDecision', 'status', 'type', 'updatedAt']
+    ],
+    'type, status and dates, nothing more'
+  )
+  t.same(view.handoffs.map((h: { type: string; status: string }) => `${h.type}:${h.status}`).sort(), [
+    'housing_priority:requested',
+    'income_support:accepted'
+  ])
   const full = (await send(programme, 'GET', `/referrals/${referral.id}`)).json()
   t.equal(full.handoffs[0].reason, 'Leefloon aanvragen', 'the programme sees everything')
 
   // Closed loop: each event reached the referrer, the programme and the recipient, and no one else.
-  const { rows } = await app.pool.query("SELECT type, audience FROM outbox_events WHERE referral_id = $1 AND type IN ('referral.status_changed', 'handoff.status_changed')", [referral.id])
+  const { rows } = await app.pool.query(
+    "SELECT type, audience FROM outbox_events WHERE referral_id = $1 AND type IN ('referral.status_changed', 'handoff.status_changed')",
+    [referral.id]
+  )
   for (const row of rows) {
-    t.ok(row.audience.includes(hospital.organisationId) && row.audience.includes(programme.organisationId), `${row.type}: referrer and programme`)
+    t.ok(
+      row.audience.includes(hospital.organisationId) && row.audience.includes(programme.organisationId),
+      `${row.type}: referrer and programme`
+    )
     t.notOk(row.audience.includes(bystander.organisationId))
   }
   const handoffEvents = rows.filter((r) => r.type === 'handoff.status_changed')
-  t.ok(handoffEvents.every((r) => r.audience.includes(ocmw.organisationId) && !r.audience.includes(housing.organisationId)), "the OCMW's handoff events reach the OCMW, not the housing company")
+  t.ok(
+    handoffEvents.every(
+      (r) => r.audience.includes(ocmw.organisationId) && !r.audience.includes(housing.organisationId)
+    ),
+    "the OCMW's handoff events reach the OCMW, not the housing company"
+  )
   t.same((await send(bystander, 'GET', '/events')).json().items, [], 'a bystander hears nothing')
   const ocmwFeed = await eventually('the OCMW feed', async () => {
     const types = (await send(ocmw, 'GET', '/events')).json().items.map((e: { type: string }) => e.type) as string[]
@@ -73,5 +159,8 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
   t.notOk(ocmwFeed.includes('referral.created'), 'a recipient does not hear of the referral itself')
 
   const history = await send(ocmw, 'GET', `/handoffs/${income.json().id}/history`)
-  t.same(history.json().items.map((h: { toStatus: string }) => h.toStatus), ['requested', 'received', 'accepted'])
+  t.same(
+    history.json().items.map((h: { toStatus: string }) => h.toStatus),
+    ['requested', 'received', 'accepted']
+  )
 })
