@@ -51,8 +51,8 @@ export function redactPersonal(value: unknown, seen: WeakSet<object> = new WeakS
 
 /**
  * Redaction by field name, done here rather than by pino's `redact` paths: those made every child
- * logger (one per request, for its id) run each wildcard path over its bindings, a tenth of a
- * read's CPU and a quarter of an intake's allocations, whether or not anything was logged.
+ * logger (one per request, for its id) run each wildcard path over its bindings, whether or not
+ * anything was logged; the cost is in test/bench/results/HISTORY.md.
  */
 export function loggerOptions(level: string): LoggerOptions {
   return {
@@ -79,15 +79,15 @@ export function createLogger(level: string, stream?: DestinationStream): Logger 
       return pino({ ...loggerOptions(level), transport: { target: 'pino-pretty' } })
     } catch {}
   }
-  // Written off the event loop, lines gathered into writes of 4 kB or what a second brought: a
-  // write per line cost 5% of a request's CPU. Pino flushes what is left when the process exits.
+  // Written off the event loop, lines gathered into writes of 4 kB or what a second brought: a write
+  // per line showed in every request's CPU (HISTORY.md). Pino flushes what is left at exit.
   return pino(loggerOptions(level), pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 }))
 }
 
 /**
  * The logger of the one line per answered request: the same destination and level, without the
  * redaction pass. That line holds only the method, the route's pattern (never the URL as sent), the
- * status and the time, and the pass over it cost a tenth of a read's CPU.
+ * status and the time: nothing to redact, and the pass showed in a read's CPU (HISTORY.md).
  */
 export function requestLineLogger(logger: Logger): Logger {
   const destination = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym]

@@ -5,10 +5,10 @@ import type { Database } from './client.ts'
  * that carries its item has answered (committed), so nothing is answered before it is written; but
  * the items that arrive while one statement runs go together in the next: one round trip (and one
  * commit) for many requests instead of one each, which costs more than the rest of a request here.
- * One statement at a time, measured better than two; the first item after a quiet spell goes at
- * once. Not for work on the way to an answer that PostgreSQL does better in parallel: a worker's
- * delivery claims measured slower grouped (one backend's UPDATE of many rows against many backends'
- * UPDATEs of one, each claim waiting on the others'); its delivered records, after the send, are grouped.
+ * One statement at a time (two measured worse); the first item after a quiet spell goes at once.
+ * Not for work on the way to an answer that PostgreSQL does better in parallel: a worker's delivery
+ * claims measured slower grouped (one backend's UPDATE of many rows against many backends' UPDATEs of
+ * one); its delivered records, after the send, are grouped. Figures: test/bench/results/HISTORY.md.
  */
 export class Batch<Item, Result = void> {
   private waiting: Array<{ item: Item; resolve: (result: Result) => void; reject: (err: unknown) => void }> = []

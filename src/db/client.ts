@@ -23,8 +23,8 @@ const types = {
 
 /**
  * A named statement, on the pool or on a connection holding a transaction: PostgreSQL parses and
- * plans it once per connection. For hot paths, where the query builder alone measured 26% slower
- * (issue 8). Rows come back as Drizzle's.
+ * plans it once per connection. For measured hot paths only, where the query builder alone was
+ * slower (test/bench/results/HISTORY.md). Rows come back as Drizzle's.
  */
 export async function prepared<T extends object>(
   on: Database | pg.ClientBase,

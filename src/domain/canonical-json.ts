@@ -1,7 +1,7 @@
 /** JSON with object keys sorted, so two bodies that mean the same hash the same. */
 export function canonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null'
-  // Built by concatenation: the entry arrays of a map-sort-join were a sixth of an intake's allocations.
+  // Built by concatenation: the entry arrays of a map-sort-join showed in an intake's allocations.
   let out = ''
   if (Array.isArray(value)) {
     for (const item of value) out += (out === '' ? '' : ',') + canonicalJson(item)

@@ -35,7 +35,7 @@ interface KnownClient {
 export default fp(
   async (app, opts: { adminApiKey?: string | undefined; databaseUrl: string; cacheMs: number }) => {
     const byKeyHash = prepareClientByKeyHash(app.db)
-    // Who a key belongs to, for a while: the lookup was a third of a read's round trips. Trusted only
+    // Who a key belongs to, for a while: the lookup was a large share of a read's round trips. Trusted only
     // while this process LISTENs for changes (a revocation clears it at commit, in every process).
     const known = new LRUCache<string, KnownClient>({ max: 10_000, ttl: Math.max(1, opts.cacheMs) })
     const changes = new KeptWhileListening(() => known.clear())
