@@ -1,4 +1,6 @@
 import type { Principal } from '../core/caller.ts'
+import { type HandoffStatus, OPEN_HANDOFF_STATUSES } from './handoffs.ts'
+import type { ReferralStatus } from './vocabulary.ts'
 import type { TransitionRole } from './status-machine.ts'
 import { HANDOFF_RECIPIENT_VIEWS, recipientView, REFERRAL_VIEWS, type ReferralView } from './views.ts'
 
@@ -35,4 +37,32 @@ export function transitionRole(principal: Principal, row: ReferralParties): Tran
     return principal.scopes.includes('referrals:write') ? 'referrer' : null
   }
   return null
+}
+
+/** What a handoff recipient knows that decides whether it may see the mother's data. */
+export interface RecipientFacts {
+  handoffStatus: HandoffStatus
+  referralStatus: ReferralStatus
+  consentWithdrawn: boolean
+  /** The mother's consent (`consent.sharingScope`) names the recipient's organisation type. */
+  consentNamesType: boolean
+}
+
+/** The handoff statuses in which its recipient is at work, and so may see the referral. */
+export const RECIPIENT_WORKING_STATUSES: readonly HandoffStatus[] = OPEN_HANDOFF_STATUSES
+/** Referral statuses in which no recipient sees anything of the mother, whatever its handoff says. */
+export const RECIPIENT_BLIND_REFERRAL_STATUSES: readonly ReferralStatus[] = ['entered-in-error']
+
+/**
+ * Access follows its reason (DESIGN §3): a recipient sees its projection of the referral only while
+ * its handoff is open, the consent stands and names its type, and the referral is not in error;
+ * otherwise only the record of its own handoff, without the mother's personal data.
+ */
+export function recipientAccess(f: RecipientFacts): 'projection' | 'record' {
+  const sees =
+    RECIPIENT_WORKING_STATUSES.includes(f.handoffStatus) &&
+    !f.consentWithdrawn &&
+    f.consentNamesType &&
+    !RECIPIENT_BLIND_REFERRAL_STATUSES.includes(f.referralStatus)
+  return sees ? 'projection' : 'record'
 }

@@ -27,7 +27,9 @@ export const Handoff = Type.Object(
     status: Type.Enum(HANDOFF_STATUSES, { description: 'FHIR Task status code.' }),
     fromOrganisationId: Uuid('Who handed it off.'),
     toOrganisationId: Uuid('Who takes it on.'),
-    reason: Type.String({ description: 'What is asked.' }),
+    reason: Nullable(
+      Type.String({ description: 'What is asked; null in the record a recipient keeps of its closed work.' })
+    ),
     dueBy: Nullable(DateOnly('When it should be done.')),
     statusReasonCode: Nullable(
       Type.String({

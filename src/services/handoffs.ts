@@ -1,5 +1,6 @@
 import { accessEntry, requireVersion, type Caller } from '../core/caller.ts'
 import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
+import type { Executor } from '../db/client.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
 import { findReferral, lockReferral, updateReferral, type ReferralRow } from '../db/queries/referrals.ts'
 import {
@@ -12,7 +13,7 @@ import {
   type HandoffRow
 } from '../db/queries/handoffs.ts'
 import { recordAccess, recordEvent, recordHandoffHistory } from '../db/record.ts'
-import { viewOf } from '../domain/access.ts'
+import { recipientAccess, viewOf } from '../domain/access.ts'
 import type { Party } from '../domain/audience.ts'
 import { isoOrNull as iso } from '../domain/dates.ts'
 import {
@@ -24,7 +25,7 @@ import {
   type HandoffType
 } from '../domain/handoffs.ts'
 import { HANDOFF_RECIPIENT_VIEWS, project, recipientView } from '../domain/views.ts'
-import { OPEN_STATUSES } from '../domain/vocabulary.ts'
+import { OPEN_STATUSES, type ReferralStatus } from '../domain/vocabulary.ts'
 import type { ServiceDeps } from './deps.ts'
 import { toFull } from './referral-views.ts'
 
@@ -41,7 +42,29 @@ const partiesOf = (
   referrer: r.referrerOrganisationId
 })
 
-export function presentHandoff(h: HandoffRow) {
+/** What of its referral decides what a handoff's recipient may see (see `recipientAccess`). */
+interface ReferralFacts {
+  referralStatus: ReferralStatus
+  consentWithdrawnAt: string | null
+  sharingScope: readonly string[] | null
+}
+
+/** Whether the recipient of `h` may see the mother's data now, or only the record of its own work. */
+function accessOf(h: HandoffRow, r: ReferralFacts, recipientType: string) {
+  return recipientAccess({
+    handoffStatus: h.status,
+    referralStatus: r.referralStatus,
+    consentWithdrawn: r.consentWithdrawnAt !== null,
+    consentNamesType: (r.sharingScope ?? []).includes(recipientType)
+  })
+}
+
+/**
+ * A handoff in API shape. As a `record` (a recipient's closed work) it keeps the codes, statuses
+ * and dates and drops every free text, which may speak of the mother.
+ */
+export function presentHandoff(h: HandoffRow, as: 'full' | 'record' = 'full') {
+  const text = (value: string | null) => (as === 'record' ? null : value)
   return {
     id: h.id,
     referralId: h.referralId,
@@ -49,10 +72,10 @@ export function presentHandoff(h: HandoffRow) {
     status: h.status,
     fromOrganisationId: h.fromOrganisationId,
     toOrganisationId: h.toOrganisationId,
-    reason: h.reason,
+    reason: text(h.reason),
     dueBy: h.dueBy,
     statusReasonCode: h.statusReasonCode,
-    statusReason: h.statusReason,
+    statusReason: text(h.statusReason),
     housing:
       h.type !== 'housing_priority'
         ? null
@@ -60,7 +83,7 @@ export function presentHandoff(h: HandoffRow) {
             decision: h.housingDecision,
             validUntil: iso(h.housingValidUntil),
             refusalCode: h.housingRefusalCode,
-            refusalReason: h.housingRefusalReason,
+            refusalReason: text(h.housingRefusalReason),
             allocatedOn: h.allocatedOn,
             municipality: h.allocatedMunicipality
           },
@@ -122,29 +145,35 @@ export async function createHandoff(
   })
 }
 
-/** Who the caller is to a handoff; recipients lose it when consent is withdrawn. Null: 404. */
+/** Who the caller is to a handoff. Null: 404. */
 function roleIn(
   caller: Caller,
   row: NonNullable<Awaited<ReturnType<typeof handoffWithParties>>>
 ): HandoffRole | 'programme' | null {
   const org = caller.principal.organisationId
   if (org === row.handoff.fromOrganisationId) return 'creator'
-  if (org === row.handoff.toOrganisationId) return row.consentWithdrawnAt === null ? 'recipient' : null
+  if (org === row.handoff.toOrganisationId) return 'recipient'
   if (org === row.programmeOrganisationId) return 'programme'
   return null
 }
 
-/** A handoff as its creator or the programme sees it; the recipient also gets the referral fields its type needs. */
+/**
+ * A handoff as its creator or the programme sees it. Its recipient, while at work on it (see
+ * `recipientAccess`), also gets the referral fields its type needs; afterwards the record of its own
+ * work, without the mother's data.
+ */
 export async function readHandoff(deps: Deps, caller: Caller, id: string) {
   const row = await handoffWithParties(deps.db, id)
   const role = row === undefined ? null : roleIn(caller, row)
   if (row === undefined || role === null) throw notFound('Handoff')
   if (role !== 'recipient') return { ...presentHandoff(row.handoff), referral: null }
+  const type = caller.principal.organisationType
+  if (accessOf(row.handoff, row, type) === 'record') return { ...presentHandoff(row.handoff, 'record'), referral: null }
   const referral = await lockReferralForRead(deps, caller, row.handoff.referralId)
-  const fields = HANDOFF_RECIPIENT_VIEWS[recipientView(caller.principal.organisationType)]
+  const fields = HANDOFF_RECIPIENT_VIEWS[recipientView(type)]
   return {
     ...presentHandoff(row.handoff),
-    referral: project(toFull(deps.identifiers, referral, `recipient:${caller.principal.organisationType}`), fields)
+    referral: project(toFull(deps.identifiers, referral, `recipient:${type}`), fields)
   }
 }
 
@@ -157,6 +186,7 @@ async function lockReferralForRead(deps: Deps, caller: Caller, referralId: strin
   })
 }
 
+/** What the caller sent or received; a recipient's closed work as its record, without free text. */
 export async function handoffList(
   deps: Deps,
   caller: Caller,
@@ -168,28 +198,33 @@ export async function handoffList(
     limit: number
   }
 ) {
-  const rows = await listHandoffs(deps.db, {
-    organisationId: caller.principal.organisationId as string,
-    ...q,
-    limit: q.limit + 1
-  })
+  const organisationId = caller.principal.organisationId as string
+  const rows = await listHandoffs(deps.db, { organisationId, ...q, limit: q.limit + 1 })
   const page = rows.slice(0, q.limit)
   const last = page.at(-1)?.handoff
+  const shown = (r: (typeof page)[number]) =>
+    r.handoff.toOrganisationId === organisationId && r.handoff.fromOrganisationId !== organisationId
+      ? accessOf(r.handoff, r, caller.principal.organisationType) === 'projection'
+        ? 'full'
+        : 'record'
+      : 'full'
   return {
-    items: page.map((r) => presentHandoff(r.handoff)),
+    items: page.map((r) => presentHandoff(r.handoff, shown(r))),
     next: rows.length > q.limit && last !== undefined ? ([last.updatedAt, last.id] as [string, string]) : null
   }
 }
 
 export async function handoffHistory(deps: Deps, caller: Caller, id: string) {
   const row = await handoffWithParties(deps.db, id)
-  if (row === undefined || roleIn(caller, row) === null) throw notFound('Handoff')
+  const role = row === undefined ? null : roleIn(caller, row)
+  if (row === undefined || role === null) throw notFound('Handoff')
+  const record = role === 'recipient' && accessOf(row.handoff, row, caller.principal.organisationType) === 'record'
   return (await handoffHistoryOf(deps.db, id)).map((h) => ({
     fromStatus: h.fromStatus,
     toStatus: h.toStatus,
     byOrganisationId: h.byOrganisationId,
     reasonCode: h.reasonCode,
-    reason: h.reason,
+    reason: record ? null : h.reason,
     at: new Date(h.at).toISOString()
   }))
 }
@@ -261,6 +296,8 @@ export async function decideHousing(deps: Deps, caller: Caller, id: string, inpu
     if (row === undefined || roleIn(caller, row) !== 'recipient') throw notFound('Handoff')
     if (row.handoff.type !== 'housing_priority')
       throw new ProblemError('not-housing-priority', 'Only a housing_priority handoff takes a housing decision')
+    if (accessOf(row.handoff, row, caller.principal.organisationType) === 'record')
+      throw new ProblemError('housing-decision-not-allowed', `The handoff is ${row.handoff.status}: its work has ended`)
     const error = housingDecisionError(
       row.handoff.housingDecision,
       input.decision,
@@ -294,6 +331,39 @@ export async function decideHousing(deps: Deps, caller: Caller, id: string, inpu
 }
 
 /**
+ * Cancels every open handoff of a referral with a coded reason, each with its history row and its
+ * event, in the caller's transaction (consent withdrawn, referral entered in error). Answers their ids.
+ */
+export async function cancelOpenHandoffs(
+  tx: Executor,
+  referral: { id: string; referrerOrganisationId: string; programmeOrganisationId: string },
+  reasonCode: string,
+  byOrganisationId: string | null
+): Promise<string[]> {
+  const open = await openHandoffsOfReferral(tx, referral.id)
+  for (const h of open) {
+    const cancelled = await updateHandoff(tx, h.id, {
+      status: 'cancelled',
+      statusReasonCode: reasonCode,
+      statusReason: null
+    })
+    await recordHandoffHistory(tx, {
+      handoffId: h.id,
+      fromStatus: h.status,
+      toStatus: 'cancelled',
+      byOrganisationId,
+      reasonCode
+    })
+    await recordEvent(
+      tx,
+      { type: 'handoff.status_changed', referralId: referral.id, handoffId: h.id, status: 'cancelled', reasonCode },
+      partiesOf(cancelled, referral)
+    )
+  }
+  return open.map((h) => h.id)
+}
+
+/**
  * From `withdrawnAt` on no recipient sees her data: open handoffs are cancelled with
  * `consent_withdrawn` (each told by event); the programme keeps its record (legal retention).
  */
@@ -315,32 +385,7 @@ export async function withdrawConsent(
       consentWithdrawnAt: input.withdrawnAt,
       consentWithdrawnRecordedBy: input.recordedBy
     })
-    const open = await openHandoffsOfReferral(tx, referralId)
-    for (const h of open) {
-      const cancelled = await updateHandoff(tx, h.id, {
-        status: 'cancelled',
-        statusReasonCode: 'consent_withdrawn',
-        statusReason: null
-      })
-      await recordHandoffHistory(tx, {
-        handoffId: h.id,
-        fromStatus: h.status,
-        toStatus: 'cancelled',
-        byOrganisationId: caller.principal.organisationId,
-        reasonCode: 'consent_withdrawn'
-      })
-      await recordEvent(
-        tx,
-        {
-          type: 'handoff.status_changed',
-          referralId,
-          handoffId: h.id,
-          status: 'cancelled',
-          reasonCode: 'consent_withdrawn'
-        },
-        partiesOf(cancelled, referral)
-      )
-    }
+    const cancelled = await cancelOpenHandoffs(tx, referral, 'consent_withdrawn', caller.principal.organisationId)
     await recordEvent(
       tx,
       { type: 'referral.updated', referralId, status: referral.status },
@@ -350,7 +395,7 @@ export async function withdrawConsent(
     return {
       referralId,
       withdrawnAt: new Date(input.withdrawnAt).toISOString(),
-      cancelledHandoffs: open.map((h) => h.id),
+      cancelledHandoffs: cancelled,
       version: updated.version
     }
   })

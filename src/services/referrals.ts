@@ -20,9 +20,12 @@ import {
   updateReferral,
   updateReferralIfAt,
   type NewReferral,
+  type NewReferralRow,
+  type ReaderRow,
+  type Transition,
   type ReferralRow
 } from '../db/queries/referrals.ts'
-import { recordAccess, recordAccessToMany, recordEvent } from '../db/record.ts'
+import { recordAccess, recordAccessToMany, recordEvent, recordReferralHistory } from '../db/record.ts'
 import { transitionRole, viewOf, type AnyView } from '../domain/access.ts'
 import type { ReferralView } from '../domain/views.ts'
 import { belgianDate, isoInstant as isoOf } from '../domain/dates.ts'
@@ -32,6 +35,7 @@ import { routeReferral } from '../domain/routing.ts'
 import { checkTransition } from '../domain/status-machine.ts'
 import { ReferralInput, type ReferralDetails, type ReferralPatch, type TransitionInput } from '../schemas/referrals.ts'
 import type { ServiceDeps } from './deps.ts'
+import { cancelOpenHandoffs } from './handoffs.ts'
 import { present, toFull, type ViewResult } from './referral-views.ts'
 
 type Deps = Pick<ServiceDeps, 'db' | 'identifiers' | 'config'>
@@ -184,7 +188,7 @@ export async function readReferral(
   const row = await referralForReader(
     deps.db,
     id,
-    { party: readingParty(caller), recipients: true, heldVersions },
+    { party: readingParty(caller), partyType: caller.principal.organisationType, recipients: true, heldVersions },
     accessEntry(caller)
   )
   const view: AnyView | null =
@@ -284,7 +288,7 @@ export async function transitionReferral(
   }
 
   const to = input.status
-  const updated = await updateReferralIfAt(deps.db, {
+  const transition: Transition = {
     id,
     expectedVersion: row.version,
     set: {
@@ -309,13 +313,49 @@ export async function transitionReferral(
       at: at.toISOString()
     },
     entry: accessEntry(caller)
-  })
+  }
+  // An entry in error also ends every handoff of it (rare: not grouped, one transaction).
+  const updated =
+    to === 'entered-in-error' ? await enterInError(deps, transition) : await updateReferralIfAt(deps.db, transition)
   if (updated === undefined)
     throw new ProblemError(
       'precondition-failed',
       'The referral changed while this request ran; fetch it again and retry'
     )
   return present(deps.identifiers, updated, view, view === 'operator' ? [] : updated.handoffs)
+}
+
+/**
+ * A referral marked entered-in-error (the wrong mother, say): changed if still at the expected version,
+ * with its history, event and access-log rows, and every open handoff cancelled with
+ * `referral_entered_in_error` in the same transaction, so no recipient keeps a reason to see her.
+ */
+async function enterInError(deps: Deps, t: Transition): Promise<ReaderRow | undefined> {
+  return deps.db.transaction(async (tx) => {
+    const current = await lockReferral(tx, t.id)
+    if (current === undefined || current.version !== t.expectedVersion) return undefined
+    const updated = await updateReferral(tx, t.id, t.set as Partial<NewReferralRow>)
+    await recordReferralHistory(tx, { referralId: t.id, ...t.history })
+    await recordEvent(
+      tx,
+      { type: 'referral.status_changed', referralId: t.id, status: updated.status },
+      partiesOf(updated)
+    )
+    await recordAccess(tx, t.id, t.entry)
+    await cancelOpenHandoffs(tx, updated, 'referral_entered_in_error', t.history.byOrganisationId)
+    const handoffs = (await handoffsOfReferral(tx, t.id)).map((h) => ({
+      id: h.id,
+      type: h.type,
+      status: h.status,
+      toOrganisationId: h.toOrganisationId,
+      reason: h.reason,
+      dueBy: h.dueBy,
+      housingDecision: h.housingDecision,
+      createdAt: h.createdAt,
+      updatedAt: h.updatedAt
+    }))
+    return { ...updated, isRecipient: false, handoffs }
+  })
 }
 
 export async function correctReferral(
@@ -379,7 +419,7 @@ async function partyView(deps: Deps, caller: Caller, id: string): Promise<Referr
   const row = await referralForReader(
     deps.db,
     id,
-    { party: readingParty(caller), recipients: false },
+    { party: readingParty(caller), partyType: caller.principal.organisationType, recipients: false },
     accessEntry(caller)
   )
   const view = row === undefined ? null : viewOf(caller.principal, row)

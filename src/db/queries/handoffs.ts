@@ -28,15 +28,19 @@ export async function handoffsOfReferrals(db: Executor, referralIds: readonly st
     .orderBy(asc(handoffs.createdAt), asc(handoffs.id))
 }
 
+/** What of a handoff's referral decides who hears of it and what its recipient may see. */
+const referralFacts = {
+  referrerOrganisationId: referrals.referrerOrganisationId,
+  programmeOrganisationId: referrals.programmeOrganisationId,
+  referralStatus: referrals.status,
+  consentWithdrawnAt: referrals.consentWithdrawnAt,
+  sharingScope: sql<string[]>`${referrals.details}->'consent'->'sharingScope'`
+}
+
 /** A handoff with its referral's parties, locked for a change when asked. */
 export async function handoffWithParties(db: Executor, id: string, lock = false) {
   const q = db
-    .select({
-      handoff: handoffs,
-      referrerOrganisationId: referrals.referrerOrganisationId,
-      programmeOrganisationId: referrals.programmeOrganisationId,
-      consentWithdrawnAt: referrals.consentWithdrawnAt
-    })
+    .select({ handoff: handoffs, ...referralFacts })
     .from(handoffs)
     .innerJoin(referrals, eq(referrals.id, handoffs.referralId))
     .where(eq(handoffs.id, id))
@@ -78,13 +82,10 @@ export interface HandoffFilter {
   limit: number
 }
 
-/** What an organisation sent or received, keyset on (updated_at, id); nothing after consent withdrawal for recipients. */
+/** What an organisation sent or received, keyset on (updated_at, id), with what decides what it may see of each. */
 export async function listHandoffs(db: Executor, f: HandoffFilter) {
   const conditions: SQL[] = [
-    or(
-      eq(handoffs.fromOrganisationId, f.organisationId),
-      and(eq(handoffs.toOrganisationId, f.organisationId), sql`${referrals.consentWithdrawnAt} IS NULL`)
-    ) as SQL
+    or(eq(handoffs.fromOrganisationId, f.organisationId), eq(handoffs.toOrganisationId, f.organisationId)) as SQL
   ]
   if (f.status !== undefined) conditions.push(sql`${handoffs.status} = ${f.status}`)
   if (f.type !== undefined) conditions.push(sql`${handoffs.type} = ${f.type}`)
@@ -92,7 +93,7 @@ export async function listHandoffs(db: Executor, f: HandoffFilter) {
   if (f.after !== null)
     conditions.push(sql`(${handoffs.updatedAt}, ${handoffs.id}) > (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`)
   return db
-    .select({ handoff: handoffs, programmeOrganisationId: referrals.programmeOrganisationId })
+    .select({ handoff: handoffs, ...referralFacts })
     .from(handoffs)
     .innerJoin(referrals, eq(referrals.id, handoffs.referralId))
     .where(and(...conditions))

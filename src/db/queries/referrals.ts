@@ -8,7 +8,8 @@ import type { AccessEntry } from '../../core/caller.ts'
 import { grouped, groupedWrite, inItemOrder } from '../batch.ts'
 import { storeAnswersIn, type AnswerToStore } from '../idempotency.ts'
 import { statements } from '../record.ts'
-import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
+import { RECIPIENT_BLIND_REFERRAL_STATUSES, RECIPIENT_WORKING_STATUSES } from '../../domain/access.ts'
+import { OPEN_STATUSES, type ReferralStatus } from '../../domain/vocabulary.ts'
 
 export type ReferralRow = typeof referrals.$inferSelect
 export type NewReferralRow = typeof referrals.$inferInsert
@@ -49,9 +50,21 @@ const READER_COLUMNS = columnList({
   inszCiphertext: `CASE WHEN ${HELD} THEN NULL ELSE r.insz_ciphertext END`
 })
 
+/**
+ * `recipientAccess` in SQL, for the read that finds a referral (`r`) for a party (`q.party`, of type
+ * `q.party_type`): it holds a handoff of it still at work, the consent stands and names its type,
+ * and the referral is not in error. Built from the same domain constants.
+ */
+const RECIPIENT_SEES = `EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party
+    AND h.status = ANY('{${RECIPIENT_WORKING_STATUSES.join(',')}}'::text[]))
+  AND r.consent_withdrawn_at IS NULL AND r.status <> ALL('{${RECIPIENT_BLIND_REFERRAL_STATUSES.join(',')}}'::text[])
+  AND (r.details->'consent'->'sharingScope') ? q.party_type`
+
 interface ReaderQuery {
   id: string
   party: string | null
+  /** The party's organisation type, which the mother's consent must name for a recipient to read. */
+  partyType: string
   recipients: boolean
   heldVersions: readonly number[]
   entry: AccessEntry
@@ -72,13 +85,13 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) =>
   WITH found AS (
     SELECT q.n, q.organisation_id AS log_organisation_id, q.client_id AS log_client_id, q.action AS log_action, q.purpose AS log_purpose, q.request_id AS log_request_id,
       ${READER_COLUMNS},
-      (r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party)) AS "isRecipient",
+      (${RECIPIENT_SEES}) AS "isRecipient",
       CASE WHEN ${HELD} THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs
-    FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::text[])
-      WITH ORDINALITY AS q(id, party, recipients, held, organisation_id, client_id, action, purpose, request_id, n)
+    FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[])
+      WITH ORDINALITY AS q(id, party, recipients, held, organisation_id, client_id, action, purpose, request_id, party_type, n)
     JOIN referrals r ON r.id = q.id
     WHERE q.party IS NULL OR r.referrer_organisation_id = q.party OR r.programme_organisation_id = q.party
-      OR (q.recipients AND r.consent_withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM handoffs h WHERE h.referral_id = r.id AND h.to_organisation_id = q.party))
+      OR (q.recipients AND ${RECIPIENT_SEES})
   ), logged AS (
     ${statements.accessLog(
       {
@@ -102,7 +115,8 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) =>
       queries.map((q) => q.entry.clientId),
       queries.map((q) => q.entry.action),
       queries.map((q) => q.entry.purpose),
-      queries.map((q) => q.entry.requestId)
+      queries.map((q) => q.entry.requestId),
+      queries.map((q) => q.partyType)
     ]
   )
 )
@@ -112,17 +126,18 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) =>
  * access-log row of that read, committed before this resolves. Nothing found, nothing logged. At one
  * of `heldVersions` only its parties, version and dates are worth reading (the answer is 304).
  * `party` null means any referral (the operator); `recipients`: a handoff recipient may read it too,
- * while consent stands.
+ * while its access holds (`RECIPIENT_SEES`).
  */
 export async function referralForReader(
   db: Database,
   id: string,
-  reader: { party: string | null; recipients: boolean; heldVersions?: readonly number[] },
+  reader: { party: string | null; partyType: string; recipients: boolean; heldVersions?: readonly number[] },
   entry: AccessEntry
 ): Promise<ReaderRow | undefined> {
   return readForReaders(db, {
     id,
     party: reader.party,
+    partyType: reader.partyType,
     recipients: reader.recipients,
     heldVersions: reader.heldVersions ?? [],
     entry
@@ -360,8 +375,8 @@ export interface Transition {
   expectedVersion: number
   set: TransitionSet
   history: {
-    fromStatus: string
-    toStatus: string
+    fromStatus: ReferralStatus
+    toStatus: ReferralStatus
     byOrganisationId: string | null
     byClientId: string | null
     reasonCode: string | null
