@@ -7,7 +7,8 @@ import Fastify, {
 } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { DestinationStream, Logger } from 'pino'
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { boundedValidatorCompiler, boundJsonDepth } from './plugins/input-bounds.ts'
 import type { Config } from './config.ts'
 import type { ServiceDeps } from './services/deps.ts'
 import { createLogger, requestLineLogger } from './logging.ts'
@@ -78,9 +79,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true }
   }).withTypeProvider<TypeBoxTypeProvider>()
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.setValidatorCompiler(boundedValidatorCompiler)
   // JSON only: anything else is 415, not a string handed to a schema.
   app.removeContentTypeParser('text/plain')
+  app.removeContentTypeParser('application/json')
+  boundJsonDepth(app)
 
   app.decorate('config', config)
   app.decorate('identifiers', new IdentifierCipher(loadIdentifierKeys(config, (msg) => app.log.warn(msg))))

@@ -199,6 +199,7 @@ export default fp(
             ...headers.properties,
             'idempotency-key': {
               type: 'string',
+              maxLength: 255,
               description: 'Makes the POST safe to retry: the same key returns the first answer for 24 hours.'
             }
           }

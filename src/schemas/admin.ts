@@ -12,7 +12,7 @@ export const OrganisationInput = Type.Object(
       Type.String({ format: 'email', maxLength: 254, description: 'Inbox for notices (never personal data).' })
     ),
     serviceArea: Type.Optional(
-      Type.Array(Type.String({ pattern: '^[1-9][0-9]{3}$' }), {
+      Type.Array(Type.String({ pattern: '^[1-9][0-9]{3}$', maxLength: 4 }), {
         uniqueItems: true,
         maxItems: 1000,
         description: 'Postal codes a `programme` serves (programmes only).'
@@ -39,6 +39,7 @@ export const ClientInput = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200, description: 'What the client is for, e.g. `EPD koppeling`.' }),
     scopes: Type.Array(Type.Enum(SCOPES), {
       minItems: 1,
+      maxItems: SCOPES.length,
       uniqueItems: true,
       description: 'Scopes; the organisation type limits which.'
     })

@@ -1,8 +1,10 @@
 import { Type, type TSchema } from 'typebox'
 
-export const Uuid = (description: string) => Type.String({ format: 'uuid', description })
-export const DateOnly = (description: string) => Type.String({ format: 'date', description, examples: ['2026-03-14'] })
-export const DateTime = (description: string) => Type.String({ format: 'date-time', description })
+export const Uuid = (description: string) => Type.String({ format: 'uuid', maxLength: 36, description })
+export const DateOnly = (description: string) =>
+  Type.String({ format: 'date', maxLength: 10, description, examples: ['2026-03-14'] })
+/** Long enough for any RFC 3339 instant with microseconds and an offset. */
+export const DateTime = (description: string) => Type.String({ format: 'date-time', maxLength: 35, description })
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const Problem = Type.Object(
@@ -47,5 +49,7 @@ export const PageQuery = {
 }
 
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The `ETag` of the version being changed (required).' }))
+  'if-match': Type.Optional(
+    Type.String({ maxLength: 200, description: 'The `ETag` of the version being changed (required).' })
+  )
 })

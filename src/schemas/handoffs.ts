@@ -75,7 +75,11 @@ export const HandoffTransition = Type.Object(
   {
     status: Type.Enum(HANDOFF_STATUSES, { description: 'The new status.' }),
     reasonCode: Type.Optional(
-      Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'Required for rejected, failed and cancelled.' })
+      Type.String({
+        pattern: '^[a-z][a-z0-9_]{1,63}$',
+        maxLength: 64,
+        description: 'Required for rejected, failed and cancelled.'
+      })
     ),
     reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
   },
@@ -91,7 +95,7 @@ export const HousingDecisionInput = Type.Union(
     Type.Object(
       {
         decision: Type.Literal('refused'),
-        reasonCode: Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', description: 'Why not.' }),
+        reasonCode: Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', maxLength: 64, description: 'Why not.' }),
         reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
       },
       { additionalProperties: false, title: 'HousingRefused' }

@@ -16,6 +16,7 @@ import {
 const closed = { additionalProperties: false } as const
 const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description })
 const Phone = Type.String({
+  maxLength: 25,
   pattern: '^\\+?[0-9][0-9 ()./-]{5,24}$',
   description: 'Phone number, international form preferred (`+32 470 12 34 56`).'
 })
@@ -31,6 +32,7 @@ export const Address = Type.Object(
     houseNumber: Text(20, 'House number with box, if any.'),
     postalCode: Type.String({
       pattern: '^[1-9][0-9]{3}$',
+      maxLength: 4,
       description: 'Belgian postal code; routes the referral when no programmeId is given.'
     }),
     municipality: Text(100, 'Municipality.')
@@ -46,6 +48,7 @@ export const Mother = Type.Object(
     insz: Type.Optional(
       Type.String({
         pattern: '^[0-9][0-9 .\\-/]{10,16}$',
+        maxLength: 17,
         description: 'INSZ or BIS number (11 digits, separators allowed); checked, stored encrypted.'
       })
     ),
@@ -57,6 +60,7 @@ export const Mother = Type.Object(
     address: Type.Optional(Address),
     preferredLanguage: Type.String({
       pattern: '^[a-z]{2}$',
+      maxLength: 2,
       description: 'Preferred language, ISO 639-1 (`nl`, `fr`, `ar`, …).'
     }),
     interpreterNeeded: Type.Boolean({ description: 'Whether an interpreter is needed to talk with her.' })
@@ -113,6 +117,7 @@ export const Consent = Type.Object(
     method: Type.Enum(CONSENT_METHODS, { description: 'How consent was given.' }),
     sharingScope: Type.Array(Type.Enum(SHARING_TYPES), {
       minItems: 1,
+      maxItems: SHARING_TYPES.length,
       uniqueItems: true,
       description: 'Organisation types her data may be shared with.'
     })
@@ -268,6 +273,7 @@ export const TransitionInput = Type.Object(
     reasonCode: Type.Optional(
       Type.String({
         pattern: '^[a-z][a-z0-9_]{1,63}$',
+        maxLength: 64,
         description:
           'Machine-readable reason (`unreachable`, `outside_service_area`, …); required for rejected, cancelled, on-hold, failed, entered-in-error.'
       })

@@ -4,6 +4,7 @@ import { SUBSCRIBABLE_EVENT_TYPES } from '../domain/events.ts'
 
 const EventTypes = Type.Array(Type.Enum(SUBSCRIBABLE_EVENT_TYPES), {
   minItems: 1,
+  maxItems: SUBSCRIBABLE_EVENT_TYPES.length,
   uniqueItems: true,
   description: 'Event types to receive.'
 })

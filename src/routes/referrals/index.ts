@@ -114,7 +114,9 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
           'The referrer, the programme and the operator each see their own projection. Not a party: 404. `If-None-Match` with the ETag answers 304.',
         params: Params,
         headers: Type.Object({
-          'if-none-match': Type.Optional(Type.String({ description: 'ETag you hold; 304 when unchanged.' }))
+          'if-none-match': Type.Optional(
+            Type.String({ maxLength: 200, description: 'ETag you hold; 304 when unchanged.' })
+          )
         }),
         response: {
           200: AnyReferralView,
