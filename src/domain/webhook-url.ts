@@ -1,41 +1,29 @@
-import { BlockList, isIP } from 'node:net'
+import ipaddr from 'ipaddr.js'
 
-/** Addresses a webhook may never reach: private, loopback, link-local, metadata, and the like. */
-const blocked = new BlockList()
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4]
-] as const)
-  blocked.addSubnet(net, prefix, 'ipv4')
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96]
-] as const)
-  blocked.addSubnet(net, prefix, 'ipv6')
+/** Global unicast IPv6 is 2000::/3 (RFC 4291); everything else is special, local or embeds IPv4. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3')
 
+/**
+ * Whether a webhook may never reach `address`: anything but global unicast. IPv4-mapped addresses
+ * are judged as the IPv4 address they carry; every other form that embeds IPv4 (IPv4-compatible
+ * `::a.b.c.d`, 6to4, Teredo, NAT64) is refused outright, as are private, loopback, link-local,
+ * carrier-grade NAT, documentation, benchmarking and multicast ranges (ipaddr.js names them).
+ */
 export function isBlockedAddress(address: string): boolean {
-  const family = isIP(address)
-  if (family === 0) return true
-  if (family === 6 && address.toLowerCase().startsWith('::ffff:')) return isBlockedAddress(address.slice(7))
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6')
+  if (!ipaddr.isValid(address)) return true
+  let parsed = ipaddr.parse(address)
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address()
+  if (parsed.range() !== 'unicast') return true
+  return parsed.kind() === 'ipv6' && !(parsed as ipaddr.IPv6).match(GLOBAL_UNICAST_V6)
 }
 
 export type UrlCheck = { ok: true; host: string; allowedHost: boolean } | { ok: false; reason: string }
 
-/** The rules that need no DNS: https, no credentials; plain http only for an allowed host. */
+/**
+ * The rules that need no DNS: https on port 443, no credentials, no local or special address; a host
+ * in WEBHOOK_ALLOWED_HOSTS may use plain http and any port.
+ */
 export function checkWebhookUrl(raw: string, allowedHosts: readonly string[]): UrlCheck {
   let url: URL
   try {
@@ -48,9 +36,10 @@ export function checkWebhookUrl(raw: string, allowedHosts: readonly string[]): U
   const allowedHost = allowedHosts.includes(host)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowedHost))
     return { ok: false, reason: 'must use https' }
+  if (!allowedHost && url.port !== '' && url.port !== '443') return { ok: false, reason: 'must use port 443' }
   if (!allowedHost && (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')))
     return { ok: false, reason: 'must not point at a local or internal host' }
-  if (!allowedHost && isIP(host) !== 0 && isBlockedAddress(host))
-    return { ok: false, reason: 'must not point at a private, loopback, link-local or metadata address' }
+  if (!allowedHost && ipaddr.isValid(host) && isBlockedAddress(host))
+    return { ok: false, reason: 'must not point at a private, loopback, link-local, special or metadata address' }
   return { ok: true, host, allowedHost }
 }

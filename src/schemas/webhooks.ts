@@ -10,7 +10,8 @@ const EventTypes = Type.Array(Type.Enum(SUBSCRIBABLE_EVENT_TYPES), {
 })
 const Url = Type.String({
   maxLength: 2000,
-  description: 'Where deliveries are POSTed: https, and never a private, loopback, link-local or metadata address.'
+  description:
+    'Where deliveries are POSTed: https on port 443, and never a private, loopback, link-local, special or metadata address (nor an IPv6 form that embeds one).'
 })
 
 export const WebhookInput = Type.Object(

@@ -24,7 +24,7 @@ export async function checkTarget(url: string, allowedHosts: readonly string[]):
     return { ok: false, reason: 'host does not resolve' }
   }
   if (addresses.length === 0 || addresses.some((a) => isBlockedAddress(a.address))) {
-    return { ok: false, reason: 'must not point at a private, loopback, link-local or metadata address' }
+    return { ok: false, reason: 'must not point at a private, loopback, link-local, special or metadata address' }
   }
   return { ok: true, addresses }
 }

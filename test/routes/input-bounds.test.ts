@@ -184,3 +184,24 @@ t.test('32,000 duplicate items and 20,000-deep arrays: 4xx fast, and the process
     t.ok(slowest.ms < 1000, `/health/live answered within 1 s meanwhile (${slowest.ms} ms)`)
   }
 })
+
+t.test('every special address form and any port but 443 is refused as a webhook URL with 422', async (t) => {
+  const ctx = await testContext(t)
+  const hospital = await ctx.party('hospital')
+  const urls = [
+    'https://[::7f00:1]/h',
+    'https://[::a9fe:a9fe]/h',
+    'https://[2002:7f00:1::]/h',
+    'https://[64:ff9b:1::a9fe:a9fe]/h',
+    'https://[100::1]/h',
+    'https://[2001::1]/h',
+    'https://8.8.8.8:22/h',
+    'https://8.8.8.8:6379/h',
+    'http://127.0.0.1:9/h'
+  ]
+  for (const url of urls) {
+    const res = await ctx.send(hospital, 'POST', '/webhooks', { url, eventTypes: ['referral.created'] })
+    t.equal(res.statusCode, 422, url)
+    t.match(res.json().errors, [{ pointer: '/url' }])
+  }
+})
