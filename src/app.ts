@@ -18,6 +18,7 @@ import errors from './plugins/errors.ts'
 import db from './plugins/db.ts'
 import redis from './plugins/redis.ts'
 import swagger from './plugins/swagger.ts'
+import securityHeaders from './plugins/security-headers.ts'
 import metrics from './plugins/metrics.ts'
 import auth from './plugins/auth.ts'
 import accessDeclarations from './plugins/access-declarations.ts'
@@ -38,7 +39,8 @@ export interface AppOptions {
   logger?: Logger
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+/** A caller's request id is kept when it is a UUID or a plain token: nothing else reaches logs or the access log. */
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -97,6 +99,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(db, { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
   await app.register(redis, { url: config.REDIS_URL })
   await app.register(swagger)
+  await app.register(securityHeaders)
   await app.register(metrics)
   await app.register(auth, {
     adminApiKey: config.ADMIN_API_KEY,

@@ -67,6 +67,11 @@ export default fp(
         )
       }
       if (problem.status < 500) request.log.info({ problem: problem.kind, status: problem.status }, 'request refused')
+      // RFC 6750: a refused bearer says how to authenticate, and whether the token sent was at fault.
+      if (problem.status === 401) {
+        const sent = request.headers.authorization !== undefined
+        reply.header('www-authenticate', `Bearer realm="opkomst"${sent ? ', error="invalid_token"' : ''}`)
+      }
       return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id))
     })
 

@@ -26,7 +26,7 @@ import {
   type ReferralRow
 } from '../db/queries/referrals.ts'
 import { recordAccess, recordAccessToMany, recordEvent, recordReferralHistory } from '../db/record.ts'
-import { transitionRole, viewOf, type AnyView } from '../domain/access.ts'
+import { transitionRole, viewFields, viewOf, type AnyView } from '../domain/access.ts'
 import type { ReferralView } from '../domain/views.ts'
 import { belgianDate, isoInstant as isoOf } from '../domain/dates.ts'
 import { normalizeInsz } from '../domain/insz.ts'
@@ -427,15 +427,17 @@ async function partyView(deps: Deps, caller: Caller, id: string): Promise<Referr
   return view
 }
 
+/** Every transition, as the caller's view allows: the explanation in words only to a view that shows `statusReason`. */
 export async function referralHistory(deps: Deps, caller: Caller, id: string) {
-  await partyView(deps, caller, id)
+  const view = await partyView(deps, caller, id)
+  const showsText = viewFields(view).includes('statusReason')
   const rows = await historyOf(deps.db, id)
   return rows.map((h) => ({
     fromStatus: h.fromStatus,
     toStatus: h.toStatus,
     byOrganisationId: h.byOrganisationId,
     reasonCode: h.reasonCode,
-    reason: h.reason,
+    reason: showsText ? h.reason : null,
     at: isoOf(h.at)
   }))
 }

@@ -127,48 +127,56 @@ const CALLS: Record<string, Call> = {
   }
 }
 
-t.test('every route declares its access-log action, and leaves exactly those rows', async (t) => {
-  made.phase = 'start'
-  made.deliveryId = randomUUID()
-  const declared = app.accessDeclarations.filter((d) => d.method !== 'HEAD')
-  const routes = declared.map((d) => `${d.method} ${d.url}`)
-  t.same(
-    routes.filter((r) => CALLS[r] === undefined),
-    [],
-    'every declared route has a call in this test'
-  )
-  t.same(
-    Object.keys(CALLS).filter((r) => !routes.includes(r)),
-    [],
-    'every call here is a declared route'
-  )
-  for (const [route, call] of Object.entries(CALLS)) {
-    const [method, url] = route.split(' ') as [string, string]
-    const requestId = `decl-${randomUUID()}`
-    const res = await app.inject({
-      method: method as 'GET',
-      url: fill(url) + (call.query ?? ''),
-      headers: {
-        ...call.who.headers,
-        'x-request-id': requestId,
-        ...(call.version === undefined ? {} : { 'if-match': `"${call.version}"` })
-      },
-      ...(call.body === undefined ? {} : { payload: call.body })
-    })
-    t.equal(res.statusCode, call.expect, `${route}: ${res.body.slice(0, 200)}`)
-    if (res.statusCode < 300 && call.keep !== undefined) call.keep(res.json())
-    const { rows } = await app.pool.query<{ action: string }>('SELECT action FROM access_log WHERE request_id = $1', [
-      requestId
-    ])
-    const action = declared.find((d) => `${d.method} ${d.url}` === route)!.accessLog
-    if (action === false) t.same(rows, [], `${route} declares no personal data and logs nothing`)
-    else
-      t.ok(
-        rows.length > 0 && rows.every((r) => r.action === action),
-        `${route} leaves its "${action}" rows and no other (${rows.map((r) => r.action).join(', ')})`
-      )
+t.test(
+  'every route declares its access-log action, leaves exactly those rows, and sends the hardening headers',
+  async (t) => {
+    made.phase = 'start'
+    made.deliveryId = randomUUID()
+    const declared = app.accessDeclarations.filter((d) => d.method !== 'HEAD')
+    const routes = declared.map((d) => `${d.method} ${d.url}`)
+    t.same(
+      routes.filter((r) => CALLS[r] === undefined),
+      [],
+      'every declared route has a call in this test'
+    )
+    t.same(
+      Object.keys(CALLS).filter((r) => !routes.includes(r)),
+      [],
+      'every call here is a declared route'
+    )
+    for (const [route, call] of Object.entries(CALLS)) {
+      const [method, url] = route.split(' ') as [string, string]
+      const requestId = `decl-${randomUUID()}`
+      const res = await app.inject({
+        method: method as 'GET',
+        url: fill(url) + (call.query ?? ''),
+        headers: {
+          ...call.who.headers,
+          'x-request-id': requestId,
+          ...(call.version === undefined ? {} : { 'if-match': `"${call.version}"` })
+        },
+        ...(call.body === undefined ? {} : { payload: call.body })
+      })
+      t.equal(res.statusCode, call.expect, `${route}: ${res.body.slice(0, 200)}`)
+      if (res.statusCode < 300 && call.keep !== undefined) call.keep(res.json())
+      if (route.startsWith('GET /health') === false) {
+        t.equal(res.headers['cache-control'], 'no-store', `${route}: Cache-Control no-store`)
+      }
+      t.equal(res.headers['x-content-type-options'], 'nosniff', `${route}: hardening headers`)
+      t.ok(res.headers['content-security-policy'], `${route}: a Content-Security-Policy`)
+      const { rows } = await app.pool.query<{ action: string }>('SELECT action FROM access_log WHERE request_id = $1', [
+        requestId
+      ])
+      const action = declared.find((d) => `${d.method} ${d.url}` === route)!.accessLog
+      if (action === false) t.same(rows, [], `${route} declares no personal data and logs nothing`)
+      else
+        t.ok(
+          rows.length > 0 && rows.every((r) => r.action === action),
+          `${route} leaves its "${action}" rows and no other (${rows.map((r) => r.action).join(', ')})`
+        )
+    }
   }
-})
+)
 
 t.test('a route without a declaration stops the app from starting', async (t) => {
   const app = await buildApp(testConfig(await testDatabase(t)))

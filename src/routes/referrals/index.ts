@@ -26,10 +26,10 @@ const Params = IdParams('referralId', 'referral')
 const asIs = () => (data: unknown) => JSON.stringify(data)
 
 const JSON_TYPE = 'application/json; charset=utf-8'
-const PRIVATE = 'private, no-cache'
+const NO_STORE = 'no-store'
 
 function sendView(reply: FastifyReply, result: ViewResult) {
-  return reply.header('etag', etag(result.version)).header('cache-control', PRIVATE).send(result.body)
+  return reply.header('etag', etag(result.version)).header('cache-control', NO_STORE).send(result.body)
 }
 
 const referrals: FastifyPluginAsyncTypebox = async (app) => {
@@ -61,7 +61,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
       // Already JSON, and sent as it is: the bytes a replay of this request answers with.
       return reply
         .code(201)
-        .headers({ ...headersOf(created), 'cache-control': PRIVATE })
+        .headers({ ...headersOf(created), 'cache-control': NO_STORE })
         .send(created.answer as never)
     }
   )
