@@ -25,6 +25,7 @@ import accessDeclarations from './plugins/access-declarations.ts'
 import health from './routes/health.ts'
 import admin from './routes/admin/organisations.ts'
 import idempotency from './plugins/idempotency.ts'
+import rateLimits from './plugins/rate-limits.ts'
 import referrals from './routes/referrals/index.ts'
 import assessments from './routes/referrals/assessments.ts'
 import impactReport from './routes/reports/impact-report.ts'
@@ -101,6 +102,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(swagger)
   await app.register(securityHeaders)
   await app.register(metrics)
+  // Before auth: its limiter must count a request before the key is checked (see the auth plugin's onRoute).
+  await app.register(rateLimits)
   await app.register(auth, {
     adminApiKey: config.ADMIN_API_KEY,
     databaseUrl: config.DATABASE_URL,

@@ -159,6 +159,26 @@ const spec = {
     schema: Type.Integer({ minimum: 1, maximum: 120 }),
     default: 48,
     doc: 'Oldest youngest child (in months) a referral may be made for.'
+  },
+  RATE_LIMITS: {
+    schema: Type.Enum(['on', 'off']),
+    default: 'on',
+    doc: 'Rate limits, counted in Redis across API processes (`off` only for load tests: `npm run bench` sets it).'
+  },
+  RATE_LIMIT_PER_CLIENT: {
+    schema: Type.Integer({ minimum: 1 }),
+    default: 1200,
+    doc: 'Requests a minute per API client (per key); more get 429 with `Retry-After`.'
+  },
+  RATE_LIMIT_UNAUTHENTICATED: {
+    schema: Type.Integer({ minimum: 1 }),
+    default: 60,
+    doc: 'Requests a minute per IP address without a key, or with an unknown or revoked one.'
+  },
+  RATE_LIMIT_SENSITIVE: {
+    schema: Type.Integer({ minimum: 1 }),
+    default: 10,
+    doc: 'Requests a minute per client to `/admin`, `POST /webhooks/{id}/test` and `/rotate-secret`.'
   }
 } satisfies Record<string, { schema: TSchema; default: unknown; doc: string }>
 

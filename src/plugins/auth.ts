@@ -20,6 +20,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** An onRequest hook that authenticates and requires one of `scopes` (for routes made by plugins). */
     requireScope: (scopes: readonly Scope[]) => (request: FastifyRequest) => Promise<void>
+    /** Who a request's key names (client id, `operator`), or null; for rate limits, before authentication. */
+    callerKey: (request: FastifyRequest) => Promise<string | null>
     /** Forgets every cached key in this process (other processes hear it through NOTIFY). */
     forgetCredentials: () => void
   }
@@ -32,12 +34,16 @@ interface KnownClient {
   touchedAt: number
 }
 
+/** An unknown key, remembered for `MISS_KEPT_MS`. */
+const MISS = Symbol('unknown key')
+const MISS_KEPT_MS = 10_000
+
 export default fp(
   async (app, opts: { adminApiKey?: string | undefined; databaseUrl: string; cacheMs: number }) => {
     const byKeyHash = prepareClientByKeyHash(app.db)
     // Who a key belongs to, for a while: the lookup was a large share of a read's round trips. Trusted only
     // while this process LISTENs for changes (a revocation clears it at commit, in every process).
-    const known = new LRUCache<string, KnownClient>({ max: 10_000, ttl: Math.max(1, opts.cacheMs) })
+    const known = new LRUCache<string, KnownClient | typeof MISS>({ max: 10_000, ttl: Math.max(1, opts.cacheMs) })
     const changes = new KeptWhileListening(() => known.clear())
     if (opts.cacheMs > 0) {
       const listener = changes.listen(opts.databaseUrl, 'credentials_changed')
@@ -47,18 +53,19 @@ export default fp(
     }
     app.decorate('forgetCredentials', () => changes.forget())
 
-    async function lookUp(keyHash: string): Promise<KnownClient> {
+    /** A key's client, or null for an unknown or revoked key: a miss is remembered briefly too, so a flood of bad keys costs no queries. */
+    async function lookUp(keyHash: string): Promise<KnownClient | null> {
       const cached = changes.trusted ? known.get(keyHash) : undefined
-      if (cached !== undefined) return cached
+      if (cached !== undefined) return cached === MISS ? null : cached
       return changes.read(
         () => clientByKeyHash(keyHash),
-        (found) => known.set(keyHash, found)
+        (found) => (found === null ? known.set(keyHash, MISS, { ttl: MISS_KEPT_MS }) : known.set(keyHash, found))
       )
     }
 
-    async function clientByKeyHash(keyHash: string): Promise<KnownClient> {
+    async function clientByKeyHash(keyHash: string): Promise<KnownClient | null> {
       const [client] = await byKeyHash.execute({ keyHash })
-      if (client === undefined || client.revokedAt !== null) throw unauthorized('Unknown or revoked API key')
+      if (client === undefined || client.revokedAt !== null) return null
       return {
         principal: principalOf({
           clientId: client.clientId,
@@ -86,12 +93,22 @@ export default fp(
         }
       }
       const client = await lookUp(hashApiKey(key))
+      if (client === null) throw unauthorized('Unknown or revoked API key')
       if (Date.now() - client.touchedAt > 60_000) {
         client.touchedAt = Date.now()
         await touchClient(app.db, client.principal.clientId as string)
       }
       return client.principal
     }
+
+    /** Who a request's key names, for rate limits: a client id, `operator`, or null (no key, or an unknown one). */
+    app.decorate('callerKey', async (request: FastifyRequest): Promise<string | null> => {
+      const match = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(request.headers.authorization ?? '')
+      if (match === null) return null
+      const key = match[1] as string
+      if (opts.adminApiKey !== undefined && sameKey(key, opts.adminApiKey)) return 'operator'
+      return (await lookUp(hashApiKey(key)))?.principal.clientId ?? null
+    })
 
     app.decorateRequest('principal', null as never)
     const requireScope = (needed: readonly Scope[]) => async (request: FastifyRequest) => {
@@ -112,7 +129,8 @@ export default fp(
       const needed: readonly Scope[] = typeof scope === 'string' ? [scope] : scope
       const check = requireScope(needed)
       const existing = route.onRequest
-      route.onRequest = existing === undefined ? [check] : [check, ...(Array.isArray(existing) ? existing : [existing])]
+      // After what other plugins put there first: the rate limit counts a request before its key is checked.
+      route.onRequest = existing === undefined ? [check] : [...(Array.isArray(existing) ? existing : [existing]), check]
       route.schema = route.schema ?? {}
       route.schema.security = [{ bearerAuth: [] }]
       route.schema.description =

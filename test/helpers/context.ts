@@ -60,6 +60,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
       ADMIN_API_KEY: ADMIN_KEY,
       IDENTIFIER_KEYS: `t1:${randomBytes(32).toString('base64')}`,
       BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+      // Tests send bursts from one key; the rate-limit tests turn limits on.
+      RATE_LIMITS: 'off',
       ...overrides
     }
   )

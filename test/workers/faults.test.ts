@@ -12,6 +12,7 @@ const envOf = (config: Config, extra: Record<string, string> = {}) => ({
   REDIS_URL: config.REDIS_URL,
   REDIS_PREFIX: config.REDIS_PREFIX,
   LOG_LEVEL: 'info',
+  RATE_LIMITS: 'off',
   IDENTIFIER_KEYS: config.IDENTIFIER_KEYS as string,
   BLIND_INDEX_KEY: config.BLIND_INDEX_KEY as string,
   ...Object.fromEntries(Object.entries(FAST_EVENTS).map(([k, v]) => [k, String(v)])),

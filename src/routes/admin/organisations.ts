@@ -45,7 +45,7 @@ const toClient = (c: {
 const OrganisationParams = IdParams('organisationId', 'organisation')
 
 const admin: FastifyPluginAsyncTypebox = async (app) => {
-  const config = { scope: 'admin', accessLog: false } as const
+  const config = { scope: 'admin', accessLog: false, sensitive: true } as const
 
   app.post(
     '/admin/organisations',

@@ -129,7 +129,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/webhooks/:webhookId/rotate-secret',
     {
-      config,
+      config: { ...config, sensitive: true },
       schema: {
         tags: ['webhooks'],
         operationId: 'rotateWebhookSecret',
@@ -148,7 +148,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/webhooks/:webhookId/test',
     {
-      config,
+      config: { ...config, sensitive: true },
       schema: {
         tags: ['webhooks'],
         operationId: 'testWebhook',
