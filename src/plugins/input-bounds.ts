@@ -27,45 +27,74 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
   return deepest
 }
 
-type Bounded = TSchema & { maxItems?: number; items?: TSchema; properties?: Record<string, TSchema> }
+type Bounded = TSchema & {
+  maxItems?: number
+  items?: TSchema
+  properties?: Record<string, TSchema>
+  format?: string
+  anyOf?: TSchema[]
+}
+
+const fault = (
+  path: string,
+  keyword: string,
+  message: string,
+  params: Record<string, unknown> = {}
+): FastifySchemaValidationError => ({
+  keyword,
+  instancePath: path,
+  schemaPath: `#/${keyword}`,
+  params,
+  message
+})
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Dates this service can hold and compute with; a year 0 or 9999 is a forgery or a typo, never a fact. */
+const YEARS = /^(19|2\d)\d{2}-/
 
 /**
- * Arrays longer than their schema's `maxItems`, found in one pass before the schema runs: the
- * validator's error path is quadratic in an array's length (`uniqueItems`), so an oversized array
- * is refused here, whatever else is wrong with it.
+ * What must never reach the validator or the database, found in one pass before the schema runs:
+ * arrays longer than their `maxItems` (TypeBox's error path is quadratic in an array's length under
+ * `uniqueItems`), strings with a NUL character or a lone surrogate (PostgreSQL refuses the one, UTF-8
+ * cannot carry the other), and dates outside the years 1900 to 2999.
  */
-export function oversizedArrays(schema: Bounded, value: unknown, path = ''): FastifySchemaValidationError[] {
+export function inputFaults(schema: Bounded, value: unknown, path = ''): FastifySchemaValidationError[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return [fault(path, 'nul', 'must not contain a NUL character')]
+    if (LONE_SURROGATE.test(value))
+      return [fault(path, 'surrogate', 'must be well-formed Unicode (no lone surrogates)')]
+    if ((schema.format === 'date' || schema.format === 'date-time') && !YEARS.test(value)) {
+      return [fault(path, 'format', 'must be a date in the years 1900 to 2999')]
+    }
+    return []
+  }
   if (Array.isArray(value)) {
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      return [
-        {
-          keyword: 'maxItems',
-          instancePath: path,
-          schemaPath: '#/maxItems',
-          params: { limit: schema.maxItems },
-          message: `must NOT have more than ${schema.maxItems} items`
-        }
-      ]
+      return [fault(path, 'maxItems', `must NOT have more than ${schema.maxItems} items`, { limit: schema.maxItems })]
     }
     const items = schema.items as Bounded | undefined
-    return items === undefined ? [] : value.flatMap((item, i) => oversizedArrays(items, item, `${path}/${i}`))
+    return value.flatMap((item, i) => inputFaults(items ?? {}, item, `${path}/${i}`))
   }
-  if (value === null || typeof value !== 'object' || schema.properties === undefined) return []
+  if (value === null || typeof value !== 'object') return []
+  const variants = (schema.anyOf ?? []) as Bounded[]
   return Object.entries(value as Record<string, unknown>).flatMap(([key, field]) => {
-    const property = schema.properties?.[key] as Bounded | undefined
-    return property === undefined ? [] : oversizedArrays(property, field, `${path}/${key}`)
+    const property = (schema.properties?.[key] ??
+      variants.find((v) => v.properties?.[key] !== undefined)?.properties?.[key]) as Bounded | undefined
+    return inputFaults(property ?? {}, field, `${path}/${key}`)
   })
 }
 
-/** TypeBox's validator, with the bound on arrays checked first (see `oversizedArrays`). */
+/** TypeBox's validator, with `inputFaults` checked first. */
 export const boundedValidatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
   const validate = TypeBoxValidatorCompiler(route) as (value: unknown) => {
     value?: unknown
     error?: FastifySchemaValidationError[]
   }
   return (value: unknown) => {
-    const oversized = oversizedArrays(route.schema as Bounded, value)
-    return oversized.length > 0 ? { error: oversized } : validate(value)
+    const faults = inputFaults(route.schema as Bounded, value)
+    return faults.length > 0 ? { error: faults } : validate(value)
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { systemClock, type Caller } from '../core/caller.ts'
 import { invalidCursor } from '../core/problems.ts'
-import { decodeCursor } from '../domain/cursor.ts'
+import { type CursorPart, decodeCursor } from '../domain/cursor.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,9 +27,9 @@ export function callerOf(request: FastifyRequest, purpose: string): Caller {
 }
 
 /** The sort key a cursor carries; none given → null; one this API never gave out → 400. */
-export function cursorAfter(cursor: string | undefined, arity: number): Array<string | number> | null {
+export function cursorAfter(cursor: string | undefined, shape: readonly CursorPart[]): Array<string | number> | null {
   if (cursor === undefined) return null
-  const key = decodeCursor(cursor, arity)
+  const key = decodeCursor(cursor, shape)
   if (key === null) throw invalidCursor('cursor')
   return key
 }

@@ -10,15 +10,8 @@ const POLL_MS = 250
 /** A feed position: (transaction id, event id) of the last event read. */
 export function feedCursor(after: string | undefined): [string, number] {
   if (after === undefined) return ['0', 0]
-  const decoded = decodeCursor(after, 2)
-  if (
-    decoded === null ||
-    typeof decoded[0] !== 'string' ||
-    !/^\d+$/.test(decoded[0]) ||
-    typeof decoded[1] !== 'number'
-  ) {
-    throw invalidCursor('after')
-  }
+  const decoded = decodeCursor(after, ['transaction', 'integer'])
+  if (decoded === null) throw invalidCursor('after')
   return decoded as [string, number]
 }
 

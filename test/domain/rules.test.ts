@@ -206,9 +206,26 @@ t.test('small helpers', async (t) => {
     fc.property(fc.jsonValue(), (v) => isDeepStrictEqual(JSON.parse(canonicalJson(v)), JSON.parse(JSON.stringify(v))))
   )
   fc.assert(fc.property(fc.jsonValue(), (v) => canonicalJson(v) === canonicalJson(reversed(v))))
-  t.same(decodeCursor(encodeCursor(['2026-01-01', 'x']), 2), ['2026-01-01', 'x'])
-  t.equal(decodeCursor('!!', 2), null)
-  t.equal(decodeCursor(encodeCursor(['a']), 2), null)
+  const id = '3f2b8c1e-6a9d-4e57-9c1b-0f3a2d4e5b6c'
+  t.same(decodeCursor(encodeCursor(['2026-01-01 10:00:00.123456+00', id]), ['instant', 'uuid']), [
+    '2026-01-01 10:00:00.123456+00',
+    id
+  ])
+  t.equal(decodeCursor('!!', ['instant', 'uuid']), null)
+  t.equal(decodeCursor(encodeCursor(['a']), ['instant', 'uuid']), null)
+  // Forged cursors: each part must be what this API gives out, or the query would fail on it.
+  for (const forged of [
+    ['0000-01-01 00:00:00+00', id],
+    ['2026-01-01 10:00:00+00', 'not-a-uuid'],
+    ['x', id],
+    [1, id],
+    ['2026-13-45', id]
+  ])
+    t.equal(decodeCursor(encodeCursor(forged), ['instant', 'uuid']), null, JSON.stringify(forged))
+  for (const forged of [[-1], [1.5], [1e300], ['1']])
+    t.equal(decodeCursor(encodeCursor(forged), ['integer']), null, String(forged))
+  t.same(decodeCursor(encodeCursor(['742', 3]), ['transaction', 'integer']), ['742', 3])
+  t.equal(decodeCursor(encodeCursor(['99999999999999999999', 3]), ['transaction', 'integer']), null)
   t.same(forbiddenScopes('hospital', ['referrals:write', 'referrals:manage', 'admin']), ['referrals:manage', 'admin'])
   for (const [type, scopes] of Object.entries(SCOPES_BY_ORGANISATION_TYPE)) {
     t.equal(scopes.includes('referrals:manage'), type === 'programme', `${type} referrals:manage`)

@@ -205,3 +205,30 @@ t.test('every special address form and any port but 443 is refused as a webhook 
     t.match(res.json().errors, [{ pointer: '/url' }])
   }
 })
+
+t.test('NUL characters, lone surrogates and impossible years are refused naming the field, never 500', async (t) => {
+  const ctx = await testContext(t)
+  const hospital = await ctx.party('hospital')
+  await ctx.party('programme', { serviceArea: ['2800'] })
+  const body = referralBody()
+  for (const [field, value] of [
+    ['givenName', 'Sam\u0000ira'],
+    ['familyName', 'Test\uD800moeder']
+  ] as const) {
+    const res = await ctx.send(hospital, 'POST', '/referrals', { ...body, mother: { ...body.mother, [field]: value } })
+    t.equal(res.statusCode, 422, field)
+    t.match(res.json().errors, [{ pointer: `/mother/${field}` }])
+  }
+  const year0 = await ctx.send(hospital, 'POST', '/referrals', {
+    ...body,
+    consent: { ...body.consent, givenAt: '0000-01-01T00:00:00Z' }
+  })
+  t.match(year0.json(), { status: 422, errors: [{ pointer: '/consent/givenAt' }] })
+  for (const query of [
+    'updatedSince=0000-01-01T00:00:00Z',
+    'updatedSince=9999-12-31T00:00:00Z',
+    'cursor=WyJ4IiwieSJd'
+  ]) {
+    t.equal((await ctx.send(hospital, 'GET', `/referrals?${query}`)).statusCode, 400, query)
+  }
+})

@@ -91,7 +91,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const page = await organisationPage(
         app.deps,
-        cursorAfter(request.query.cursor, 2) as [string, string] | null,
+        cursorAfter(request.query.cursor, ['instant', 'uuid']) as [string, string] | null,
         request.query.limit ?? 50
       )
       return { items: page.items.map(toOrganisation), nextCursor: page.next === null ? null : encodeCursor(page.next) }

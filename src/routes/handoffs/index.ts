@@ -83,7 +83,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
       const { cursor, limit = 50, ...filters } = request.query
       const page = await handoffList(app.deps, caller(request, 'handoff list'), {
         ...filters,
-        after: cursorAfter(cursor, 2) as [string, string] | null,
+        after: cursorAfter(cursor, ['instant', 'uuid']) as [string, string] | null,
         limit
       })
       return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }

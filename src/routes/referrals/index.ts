@@ -95,7 +95,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { cursor, limit = 50, ...filters } = request.query
-      const after = cursorAfter(cursor, 2) as [string, string] | null
+      const after = cursorAfter(cursor, ['instant', 'uuid']) as [string, string] | null
       const page = await listReferrals(app.deps, caller(request, 'list'), { ...filters, after, limit })
       return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
     }
@@ -248,7 +248,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { cursor, limit = 50 } = request.query
-      const [after = 0] = cursorAfter(cursor, 1) ?? []
+      const [after = 0] = cursorAfter(cursor, ['integer']) ?? []
       if (typeof after !== 'number') throw invalidCursor('cursor')
       const page = await referralAccessLog(app.deps, caller(request, 'audit'), request.params.referralId, after, limit)
       return { items: page.items, nextCursor: page.next === null ? null : encodeCursor([page.next]) }

@@ -190,7 +190,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         app.deps,
         org(request),
         request.params.webhookId,
-        cursorAfter(cursor, 2) as [string, string] | null,
+        cursorAfter(cursor, ['instant', 'uuid']) as [string, string] | null,
         limit
       )
       return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) }
