@@ -8,11 +8,12 @@ export interface FieldError {
 }
 
 export interface ReferralFacts {
-  mother: { birthDate: string; insz?: string; inszAbsentReason?: string }
+  mother: { givenName?: string; familyName?: string; birthDate: string; insz?: string; inszAbsentReason?: string }
   pregnancy?: { expectedDeliveryDate: string } | null
   youngestChild?: { birthDate: string } | null
   household: { numberOfChildren: number }
-  consent?: { givenAt: string; sharingScope: readonly string[] }
+  consent?: { givenAt: string; recordedBy?: string; sharingScope: readonly string[] }
+  referrerContact?: { name: string }
 }
 
 export interface RuleContext {
@@ -81,8 +82,56 @@ export function referralRuleErrors(r: ReferralFacts, ctx: RuleContext): FieldErr
   if (r.consent !== undefined) {
     if (Date.parse(r.consent.givenAt) > ctx.now.getTime() + CLOCK_SKEW_MS)
       errors.push({ pointer: '/consent/givenAt', message: 'must not be in the future' })
+    else if (r.consent.givenAt < CONSENT_EARLIEST)
+      errors.push({ pointer: '/consent/givenAt', message: `must not be before ${CONSENT_EARLIEST.slice(0, 4)}` })
     if (r.consent.sharingScope.length === 0)
       errors.push({ pointer: '/consent/sharingScope', message: 'must name at least one organisation type' })
   }
+  const names: Array<[string, string | undefined]> = [
+    ['/mother/givenName', r.mother.givenName],
+    ['/mother/familyName', r.mother.familyName],
+    ['/consent/recordedBy', r.consent?.recordedBy],
+    ['/referrerContact/name', r.referrerContact?.name]
+  ]
+  for (const [pointer, name] of names) {
+    const problem = name === undefined ? null : nameProblem(name)
+    if (problem !== null) errors.push({ pointer, message: problem })
+  }
   return errors
+}
+
+/** No consent recorded before the programme's network existed is plausible. */
+const CONSENT_EARLIEST = '2000-01-01'
+
+/** Control characters, bidirectional overrides and isolates: they make a name read other than it is. */
+const UNREADABLE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u
+/** What a name must have at least one of: a letter or a digit (not only spaces, marks or zero-width characters). */
+const VISIBLE = /[\p{L}\p{N}]/u
+
+/** Why a person's name is refused, or null. */
+export function nameProblem(name: string): string | null {
+  if (UNREADABLE.test(name)) return 'must not contain control or bidirectional-override characters'
+  if (!VISIBLE.test(name)) return 'must contain a letter'
+  return null
+}
+
+/** A name as it is stored: Unicode NFC, so that the same name is the same string, and trimmed. */
+export const normalizeName = (name: string) => name.normalize('NFC').trim()
+
+/**
+ * Why a day cannot be one of the mother's guidance (an assessment, a group session), or null: from
+ * the day the programme accepted her (in Belgium) to today.
+ */
+export function outsideGuidance(day: string, guidanceStartedOn: string | null, today: string): string | null {
+  if (guidanceStartedOn === null) return 'the referral is not in guidance yet (not accepted)'
+  if (day < guidanceStartedOn) return `must not be before the start of guidance (${guidanceStartedOn})`
+  if (day > today) return 'must not be in the future'
+  return null
+}
+
+/** Why a handoff's due date is refused, or null: from today to two years ahead. */
+export function dueByProblem(dueBy: string, today: string): string | null {
+  if (dueBy < today) return 'must not be in the past'
+  if (dueBy > addMonths(today, 24)) return 'must be within two years'
+  return null
 }

@@ -13,6 +13,7 @@ import { lockReferral } from '../db/queries/referrals.ts'
 import { recordAccess } from '../db/record.ts'
 import { viewOf } from '../domain/access.ts'
 import { belgianDate } from '../domain/dates.ts'
+import { outsideGuidance } from '../domain/referral-rules.ts'
 import type { LifeDomain } from '../domain/vocabulary.ts'
 import type { ServiceDeps } from './deps.ts'
 
@@ -32,6 +33,13 @@ async function asProgramme(caller: Caller, referralId: string, tx: Executor) {
   return row
 }
 
+/** An assessment or a session is a day of the mother's guidance: 422 naming the field otherwise. */
+function inGuidance(caller: Caller, referral: { acceptedAt: string | null }, day: string, pointer: string): void {
+  const started = referral.acceptedAt === null ? null : belgianDate(new Date(referral.acceptedAt))
+  const problem = outsideGuidance(day, started, belgianDate(caller.clock.now()))
+  if (problem !== null) throw validationProblem([{ pointer, message: problem }])
+}
+
 export async function putAssessment(
   deps: Deps,
   caller: Caller,
@@ -40,10 +48,9 @@ export async function putAssessment(
   ifMatch: string | undefined,
   body: { assessedOn: string; scores: Partial<Record<LifeDomain, number>> }
 ) {
-  if (body.assessedOn > belgianDate(caller.clock.now()))
-    throw validationProblem([{ pointer: '/assessedOn', message: 'must not be in the future' }])
   return deps.db.transaction(async (tx) => {
-    await asProgramme(caller, referralId, tx)
+    const referral = await asProgramme(caller, referralId, tx)
+    inGuidance(caller, referral, body.assessedOn, '/assessedOn')
     const existing = await lockAssessment(tx, referralId, phase)
     if (existing !== undefined) requireVersion(ifMatch, existing.version, `${phase} assessment`)
     else if (ifMatch !== undefined && ifMatch !== '*')
@@ -76,10 +83,9 @@ export async function addGroupSession(
   referralId: string,
   body: { date: string; topic?: string | undefined }
 ) {
-  if (body.date > belgianDate(caller.clock.now()))
-    throw validationProblem([{ pointer: '/date', message: 'must not be in the future' }])
   return deps.db.transaction(async (tx) => {
-    await asProgramme(caller, referralId, tx)
+    const referral = await asProgramme(caller, referralId, tx)
+    inGuidance(caller, referral, body.date, '/date')
     const row = await insertGroupSession(tx, referralId, body.date, body.topic ?? null)
     await recordAccess(tx, referralId, accessEntry(caller))
     return { id: row.id, date: row.attendedOn, topic: row.topic }

@@ -15,7 +15,8 @@ import {
 import { recordAccess, recordEvent, recordHandoffHistory } from '../db/record.ts'
 import { recipientAccess, viewOf } from '../domain/access.ts'
 import type { Party } from '../domain/audience.ts'
-import { isoOrNull as iso } from '../domain/dates.ts'
+import { belgianDate, isoOrNull as iso } from '../domain/dates.ts'
+import { dueByProblem } from '../domain/referral-rules.ts'
 import {
   checkHandoffTransition,
   housingDecisionError,
@@ -99,6 +100,8 @@ export async function createHandoff(
   referralId: string,
   input: { type: HandoffType; toOrganisationId: string; reason: string; dueBy?: string | undefined }
 ) {
+  const dueByError = input.dueBy === undefined ? null : dueByProblem(input.dueBy, belgianDate(caller.clock.now()))
+  if (dueByError !== null) throw validationProblem([{ pointer: '/dueBy', message: dueByError }])
   return deps.db.transaction(async (tx) => {
     const referral = await lockReferral(tx, referralId)
     const view = referral === undefined ? null : viewOf(caller.principal, referral)

@@ -30,7 +30,7 @@ import { transitionRole, viewFields, viewOf, type AnyView } from '../domain/acce
 import type { ReferralView } from '../domain/views.ts'
 import { belgianDate, isoInstant as isoOf } from '../domain/dates.ts'
 import { normalizeInsz } from '../domain/insz.ts'
-import { referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
+import { normalizeName, referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
 import { routeReferral } from '../domain/routing.ts'
 import { checkTransition } from '../domain/status-machine.ts'
 import { ReferralInput, type ReferralDetails, type ReferralPatch, type TransitionInput } from '../schemas/referrals.ts'
@@ -60,6 +60,20 @@ function splitInput(input: ReferralInput): ReferralDetails {
   const { externalReference: _e, programmeId: _p, mother, ...rest } = input
   const { insz: _i, ...motherWithoutInsz } = mother
   return { ...rest, mother: motherWithoutInsz }
+}
+
+/** The people's names of a referral as they are stored (`normalizeName`). */
+function withNormalizedNames(input: ReferralInput): ReferralInput {
+  return {
+    ...input,
+    mother: {
+      ...input.mother,
+      givenName: normalizeName(input.mother.givenName),
+      familyName: normalizeName(input.mother.familyName)
+    },
+    consent: { ...input.consent, recordedBy: normalizeName(input.consent.recordedBy) },
+    referrerContact: { ...input.referrerContact, name: normalizeName(input.referrerContact.name) }
+  }
 }
 
 /** Stands for the new referral's time in its answer until the intake statement fills it in. */
@@ -108,9 +122,10 @@ function intakeAnswer(deps: Deps, created: IntakeRow): string {
 export async function createReferral(
   deps: IntakeDeps,
   caller: Caller,
-  input: ReferralInput,
+  sent: ReferralInput,
   answerToStore: (created: { id: string; version: number }) => AnswerToStore | null = () => null
 ): Promise<{ id: string; version: number; answer: string }> {
+  const input = withNormalizedNames(sent)
   const now = caller.clock.now()
   const errors = referralRuleErrors(input, ruleContext(deps, now))
   if (errors.length > 0) throw validationProblem(errors)
@@ -398,7 +413,7 @@ export async function correctReferral(
     }
     if (!Value.Check(ReferralInput, merged))
       throw validationProblem([{ pointer: '/', message: 'the corrected referral is incomplete' }])
-    const input = merged as ReferralInput
+    const input = withNormalizedNames(merged as ReferralInput)
     const errors = referralRuleErrors(input, ruleContext(deps, caller.clock.now()))
     if (errors.length > 0) throw validationProblem(errors)
 

@@ -86,7 +86,7 @@ export interface TestContext {
   /** A request as `who`, with `If-Match` when a version is given. */
   send: (
     who: { headers: object },
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
     url: string,
     payload?: object,
     version?: number

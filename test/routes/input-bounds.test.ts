@@ -232,3 +232,38 @@ t.test('NUL characters, lone surrogates and impossible years are refused naming 
     t.equal((await ctx.send(hospital, 'GET', `/referrals?${query}`)).statusCode, 400, query)
   }
 })
+
+t.test('plausible dates: no assessment before guidance, no far-off due date, names stored as NFC', async (t) => {
+  const ctx = await testContext(t)
+  const hospital = await ctx.party('hospital')
+  const programme = await ctx.party('programme', { serviceArea: ['2800'] })
+  const ocmw = await ctx.party('ocmw')
+  const body = referralBody()
+  const created = await ctx.send(hospital, 'POST', '/referrals', {
+    ...body,
+    mother: { ...body.mother, givenName: 'Zoe\u0308' }
+  })
+  t.equal(created.json().mother.givenName, 'Zoë', 'stored and answered as NFC')
+  const id = created.json().id
+  const early = await ctx.send(programme, 'PUT', `/referrals/${id}/assessments/start`, {
+    assessedOn: '1900-01-01',
+    scores: { income: 1 }
+  })
+  t.match(early.json(), { status: 422, errors: [{ pointer: '/assessedOn', message: /not in guidance/ }] })
+  await ctx.send(
+    programme,
+    'POST',
+    `/referrals/${id}/transitions`,
+    { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' },
+    1
+  )
+  const session = await ctx.send(programme, 'POST', `/referrals/${id}/group-sessions`, { date: '2019-06-01' })
+  t.match(session.json(), { status: 422, errors: [{ pointer: '/date', message: /before the start of guidance/ }] })
+  const far = await ctx.send(programme, 'POST', `/referrals/${id}/handoffs`, {
+    type: 'income_support',
+    toOrganisationId: ocmw.organisationId,
+    reason: 'x',
+    dueBy: '9999-12-31'
+  })
+  t.match(far.json(), { status: 422, errors: [{ pointer: '/dueBy' }] })
+})
