@@ -1,3 +1,4 @@
+import { REASON_CODES, type ReasonCode } from '../domain/reason-codes.ts'
 import { Type } from 'typebox'
 import { DateTime, Nullable, Uuid } from './common.ts'
 
@@ -10,7 +11,9 @@ export const Event = Type.Object(
     handoffId: Nullable(Uuid('The handoff concerned.')),
     status: Nullable(Type.String({ description: 'Status after the change.' })),
     reasonCode: Nullable(
-      Type.String({ description: 'Reason code of the change, e.g. `consent_withdrawn` (never free text).' })
+      Type.Enum(Object.keys(REASON_CODES) as ReasonCode[], {
+        description: 'Reason code of the change (never free text): one of the closed vocabulary.'
+      })
     )
   },
   {

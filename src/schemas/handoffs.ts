@@ -1,3 +1,4 @@
+import { describeCodes, HANDOFF_REASON_CODES, HOUSING_REFUSAL_CODES } from '../domain/reason-codes.ts'
 import { Type } from 'typebox'
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../domain/handoffs.ts'
@@ -75,10 +76,8 @@ export const HandoffTransition = Type.Object(
   {
     status: Type.Enum(HANDOFF_STATUSES, { description: 'The new status.' }),
     reasonCode: Type.Optional(
-      Type.String({
-        pattern: '^[a-z][a-z0-9_]{1,63}$',
-        maxLength: 64,
-        description: 'Required for rejected, failed and cancelled.'
+      Type.Enum(HANDOFF_REASON_CODES, {
+        description: `Required for rejected, failed and cancelled; the codes each allows are in REASON_CODES_FOR. ${describeCodes(HANDOFF_REASON_CODES)}.`
       })
     ),
     reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
@@ -95,7 +94,9 @@ export const HousingDecisionInput = Type.Union(
     Type.Object(
       {
         decision: Type.Literal('refused'),
-        reasonCode: Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$', maxLength: 64, description: 'Why not.' }),
+        reasonCode: Type.Enum(HOUSING_REFUSAL_CODES, {
+          description: `Why not. ${describeCodes(HOUSING_REFUSAL_CODES)}.`
+        }),
         reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
       },
       { additionalProperties: false, title: 'HousingRefused' }

@@ -1,3 +1,4 @@
+import { describeCodes, REFERRAL_REASON_CODES } from '../domain/reason-codes.ts'
 import { Type, type Static } from 'typebox'
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
 import {
@@ -271,11 +272,8 @@ export const TransitionInput = Type.Object(
   {
     status: Status,
     reasonCode: Type.Optional(
-      Type.String({
-        pattern: '^[a-z][a-z0-9_]{1,63}$',
-        maxLength: 64,
-        description:
-          'Machine-readable reason (`unreachable`, `outside_service_area`, …); required for rejected, cancelled, on-hold, failed, entered-in-error.'
+      Type.Enum(REFERRAL_REASON_CODES, {
+        description: `Required for rejected, cancelled, on-hold, failed and entered-in-error, from the codes of that status. ${describeCodes(REFERRAL_REASON_CODES)}.`
       })
     ),
     reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation in words.' })),

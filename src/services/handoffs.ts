@@ -16,6 +16,7 @@ import { recordAccess, recordEvent, recordHandoffHistory } from '../db/record.ts
 import { recipientAccess, viewOf } from '../domain/access.ts'
 import type { Party } from '../domain/audience.ts'
 import { belgianDate, isoOrNull as iso } from '../domain/dates.ts'
+import { reasonCodeProblem, type ReasonCode } from '../domain/reason-codes.ts'
 import { dueByProblem } from '../domain/referral-rules.ts'
 import {
   checkHandoffTransition,
@@ -260,6 +261,9 @@ export async function transitionHandoff(
       throw validationProblem(
         check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` }))
       )
+    const codeProblem =
+      input.reasonCode === undefined ? null : reasonCodeProblem(`handoff.${input.status}`, input.reasonCode)
+    if (codeProblem !== null) throw validationProblem([{ pointer: '/reasonCode', message: codeProblem }])
     const updated = await updateHandoff(tx, id, {
       status: input.status,
       statusReasonCode: input.reasonCode ?? null,
@@ -340,7 +344,7 @@ export async function decideHousing(deps: Deps, caller: Caller, id: string, inpu
 export async function cancelOpenHandoffs(
   tx: Executor,
   referral: { id: string; referrerOrganisationId: string; programmeOrganisationId: string },
-  reasonCode: string,
+  reasonCode: ReasonCode,
   byOrganisationId: string | null
 ): Promise<string[]> {
   const open = await openHandoffsOfReferral(tx, referral.id)

@@ -30,6 +30,7 @@ import { transitionRole, viewFields, viewOf, type AnyView } from '../domain/acce
 import type { ReferralView } from '../domain/views.ts'
 import { belgianDate, isoInstant as isoOf } from '../domain/dates.ts'
 import { normalizeInsz } from '../domain/insz.ts'
+import { reasonCodeProblem } from '../domain/reason-codes.ts'
 import { normalizeName, referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
 import { routeReferral } from '../domain/routing.ts'
 import { checkTransition } from '../domain/status-machine.ts'
@@ -291,6 +292,9 @@ export async function transitionReferral(
     throw validationProblem(
       check.missing.map((f) => ({ pointer: `/${f}`, message: `is required to move to ${input.status}` }))
     )
+  const codeProblem =
+    input.reasonCode === undefined ? null : reasonCodeProblem(`referral.${input.status}`, input.reasonCode)
+  if (codeProblem !== null) throw validationProblem([{ pointer: '/reasonCode', message: codeProblem }])
   const at = caller.clock.now()
   if (input.firstContactOn !== undefined && input.firstContactOn > belgianDate(at)) {
     throw validationProblem([{ pointer: '/firstContactOn', message: 'must not be in the future' }])

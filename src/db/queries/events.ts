@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
 import { prepared, type Database, type Executor } from '../client.ts'
 import type { ThinEvent } from '../../domain/events.ts'
+import type { ReasonCode } from '../../domain/reason-codes.ts'
 import { batchPerDatabase } from '../batch.ts'
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
@@ -211,7 +212,7 @@ export interface FeedRow extends Record<string, unknown> {
   referralId: string | null
   handoffId: string | null
   status: string | null
-  reasonCode: string | null
+  reasonCode: ReasonCode | null
   occurredAt: string
   transactionId: string
 }

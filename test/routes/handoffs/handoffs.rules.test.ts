@@ -134,8 +134,12 @@ t.test('refusals: outside the consent scope, housing priority to an OCMW, alloca
   )
   const income = (await handTo('income_support', ocmw)).json()
   t.equal(
-    (await send(ocmw, 'POST', `/handoffs/${income.id}/housing-decision`, { decision: 'refused', reasonCode: 'x_y' }))
-      .statusCode,
+    (
+      await send(ocmw, 'POST', `/handoffs/${income.id}/housing-decision`, {
+        decision: 'refused',
+        reasonCode: 'no_need'
+      })
+    ).statusCode,
     409,
     'only on housing_priority'
   )
