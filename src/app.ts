@@ -101,7 +101,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(redis, { url: config.REDIS_URL })
   await app.register(swagger)
   await app.register(securityHeaders)
-  await app.register(metrics)
+  await app.register(metrics, { token: config.METRICS_TOKEN })
   // Before auth: its limiter must count a request before the key is checked (see the auth plugin's onRoute).
   await app.register(rateLimits)
   await app.register(auth, {

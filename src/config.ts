@@ -160,6 +160,11 @@ const spec = {
     default: 48,
     doc: 'Oldest youngest child (in months) a referral may be made for.'
   },
+  METRICS_TOKEN: {
+    schema: Type.String({ minLength: 32 }),
+    default: undefined,
+    doc: 'Bearer token Prometheus sends to scrape `/metrics`; unset: `/metrics` is not served (404).'
+  },
   RATE_LIMITS: {
     schema: Type.Enum(['on', 'off']),
     default: 'on',

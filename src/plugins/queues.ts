@@ -59,18 +59,16 @@ export default fp(
         }
       }
     })
+    // Pending deliveries only, which a partial index holds: the delivered and failed ones are the
+    // delivery log, and counting them would scan it on every scrape.
     new client.Gauge({
-      name: 'opkomst_webhook_deliveries',
-      help: 'Webhook deliveries by outcome.',
-      labelNames: ['state'],
+      name: 'opkomst_webhook_deliveries_pending',
+      help: 'Webhook deliveries waiting for an attempt.',
       async collect() {
-        this.reset()
         const { rows } = await app.db
-          .execute<{ state: string; n: number }>(
-            sql`SELECT state, count(*)::int AS n FROM webhook_deliveries GROUP BY state`
-          )
+          .execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE state = 'pending'`)
           .catch(() => ({ rows: [] }))
-        for (const r of rows) this.set({ state: r.state }, r.n)
+        if (rows[0] !== undefined) this.set(rows[0].n)
       }
     })
     app.addHook('onClose', async () => {

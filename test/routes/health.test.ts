@@ -34,9 +34,10 @@ t.test('ready answers 503 naming PostgreSQL when it is unreachable', async (t) =
 })
 
 t.test('metrics are served for Prometheus', async (t) => {
-  const { app } = await testContext(t)
+  const token = 'p'.repeat(40)
+  const { app } = await testContext(t, { METRICS_TOKEN: token })
   await app.inject('/health/live')
-  const metrics = await app.inject('/metrics')
+  const metrics = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })
   t.equal(metrics.statusCode, 200)
   t.match(metrics.body, /http_request_duration_seconds_count\{[^}]*route="\/health\/live"/)
 })

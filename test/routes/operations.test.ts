@@ -16,8 +16,14 @@ t.test('Bull Board at /admin/queues is for the operator only', async (t) => {
   t.match(api.body, /webhook-deliveries/)
 })
 
-t.test('queue depth and delivery outcomes are in /metrics', async (t) => {
-  const metrics = await app.inject('/metrics')
+t.test('queue depth and pending deliveries are in /metrics, for the holder of the metrics token only', async (t) => {
+  const token = 'm'.repeat(40)
+  const withToken = await testContext(t, { METRICS_TOKEN: token })
+  t.equal((await withToken.app.inject('/metrics')).statusCode, 401, 'not without the token')
+  t.equal((await withToken.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode, 401)
+  const metrics = await withToken.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })
+  t.equal(metrics.statusCode, 200)
   t.match(metrics.body, /opkomst_queue_jobs\{queue="webhook-deliveries",state="waiting"\} \d+/)
-  t.match(metrics.body, /# HELP opkomst_webhook_deliveries /)
+  t.match(metrics.body, /opkomst_webhook_deliveries_pending \d+/)
+  t.equal((await app.inject('/metrics')).statusCode, 404, 'no token configured: not served at all')
 })
