@@ -3,8 +3,9 @@
  * lives, the claim and store statements, and the fragments the intake statement splices in to claim
  * its key in the statement that writes the referral.
  */
-import { and, eq, lt, sql } from 'drizzle-orm'
+import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import { getTableConfig } from 'drizzle-orm/pg-core'
+import type { IdentifierCipher } from '../crypto/identifier-cipher.ts'
 import { Batch } from './batch.ts'
 import { prepared, type Database } from './client.ts'
 import { idempotencyKeys } from './schema/index.ts'
@@ -102,8 +103,21 @@ export function answerStore(db: Database): Batch<StoredAnswer> {
 const keyIs = (k: { principal: string; key: string }) =>
   and(eq(idempotencyKeys.principal, k.principal), eq(idempotencyKeys.key, k.key))
 
+/**
+ * A stored answer may hold what its route answered (a decrypted INSZ, free text): it is kept
+ * encrypted with the identifier keys (AES-256-GCM), bound to its key row, and opened for a replay.
+ */
+export const sealAnswer = (cipher: IdentifierCipher, k: { principal: string; key: string }, body: string) =>
+  cipher.encrypt(body, scopedKey(k))
+export const openAnswer = (cipher: IdentifierCipher, k: { principal: string; key: string }, sealed: string) =>
+  cipher.decrypt(sealed, scopedKey(k))
+
+/** A key in use: an expired one is never replayed, even before the purge removes it. */
 export async function findKey(db: Database, k: { principal: string; key: string }) {
-  const [row] = await db.select().from(idempotencyKeys).where(keyIs(k))
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(keyIs(k), gt(idempotencyKeys.expiresAt, sql`now()`)))
   return row
 }
 
@@ -124,7 +138,7 @@ export async function purgeExpiredKeys(db: Database): Promise<number> {
 /**
  * The CTEs that store, in the statement that writes a record, the answer of each of its items that
  * came with a key: `answers` names a CTE with the columns principal, key, status, headers,
- * request_hash, claimed and body.
+ * request_hash, claimed and body (sealed: `sealAnswer`).
  */
 export function storeAnswersIn(answers: string): string {
   return `stored AS (

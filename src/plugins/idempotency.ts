@@ -9,6 +9,8 @@ import {
   forgetKey,
   keyClaims,
   keyTaken,
+  openAnswer,
+  sealAnswer,
   scopedKey,
   type AnswerToStore,
   type KeyClaim
@@ -110,7 +112,10 @@ export default fp(
         }
         if (first.responseStatus !== null) {
           for (const [name, value] of Object.entries(first.responseHeaders ?? {})) reply.header(name, value)
-          reply.code(first.responseStatus).header('idempotent-replayed', 'true').send(first.responseBody)
+          reply
+            .code(first.responseStatus)
+            .header('idempotent-replayed', 'true')
+            .send(first.responseBody === null ? '' : openAnswer(app.identifiers, key, first.responseBody))
           return true
         }
         if (Date.now() >= deadline) throw inProgress()
@@ -226,7 +231,7 @@ export default fp(
         ...claim,
         status: reply.statusCode,
         headers: JSON.stringify(headers),
-        body: typeof payload === 'string' ? payload : ''
+        body: sealAnswer(app.identifiers, claim, typeof payload === 'string' ? payload : '')
       })
       return payload
     })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Value } from 'typebox/value'
 import { accessEntry, requireVersion, type Caller } from '../core/caller.ts'
 import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
-import type { AnswerToStore } from '../db/idempotency.ts'
+import { sealAnswer, type AnswerToStore } from '../db/idempotency.ts'
 import { inTransaction } from '../db/client.ts'
 import { hasAssessment } from '../db/queries/assessments.ts'
 import { handoffsOfReferral, handoffsOfReferrals } from '../db/queries/handoffs.ts'
@@ -77,8 +77,6 @@ function withNormalizedNames(input: ReferralInput): ReferralInput {
   }
 }
 
-/** Stands for the new referral's time in its answer until the intake statement fills it in. */
-const AT = `@${randomUUID()}@`
 const NEW_VERSION = 1
 
 type IntakeRow = Pick<
@@ -91,9 +89,9 @@ type IntakeRow = Pick<
   | 'inszCiphertext'
   | 'inszBlindIndex'
   | 'possibleDuplicateOf'
->
+> & { at: string }
 
-/** The referrer's view of a referral as intake writes it, with `AT` for the time the database gives it. */
+/** The referrer's view of a referral as intake writes it, at the time it gives it (`row.at`). */
 function intakeAnswer(deps: Deps, created: IntakeRow): string {
   const row: ReferralRow = {
     ...created,
@@ -110,10 +108,10 @@ function intakeAnswer(deps: Deps, created: IntakeRow): string {
     acceptedAt: null,
     consentWithdrawnAt: null,
     consentWithdrawnRecordedBy: null,
-    createdAt: new Date(0).toISOString(),
-    updatedAt: new Date(0).toISOString()
+    createdAt: created.at,
+    updatedAt: created.at
   }
-  return JSON.stringify({ ...present(deps.identifiers, row, 'referrer').body, createdAt: AT, updatedAt: AT })
+  return JSON.stringify(present(deps.identifiers, row, 'referrer').body)
 }
 
 /**
@@ -145,13 +143,19 @@ export async function createReferral(
     inszCiphertext: insz === null ? null : deps.identifiers.encrypt(insz, id),
     inszBlindIndex: blindIndex,
     possibleDuplicateOf: null as string | null,
-    at: caller.clock.replay ? now.toISOString() : null
+    // The application's clock, not the database's: the answer (and a stored replay of it) is whole before the write.
+    at: now.toISOString()
   }
   const entry = accessEntry(caller)
   const store = answerToStore({ id, version: NEW_VERSION })
   const referral = (possibleDuplicateOf: string | null): NewReferral => {
     const created = { ...row, possibleDuplicateOf }
-    return { row: created, entry, answer: { body: intakeAnswer(deps, created), at: AT, store } }
+    const body = intakeAnswer(deps, created)
+    return {
+      row: created,
+      entry,
+      answer: { body, store, sealed: store === null ? null : sealAnswer(deps.identifiers, store, body) }
+    }
   }
   // Without an INSZ there is no one to compare: grouped with concurrent intakes. With one, intake
   // of the same mother is serialised and checked first.

@@ -221,9 +221,6 @@ export async function lockMother(client: pg.ClientBase, blindIndex: string): Pro
 /** A referrer's `externalReference` is unique per referrer: intake learns a repeat from this constraint. */
 const EXTERNAL_REFERENCE_UNIQUE = getTableConfig(referrals).uniqueConstraints[0]!.getName()
 
-/** An instant as the API writes it (`Date.prototype.toISOString`: milliseconds, cut not rounded, as JavaScript parses ours). */
-const ISO_INSTANT = `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-
 /** A referral intake writes, with who sent it and the answer it gets. */
 export interface NewReferral {
   row: {
@@ -235,22 +232,22 @@ export interface NewReferral {
     inszCiphertext: string | null
     inszBlindIndex: string | null
     possibleDuplicateOf: string | null
-    at: string | null
+    /** The referral's time, which its answer already says. */
+    at: string
   }
   entry: AccessEntry
-  /** The answer, with `at` standing for the referral's time; stored under the request's key when `store` is given. */
-  answer: { body: string; at: string; store: AnswerToStore | null }
+  /** The answer; stored `sealed` under the request's key when `store` is given. */
+  answer: { body: string; store: AnswerToStore | null; sealed: string | null }
 }
 
 /** The answer as sent; or, when the referrer already used its `externalReference`, nothing written. */
 export type IntakeResult = { answer: string } | { duplicateExternalReference: true }
 
 /**
- * New referrals with their history rows, events and access-log rows, in one prepared statement.
- * `at` (the demo seed's replayed time) defaults to now. Each answers with its `answer.body`, the
- * `answer.at` placeholders filled in with the referral's time, stored under the request's
- * idempotency key if it has one (in the same commit: a replay is byte for byte): in the row claimed
- * for it, or in a new one, which fails the statement if the key is in use. A referral whose
+ * New referrals with their history rows, events and access-log rows, in one prepared statement,
+ * each at its `at`. Each answers with its `answer.body`, whose sealed copy is stored under the
+ * request's idempotency key if it has one (in the same commit: a replay is byte for byte): in the
+ * row claimed for it, or in a new one, which fails the statement if the key is in use. A referral whose
  * `externalReference` its referrer already used is not written, and has no row (nor its key).
  */
 async function intakeStatement(on: Database | pg.ClientBase, items: readonly NewReferral[]): Promise<IntakeResult[]> {
@@ -273,7 +270,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
       action: entry.action,
       purpose: entry.purpose,
       request_id: entry.requestId,
-      body: answer.body,
+      body: answer.sealed,
       principal: answer.store?.principal,
       key: answer.store?.key,
       status: answer.store?.status,
@@ -282,7 +279,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
       claimed: answer.store?.claimed
     }))
   )
-  const rows = await prepared<{ n: string; answer: string }>(
+  const rows = await prepared<{ n: string }>(
     on,
     'intake_referrals',
     `
@@ -295,7 +292,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
       INSERT INTO referrals (id, referrer_organisation_id, programme_organisation_id, external_reference, status, details, insz_ciphertext, insz_blind_index,
         possible_duplicate_of, created_at, updated_at)
       SELECT id, referrer, programme, external_reference, 'requested', details, insz_ciphertext, insz_blind_index, possible_duplicate_of,
-        coalesce(at, now()), coalesce(at, now()) FROM q ORDER BY n
+        at, at FROM q ORDER BY n
       ON CONFLICT ON CONSTRAINT "${EXTERNAL_REFERENCE_UNIQUE}" DO NOTHING
       RETURNING id, referrer_organisation_id, programme_organisation_id, created_at
     ), history AS (
@@ -332,14 +329,14 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
         'r JOIN q USING (id)'
       )}
     ), answer AS (
-      SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, replace(q.body, $2::text, ${ISO_INSTANT}) AS body
-      FROM r JOIN q USING (id)
+      SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, q.body
+      FROM r JOIN q USING (id) WHERE q.key IS NOT NULL
     ), ${storeAnswersIn('answer')}
-    SELECT n, body AS answer FROM answer`,
-    [batch, items[0]?.answer.at ?? '']
+    SELECT q.n FROM r JOIN q USING (id)`,
+    [batch]
   )
-  return inItemOrder(items, rows).map((row) =>
-    row === undefined ? { duplicateExternalReference: true } : { answer: row.answer }
+  return inItemOrder(items, rows).map((row, i) =>
+    row === undefined ? { duplicateExternalReference: true } : { answer: (items[i] as NewReferral).answer.body }
   )
 }
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { openAnswer } from '../../../src/db/idempotency.ts'
 import { randomUUID } from 'node:crypto'
 import { buildApp } from '../../../src/app.ts'
 import { testContext } from '../../helpers/context.ts'
@@ -29,13 +30,22 @@ const post = (on: typeof app, payload: object, key?: string) =>
     headers: { ...hospital.headers, ...(key === undefined ? {} : { 'idempotency-key': key }) },
     payload
   })
-const keyRow = async (key: string) =>
-  (
+/** A key's row, its stored answer opened (answers are kept encrypted, bound to their key). */
+const keyRow = async (key: string) => {
+  const row = (
     await app.pool.query(
-      'SELECT request_hash, response_status, response_body, xmin::text AS tx FROM idempotency_keys WHERE key = $1',
+      'SELECT principal, request_hash, response_status, response_body, xmin::text AS tx FROM idempotency_keys WHERE key = $1',
       [key]
     )
   ).rows[0]
+  return {
+    ...row,
+    response_body:
+      row.response_body === null
+        ? null
+        : openAnswer(app.identifiers, { principal: row.principal, key }, row.response_body)
+  }
+}
 const referralsWith = async (externalReference: string) =>
   Number(
     (await app.pool.query('SELECT count(*) FROM referrals WHERE external_reference = $1', [externalReference])).rows[0]

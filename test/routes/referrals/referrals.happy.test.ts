@@ -1,4 +1,5 @@
 import t from 'tap'
+import { openAnswer } from '../../../src/db/idempotency.ts'
 import { testContext } from '../../helpers/context.ts'
 import { inszFor, referralBody, today } from '../../helpers/referrals.ts'
 import { REFERRAL_VIEWS, topLevelKeys } from '../../../src/domain/views.ts'
@@ -152,10 +153,15 @@ t.test(
       const {
         rows: [stored]
       } = await app.pool.query(
-        'SELECT response_status, response_headers, response_body FROM idempotency_keys WHERE key = $1',
+        'SELECT principal, response_status, response_headers, response_body FROM idempotency_keys WHERE key = $1',
         [key]
       )
-      t.equal(stored.response_body, created.body, 'stored as sent')
+      t.notOk(stored.response_body.includes(mother.familyName), 'stored encrypted')
+      t.equal(
+        openAnswer(app.identifiers, { principal: stored.principal, key }, stored.response_body),
+        created.body,
+        'stored as sent'
+      )
       t.same(stored.response_headers, {
         'content-type': 'application/json; charset=utf-8',
         location: created.headers.location,
