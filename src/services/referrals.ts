@@ -366,17 +366,7 @@ async function enterInError(deps: Deps, t: Transition): Promise<ReaderRow | unde
     )
     await recordAccess(tx, t.id, t.entry)
     await cancelOpenHandoffs(tx, updated, 'referral_entered_in_error', t.history.byOrganisationId)
-    const handoffs = (await handoffsOfReferral(tx, t.id)).map((h) => ({
-      id: h.id,
-      type: h.type,
-      status: h.status,
-      toOrganisationId: h.toOrganisationId,
-      reason: h.reason,
-      dueBy: h.dueBy,
-      housingDecision: h.housingDecision,
-      createdAt: h.createdAt,
-      updatedAt: h.updatedAt
-    }))
+    const handoffs = await handoffsOfReferral(tx, t.id)
     return { ...updated, isRecipient: false, handoffs }
   })
 }

@@ -218,6 +218,16 @@ export async function lockMother(client: pg.ClientBase, blindIndex: string): Pro
   await prepared(client, 'lock_mother', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [blindIndex])
 }
 
+/** The access-log row of each item of a grouped write (`q`) that changed its referral (`r`). */
+const ACCESS_OF_ITEM = {
+  organisationId: 'q.organisation_id',
+  clientId: 'q.client_id',
+  referralId: 'r.id',
+  action: 'q.action',
+  purpose: 'q.purpose',
+  requestId: 'q.request_id'
+}
+
 /** A referrer's `externalReference` is unique per referrer: intake learns a repeat from this constraint. */
 const EXTERNAL_REFERENCE_UNIQUE = getTableConfig(referrals).uniqueConstraints[0]!.getName()
 
@@ -317,17 +327,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
         'r'
       )}
     ), logged AS (
-      ${statements.accessLog(
-        {
-          organisationId: 'q.organisation_id',
-          clientId: 'q.client_id',
-          referralId: 'r.id',
-          action: 'q.action',
-          purpose: 'q.purpose',
-          requestId: 'q.request_id'
-        },
-        'r JOIN q USING (id)'
-      )}
+      ${statements.accessLog(ACCESS_OF_ITEM, 'r JOIN q USING (id)')}
     ), answer AS (
       SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, q.body
       FROM r JOIN q USING (id) WHERE q.key IS NOT NULL
@@ -449,17 +449,7 @@ async function transitionStatement(db: Database, items: readonly Transition[]): 
         'changed r'
       )}
     ), logged AS (
-      ${statements.accessLog(
-        {
-          organisationId: 'q.organisation_id',
-          clientId: 'q.client_id',
-          referralId: 'r.id',
-          action: 'q.action',
-          purpose: 'q.purpose',
-          requestId: 'q.request_id'
-        },
-        'changed r JOIN q USING (n)'
-      )}
+      ${statements.accessLog(ACCESS_OF_ITEM, 'changed r JOIN q USING (n)')}
     )
     SELECT r.n, ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs FROM changed r`,
     [batch]
