@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import helmet from '@fastify/helmet'
+import helmet, { type HelmetOptions } from 'helmet'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,14 +8,34 @@ declare module 'fastify' {
 }
 
 /**
- * Hardening headers on every answer (helmet), with a Content-Security-Policy that lets `/docs` run
- * its own scripts and styles by their hashes; and `Cache-Control: no-store` on every answer of an
- * authenticated route, whose bodies carry personal data or partners' own records, unless the
+ * The headers helmet sets, worked out once: with no per-request nonce they are the same on every
+ * answer, and running helmet's middleware on each request cost a third of a read's throughput
+ * (test/bench/results/HISTORY.md).
+ */
+export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const res = {
+    setHeader: (name: string, value: string | number | string[]) => {
+      headers[name.toLowerCase()] = String(value)
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()]
+    },
+    getHeader: (name: string) => headers[name.toLowerCase()]
+  }
+  helmet(options)({ headers: {} } as never, res as never, () => {})
+  return headers
+}
+
+/**
+ * Hardening headers on every answer (helmet's), with a Content-Security-Policy that lets `/docs`
+ * run its own scripts and styles by their hashes; and `Cache-Control: no-store` on every answer of
+ * an authenticated route, whose bodies carry personal data or partners' own records, unless the
  * route chose otherwise. A client keeps its ETag and revalidates with If-None-Match all the same.
  */
 export default fp(
   async (app) => {
-    await app.register(helmet, {
+    const hardening = helmetHeaders({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -29,6 +49,7 @@ export default fp(
       referrerPolicy: { policy: 'no-referrer' }
     })
     app.addHook('onSend', async (request, reply, payload) => {
+      reply.headers(hardening)
       if (request.routeOptions.config?.scope !== undefined && reply.getHeader('cache-control') === undefined) {
         reply.header('cache-control', 'no-store')
       }
