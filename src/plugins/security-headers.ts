@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { FastifyReply } from 'fastify'
 import helmet, { type HelmetOptions } from 'helmet'
 
 declare module 'fastify' {
@@ -48,12 +49,20 @@ export default fp(
       crossOriginResourcePolicy: { policy: 'same-origin' },
       referrerPolicy: { policy: 'no-referrer' }
     })
-    app.addHook('onSend', async (request, reply, payload) => {
+    app.addHook('onSend', async (_request, reply, payload) => {
       reply.headers(hardening)
-      if (request.routeOptions.config?.scope !== undefined && reply.getHeader('cache-control') === undefined) {
-        reply.header('cache-control', 'no-store')
-      }
       return payload
+    })
+    // Decided per route when it is registered, not per request.
+    const noStore = async (_request: unknown, reply: FastifyReply, payload: unknown) => {
+      if (reply.getHeader('cache-control') === undefined) reply.header('cache-control', 'no-store')
+      return payload
+    }
+    app.addHook('onRoute', (route) => {
+      if (route.config?.scope === undefined) return
+      const existing = route.onSend
+      route.onSend =
+        existing === undefined ? [noStore] : [...(Array.isArray(existing) ? existing : [existing]), noStore]
     })
   },
   { name: 'security-headers', dependencies: ['swagger'] }
