@@ -14,15 +14,12 @@ export interface IdentifierKeys {
 export class IdentifierCipher {
   constructor(private readonly keys: IdentifierKeys) {}
 
-  encrypt(plaintext: string | Buffer, recordId: string): string {
+  encrypt(plaintext: string, recordId: string): string {
     const key = this.keys.encryption.get(this.keys.currentKeyId) as Buffer
     const iv = randomBytes(12)
     const cipher = createCipheriv('aes-256-gcm', key, iv)
     cipher.setAAD(Buffer.from(recordId))
-    const ct = Buffer.concat([
-      typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext),
-      cipher.final()
-    ])
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
     return [
       this.keys.currentKeyId,
       iv.toString('base64url'),
@@ -32,17 +29,13 @@ export class IdentifierCipher {
   }
 
   decrypt(envelope: string, recordId: string): string {
-    return this.decryptBytes(envelope, recordId).toString('utf8')
-  }
-
-  decryptBytes(envelope: string, recordId: string): Buffer {
     const [keyId, iv, ct, tag] = envelope.split('.') as [string, string, string, string]
     const key = this.keys.encryption.get(keyId)
     if (key === undefined) throw new Error(`identifier key ${keyId} is not configured`)
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
     decipher.setAAD(Buffer.from(recordId))
     decipher.setAuthTag(Buffer.from(tag, 'base64url'))
-    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()])
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8')
   }
 
   blindIndex(normalized: string): string {

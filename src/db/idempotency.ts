@@ -3,7 +3,6 @@
  * lives, the claim and store statements, and the fragments the intake statement splices in to claim
  * its key in the statement that writes the referral.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import { getTableConfig } from 'drizzle-orm/pg-core'
 import type { IdentifierCipher } from '../crypto/identifier-cipher.ts'
@@ -107,20 +106,11 @@ const keyIs = (k: { principal: string; key: string }) =>
 /**
  * A stored answer may hold what its route answered (a decrypted INSZ, free text): it is kept
  * encrypted with the identifier keys (AES-256-GCM), bound to its key row, and opened for a replay.
- * Deflated first, so that a referral's answer stays small enough to be stored in its row: sealed
- * as it was, in base64, it crossed PostgreSQL's 2 kB TOAST threshold and cost intake a tenth of
- * its throughput (test/bench/results/HISTORY.md).
  */
 export const sealAnswer = (cipher: IdentifierCipher, k: { principal: string; key: string }, body: string) =>
-  cipher.encrypt(deflateRawSync(body), scopedKey(k))
-
-/** A sealed envelope (`keyId.iv.ciphertext.tag`); an answer stored before sealing was plain JSON, kept at most 24 hours. */
-const SEALED = /^[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/
-
-export function openAnswer(cipher: IdentifierCipher, k: { principal: string; key: string }, stored: string): string {
-  if (!SEALED.test(stored)) return stored
-  return inflateRawSync(cipher.decryptBytes(stored, scopedKey(k))).toString('utf8')
-}
+  cipher.encrypt(body, scopedKey(k))
+export const openAnswer = (cipher: IdentifierCipher, k: { principal: string; key: string }, sealed: string) =>
+  cipher.decrypt(sealed, scopedKey(k))
 
 /** A key in use: an expired one is never replayed, even before the purge removes it. */
 export async function findKey(db: Database, k: { principal: string; key: string }) {
