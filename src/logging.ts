@@ -106,7 +106,11 @@ export function safeError(err: unknown): Record<string, unknown> {
     constraint?: string
     cause?: { code?: string; constraint?: string; severity?: string }
   }
-  const database = e?.name === 'DrizzleQueryError' || e?.severity !== undefined || e?.cause?.severity !== undefined
+  // Drizzle's query errors carry the statement and its parameters (and keep the name `Error`).
+  const database =
+    (e !== null && typeof e === 'object' && 'params' in e && 'query' in e) ||
+    e?.severity !== undefined ||
+    e?.cause?.severity !== undefined
   if (!database) return { type: e?.name, message: e?.message, stack: e?.stack }
   return {
     type: e.name,

@@ -30,7 +30,8 @@ export const PROBLEM_KINDS = {
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused' },
   'precondition-required': { status: 428, title: 'If-Match required' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
-  internal: { status: 500, title: 'Internal server error' }
+  internal: { status: 500, title: 'Internal server error' },
+  unavailable: { status: 503, title: 'Service unavailable' }
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ProblemKind = keyof typeof PROBLEM_KINDS

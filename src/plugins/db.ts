@@ -17,6 +17,7 @@ export default fp(
     const { pool, db } = createDb(opts.url, opts.poolSize, (err) =>
       app.log.warn({ err }, 'idle PostgreSQL client lost')
     )
+    pool.on('connect', () => app.databaseConnected())
     app.decorate('db', db)
     app.decorate('pool', pool)
     const programmes = new ProgrammeDirectory(db)
@@ -27,5 +28,5 @@ export default fp(
       await pool.end()
     })
   },
-  { name: 'db' }
+  { name: 'db', dependencies: ['errors'] }
 )

@@ -1,9 +1,17 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifySchemaValidationError } from 'fastify'
 import { safeError } from '../logging.ts'
+import { isDatabaseUnavailable } from '../db/unavailable.ts'
 import { type FieldError, kindOfStatus, ProblemError, problemType, validationProblem } from '../core/problems.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Tells the error handler that PostgreSQL accepted a new connection (it logs the end of an outage once). */
+    databaseConnected: () => void
+  }
+}
 
 /** The RFC 9457 body of a problem. */
 export function problemBody(problem: ProblemError, requestId: string): Record<string, unknown> {
@@ -54,11 +62,33 @@ function problemOf(err: FastifyError): ProblemError | null {
   return new ProblemError(kind, err.code?.startsWith('FST_') === true ? err.message : undefined)
 }
 
-/** The one error handler: every refusal is a problem; 5xx details are never shown. */
+/** Seconds a caller is asked to wait when PostgreSQL is away. */
+const RETRY_AFTER_S = 5
+
+/**
+ * The one error handler: every refusal is a problem; 5xx details are never shown. PostgreSQL being
+ * away is 503 with Retry-After, logged once when it goes and once when it comes back, not per request.
+ */
 export default fp(
   async (app) => {
+    let databaseDown = false
+    // The db plugin calls this when its pool connects anew, as it does once PostgreSQL is back.
+    app.decorate('databaseConnected', () => {
+      if (!databaseDown) return
+      databaseDown = false
+      app.log.info('PostgreSQL answers again')
+    })
     app.setErrorHandler((err: FastifyError | ProblemError, request, reply) => {
       let problem = err instanceof ProblemError ? err : problemOf(err)
+      if (problem === null && isDatabaseUnavailable(err)) {
+        if (!databaseDown) request.log.warn({ err: safeError(err) }, 'PostgreSQL unavailable: answering 503')
+        databaseDown = true
+        reply.header('retry-after', String(RETRY_AFTER_S))
+        problem = new ProblemError(
+          'unavailable',
+          'The service cannot reach its database just now; retry after a moment'
+        )
+      }
       if (problem === null) {
         request.log.error({ err: safeError(err) }, 'request failed')
         problem = new ProblemError(
