@@ -33,8 +33,14 @@ export function principalOf(c: {
     : { kind: 'organisation', ...c, organisationType: c.organisationType, idempotencyScope: c.clientId }
 }
 
-export function hasScope(principal: Principal, scope: Scope): boolean {
-  return principal.scopes.includes(scope)
+/** The operator as the bootstrap key (`ADMIN_API_KEY`) authenticates it. */
+export const BOOTSTRAP_OPERATOR: Principal = {
+  kind: 'operator',
+  clientId: null,
+  organisationId: null,
+  organisationType: 'operator',
+  scopes: ['admin'],
+  idempotencyScope: 'operator'
 }
 
 /**

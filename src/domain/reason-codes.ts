@@ -56,8 +56,6 @@ export const REASON_CODES_FOR = {
   'housing.refused': ['no_need', 'income_too_high', 'no_local_tie', 'not_eligible', 'committee_refused']
 } as const satisfies Record<string, readonly ReasonCode[]>
 
-export type ReasonUse = keyof typeof REASON_CODES_FOR
-
 /** Every code a caller may give for any referral transition, for handoff transitions, for housing refusals. */
 const codesOf = (prefix: string) =>
   [

@@ -7,7 +7,7 @@ import { hashApiKey, sameKey } from '../domain/api-keys.ts'
 import { prepareClientByKeyHash, touchClient } from '../db/queries/clients.ts'
 import { KeptWhileListening } from '../db/listen.ts'
 import type { OrganisationType, Scope } from '../domain/vocabulary.ts'
-import { principalOf, type Principal } from '../core/caller.ts'
+import { BOOTSTRAP_OPERATOR, principalOf, type Principal } from '../core/caller.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,6 +28,10 @@ declare module 'fastify' {
 }
 
 const unauthorized = (detail: string) => new ProblemError('unauthorized', detail)
+
+/** The key of `Authorization: Bearer <key>`, or null when the header is absent or of another form. */
+const bearerKey = (request: FastifyRequest): string | null =>
+  /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(request.headers.authorization ?? '')?.[1] ?? null
 
 interface KnownClient {
   principal: Principal
@@ -78,20 +82,9 @@ export default fp(
     }
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
-      const header = request.headers.authorization
-      const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(header)
-      if (match === null) throw unauthorized('Send `Authorization: Bearer <api key>`')
-      const key = match[1] as string
-      if (opts.adminApiKey !== undefined && sameKey(key, opts.adminApiKey)) {
-        return {
-          kind: 'operator',
-          clientId: null,
-          organisationId: null,
-          organisationType: 'operator',
-          scopes: ['admin'],
-          idempotencyScope: 'operator'
-        }
-      }
+      const key = bearerKey(request)
+      if (key === null) throw unauthorized('Send `Authorization: Bearer <api key>`')
+      if (opts.adminApiKey !== undefined && sameKey(key, opts.adminApiKey)) return BOOTSTRAP_OPERATOR
       const client = await lookUp(hashApiKey(key))
       if (client === null) throw unauthorized('Unknown or revoked API key')
       if (Date.now() - client.touchedAt > 60_000) {
@@ -103,9 +96,8 @@ export default fp(
 
     /** Who a request's key names, for rate limits: a client id, `operator`, or null (no key, or an unknown one). */
     app.decorate('callerKey', async (request: FastifyRequest): Promise<string | null> => {
-      const match = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(request.headers.authorization ?? '')
-      if (match === null) return null
-      const key = match[1] as string
+      const key = bearerKey(request)
+      if (key === null) return null
       if (opts.adminApiKey !== undefined && sameKey(key, opts.adminApiKey)) return 'operator'
       return (await lookUp(hashApiKey(key)))?.principal.clientId ?? null
     })

@@ -13,7 +13,7 @@ declare module 'fastify' {
  * answer, and running helmet's middleware on each request cost a third of a read's throughput
  * (test/bench/results/HISTORY.md).
  */
-export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {}
   const res = {
     setHeader: (name: string, value: string | number | string[]) => {

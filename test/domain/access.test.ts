@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { Principal } from '../../src/core/caller.ts'
+import { BOOTSTRAP_OPERATOR, type Principal } from '../../src/core/caller.ts'
 import { recipientAccess, transitionRole, viewOf } from '../../src/domain/access.ts'
 import { HANDOFF_STATUSES, OPEN_HANDOFF_STATUSES } from '../../src/domain/handoffs.ts'
 import { REFERRAL_STATUSES } from '../../src/domain/vocabulary.ts'
@@ -63,14 +63,7 @@ t.test('the parties of a referral are its referrer, its programme and the operat
     scopes,
     idempotencyScope: 'c'
   })
-  const operator: Principal = {
-    kind: 'operator',
-    clientId: null,
-    organisationId: null,
-    organisationType: 'operator',
-    scopes: ['admin'],
-    idempotencyScope: 'operator'
-  }
+  const operator = BOOTSTRAP_OPERATOR
   t.equal(viewOf(org('h', ['referrals:write']), row), 'referrer')
   t.equal(viewOf(org('p', ['referrals:manage']), row), 'programme')
   t.equal(viewOf(operator, row), 'operator')
