@@ -60,7 +60,7 @@ const spec = {
   },
   IDENTIFIER_KEYS: {
     schema: Type.String({
-      pattern: '^[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=_-]{43,44})*$'
+      pattern: '^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,64}:[A-Za-z0-9+/=_-]{43,44})*$'
     }),
     default: undefined,
     doc: 'AES-256-GCM keys for the INSZ, `id:base64key[,id:base64key…]`; the first encrypts, all decrypt.'

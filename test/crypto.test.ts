@@ -42,3 +42,23 @@ t.test('rotation: the first key encrypts, older keys still decrypt', async (t) =
   t.throws(() => parseIdentifierKeys(`k1:${randomBytes(16).toString('base64')}`, blind), /32 bytes/)
   t.throws(() => parseIdentifierKeys(`k1:${key()}`, randomBytes(16).toString('base64')), /BLIND_INDEX_KEY/)
 })
+
+t.test(
+  'sealed bytes: bound to their record, opened with any configured key, 31 bytes over the text with a two-letter key id',
+  async (t) => {
+    const blind = key()
+    const oldKey = key()
+    const old = new IdentifierCipher(parseIdentifierKeys(`k1:${oldKey}`, blind))
+    const answer = JSON.stringify({ insz: '85073003328', reason: 'vrije tekst' })
+    const sealed = old.seal(answer, 'client\nkey-1')
+    t.equal(sealed.length, Buffer.byteLength(answer) + 1 + 2 + 12 + 16)
+    t.notOk(sealed.includes('85073003328'), 'not in clear')
+    const rotated = new IdentifierCipher(parseIdentifierKeys(`k2:${key()},k1:${oldKey}`, blind))
+    t.equal(rotated.open(sealed, 'client\nkey-1'), answer)
+    t.throws(() => rotated.open(sealed, 'client\nkey-2'), 'another key row cannot open it')
+    const tampered = Buffer.from(sealed)
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1
+    t.throws(() => rotated.open(tampered, 'client\nkey-1'), 'tampering is detected')
+    t.throws(() => old.open(rotated.seal(answer, 'r'), 'r'), /k2 is not configured/)
+  }
+)

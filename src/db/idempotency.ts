@@ -25,7 +25,8 @@ export interface StoredAnswer {
   key: string
   status: number
   headers: string
-  body: string
+  /** Sealed: `sealAnswer`. */
+  body: Buffer
 }
 /**
  * An answer a route's own statement stores (the body is the statement's to fill in): into the row
@@ -87,7 +88,7 @@ export function answerStore(db: Database): Batch<StoredAnswer> {
       'idempotency_store',
       `UPDATE idempotency_keys k
       SET response_status = u.status, response_headers = u.headers::jsonb, response_body = u.body
-      FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) AS u(principal, key, status, headers, body)
+      FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bytea[]) AS u(principal, key, status, headers, body)
       WHERE k.principal = u.principal AND k.key = u.key`,
       [
         items.map((a) => a.principal),
@@ -108,9 +109,9 @@ const keyIs = (k: { principal: string; key: string }) =>
  * encrypted with the identifier keys (AES-256-GCM), bound to its key row, and opened for a replay.
  */
 export const sealAnswer = (cipher: IdentifierCipher, k: { principal: string; key: string }, body: string) =>
-  cipher.encrypt(body, scopedKey(k))
-export const openAnswer = (cipher: IdentifierCipher, k: { principal: string; key: string }, sealed: string) =>
-  cipher.decrypt(sealed, scopedKey(k))
+  cipher.seal(body, scopedKey(k))
+export const openAnswer = (cipher: IdentifierCipher, k: { principal: string; key: string }, sealed: Buffer) =>
+  cipher.open(sealed, scopedKey(k))
 
 /** A key in use: an expired one is never replayed, even before the purge removes it. */
 export async function findKey(db: Database, k: { principal: string; key: string }) {

@@ -115,18 +115,22 @@ t.test('the mother is found only in her referral', async (t) => {
   t.equal((await send(hospital, 'GET', `/referrals/${id}`)).statusCode, 200)
   await eventually('the webhook deliveries', () => receiver.received.length >= 3 || undefined)
 
-  // Every text and JSON column of every table.
-  const { rows: columns } = await app.pool.query<{ table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns
-     WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`
+  // Every text, JSON and bytes column of every table.
+  const { rows: columns } = await app.pool.query<{ table_name: string; column_name: string; data_type: string }>(
+    `SELECT table_name, column_name, data_type FROM information_schema.columns
+     WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'json', 'ARRAY', 'bytea')`
+  )
+  t.ok(
+    columns.some((c) => c.data_type === 'bytea'),
+    'stored answers (bytes) are searched too'
   )
   const found: string[] = []
-  for (const { table_name: table, column_name: column } of columns) {
+  for (const { table_name: table, column_name: column, data_type: type } of columns) {
+    const asText = type === 'bytea' ? `encode("${column}", 'escape')` : `"${column}"::text`
     for (const [what, value] of Object.entries(PERSONAL)) {
-      const { rows } = await app.pool.query(
-        `SELECT count(*)::int AS n FROM "${table}" WHERE "${column}"::text LIKE $1`,
-        [`%${value}%`]
-      )
+      const { rows } = await app.pool.query(`SELECT count(*)::int AS n FROM "${table}" WHERE ${asText} LIKE $1`, [
+        `%${value}%`
+      ])
       if (rows[0].n > 0) found.push(`${what} in ${table}.${column}`)
     }
   }

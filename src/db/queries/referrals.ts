@@ -247,7 +247,7 @@ export interface NewReferral {
   }
   entry: AccessEntry
   /** The answer; stored `sealed` under the request's key when `store` is given. */
-  answer: { body: string; store: AnswerToStore | null; sealed: string | null }
+  answer: { body: string; store: AnswerToStore | null; sealed: Buffer | null }
 }
 
 /** The answer as sent; or, when the referrer already used its `externalReference`, nothing written. */
@@ -280,7 +280,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
       action: entry.action,
       purpose: entry.purpose,
       request_id: entry.requestId,
-      body: answer.sealed,
+      body: answer.sealed?.toString('base64'),
       principal: answer.store?.principal,
       key: answer.store?.key,
       status: answer.store?.status,
@@ -329,7 +329,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
     ), logged AS (
       ${statements.accessLog(ACCESS_OF_ITEM, 'r JOIN q USING (id)')}
     ), answer AS (
-      SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, q.body
+      SELECT q.n, q.principal, q.key, q.status, q.headers, q.request_hash, q.claimed, decode(q.body, 'base64') AS body
       FROM r JOIN q USING (id) WHERE q.key IS NOT NULL
     ), ${storeAnswersIn('answer')}
     SELECT q.n FROM r JOIN q USING (id)`,

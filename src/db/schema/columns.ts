@@ -1,4 +1,4 @@
-import { timestamp } from 'drizzle-orm/pg-core'
+import { customType, timestamp } from 'drizzle-orm/pg-core'
 
 /** Timestamps as PostgreSQL text (microseconds kept), so keyset cursors compare exactly. */
 export const instant = (name?: string) =>
@@ -10,3 +10,6 @@ export const timestamps = {
   createdAt: instant().notNull().defaultNow(),
   updatedAt: instant().notNull().defaultNow()
 }
+
+/** Bytes as they are (sealed answers), returned by pg as a Buffer. */
+export const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' })

@@ -1,5 +1,5 @@
 import { pgTable, text, integer, jsonb, primaryKey } from 'drizzle-orm/pg-core'
-import { instant } from './columns.ts'
+import { bytes, instant } from './columns.ts'
 
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
@@ -11,7 +11,8 @@ export const idempotencyKeys = pgTable(
     /** Null while the first request still runs. */
     responseStatus: integer(),
     responseHeaders: jsonb().$type<Record<string, string>>(),
-    responseBody: text(),
+    /** Sealed (`sealAnswer`): what was answered may hold an INSZ or free text. */
+    responseBody: bytes(),
     createdAt: instant().notNull().defaultNow(),
     expiresAt: instant().notNull()
   },
