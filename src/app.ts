@@ -49,6 +49,8 @@ declare module 'fastify' {
     identifiers: IdentifierCipher
     /** What the services work with, built once here. */
     deps: ServiceDeps
+    /** True once the process has begun to close (SIGTERM): long polls answer at once. */
+    isClosing: () => boolean
   }
 }
 
@@ -72,6 +74,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.CONNECTION_TIMEOUT_MS,
     requestIdHeader: false,
     logController: new OneLinePerRequest(requestLineLogger(logger)),
     // A caller's request id is kept when it is a sane token, so logs on both sides line up.
@@ -91,13 +95,30 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.decorate('config', config)
   app.decorate('identifiers', new IdentifierCipher(loadIdentifierKeys(config, (msg) => app.log.warn(msg))))
 
+  // Draining: what is answered once closing has begun ends its connection, or keep-alive would hold
+  // the close open; long polls ask `isClosing` and answer at once.
+  let closing = false
+  app.decorate('isClosing', () => closing)
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    if (closing) reply.header('connection', 'close')
   })
 
   await app.register(errors)
   await app.register(accessDeclarations)
-  await app.register(db, { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
+  await app.register(db, {
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    waits: {
+      connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: config.API_STATEMENT_TIMEOUT_MS,
+      lockMs: config.API_LOCK_TIMEOUT_MS,
+      answered: true
+    }
+  })
   await app.register(redis, { url: config.REDIS_URL })
   await app.register(swagger)
   await app.register(securityHeaders)

@@ -56,7 +56,7 @@ export async function runCli(
     }
     throw e
   }
-  await migrateDatabase(config.DATABASE_URL)
+  await migrateDatabase(config.DATABASE_URL, config.MIGRATION_LOCK_TIMEOUT_MS)
   const { deps, close } = standaloneDeps(config, err)
   try {
     if (command === 'organisations:create') {

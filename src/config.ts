@@ -26,6 +26,36 @@ const spec = {
     default: 10,
     doc: 'Connections per process.'
   },
+  DATABASE_CONNECT_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, maximum: 60000 }),
+    default: 5000,
+    doc: 'How long a request or job waits for a PostgreSQL connection before it is answered 503 (or retried).'
+  },
+  API_STATEMENT_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, maximum: 600000 }),
+    default: 10000,
+    doc: "The API's longest statement; a request whose statement runs longer, or whose PostgreSQL does not answer a second after it, gets 503 and nothing of it is committed."
+  },
+  API_LOCK_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, maximum: 600000 }),
+    default: 3000,
+    doc: 'How long an API statement waits for a row another one holds.'
+  },
+  WORKER_STATEMENT_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, maximum: 3600000 }),
+    default: 60000,
+    doc: "The workers' longest statement (the relay, purges, reconciling)."
+  },
+  WORKER_LOCK_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, maximum: 3600000 }),
+    default: 10000,
+    doc: 'How long a worker statement waits for a lock.'
+  },
+  MIGRATION_LOCK_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, maximum: 3600000 }),
+    default: 10000,
+    doc: "How long a migration waits for a table's lock (it has no statement limit): a migration stuck behind a long transaction fails and is retried at the next start, rather than queueing every request behind it."
+  },
   REDIS_URL: {
     schema: Type.String({ pattern: '^rediss?://' }),
     default: 'redis://127.0.0.1:6379',
@@ -42,6 +72,16 @@ const spec = {
     schema: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
     doc: 'pino log level.'
+  },
+  REQUEST_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 1000, maximum: 600000 }),
+    default: 30000,
+    doc: 'How long a client may take to send a whole request (Fastify `requestTimeout`).'
+  },
+  CONNECTION_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 1000, maximum: 600000 }),
+    default: 60000,
+    doc: 'How long a connection may stay silent (Fastify `connectionTimeout`); above the longest `/events?wait=` (30 s).'
   },
   BODY_LIMIT: {
     schema: Type.Integer({ minimum: 1024 }),
@@ -129,6 +169,11 @@ const spec = {
     schema: Type.Integer({ minimum: 10 }),
     default: 1000,
     doc: 'Outbox relay poll interval (it is also woken by NOTIFY).'
+  },
+  RELAY_LEASE_MS: {
+    schema: Type.Integer({ minimum: 200 }),
+    default: 5000,
+    doc: 'How long a worker holds a batch of events it relays; a worker that hangs delays only that batch, and only this long.'
   },
   RECONCILE_INTERVAL_MS: {
     schema: Type.Integer({ minimum: 100 }),

@@ -240,7 +240,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     throw e
   }
-  await migrateDatabase(config.DATABASE_URL)
+  await migrateDatabase(config.DATABASE_URL, config.MIGRATION_LOCK_TIMEOUT_MS)
   const { deps, close } = standaloneDeps(config, (m) => console.error(m))
   const started = Date.now()
   const { referred, parties } = await seedDemo(deps)

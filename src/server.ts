@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   })
 
   try {
-    await migrateDatabase(config.DATABASE_URL)
+    await migrateDatabase(config.DATABASE_URL, config.MIGRATION_LOCK_TIMEOUT_MS)
     if (config.ROLE !== 'worker') {
       app = await buildApp(config, { logger })
       await app.listen({ port: config.PORT, host: config.HOST })

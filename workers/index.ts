@@ -42,8 +42,16 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
   }
   const producer = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
   producer.on('error', () => {})
-  const { pool, db } = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (err) =>
-    logger.warn({ err }, 'idle PostgreSQL client lost')
+  const { pool, db } = createDb(
+    config.DATABASE_URL,
+    config.DATABASE_POOL_SIZE,
+    (err) => logger.warn({ err }, 'idle PostgreSQL client lost'),
+    {
+      connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: config.WORKER_STATEMENT_TIMEOUT_MS,
+      lockMs: config.WORKER_LOCK_TIMEOUT_MS,
+      answered: false
+    }
   )
   const identifiers = new IdentifierCipher(loadIdentifierKeys(config, (m) => logger.warn(m)))
   const ctx = workerContext({ config, logger, db, identifiers, connection, producer })

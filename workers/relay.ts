@@ -1,7 +1,13 @@
-import pg from 'pg'
 import type { Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
-import { claimForRelay, markRelayed, organisationsWithEmail, referralsForTimers } from '../src/db/queries/events.ts'
+import {
+  claimForRelay,
+  markRelayed,
+  organisationsWithEmail,
+  referralsForTimers,
+  releaseForRelay,
+  type RelayedEvent
+} from '../src/db/queries/events.ts'
 import { grantedPriorities } from '../src/db/queries/handoffs.ts'
 import {
   EMAIL_QUEUE,
@@ -24,6 +30,7 @@ export interface RelayDeps {
   email: Queue<EmailJob> | null
   timerDeps: TimerDeps
   firstDelayMs: number
+  leaseMs: number
 }
 
 const BATCH = 200
@@ -36,12 +43,32 @@ const BATCH = 200
  *    names is visible;
  * 2. the jobs go to Redis, each kind in one call, after one query per kind for the whole batch;
  * 3. only then are the events marked relayed. If Redis is away, step 3 never happens and the events
- *    wait in PostgreSQL; relaying them again is harmless (delivery rows are unique per event and
- *    endpoint, job ids name what they do). One process relays at a time (`RelayLeadership`).
+ *    wait in PostgreSQL, released for the next try; relaying them again is harmless (delivery rows
+ *    are unique per event and endpoint, job ids name what they do).
+ * Every worker process relays, each the batch it took (`claimForRelay`): no leader whose hang stops
+ * relaying for all, as a session advisory lock did (a stopped worker kept it).
  */
 export async function relayBatch(deps: RelayDeps): Promise<number> {
-  const events = await claimForRelay(deps.db, BATCH)
+  const events = await claimForRelay(deps.db, BATCH, deps.leaseMs)
   if (events.length === 0) return 0
+  try {
+    await queueJobs(deps, events)
+  } catch (err) {
+    await releaseForRelay(
+      deps.db,
+      events.map((e) => e.id)
+    ).catch(() => {}) // its lease runs out by itself
+    throw err
+  }
+  await markRelayed(
+    deps.db,
+    events.map((e) => e.id)
+  )
+  return events.length
+}
+
+/** Step 2 of `relayBatch`: the deliveries', notices' and timers' jobs of a batch. */
+async function queueJobs(deps: RelayDeps, events: RelayedEvent[]): Promise<void> {
   const deliveries = events.flatMap((e) => e.deliveries)
   await deps.webhooks.addBulk(
     deliveries.map(([id, series, attempts]) => ({
@@ -95,57 +122,6 @@ export async function relayBatch(deps: RelayDeps): Promise<number> {
       granted.map((e) => e.handoffId as string)
     )
   )
-
-  await markRelayed(
-    deps.db,
-    events.map((e) => e.id)
-  )
-  return events.length
-}
-
-/**
- * Which worker process relays: the one holding a session advisory lock, on a connection kept for
- * it. One relay at a time keeps the three steps of `relayBatch` from interleaving across processes
- * (a second relay could otherwise queue an event's deliveries again before the first marks it);
- * when the leader's connection or process dies, PostgreSQL releases the lock and another takes it.
- */
-export class RelayLeadership {
-  private client: pg.Client | null = null
-  private leading = false
-
-  constructor(private readonly connectionString: string) {}
-
-  async held(): Promise<boolean> {
-    if (this.leading) return true
-    try {
-      if (this.client === null) {
-        const client = new pg.Client({ connectionString: this.connectionString })
-        const lost = () => {
-          this.leading = false
-          if (this.client === client) this.client = null
-        }
-        client.on('error', lost)
-        client.on('end', lost)
-        this.client = client
-        await client.connect()
-      }
-      const { rows } = await this.client.query<{ ok: boolean }>(
-        "SELECT pg_try_advisory_lock(hashtextextended('opkomst:outbox-relay', 0)) AS ok"
-      )
-      this.leading = rows[0]?.ok === true
-    } catch {
-      this.leading = false
-      void this.client?.end().catch(() => {})
-      this.client = null
-    }
-    return this.leading
-  }
-
-  async release(): Promise<void> {
-    this.leading = false
-    await this.client?.end().catch(() => {})
-    this.client = null
-  }
 }
 
 /**
@@ -167,13 +143,13 @@ export function startRelay(
     webhooks: queues.webhooks,
     email: queues.email,
     timerDeps: { ...timerDeps, timers: queues.timers },
-    firstDelayMs
+    firstDelayMs,
+    leaseMs: ctx.config.RELAY_LEASE_MS
   }
   let closed = false
   let running: Promise<void> | null = null
   let again = false
   let paused = false
-  const leadership = new RelayLeadership(ctx.config.DATABASE_URL)
 
   const run = (): void => {
     if (closed) return
@@ -183,7 +159,6 @@ export function startRelay(
     }
     running = (async () => {
       try {
-        if (!(await leadership.held())) return // another process relays; this one tries again on its timer
         while (!closed && (await relayBatch(deps)) === BATCH) {
           /* drain the backlog */
         }
@@ -212,7 +187,6 @@ export function startRelay(
       clearInterval(timer)
       await running
       await listener.close()
-      await leadership.release()
       await Promise.all(Object.values(queues).map((q) => q?.close()))
     }
   }

@@ -6,6 +6,7 @@ import {
   claimDelivery,
   disableEndpoint,
   findDelivery,
+  lapsedLeases,
   recordAttempt,
   recordDelivered
 } from '../src/db/queries/events.ts'
@@ -17,6 +18,7 @@ import { emailJobId, WEBHOOK_QUEUE, webhookJobId, type EmailJob, type WebhookJob
 import { parseSchedule } from '../src/domain/deadlines.ts'
 import { allowedHosts } from '../src/services/webhook-target.ts'
 import { onFailure, type WorkerContext } from './context.ts'
+import { safeError } from '../src/logging.ts'
 
 export interface DeliveryDeps {
   db: Database
@@ -185,6 +187,25 @@ export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Pr
   return 'retrying'
 }
 
+/**
+ * Sends again at once what a killed (or hung) worker held when its lease ran out, rather than after
+ * BullMQ's stall detection: that job still looks active for up to twice WORKER_LOCK_MS. Should the
+ * stalled job run after all, it finds the delivery done or held.
+ */
+export async function resendLapsed(deps: Pick<DeliveryDeps, 'db' | 'webhooks'>): Promise<number> {
+  const lapsed = await lapsedLeases(deps.db, 500)
+  if (lapsed.length > 0) {
+    await deps.webhooks.addBulk(
+      lapsed.map((d) => ({
+        name: 'deliver',
+        data: { deliveryId: d.id },
+        opts: { jobId: webhookJobId(d.id, d.series, d.attempts, `lapsed-${Date.parse(d.lease as string)}`) }
+      }))
+    )
+  }
+  return lapsed.length
+}
+
 /** The webhook queue (for retries) and the worker that sends deliveries. */
 export function startDeliveries(ctx: WorkerContext, email: Queue<EmailJob> | null) {
   const webhooks = ctx.queue<WebhookJob>(WEBHOOK_QUEUE, ctx.connection)
@@ -204,10 +225,14 @@ export function startDeliveries(ctx: WorkerContext, email: Queue<EmailJob> | nul
     ctx.workerOptions({ concurrency: ctx.config.WEBHOOK_CONCURRENCY })
   )
   onFailure(ctx, worker)
+  const sweep = setInterval(() => {
+    resendLapsed(deps).catch((err) => ctx.logger.warn({ err: safeError(err) }, 'lapsed deliveries not resent yet'))
+  }, ctx.config.RELAY_INTERVAL_MS)
   return {
     webhooks,
     firstDelayMs: deps.schedule[0] ?? 0,
     close: async () => {
+      clearInterval(sweep)
       await worker.close()
       await webhooks.close()
     }

@@ -7,13 +7,14 @@ export const WEBHOOK_QUEUE = 'webhook-deliveries'
 export type WebhookJob = { readonly deliveryId: string }
 /**
  * One job id per attempt of a series: re-adding the same attempt is a no-op. `after-lease`: a
- * look once another worker's lease runs out; `reconciled`: a job made again from PostgreSQL.
+ * look once another worker's lease runs out; `reconciled`: a job made again from PostgreSQL;
+ * `lapsed-<time>`: the attempt again after the lease that ran out at that time (its worker died).
  */
 export const webhookJobId = (
   deliveryId: string,
   series: number,
   attempt: number,
-  kind?: 'after-lease' | 'reconciled'
+  kind?: 'after-lease' | 'reconciled' | `lapsed-${number}`
 ) => `d.${deliveryId}.${series}.${attempt}${kind === undefined ? '' : `.${kind}`}`
 
 export const EMAIL_QUEUE = 'email'

@@ -26,13 +26,19 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** Applies pending migrations; processes starting together wait for each other. */
-export async function migrateDatabase(url: string): Promise<void> {
+/**
+ * Applies pending migrations; processes starting together wait for each other. A migration has no
+ * statement limit, but waits at most `lockTimeoutMs` for a table's lock: behind a long transaction
+ * it fails (and the process with it, to be started again) rather than holding every request that
+ * queues behind its lock.
+ */
+export async function migrateDatabase(url: string, lockTimeoutMs = 10_000): Promise<void> {
   await ensureDatabase(url)
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+    await client.query(`SET lock_timeout = ${Math.trunc(lockTimeoutMs)}`)
     await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER })
   } finally {
     await client.end()

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type pg from 'pg'
-import { createDb, type Database } from '../db/client.ts'
+import { createDb, type Database, type Waits } from '../db/client.ts'
 import { ProgrammeDirectory } from '../db/programmes.ts'
 
 declare module 'fastify' {
@@ -13,9 +13,12 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { url: string; poolSize: number }) => {
-    const { pool, db } = createDb(opts.url, opts.poolSize, (err) =>
-      app.log.warn({ err }, 'idle PostgreSQL client lost')
+  async (app, opts: { url: string; poolSize: number; waits: Waits }) => {
+    const { pool, db } = createDb(
+      opts.url,
+      opts.poolSize,
+      (err) => app.log.warn({ err }, 'idle PostgreSQL client lost'),
+      opts.waits
     )
     pool.on('connect', () => app.databaseConnected())
     app.decorate('db', db)

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifySchemaValidationError } from 'fastify'
 import { safeError } from '../logging.ts'
-import { isDatabaseUnavailable } from '../db/unavailable.ts'
+import { databaseFault } from '../db/unavailable.ts'
 import { type FieldError, kindOfStatus, ProblemError, problemType, validationProblem } from '../core/problems.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
@@ -80,9 +80,12 @@ export default fp(
     })
     app.setErrorHandler((err: FastifyError | ProblemError, request, reply) => {
       let problem = err instanceof ProblemError ? err : problemOf(err)
-      if (problem === null && isDatabaseUnavailable(err)) {
-        if (!databaseDown) request.log.warn({ err: safeError(err) }, 'PostgreSQL unavailable: answering 503')
-        databaseDown = true
+      const fault = problem === null ? databaseFault(err) : null
+      if (fault !== null) {
+        if (fault === 'timed-out')
+          request.log.warn({ err: safeError(err) }, 'PostgreSQL statement timed out: answering 503')
+        else if (!databaseDown) request.log.warn({ err: safeError(err) }, 'PostgreSQL unavailable: answering 503')
+        if (fault === 'unreachable') databaseDown = true
         reply.header('retry-after', String(RETRY_AFTER_S))
         problem = new ProblemError(
           'unavailable',

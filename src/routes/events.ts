@@ -42,7 +42,9 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       return eventPage(app.deps, request.principal.organisationId as string, feedCursor(after), {
         limit,
         waitMs: wait * 1000,
-        stop: () => request.raw.destroyed
+        // A closing process answers its long polls at once with what they have, so it drains in
+        // time and the caller simply polls again, elsewhere.
+        stop: () => request.raw.destroyed || app.isClosing()
       })
     }
   )

@@ -1,4 +1,5 @@
 import { accessEntry, requireVersion, type Caller } from '../core/caller.ts'
+import { writeTransaction } from '../db/client.ts'
 import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import type { Executor } from '../db/client.ts'
 import {
@@ -48,7 +49,7 @@ export async function putAssessment(
   ifMatch: string | undefined,
   body: { assessedOn: string; scores: Partial<Record<LifeDomain, number>> }
 ) {
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const referral = await asProgramme(caller, referralId, tx)
     inGuidance(caller, referral, body.assessedOn, '/assessedOn')
     const existing = await lockAssessment(tx, referralId, phase)
@@ -83,7 +84,7 @@ export async function addGroupSession(
   referralId: string,
   body: { date: string; topic?: string | undefined }
 ) {
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const referral = await asProgramme(caller, referralId, tx)
     inGuidance(caller, referral, body.date, '/date')
     const row = await insertGroupSession(tx, referralId, body.date, body.topic ?? null)

@@ -1,4 +1,5 @@
 import { accessEntry, requireVersion, type Caller } from '../core/caller.ts'
+import { writeTransaction } from '../db/client.ts'
 import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import type { Executor } from '../db/client.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
@@ -103,7 +104,7 @@ export async function createHandoff(
 ) {
   const dueByError = input.dueBy === undefined ? null : dueByProblem(input.dueBy, belgianDate(caller.clock.now()))
   if (dueByError !== null) throw validationProblem([{ pointer: '/dueBy', message: dueByError }])
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const referral = await lockReferral(tx, referralId)
     const view = referral === undefined ? null : viewOf(caller.principal, referral)
     if (referral === undefined || (view !== 'programme' && view !== 'referrer')) throw notFound('Referral')
@@ -240,7 +241,7 @@ export async function transitionHandoff(
   ifMatch: string | undefined,
   input: { status: HandoffStatus; reasonCode?: string | undefined; reason?: string | undefined }
 ) {
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const row = await handoffWithParties(tx, id, true)
     const role = row === undefined ? null : roleIn(caller, row)
     if (row === undefined || role === null) throw notFound('Handoff')
@@ -298,7 +299,7 @@ export type HousingDecisionInput =
   | { decision: 'allocated'; allocatedOn: string; municipality: string }
 
 export async function decideHousing(deps: Deps, caller: Caller, id: string, input: HousingDecisionInput) {
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const row = await handoffWithParties(tx, id, true)
     if (row === undefined || roleIn(caller, row) !== 'recipient') throw notFound('Handoff')
     if (row.handoff.type !== 'housing_priority')
@@ -382,7 +383,7 @@ export async function withdrawConsent(
 ) {
   if (Date.parse(input.withdrawnAt) > Date.now() + 5 * 60_000)
     throw validationProblem([{ pointer: '/withdrawnAt', message: 'must not be in the future' }])
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const referral = await lockReferral(tx, referralId)
     const view = referral === undefined ? null : viewOf(caller.principal, referral)
     if (referral === undefined || (view !== 'programme' && view !== 'referrer')) throw notFound('Referral')

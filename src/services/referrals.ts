@@ -3,7 +3,7 @@ import { Value } from 'typebox/value'
 import { accessEntry, requireVersion, type Caller } from '../core/caller.ts'
 import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import { sealAnswer, type AnswerToStore } from '../db/idempotency.ts'
-import { inTransaction } from '../db/client.ts'
+import { inTransaction, writeTransaction } from '../db/client.ts'
 import { hasAssessment } from '../db/queries/assessments.ts'
 import { handoffsOfReferral, handoffsOfReferrals } from '../db/queries/handoffs.ts'
 import {
@@ -354,7 +354,7 @@ export async function transitionReferral(
  * `referral_entered_in_error` in the same transaction, so no recipient keeps a reason to see her.
  */
 async function enterInError(deps: Deps, t: Transition): Promise<ReaderRow | undefined> {
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const current = await lockReferral(tx, t.id)
     if (current === undefined || current.version !== t.expectedVersion) return undefined
     const updated = await updateReferral(tx, t.id, t.set as Partial<NewReferralRow>)
@@ -378,7 +378,7 @@ export async function correctReferral(
   ifMatch: string | undefined,
   patch: ReferralPatch
 ): Promise<ViewResult> {
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const row = await lockReferral(tx, id)
     const view = row === undefined ? null : viewOf(caller.principal, row)
     if (row === undefined || view === null) throw notFound('Referral')

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { writeTransaction } from '../db/client.ts'
 import { requireVersion } from '../core/caller.ts'
 import { notFound, validationProblem } from '../core/problems.ts'
 import { webhookJobId } from '../core/queues.ts'
@@ -75,7 +76,7 @@ export async function changeEndpoint(
   patch: { url?: string; eventTypes?: string[]; description?: string | null; enabled?: true }
 ) {
   if (patch.url !== undefined) await assertTarget(deps, patch.url)
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const row = await ownEndpoint(tx, organisationId, id, true)
     if (row === undefined) throw notFound('Webhook')
     requireVersion(ifMatch, row.version, 'webhook')
@@ -94,7 +95,7 @@ export async function removeEndpoint(deps: Deps, organisationId: string, id: str
 }
 
 export async function rotateSecret(deps: Deps, organisationId: string, id: string) {
-  return deps.db.transaction(async (tx) => {
+  return writeTransaction(deps.db, async (tx) => {
     const row = await ownEndpoint(tx, organisationId, id, true)
     if (row === undefined) throw notFound('Webhook')
     const secret = newSecret()

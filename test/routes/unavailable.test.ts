@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.ts'
-import { isDatabaseUnavailable } from '../../src/db/unavailable.ts'
+import { databaseFault } from '../../src/db/unavailable.ts'
 import { ADMIN_KEY, testConfig } from '../helpers/context.ts'
 import { freePort } from '../helpers/processes.ts'
 
@@ -36,15 +36,18 @@ t.test('PostgreSQL away: 503 with Retry-After, logged once, with no query parame
   t.equal(lines.join('').split('PostgreSQL answers again').length - 1, 1, 'and one when it is back')
 })
 
-t.test('what counts as PostgreSQL being away, and what does not', async (t) => {
+t.test('what counts as PostgreSQL being away or out of time, and what does not', async (t) => {
   for (const err of [
     Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
     { message: 'Failed query', cause: { code: '57P01' } },
     new Error('Connection terminated unexpectedly'),
     new Error('timeout exceeded when trying to connect'),
+    new Error('Query read timeout'),
     { code: '08006' }
   ])
-    t.ok(isDatabaseUnavailable(err), JSON.stringify(err) ?? String(err))
+    t.equal(databaseFault(err), 'unreachable', JSON.stringify(err) ?? String(err))
+  for (const err of [{ code: '57014' }, { message: 'Failed query', cause: { code: '55P03' } }, { code: '25P03' }])
+    t.equal(databaseFault(err), 'timed-out', JSON.stringify(err))
   for (const err of [{ code: '23505' }, { code: '22P02' }, new Error('boom'), null, undefined])
-    t.notOk(isDatabaseUnavailable(err), JSON.stringify(err) ?? String(err))
+    t.equal(databaseFault(err), null, JSON.stringify(err) ?? String(err))
 })

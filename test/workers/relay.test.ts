@@ -3,7 +3,7 @@ import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { testContext, REDIS_URL } from '../helpers/context.ts'
 import { eventually } from '../helpers/receiver.ts'
-import { relayBatch, RelayLeadership, type RelayDeps } from '../../workers/relay.ts'
+import { relayBatch, type RelayDeps } from '../../workers/relay.ts'
 import { reconcile } from '../../workers/reconcile.ts'
 import pino from 'pino'
 import {
@@ -16,6 +16,8 @@ import {
 import { workerContext } from '../../workers/context.ts'
 import { startMaintenance } from '../../workers/maintenance.ts'
 import { timerSpans } from '../../src/domain/timers.ts'
+import { claimDelivery, claimForRelay, lapsedLeases } from '../../src/db/queries/events.ts'
+import { resendLapsed } from '../../workers/webhook-delivery.ts'
 
 const ctx = await testContext(t, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
 const prefix = ctx.config.REDIS_PREFIX
@@ -33,6 +35,7 @@ function relayDeps(connection: Redis): RelayDeps {
     webhooks,
     email: null,
     firstDelayMs: 0,
+    leaseMs: 5000,
     timerDeps: { db: ctx.app.db, timers, spans: timerSpans(ctx.config), horizonMs: 3600_000 }
   }
 }
@@ -78,8 +81,8 @@ t.test('an event becomes one committed delivery row and one job naming it, then 
   t.ok(await relayed(id))
   t.equal(await relayBatch(deps), 0, 'nothing left')
 
-  // A relay that stopped after Redis and before marking: the event is relayed again, harmlessly.
-  await ctx.app.pool.query('UPDATE outbox_events SET relayed_at = NULL WHERE id = $1', [id])
+  // A relay that stopped after Redis and before marking (its lease ran out): relayed again, harmlessly.
+  await ctx.app.pool.query('UPDATE outbox_events SET relayed_at = NULL, relay_lease_until = NULL WHERE id = $1', [id])
   t.equal(await relayBatch(deps), 1)
   t.equal((await deliveries(id)).length, 1, 'still one delivery row')
   t.equal((await deps.webhooks.getJobs(['wait', 'delayed', 'active'])).length, 1, 'still one job')
@@ -111,24 +114,29 @@ t.test(
   }
 )
 
-t.test('one process relays at a time; when it lets go (or its connection dies) another takes over', async (t) => {
-  const [a, b] = [new RelayLeadership(ctx.config.DATABASE_URL), new RelayLeadership(ctx.config.DATABASE_URL)]
-  t.teardown(async () => {
-    await a.release()
-    await b.release()
-  })
-  t.ok(await a.held(), 'the first leads')
-  t.notOk(await b.held(), 'the second waits')
-  t.ok(await a.held(), 'and the first goes on leading')
-  await ctx.app.pool.query(
-    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = (hashtextextended('opkomst:outbox-relay', 0) & x'FFFFFFFF'::bigint)::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+t.test('every worker relays: a batch taken by a worker that hangs waits only for its lease', async (t) => {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  t.teardown(() => connection.disconnect())
+  const deps = relayDeps(connection)
+  while ((await relayBatch(deps)) > 0) {} // what earlier tests left
+  const held = await event()
+  // A worker takes the batch, then hangs (never queues, never marks).
+  const taken = await claimForRelay(ctx.app.db, 200, 400)
+  t.same(
+    taken.map((e) => e.id),
+    [held]
   )
+  const later = await event()
+  t.equal(await relayBatch(deps), 1, 'another worker relays what came after at once')
+  t.ok(await relayed(later))
+  t.notOk(await relayed(held), 'but not the batch still held')
   await eventually(
-    'the second leads once the first connection is gone',
-    async () => (await b.held()) || undefined,
-    5000
+    'the held batch relayed once its lease ran out',
+    async () => (await relayBatch(deps)) === 1 || undefined,
+    3000
   )
-  t.notOk(await a.held(), 'the first, reconnected, waits')
+  t.ok(await relayed(held))
+  t.equal((await deliveries(held)).length, 1, 'one delivery row for it all the same')
 })
 
 t.test('the reconciler queues again only a delivery whose job is gone, not one waiting its turn', async (t) => {
@@ -193,4 +201,24 @@ t.test('after Redis lost its data the reconciler makes the repeating purge again
     ['purge-idempotency-keys'],
     'the reconciler made it again'
   )
+})
+
+t.test('a delivery whose sender died is queued again once its lease runs out, not after stall detection', async (t) => {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  t.teardown(() => connection.disconnect())
+  const deps = relayDeps(connection)
+  const id = await event()
+  t.equal(await relayBatch(deps), 1)
+  const [row] = await deliveries(id)
+  // A worker takes it (its BullMQ job looks active meanwhile), then is killed before recording anything.
+  t.ok(await claimDelivery(ctx.app.db, row!.id, 300))
+  t.equal(await resendLapsed(deps), 0, 'not while the lease holds')
+  await new Promise((resolve) => setTimeout(resolve, 400))
+  t.equal(await resendLapsed(deps), 1)
+  const [lapsed] = await lapsedLeases(ctx.app.db, 10)
+  const job = await deps.webhooks.getJob(webhookJobId(row!.id, 0, 0, `lapsed-${Date.parse(lapsed!.lease as string)}`))
+  t.same(job?.data, { deliveryId: row!.id }, 'a job of its own, beside the stalled one')
+  t.equal(await resendLapsed(deps), 1, 'queued again harmlessly until a worker takes it')
+  t.ok(await claimDelivery(ctx.app.db, row!.id, 60_000), 'and another worker can take it')
+  t.equal(await resendLapsed(deps), 0)
 })

@@ -21,22 +21,28 @@ export interface RelayedEvent {
 }
 
 /**
- * The relay's one statement per batch: takes committed events not yet relayed, oldest first (other
- * relays skip the ones taken here), makes one delivery row per enabled endpoint of the event's
- * audience subscribed to its type (or the one endpoint it names), once, and returns every pending
- * delivery of each event.
+ * The relay's one statement per batch: takes committed events not yet relayed, oldest first, for
+ * `leaseMs` (other workers relay the ones after them meanwhile; a worker that hangs holds its batch
+ * only that long), makes one delivery row per enabled endpoint of the event's audience subscribed
+ * to its type (or the one endpoint it names), once, and returns every pending delivery of each event.
  *
  * It commits without waiting for the disk, and so does `markRelayed`: everything here can be made
  * again from the event itself. If a crash loses it, the event is still unrelayed and is relayed
- * again; jobs that name delivery rows lost with it find nothing and stop.
+ * again; jobs that name delivery rows lost with it find nothing and stop. A batch relayed twice
+ * (its lease ran out) queues jobs that find their deliveries taken or done.
  */
-export async function claimForRelay(db: Database, limit: number): Promise<RelayedEvent[]> {
+export async function claimForRelay(db: Database, limit: number, leaseMs: number): Promise<RelayedEvent[]> {
   return prepared<RelayedEvent>(
     db,
     'claim_for_relay',
     `WITH ev AS (
-        SELECT e.* FROM outbox_events e, (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only
-        WHERE e.relayed_at IS NULL ORDER BY e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED
+        UPDATE outbox_events e SET relay_lease_until = now() + make_interval(secs => $2::int / 1000.0)
+        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only
+        WHERE e.id IN (
+          SELECT id FROM outbox_events WHERE relayed_at IS NULL AND (relay_lease_until IS NULL OR relay_lease_until < now())
+          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+        )
+        RETURNING e.*
       ), made AS (
         INSERT INTO webhook_deliveries (outbox_event_id, endpoint_id)
         SELECT ev.id, w.id FROM ev JOIN webhook_endpoints w ON w.disabled_at IS NULL AND CASE
@@ -52,7 +58,17 @@ export async function claimForRelay(db: Database, limit: number): Promise<Relaye
       SELECT ev.id, ev.event_id AS "eventId", ev.type, ev.referral_id AS "referralId", ev.handoff_id AS "handoffId", ev.status, ev.audience,
         coalesce((SELECT json_agg(json_build_array(p.id, p.series, p.attempts)) FROM pending p WHERE p.outbox_event_id = ev.id), '[]') AS deliveries
       FROM ev ORDER BY ev.id`,
-    [limit]
+    [limit, leaseMs]
+  )
+}
+
+/** A batch the relay could not finish (Redis away): any worker may take it again at once. */
+export async function releaseForRelay(db: Database, ids: string[]): Promise<void> {
+  await prepared(
+    db,
+    'release_for_relay',
+    'UPDATE outbox_events SET relay_lease_until = NULL WHERE id = ANY($1::bigint[])',
+    [ids]
   )
 }
 
@@ -160,6 +176,28 @@ export async function disableEndpoint(db: Executor, id: string, reason: string):
     .update(webhookEndpoints)
     .set({ disabledAt: sql`now()`, disabledReason: reason, updatedAt: sql`now()` })
     .where(eq(webhookEndpoints.id, id))
+}
+
+/**
+ * Deliveries whose sender's lease ran out before it recorded anything: its process was killed or
+ * hangs. Their BullMQ jobs still look active until stall detection; `lease` names the lapsed lease.
+ */
+export async function lapsedLeases(db: Executor, limit: number) {
+  return db
+    .select({
+      id: webhookDeliveries.id,
+      series: webhookDeliveries.series,
+      attempts: webhookDeliveries.attempts,
+      lease: webhookDeliveries.leaseUntil
+    })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.state, 'pending'),
+        sql`${webhookDeliveries.leaseUntil} IS NOT NULL AND ${webhookDeliveries.leaseUntil} < now()`
+      )
+    )
+    .limit(limit)
 }
 
 /** Pending deliveries whose attempt is due and nobody holds: their job was lost (Redis) or ran early. */

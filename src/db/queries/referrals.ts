@@ -3,7 +3,7 @@ import { getTableColumns } from 'drizzle-orm'
 import { getTableConfig } from 'drizzle-orm/pg-core'
 import { accessLog, referralHistory, referrals } from '../schema/index.ts'
 import type pg from 'pg'
-import { prepared, type Database, type Executor } from '../client.ts'
+import { answerBy, prepared, type Database, type Executor } from '../client.ts'
 import type { AccessEntry } from '../../core/caller.ts'
 import { grouped, groupedWrite, inItemOrder } from '../batch.ts'
 import { storeAnswersIn, type AnswerToStore } from '../idempotency.ts'
@@ -294,7 +294,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
     'intake_referrals',
     `
     WITH q AS (
-      SELECT * FROM json_to_recordset($1::json) AS q(n int, id uuid, referrer uuid, programme uuid, external_reference text, details jsonb,
+      SELECT q.* FROM opkomst_answer_by($2::timestamptz), json_to_recordset($1::json) AS q(n int, id uuid, referrer uuid, programme uuid, external_reference text, details jsonb,
         insz_ciphertext text, insz_blind_index text, possible_duplicate_of uuid, at timestamptz,
         client_id uuid, organisation_id uuid, action text, purpose text, request_id text, body text, principal text, key text, status int, headers text,
         request_hash text, claimed boolean)
@@ -333,7 +333,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
       FROM r JOIN q USING (id) WHERE q.key IS NOT NULL
     ), ${storeAnswersIn('answer')}
     SELECT q.n FROM r JOIN q USING (id)`,
-    [batch]
+    [batch, answerBy(on)]
   )
   return inItemOrder(items, rows).map((row, i) =>
     row === undefined ? { duplicateExternalReference: true } : { answer: (items[i] as NewReferral).answer.body }
@@ -421,7 +421,7 @@ async function transitionStatement(db: Database, items: readonly Transition[]): 
     'transition_referrals',
     `
     WITH q AS (
-      SELECT * FROM json_to_recordset($1::json) AS q(n int, id uuid, version int, set jsonb, from_status text, to_status text, by_organisation_id uuid,
+      SELECT q.* FROM opkomst_answer_by($2::timestamptz), json_to_recordset($1::json) AS q(n int, id uuid, version int, set jsonb, from_status text, to_status text, by_organisation_id uuid,
         by_client_id uuid, reason_code text, reason text, at timestamptz, organisation_id uuid, client_id uuid, action text, purpose text, request_id text)
     ), changed AS (
       UPDATE referrals r SET ${TRANSITION_SETS}, version = r.version + 1, updated_at = clock_timestamp()
@@ -452,7 +452,7 @@ async function transitionStatement(db: Database, items: readonly Transition[]): 
       ${statements.accessLog(ACCESS_OF_ITEM, 'changed r JOIN q USING (n)')}
     )
     SELECT r.n, ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs FROM changed r`,
-    [batch]
+    [batch, answerBy(db)]
   )
   return inItemOrder(items, rows)
 }

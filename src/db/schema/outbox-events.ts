@@ -23,7 +23,9 @@ export const outboxEvents = pgTable(
     endpointId: uuid(),
     transactionId: xid8().notNull().default(sql`pg_current_xact_id()`),
     occurredAt: instant().notNull().defaultNow(),
-    relayedAt: instant()
+    relayedAt: instant(),
+    /** Taken by a relay until then; a relay that hangs holds its batch no longer (`claimForRelay`). */
+    relayLeaseUntil: instant()
   },
   (t) => [
     index().on(t.transactionId, t.id),

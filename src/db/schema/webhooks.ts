@@ -55,6 +55,8 @@ export const webhookDeliveries = pgTable(
   (t) => [
     unique().on(t.outboxEventId, t.endpointId),
     index().on(t.endpointId, t.createdAt),
-    index('webhook_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`)
+    index('webhook_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`),
+    // Only deliveries being sent have a lease: a small index for the lapsed-lease sweep.
+    index('webhook_deliveries_leased_idx').on(t.leaseUntil).where(sql`state = 'pending' AND lease_until IS NOT NULL`)
   ]
 )

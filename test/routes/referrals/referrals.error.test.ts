@@ -5,7 +5,8 @@ import { testContext } from '../../helpers/context.ts'
 import { referralBody } from '../../helpers/referrals.ts'
 import { addMonths, belgianDate } from '../../../src/domain/dates.ts'
 
-const ctx = await testContext(t, { IDEMPOTENCY_WAIT_MS: 3000 })
+// One test blocks a first request on a row for longer than IDEMPOTENCY_WAIT_MS: the lock wait must outlast it.
+const ctx = await testContext(t, { IDEMPOTENCY_WAIT_MS: 3000, API_LOCK_TIMEOUT_MS: 10_000 })
 const { app } = ctx
 const programme = await ctx.party('programme', { serviceArea: ['2800'] })
 const hospital = await ctx.party('hospital')

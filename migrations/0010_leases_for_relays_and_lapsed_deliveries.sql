@@ -1,0 +1,2 @@
+ALTER TABLE "outbox_events" ADD COLUMN "relay_lease_until" timestamp(6) with time zone;--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_leased_idx" ON "webhook_deliveries" USING btree ("lease_until") WHERE state = 'pending' AND lease_until IS NOT NULL;
