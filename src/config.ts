@@ -175,6 +175,11 @@ const spec = {
     default: 5000,
     doc: 'How long a worker holds a batch of events it relays; a worker that hangs delays only that batch, and only this long.'
   },
+  FEED_LAG_DEGRADED_S: {
+    schema: Type.Integer({ minimum: 1, maximum: 86400 }),
+    default: 30,
+    doc: 'Readiness says `degraded` when the change feed lags more than this many seconds (a long transaction anywhere on the PostgreSQL cluster holds it back).'
+  },
   RECONCILE_INTERVAL_MS: {
     schema: Type.Integer({ minimum: 100 }),
     default: 60000,

@@ -3,6 +3,7 @@ import metricsPlugin from 'fastify-metrics'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { ProblemError } from '../core/problems.ts'
 import { sameKey } from '../domain/api-keys.ts'
+import { feedLag, type FeedLag } from '../db/queries/events.ts'
 
 // fastify-metrics' types name an older Fastify instance shape; the runtime plugin is the same.
 const metrics = metricsPlugin as unknown as FastifyPluginAsync<Record<string, unknown>>
@@ -36,6 +37,30 @@ export default fp(
         groupStatusCodes: false
       }
     })
+    // How far the change feed lags, and the age of the transaction holding it back (README: operations).
+    let lag: Promise<FeedLag | null> | null = null
+    const lagOnce = () => {
+      lag ??= feedLag(app.db)
+        .catch(() => null)
+        .finally(() => setImmediate(() => (lag = null)))
+      return lag
+    }
+    new app.metrics.client.Gauge({
+      name: 'opkomst_feed_lag_seconds',
+      help: 'Age of the oldest committed event the change feed cannot show yet.',
+      async collect() {
+        const now = await lagOnce()
+        if (now !== null) this.set(now.lagSeconds)
+      }
+    })
+    new app.metrics.client.Gauge({
+      name: 'opkomst_feed_holding_seconds',
+      help: 'Age of the oldest transaction on the PostgreSQL cluster, which holds the change feed back.',
+      async collect() {
+        const now = await lagOnce()
+        if (now !== null) this.set(now.holdingSeconds)
+      }
+    })
   },
-  { name: 'metrics' }
+  { name: 'metrics', dependencies: ['db'] }
 )

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import type { FastifyInstance } from 'fastify'
+import { feedLag } from '../db/queries/events.ts'
 
 const READY_TIMEOUT_MS = 1500
 
@@ -14,10 +16,34 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 }
 
 const Check = Type.Object({
-  status: Type.Enum(['ok', 'down'], { description: 'Whether the service is usable.' }),
+  status: Type.Enum(['ok', 'degraded', 'down'], {
+    description: '`down`: not usable (503); `degraded`: usable, but events reach partners late (see `redis`, `feed`).'
+  }),
   postgres: Type.Enum(['ok', 'down'], { description: 'PostgreSQL answered a query.' }),
-  redis: Type.Enum(['ok', 'down'], { description: 'Redis answered a PING.' })
+  redis: Type.Enum(['ok', 'full', 'down'], {
+    description: '`full`: Redis refuses writes at its memory limit, so no delivery, e-mail or timer can be queued.'
+  }),
+  feed: Type.Object(
+    {
+      status: Type.Enum(['ok', 'lagging', 'unknown']),
+      lagSeconds: Type.Number({ description: 'Age of the oldest committed event the change feed cannot show yet.' }),
+      holdingSeconds: Type.Number({
+        description: 'Age of the oldest transaction on the PostgreSQL cluster, which holds the feed back.'
+      })
+    },
+    { description: '`lagging` beyond FEED_LAG_DEGRADED_S.' }
+  )
 })
+
+/** Redis answers, and takes a write (at its memory limit with `noeviction` it refuses them). */
+async function redisState(app: FastifyInstance): Promise<'ok' | 'full' | 'down'> {
+  try {
+    await within(READY_TIMEOUT_MS, app.redis.set(`${app.config.REDIS_PREFIX}:health`, '1', 'PX', 10_000))
+    return 'ok'
+  } catch (err) {
+    return /^OOM/.test((err as Error).message) ? 'full' : 'down'
+  }
+}
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -43,23 +69,28 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['health'],
         operationId: 'getReadiness',
         summary: 'Readiness',
-        description: 'PostgreSQL and Redis both answer within 1.5 s; otherwise 503 naming the one that is down.',
+        description:
+          'PostgreSQL and Redis both answer within 1.5 s; otherwise 503 naming the one that is down. 200 with `degraded` when Redis refuses writes or the change feed lags.',
         response: { 200: Check, 503: Check }
       }
     },
     async (_request, reply) => {
-      const [postgres, redis] = await Promise.all([
-        within(READY_TIMEOUT_MS, app.pool.query('SELECT 1')).then(
-          () => 'ok' as const,
-          () => 'down' as const
-        ),
-        within(READY_TIMEOUT_MS, app.redis.ping()).then(
-          () => 'ok' as const,
-          () => 'down' as const
-        )
+      const [lag, redis] = await Promise.all([
+        within(READY_TIMEOUT_MS, feedLag(app.db)).catch(() => null),
+        redisState(app)
       ])
-      const status = postgres === 'ok' && redis === 'ok' ? ('ok' as const) : ('down' as const)
-      return reply.code(status === 'ok' ? 200 : 503).send({ status, postgres, redis })
+      const postgres = lag === null ? ('down' as const) : ('ok' as const)
+      const feed =
+        lag === null
+          ? { status: 'unknown' as const, lagSeconds: 0, holdingSeconds: 0 }
+          : { status: lag.lagSeconds > app.config.FEED_LAG_DEGRADED_S ? ('lagging' as const) : ('ok' as const), ...lag }
+      const status =
+        postgres === 'down' || redis === 'down'
+          ? ('down' as const)
+          : redis === 'full' || feed.status === 'lagging'
+            ? ('degraded' as const)
+            : ('ok' as const)
+      return reply.code(status === 'down' ? 503 : 200).send({ status, postgres, redis, feed })
     }
   )
 }

@@ -278,3 +278,26 @@ export async function feedPage(
     LIMIT ${limit}`)
   return result.rows
 }
+
+export interface FeedLag {
+  /** Age of the oldest committed event the feed cannot show yet, in seconds (0: none waits). */
+  lagSeconds: number
+  /** Age of the oldest transaction on the whole PostgreSQL cluster holding the feed back (0: none). */
+  holdingSeconds: number
+}
+
+/**
+ * How far the change feed lags (see `feedPage`: it waits for every older transaction, in any
+ * database of the cluster, to end). Both read little: the events past the snapshot's horizon (an
+ * index range), and the cluster's running transactions.
+ */
+export async function feedLag(db: Executor): Promise<FeedLag> {
+  const result = await db.execute<{ lag: number; holding: number }>(sql`
+    SELECT
+      coalesce((SELECT extract(epoch FROM clock_timestamp() - min(occurred_at)) FROM outbox_events
+        WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())), 0)::float8 AS lag,
+      coalesce((SELECT extract(epoch FROM clock_timestamp() - min(xact_start)) FROM pg_stat_activity
+        WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()), 0)::float8 AS holding`)
+  const row = result.rows[0]
+  return { lagSeconds: Math.max(0, row?.lag ?? 0), holdingSeconds: Math.max(0, row?.holding ?? 0) }
+}
