@@ -7,6 +7,7 @@ import {
   disableEndpoint,
   findDelivery,
   lapsedLeases,
+  skipDelivery,
   recordAttempt,
   recordDelivered
 } from '../src/db/queries/events.ts'
@@ -92,12 +93,8 @@ export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Pr
     return 'skipped'
   }
   if (delivery.disabledAt !== null) {
-    await recordAttempt(deps.db, deliveryId, {
-      state: 'failed',
-      lastError: 'endpoint is disabled',
-      nextAttemptAt: null
-    })
-    return 'failed'
+    await skipDelivery(deps.db, deliveryId)
+    return 'skipped'
   }
 
   let status: number | null = null

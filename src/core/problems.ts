@@ -23,6 +23,7 @@ export const PROBLEM_KINDS = {
   'not-housing-priority': { status: 409, title: 'Not a housing priority' },
   'housing-decision-not-allowed': { status: 409, title: 'Decision not allowed' },
   'idempotency-in-progress': { status: 409, title: 'Request in progress' },
+  'endpoint-disabled': { status: 409, title: 'Webhook endpoint disabled' },
   'precondition-failed': { status: 412, title: 'Version changed' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },

@@ -62,8 +62,9 @@ export const Delivery = Type.Object(
     id: Uuid('Id of the delivery.'),
     eventId: Uuid('The event (the `webhook-id` header).'),
     eventType: Type.String({ description: 'The event type.' }),
-    state: Type.Enum(['pending', 'delivered', 'failed'], {
-      description: '`failed` after the last attempt (dead letter), or after a 410.'
+    state: Type.Enum(['pending', 'delivered', 'failed', 'skipped'], {
+      description:
+        '`failed` after the last attempt (dead letter), or after a 410; `skipped` while the endpoint was disabled (redeliver it once enabled again).'
     }),
     attempts: Type.Integer({ description: 'Attempts made in the current series.' }),
     lastStatusCode: Nullable(Type.Integer({ description: 'HTTP status of the last attempt.' })),

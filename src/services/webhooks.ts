@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { writeTransaction } from '../db/client.ts'
 import { requireVersion } from '../core/caller.ts'
-import { notFound, validationProblem } from '../core/problems.ts'
+import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import { webhookJobId } from '../core/queues.ts'
 import {
   deleteEndpoint,
@@ -10,12 +10,15 @@ import {
   listEndpoints,
   ownEndpoint,
   resetDelivery,
+  resetDeliveries,
+  anyDeliveriesIn,
   updateEndpoint,
   type EndpointRow
 } from '../db/queries/webhooks.ts'
 import { recordPing } from '../db/record.ts'
 import { isoOrNull as iso } from '../domain/dates.ts'
 import type { ServiceDeps } from './deps.ts'
+import type { DeliveryState } from '../db/schema/index.ts'
 import { allowedHosts, checkTarget } from './webhook-target.ts'
 
 type Deps = Pick<ServiceDeps, 'db' | 'identifiers' | 'config' | 'webhooks' | 'warn'>
@@ -134,13 +137,58 @@ export async function listDeliveries(
   }
 }
 
-/** A new series of attempts; queued now, or by the reconciler when Redis is away. */
+/** Deliveries redelivered in one call; the answer says when there are more. */
+export const REDELIVERED_AT_ONCE = 1000
+
+async function enabledEndpoint(deps: Deps, organisationId: string, endpointId: string): Promise<EndpointRow> {
+  const endpoint = await getEndpoint(deps, organisationId, endpointId)
+  if (endpoint.disabledAt !== null) {
+    throw new ProblemError(
+      'endpoint-disabled',
+      'This webhook endpoint is disabled; enable it (PATCH with "enabled": true) before redelivering'
+    )
+  }
+  return endpoint
+}
+
+/** Jobs for deliveries made pending again: queued now, or by the reconciler when Redis is away. */
+async function queueRedeliveries(deps: Deps, reset: ReadonlyArray<{ id: string; series: number }>) {
+  if (reset.length === 0) return
+  await deps.webhooks
+    ?.addBulk(
+      reset.map((d) => ({
+        name: 'deliver',
+        data: { deliveryId: d.id },
+        opts: { jobId: webhookJobId(d.id, d.series, 0) }
+      }))
+    )
+    .catch((err: Error) => deps.warn({ err: { message: err.message } }, 'redelivery left to the reconciler'))
+}
+
+/** A new series of attempts for one delivery, whatever became of the last one. */
 export async function redeliver(deps: Deps, organisationId: string, endpointId: string, deliveryId: string) {
-  await getEndpoint(deps, organisationId, endpointId)
+  await enabledEndpoint(deps, organisationId, endpointId)
   const reset = await resetDelivery(deps.db, endpointId, deliveryId)
   if (reset === undefined) throw notFound('Delivery')
-  await deps.webhooks
-    ?.add('deliver', { deliveryId }, { jobId: webhookJobId(deliveryId, reset.series, 0) })
-    .catch((err: Error) => deps.warn({ err: { message: err.message } }, 'redelivery left to the reconciler'))
+  await queueRedeliveries(deps, [{ id: deliveryId, series: reset.series }])
   return { id: deliveryId }
+}
+
+/**
+ * A new series of attempts for an endpoint's deliveries in the given states, oldest first: the
+ * events it missed while disabled (`skipped`), or those that ran out of attempts (`failed`).
+ */
+export async function redeliverAll(
+  deps: Deps,
+  organisationId: string,
+  endpointId: string,
+  states: readonly DeliveryState[]
+) {
+  await enabledEndpoint(deps, organisationId, endpointId)
+  const reset = await resetDeliveries(deps.db, endpointId, states, REDELIVERED_AT_ONCE)
+  await queueRedeliveries(deps, reset)
+  return {
+    redelivered: reset.length,
+    more: reset.length === REDELIVERED_AT_ONCE && (await anyDeliveriesIn(deps.db, endpointId, states))
+  }
 }

@@ -124,8 +124,9 @@ t.test('429 with Retry-After is honoured', async (t) => {
   t.ok(rx.received[1]!.at - rx.received[0]!.at >= 950, `waited ${rx.received[1]!.at - rx.received[0]!.at} ms`)
 })
 
-t.test('410 disables the endpoint', async (t) => {
-  const rx = await startReceiver(t, () => 410)
+t.test('410 disables the endpoint; what it missed is kept as skipped and redelivered once enabled', async (t) => {
+  let gone = true
+  const rx = await startReceiver(t, () => (gone ? 410 : 200))
   const hook = await register(hospital, rx.url, ['referral.created'])
   await refer()
   const disabled = await eventually('disabled', async () => {
@@ -136,9 +137,23 @@ t.test('410 disables the endpoint', async (t) => {
   t.equal(rx.received.length, 1, 'no retries after 410')
   const [delivery] = await deliveries(hook.id)
   t.equal(delivery.state, 'failed')
-  await refer()
-  await new Promise((resolve) => setTimeout(resolve, 500))
+  const missed = [(await refer()).id, (await refer()).id]
+  const skipped = await eventually('the missed events recorded', async () => {
+    const rows = (await deliveries(hook.id)).filter((d: { state: string }) => d.state === 'skipped')
+    return rows.length === 2 && rows
+  })
   t.equal(rx.received.length, 1, 'a disabled endpoint gets nothing more')
+  const redeliver = (states?: string[]) =>
+    app.inject({
+      method: 'POST',
+      url: `/webhooks/${hook.id}/deliveries/redeliver`,
+      headers: hospital.headers,
+      payload: states === undefined ? {} : { states }
+    })
+  const early = await redeliver()
+  t.equal(early.statusCode, 409, 'not while it is disabled')
+  t.match(early.json(), { type: 'urn:opkomst:problem:endpoint-disabled' })
+
   const enabled = await app.inject({
     method: 'PATCH',
     url: `/webhooks/${hook.id}`,
@@ -146,6 +161,25 @@ t.test('410 disables the endpoint', async (t) => {
     payload: { enabled: true }
   })
   t.equal(enabled.json().disabledAt, null, 'it can be enabled again')
+  gone = false
+  const again = await redeliver()
+  t.equal(again.statusCode, 202)
+  t.same(again.json(), { redelivered: 2, more: false })
+  await eventually('the skipped events arrive', () => rx.received.length >= 3 || undefined)
+  const ids = rx.received.slice(1).map((r) => String(r.headers['webhook-id']))
+  t.same(ids.sort(), skipped.map((d: { eventId: string }) => d.eventId).sort(), 'with their original webhook-ids')
+  t.same(
+    rx.received
+      .slice(1)
+      .map((r) => JSON.parse(r.body).data.referralId)
+      .sort(),
+    [...missed].sort(),
+    'the referrals it missed'
+  )
+  t.same((await redeliver()).json(), { redelivered: 0, more: false }, 'nothing skipped any more')
+  t.same((await redeliver(['failed'])).json(), { redelivered: 1, more: false }, 'and the 410 itself, on request')
+  await eventually('the 410 delivery arrives again', () => rx.received.length >= 4 || undefined)
+  t.equal(rx.received[3]!.headers['webhook-id'], rx.received[0]!.headers['webhook-id'])
 })
 
 t.test('a receiver that never answers ends failed, is e-mailed, and a redelivery succeeds once fixed', async (t) => {

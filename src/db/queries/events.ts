@@ -23,8 +23,9 @@ export interface RelayedEvent {
 /**
  * The relay's one statement per batch: takes committed events not yet relayed, oldest first, for
  * `leaseMs` (other workers relay the ones after them meanwhile; a worker that hangs holds its batch
- * only that long), makes one delivery row per enabled endpoint of the event's audience subscribed
- * to its type (or the one endpoint it names), once, and returns every pending delivery of each event.
+ * only that long), makes one delivery row per endpoint of the event's audience subscribed to its
+ * type (or the one endpoint it names), once, `skipped` for a disabled endpoint (never silently
+ * left out: it can be redelivered once enabled), and returns every pending delivery of each event.
  *
  * It commits without waiting for the disk, and so does `markRelayed`: everything here can be made
  * again from the event itself. If a crash loses it, the event is still unrelayed and is relayed
@@ -44,14 +45,16 @@ export async function claimForRelay(db: Database, limit: number, leaseMs: number
         )
         RETURNING e.*
       ), made AS (
-        INSERT INTO webhook_deliveries (outbox_event_id, endpoint_id)
-        SELECT ev.id, w.id FROM ev JOIN webhook_endpoints w ON w.disabled_at IS NULL AND CASE
+        INSERT INTO webhook_deliveries (outbox_event_id, endpoint_id, state, last_error)
+        SELECT ev.id, w.id, CASE WHEN w.disabled_at IS NULL THEN 'pending' ELSE 'skipped' END,
+          CASE WHEN w.disabled_at IS NULL THEN NULL ELSE 'endpoint was disabled' END
+        FROM ev JOIN webhook_endpoints w ON CASE
           WHEN ev.endpoint_id IS NOT NULL THEN w.id = ev.endpoint_id
           ELSE w.organisation_id = ANY(ev.audience) AND ev.type = ANY(w.event_types) END
         ON CONFLICT DO NOTHING
-        RETURNING id, series, attempts, outbox_event_id
+        RETURNING id, series, attempts, outbox_event_id, state
       ), pending AS (
-        SELECT * FROM made
+        SELECT id, series, attempts, outbox_event_id FROM made WHERE state = 'pending'
         UNION ALL
         SELECT d.id, d.series, d.attempts, d.outbox_event_id FROM webhook_deliveries d JOIN ev ON d.outbox_event_id = ev.id WHERE d.state = 'pending'
       )
@@ -168,6 +171,20 @@ export async function recordAttempt(
   await db
     .update(webhookDeliveries)
     .set({ ...set, leaseUntil: null, attempts: sql`${webhookDeliveries.attempts} + 1`, updatedAt: sql`now()` })
+    .where(eq(webhookDeliveries.id, id))
+}
+
+/** A delivery whose endpoint was disabled before it was sent: kept for a redelivery, not an attempt. */
+export async function skipDelivery(db: Executor, id: string): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({
+      state: 'skipped',
+      lastError: 'endpoint was disabled',
+      leaseUntil: null,
+      nextAttemptAt: null,
+      updatedAt: sql`now()`
+    })
     .where(eq(webhookDeliveries.id, id))
 }
 

@@ -1,5 +1,5 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
-import { outboxEvents, webhookDeliveries, webhookEndpoints } from '../schema/index.ts'
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
+import { outboxEvents, webhookDeliveries, webhookEndpoints, type DeliveryState } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect
@@ -78,6 +78,36 @@ export async function deliveriesOf(db: Executor, endpointId: string, before: [st
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(limit)
+}
+
+/**
+ * A new series of attempts for an endpoint's deliveries in `states` (oldest first, at most `limit`),
+ * each keeping its event and so its `webhook-id`.
+ */
+export async function resetDeliveries(
+  db: Executor,
+  endpointId: string,
+  states: readonly DeliveryState[],
+  limit: number
+): Promise<Array<{ id: string; series: number }>> {
+  const result = await db.execute<{ id: string; series: number }>(sql`
+    UPDATE webhook_deliveries d SET state = 'pending', attempts = 0, series = d.series + 1, lease_until = NULL,
+      next_attempt_at = now(), delivered_at = NULL, last_error = NULL, updated_at = now()
+    WHERE d.id IN (
+      SELECT id FROM webhook_deliveries WHERE endpoint_id = ${endpointId}
+        AND state IN ${states} ORDER BY created_at, id LIMIT ${limit}
+    )
+    RETURNING d.id, d.series`)
+  return result.rows
+}
+
+export async function anyDeliveriesIn(db: Executor, endpointId: string, states: readonly DeliveryState[]) {
+  const [found] = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.endpointId, endpointId), inArray(webhookDeliveries.state, [...states])))
+    .limit(1)
+  return found !== undefined
 }
 
 /** Starts a new series of attempts for a delivery, whatever became of the last one. */

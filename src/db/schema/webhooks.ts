@@ -27,7 +27,8 @@ export const webhookEndpoints = pgTable(
   (t) => [index().on(t.organisationId)]
 )
 
-export type DeliveryState = 'pending' | 'delivered' | 'failed'
+/** `skipped`: its endpoint was disabled; kept so it can be delivered once the endpoint is enabled again. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'skipped'
 
 /** One row per (event, endpoint): the unique constraint is what makes a delivery happen once. */
 export const webhookDeliveries = pgTable(

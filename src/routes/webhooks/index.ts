@@ -14,6 +14,8 @@ import {
   pingEndpoint,
   presentEndpoint,
   redeliver,
+  redeliverAll,
+  REDELIVERED_AT_ONCE,
   removeEndpoint,
   rotateSecret
 } from '../../services/webhooks.ts'
@@ -209,11 +211,53 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
           webhookId: Uuid('Id of the webhook endpoint.'),
           deliveryId: Uuid('Id of the delivery.')
         }),
-        response: { 202: Type.Object({ id: Uuid('The delivery, pending again.') }), ...problemResponses([400, 404]) }
+        response: {
+          202: Type.Object({ id: Uuid('The delivery, pending again.') }),
+          ...problemResponses([400, 404, 409])
+        }
       }
     },
     async (request, reply) =>
       reply.code(202).send(await redeliver(app.deps, org(request), request.params.webhookId, request.params.deliveryId))
+  )
+
+  app.post(
+    '/webhooks/:webhookId/deliveries/redeliver',
+    {
+      config: { ...config, sensitive: true },
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'redeliverWebhookDeliveries',
+        summary: 'Deliver again every delivery in the given states',
+        description: `The events the endpoint missed while it was disabled (\`skipped\`, the default), or those that ran out of attempts (\`failed\`), oldest first, with their original \`webhook-id\`s; at most ${REDELIVERED_AT_ONCE} a call (\`more\` says when to call again). 409 while the endpoint is disabled.`,
+        params: Params,
+        body: Type.Object(
+          {
+            states: Type.Optional(
+              Type.Array(Type.Enum(['skipped', 'failed']), {
+                minItems: 1,
+                maxItems: 2,
+                uniqueItems: true,
+                default: ['skipped'],
+                description: 'Which deliveries: `skipped`, `failed` or both.'
+              })
+            )
+          },
+          { additionalProperties: false }
+        ),
+        response: {
+          202: Type.Object({
+            redelivered: Type.Integer({ minimum: 0, description: 'Deliveries pending again.' }),
+            more: Type.Boolean({ description: 'More remain in those states: call again.' })
+          }),
+          ...problemResponses([400, 404, 409, 415, 422])
+        }
+      }
+    },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(await redeliverAll(app.deps, org(request), request.params.webhookId, request.body.states ?? ['skipped']))
   )
 }
 
