@@ -102,6 +102,7 @@ const CALLS: Record<string, Call> = {
   'POST /webhooks/:webhookId/test': { who: hospital, expect: 202 },
   'GET /webhooks/:webhookId/deliveries': { who: hospital, expect: 200 },
   'POST /webhooks/:webhookId/deliveries/:deliveryId/redeliver': { who: hospital, expect: 404 },
+  'POST /webhooks/:webhookId/deliveries/redeliver': { who: hospital, body: {}, expect: 202 },
   'DELETE /webhooks/:webhookId': { who: hospital, expect: 204 },
   'POST /referrals/:referralId/handoffs': {
     who: programme,
