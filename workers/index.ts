@@ -4,6 +4,7 @@ import type { Config } from '../src/config.ts'
 import { IdentifierCipher } from '../src/crypto/identifier-cipher.ts'
 import { loadIdentifierKeys } from '../src/crypto/keys.ts'
 import { createDb } from '../src/db/client.ts'
+import { safeError } from '../src/logging.ts'
 import { workerContext } from './context.ts'
 import { startEmail } from './email.ts'
 import { startMaintenance } from './maintenance.ts'
@@ -45,7 +46,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
   const { pool, db } = createDb(
     config.DATABASE_URL,
     config.DATABASE_POOL_SIZE,
-    (err) => logger.warn({ err }, 'idle PostgreSQL client lost'),
+    (err) => logger.warn({ err: safeError(err) }, 'idle PostgreSQL client lost'),
     {
       connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
       statementMs: config.WORKER_STATEMENT_TIMEOUT_MS,

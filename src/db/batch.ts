@@ -1,4 +1,5 @@
 import type { Database } from './client.ts'
+import { isDatabaseUnavailable } from './unavailable.ts'
 
 /**
  * Many small statements as one (group commit, for writes). Each caller waits until the statement
@@ -35,6 +36,13 @@ export class Batch<Item, Result = void> {
         for (const [i, w] of batch.entries()) w.resolve(results?.[i] as Result)
       } catch (err) {
         for (const w of batch) w.reject(err)
+        // A PostgreSQL that could not answer this statement will not answer the next one sooner:
+        // what waits for it fails now rather than after a timeout of its own (503 either way).
+        if (isDatabaseUnavailable(err)) {
+          const queued = this.waiting
+          this.waiting = []
+          for (const w of queued) w.reject(err)
+        }
       }
     }
     this.running = false
@@ -89,7 +97,8 @@ export function groupedWrite<Item, Result>(statement: (db: Database, items: Item
     try {
       return await run(items)
     } catch (err) {
-      if (items.length === 1) return [{ failed: err }]
+      // A database that cannot answer fails them all at once (and what waits behind them, `Batch`).
+      if (items.length === 1 || isDatabaseUnavailable(err)) throw err
       return Promise.all(
         items.map((item) =>
           run([item]).then(

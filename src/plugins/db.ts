@@ -14,12 +14,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app, opts: { url: string; poolSize: number; waits: Waits }) => {
-    const { pool, db } = createDb(
-      opts.url,
-      opts.poolSize,
-      (err) => app.log.warn({ err }, 'idle PostgreSQL client lost'),
-      opts.waits
-    )
+    const { pool, db } = createDb(opts.url, opts.poolSize, (err) => app.databaseLost(err), opts.waits)
     pool.on('connect', () => app.databaseConnected())
     app.decorate('db', db)
     app.decorate('pool', pool)

@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Tells the error handler that PostgreSQL accepted a new connection (it logs the end of an outage once). */
     databaseConnected: () => void
+    /** Tells it that a connection was lost (it logs the start of an outage once, not per connection). */
+    databaseLost: (err: unknown) => void
   }
 }
 
@@ -78,14 +80,18 @@ export default fp(
       databaseDown = false
       app.log.info('PostgreSQL answers again')
     })
+    const wentDown = (err: unknown) => {
+      if (!databaseDown) app.log.warn({ err: safeError(err) }, 'PostgreSQL unavailable: answering 503')
+      databaseDown = true
+    }
+    app.decorate('databaseLost', wentDown)
     app.setErrorHandler((err: FastifyError | ProblemError, request, reply) => {
       let problem = err instanceof ProblemError ? err : problemOf(err)
       const fault = problem === null ? databaseFault(err) : null
       if (fault !== null) {
         if (fault === 'timed-out')
           request.log.warn({ err: safeError(err) }, 'PostgreSQL statement timed out: answering 503')
-        else if (!databaseDown) request.log.warn({ err: safeError(err) }, 'PostgreSQL unavailable: answering 503')
-        if (fault === 'unreachable') databaseDown = true
+        else wentDown(err)
         reply.header('retry-after', String(RETRY_AFTER_S))
         problem = new ProblemError(
           'unavailable',

@@ -99,3 +99,98 @@ export async function startPrivateRedis(
   )
   return { url: `redis://127.0.0.1:${port}`, port, stop }
 }
+
+export interface PrivatePostgres {
+  url: string
+  port: number
+  /** Fast shutdown: clients are told so (57P01) and refused until `start`. */
+  stop: () => Promise<void>
+  start: () => Promise<void>
+  /** SIGSTOP to the server and every backend: connections stay open and nothing answers. */
+  freeze: () => void
+  thaw: () => void
+}
+
+/**
+ * A PostgreSQL cluster of the test's own (`initdb` into a temporary folder, a free port), for
+ * tests that stop or freeze it; removed at teardown. As root, it runs as the `postgres` user,
+ * which initdb requires.
+ */
+export async function startPrivatePostgres(t: Teardown): Promise<PrivatePostgres> {
+  const { execFileSync } = await import('node:child_process')
+  const { mkdtempSync, chownSync, readFileSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const bin = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim()
+  const asRoot = process.getuid?.() === 0
+  const owner = asRoot
+    ? {
+        uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+        gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }))
+      }
+    : {}
+  const dir = mkdtempSync(join(tmpdir(), 'opk-pg-'))
+  if (asRoot) chownSync(dir, owner.uid as number, owner.gid as number)
+  const data = join(dir, 'data')
+  execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
+    ...owner,
+    stdio: 'ignore'
+  })
+  const port = await freePort()
+  let server: ChildProcess | null = null
+  const start = async () => {
+    server = spawn(
+      join(bin, 'postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+      { ...owner, stdio: 'ignore' }
+    )
+    await waitFor(
+      'private postgres',
+      () => {
+        try {
+          execFileSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' })
+          return true
+        } catch {
+          return false
+        }
+      },
+      15_000
+    )
+  }
+  const signalAll = (signal: NodeJS.Signals) => {
+    const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0])
+    const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+    for (const pid of [postmaster, ...children]) process.kill(pid, signal)
+  }
+  const stop = async () => {
+    const running = server
+    if (running === null || running.exitCode !== null || running.signalCode !== null) return
+    const exited = once(running, 'exit')
+    running.kill('SIGINT')
+    await exited
+  }
+  await start()
+  t.teardown(async () => {
+    const running = server as ChildProcess | null
+    if (running !== null && running.exitCode === null && running.signalCode === null) {
+      try {
+        signalAll('SIGCONT')
+      } catch {}
+      const exited = once(running, 'exit')
+      running.kill('SIGKILL')
+      await exited
+    }
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}`,
+    port,
+    stop,
+    start,
+    freeze: () => signalAll('SIGSTOP'),
+    thaw: () => signalAll('SIGCONT')
+  }
+}
