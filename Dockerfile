@@ -1,5 +1,6 @@
 # Build: compile TypeScript once (the running service needs no compiler).
-FROM node:20-slim AS build
+# Production runs the current LTS; CI tests it beside the Node 20 of the development machines.
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +10,7 @@ COPY workers ./workers
 COPY migrations ./migrations
 RUN npm run build
 
-FROM node:20-slim
+FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./

@@ -11,6 +11,11 @@ export class NoAnswerInTime extends Error {
   override name = 'TimeoutError'
 }
 
+/** The worker is stopping: the attempt was given up to be made again by another (`signal`). */
+export class HandedBack extends Error {
+  override name = 'AbortError'
+}
+
 export interface ReceiverAnswer {
   status: number
   retryAfter: string | null
@@ -19,17 +24,23 @@ export interface ReceiverAnswer {
 /**
  * POSTs once, and answers with the status as soon as it comes (the body is read and dropped). A
  * redirect is an answer, never followed. Fails on a connection error, or with `NoAnswerInTime` when
- * no answer came within `timeoutMs` (or the answer then stalls that long). Given `pinned`, connects to
- * those addresses, the ones checked, whatever DNS says by now.
+ * no answer came within `timeoutMs` (or the answer then stalls that long), or with `HandedBack` when
+ * `signal` aborts first. Given `pinned`, connects to those addresses, the ones checked, whatever DNS
+ * says by now.
  */
 export function postOnce(
   url: string,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
-  pinned?: readonly CheckedAddress[]
+  pinned?: readonly CheckedAddress[],
+  signal?: AbortSignal
 ): Promise<ReceiverAnswer> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(new HandedBack('the worker is stopping'))
+      return
+    }
     const target = new URL(url)
     const secure = target.protocol === 'https:'
     // Every checked address, so that Node still tries IPv4 when IPv6 does not connect.
@@ -60,6 +71,9 @@ export function postOnce(
       }
     )
     const deadline = setTimeout(late, timeoutMs)
+    const stopping = () => req.destroy(new HandedBack('the worker is stopping'))
+    signal?.addEventListener('abort', stopping, { once: true })
+    req.on('close', () => signal?.removeEventListener('abort', stopping))
     req.on('timeout', late)
     req.on('error', (err) => {
       clearTimeout(deadline)

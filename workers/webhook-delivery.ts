@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { Webhook } from 'standardwebhooks'
 import { Worker, type Job, type Queue } from 'bullmq'
 import type { Database } from '../src/db/client.ts'
@@ -6,6 +7,7 @@ import {
   claimDelivery,
   disableEndpoint,
   findDelivery,
+  handBack,
   lapsedLeases,
   skipDelivery,
   recordAttempt,
@@ -14,7 +16,7 @@ import {
 import { nextRetryDelay, parseRetryAfter, webhookPayload } from '../src/domain/events.ts'
 import { isoInstant } from '../src/domain/dates.ts'
 import { checkTarget } from '../src/services/webhook-target.ts'
-import { NoAnswerInTime, postOnce } from './post-webhook.ts'
+import { HandedBack, NoAnswerInTime, postOnce } from './post-webhook.ts'
 import { emailJobId, WEBHOOK_QUEUE, webhookJobId, type EmailJob, type WebhookJob } from '../src/core/queues.ts'
 import { parseSchedule } from '../src/domain/deadlines.ts'
 import { allowedHosts } from '../src/services/webhook-target.ts'
@@ -32,7 +34,7 @@ export interface DeliveryDeps {
   allowedHosts: readonly string[]
 }
 
-export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'disabled' | 'skipped'
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'disabled' | 'skipped' | 'handed-back'
 
 /** The Standard Webhooks headers; during a rotation both the new and the old secret sign. */
 export function signedHeaders(
@@ -74,8 +76,26 @@ function signer(identifiers: IdentifierCipher, endpointId: string, ciphertext: s
   return found
 }
 
-/** Sends one delivery once; idempotent, so a retried or duplicated job does no harm. */
-export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Promise<DeliveryOutcome> {
+/** Gives a delivery back for another worker to send at once: this one is stopping. */
+async function handOver(deps: DeliveryDeps, deliveryId: string, series: number, attempts: number) {
+  await handBack(deps.db, deliveryId)
+  await deps.webhooks.add(
+    'deliver',
+    { deliveryId },
+    { jobId: webhookJobId(deliveryId, series, attempts, `handed-back-${Date.now()}`) }
+  )
+  return 'handed-back' as const
+}
+
+/**
+ * Sends one delivery once; idempotent, so a retried or duplicated job does no harm. When `stopping`
+ * aborts (the worker closes), an attempt under way is given up and handed back, not waited for.
+ */
+export async function deliverWebhook(
+  deps: DeliveryDeps,
+  deliveryId: string,
+  stopping?: AbortSignal
+): Promise<DeliveryOutcome> {
   const delivery = await claimDelivery(deps.db, deliveryId, deps.leaseMs)
   if (delivery === undefined) {
     // Done, gone with its endpoint, or held by another worker. A pending row nobody holds was let go
@@ -127,12 +147,14 @@ export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Pr
         signedHeaders(signers, delivery.eventId, new Date(), payload),
         payload,
         deps.timeoutMs,
-        target.addresses
+        target.addresses,
+        stopping
       )
       status = answer.status
       if (status === 429 || status === 503) retryAfter = parseRetryAfter(answer.retryAfter, Date.now())
       if (status < 200 || status >= 300) error = `answered ${status}`
     } catch (err) {
+      if (err instanceof HandedBack) return handOver(deps, deliveryId, delivery.series, delivery.attempts)
       error = err instanceof NoAnswerInTime ? err.message : `could not connect: ${(err as Error).message}`
     }
   }
@@ -216,9 +238,12 @@ export function startDeliveries(ctx: WorkerContext, email: Queue<EmailJob> | nul
     leaseMs: ctx.config.WEBHOOK_LEASE_MS,
     allowedHosts: allowedHosts(ctx.config.WEBHOOK_ALLOWED_HOSTS)
   }
+  const stopping = new AbortController()
+  // One listener per send under way (WEBHOOK_CONCURRENCY of them), each removed when its send ends.
+  setMaxListeners(0, stopping.signal)
   const worker = new Worker<WebhookJob>(
     WEBHOOK_QUEUE,
-    async (job: Job<WebhookJob>) => deliverWebhook(deps, job.data.deliveryId),
+    async (job: Job<WebhookJob>) => deliverWebhook(deps, job.data.deliveryId, stopping.signal),
     ctx.workerOptions({ concurrency: ctx.config.WEBHOOK_CONCURRENCY })
   )
   onFailure(ctx, worker)
@@ -230,7 +255,10 @@ export function startDeliveries(ctx: WorkerContext, email: Queue<EmailJob> | nul
     firstDelayMs: deps.schedule[0] ?? 0,
     close: async () => {
       clearInterval(sweep)
-      await worker.close()
+      // Take no more jobs, and hand back the attempts under way rather than wait out slow receivers.
+      const closed = worker.close()
+      stopping.abort()
+      await closed
       await webhooks.close()
     }
   }

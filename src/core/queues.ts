@@ -8,13 +8,14 @@ export type WebhookJob = { readonly deliveryId: string }
 /**
  * One job id per attempt of a series: re-adding the same attempt is a no-op. `after-lease`: a
  * look once another worker's lease runs out; `reconciled`: a job made again from PostgreSQL;
- * `lapsed-<time>`: the attempt again after the lease that ran out at that time (its worker died).
+ * `lapsed-<time>`: the attempt again after the lease that ran out at that time (its worker died);
+ * `handed-back-<time>`: the attempt again, given up at that time by a worker that was stopping.
  */
 export const webhookJobId = (
   deliveryId: string,
   series: number,
   attempt: number,
-  kind?: 'after-lease' | 'reconciled' | `lapsed-${number}`
+  kind?: 'after-lease' | 'reconciled' | `lapsed-${number}` | `handed-back-${number}`
 ) => `d.${deliveryId}.${series}.${attempt}${kind === undefined ? '' : `.${kind}`}`
 
 export const EMAIL_QUEUE = 'email'

@@ -2,7 +2,7 @@ import t from 'tap'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { testContext, REDIS_URL } from '../helpers/context.ts'
-import { eventually } from '../helpers/receiver.ts'
+import { eventually, startReceiver } from '../helpers/receiver.ts'
 import { relayBatch, type RelayDeps } from '../../workers/relay.ts'
 import { reconcile } from '../../workers/reconcile.ts'
 import pino from 'pino'
@@ -17,7 +17,7 @@ import { workerContext } from '../../workers/context.ts'
 import { startMaintenance } from '../../workers/maintenance.ts'
 import { timerSpans } from '../../src/domain/timers.ts'
 import { claimDelivery, claimForRelay, lapsedLeases } from '../../src/db/queries/events.ts'
-import { resendLapsed } from '../../workers/webhook-delivery.ts'
+import { deliverWebhook, resendLapsed } from '../../workers/webhook-delivery.ts'
 
 const ctx = await testContext(t, { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
 const prefix = ctx.config.REDIS_PREFIX
@@ -221,4 +221,47 @@ t.test('a delivery whose sender died is queued again once its lease runs out, no
   t.equal(await resendLapsed(deps), 1, 'queued again harmlessly until a worker takes it')
   t.ok(await claimDelivery(ctx.app.db, row!.id, 60_000), 'and another worker can take it')
   t.equal(await resendLapsed(deps), 0)
+})
+
+t.test('a worker that stops hands back the delivery it is sending, for another to send at once', async (t) => {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  t.teardown(() => connection.disconnect())
+  const deps = relayDeps(connection)
+  const rx = await startReceiver(t, () => 'hang')
+  const slow = await ctx.send(hospital, 'POST', '/webhooks', { url: rx.url, eventTypes: ['referral.updated'] })
+  await ctx.app.pool.query('UPDATE webhook_endpoints SET disabled_at = now() WHERE id <> $1', [slow.json().id])
+  t.teardown(() => ctx.app.pool.query('UPDATE webhook_endpoints SET disabled_at = NULL'))
+  const id = await event()
+  t.equal(await relayBatch(deps), 1)
+  const [row] = (await deliveries(id)).filter((d) => d.endpoint_id === slow.json().id)
+  const stopping = new AbortController()
+  const sending = deliverWebhook(
+    {
+      db: ctx.app.db,
+      identifiers: ctx.app.identifiers,
+      webhooks: deps.webhooks,
+      email: null,
+      schedule: [0, 1000],
+      timeoutMs: 30_000,
+      leaseMs: 60_000,
+      allowedHosts: ['127.0.0.1']
+    },
+    row!.id,
+    stopping.signal
+  )
+  await eventually('the attempt under way', () => rx.received.length === 1 || undefined)
+  const started = Date.now()
+  stopping.abort()
+  t.equal(await sending, 'handed-back')
+  t.ok(Date.now() - started < 1000, 'at once, not after the 30 s timeout')
+  const { rows } = await ctx.app.pool.query(
+    'SELECT state, attempts, lease_until FROM webhook_deliveries WHERE id = $1',
+    [row!.id]
+  )
+  t.same(rows[0], { state: 'pending', attempts: 0, lease_until: null }, 'free for another worker, no attempt counted')
+  const jobs = await deps.webhooks.getJobs(['wait', 'delayed'])
+  t.ok(
+    jobs.some((j) => j.id?.startsWith(`d.${row!.id}.0.0.handed-back-`)),
+    'and queued for one'
+  )
 })

@@ -174,6 +174,14 @@ export async function recordAttempt(
     .where(eq(webhookDeliveries.id, id))
 }
 
+/** A delivery its worker gave up because it is stopping: free for another at once, no attempt counted. */
+export async function handBack(db: Executor, id: string): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ leaseUntil: null, nextAttemptAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.state, 'pending')))
+}
+
 /** A delivery whose endpoint was disabled before it was sent: kept for a redelivery, not an attempt. */
 export async function skipDelivery(db: Executor, id: string): Promise<void> {
   await db
