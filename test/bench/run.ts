@@ -21,6 +21,12 @@ import { deleteRedisKeys } from '../helpers/context.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const PG = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432'
+/** The flags `npm start` gives Node (`node --flag … dist/src/server.js`): what is measured is what runs. */
+const startFlags = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--'))
 const BIG = Number(process.env.BENCH_REFERRALS ?? 1_000_000)
 const SMALL = 10_000
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -273,8 +279,10 @@ async function main() {
       3901 + Math.floor(Math.random() * 500),
       4501 + Math.floor(Math.random() * 500)
     ]
-    // BENCH_PROFILE=dir writes CPU profiles of the API and worker processes there.
+    // BENCH_NODE_ARGS adds to the flags of `npm start`; BENCH_PROFILE=dir writes CPU profiles of the
+    // API and worker processes there.
     const profile = [
+      ...startFlags,
       ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       ...(process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`])
     ]
@@ -286,7 +294,7 @@ async function main() {
       profile
     )
     apiPid = api.pid
-    start('dist/src/server.js', { ...env, DATABASE_URL: smallUrl, PORT: String(smallPort) })
+    start('dist/src/server.js', { ...env, DATABASE_URL: smallUrl, PORT: String(smallPort) }, startFlags)
     start('test/bench/anchor.ts', { DATABASE_URL: bigUrl, PORT: String(anchorPort) })
     await waitUp(`http://127.0.0.1:${apiPort}/health/live`)
     await waitUp(`http://127.0.0.1:${smallPort}/health/live`)
