@@ -1,5 +1,5 @@
 import t from 'tap'
-import { testDatabase, testConfig, REDIS_URL } from './helpers/context.ts'
+import { deleteRedisKeys, testDatabase, testConfig, REDIS_URL } from './helpers/context.ts'
 import { runCli } from '../src/cli.ts'
 import { buildApp } from '../src/app.ts'
 
@@ -27,8 +27,12 @@ t.test('onboarding offline: an organisation, then a client whose key works', asy
   t.same(scopes, ['referrals:write', 'referrals:read'])
   t.match(client.err, /shown once/)
 
-  const app = await buildApp(testConfig(url, { REDIS_URL }))
-  t.teardown(() => app.close())
+  const config = testConfig(url, { REDIS_URL })
+  const app = await buildApp(config)
+  t.teardown(async () => {
+    await app.close()
+    await deleteRedisKeys(REDIS_URL, config.REDIS_PREFIX)
+  })
   const res = await app.inject({
     method: 'GET',
     url: '/admin/organisations',

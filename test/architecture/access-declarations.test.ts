@@ -1,7 +1,7 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { buildApp } from '../../src/app.ts'
-import { testConfig, testContext, testDatabase } from '../helpers/context.ts'
+import { testConfig, testContext, testDatabase, deleteRedisKeys } from '../helpers/context.ts'
 import { referralBody, today } from '../helpers/referrals.ts'
 
 /**
@@ -180,8 +180,12 @@ t.test(
 )
 
 t.test('a route without a declaration stops the app from starting', async (t) => {
-  const app = await buildApp(testConfig(await testDatabase(t)))
-  t.teardown(() => app.close())
+  const config = testConfig(await testDatabase(t))
+  const app = await buildApp(config)
+  t.teardown(async () => {
+    await app.close()
+    await deleteRedisKeys(config.REDIS_URL, config.REDIS_PREFIX)
+  })
   t.throws(
     () => app.get('/undeclared', { config: { scope: 'referrals:read' } }, async () => ({})),
     /must declare config.accessLog/

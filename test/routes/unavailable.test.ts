@@ -2,7 +2,7 @@ import t from 'tap'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.ts'
 import { databaseFault } from '../../src/db/unavailable.ts'
-import { ADMIN_KEY, testConfig } from '../helpers/context.ts'
+import { ADMIN_KEY, deleteRedisKeys, testConfig } from '../helpers/context.ts'
 import { freePort } from '../helpers/processes.ts'
 
 t.test('PostgreSQL away: 503 with Retry-After, logged once, with no query parameters', async (t) => {
@@ -15,10 +15,12 @@ t.test('PostgreSQL away: 503 with Retry-After, logged once, with no query parame
   })
   // A port nobody listens on: every connection is refused, as when PostgreSQL is stopped.
   const port = await freePort()
-  const app = await buildApp(testConfig(`postgres://postgres@127.0.0.1:${port}/opk_nowhere`, { LOG_LEVEL: 'info' }), {
-    logStream
+  const config = testConfig(`postgres://postgres@127.0.0.1:${port}/opk_nowhere`, { LOG_LEVEL: 'info' })
+  const app = await buildApp(config, { logStream })
+  t.teardown(async () => {
+    await app.close()
+    await deleteRedisKeys(config.REDIS_URL, config.REDIS_PREFIX)
   })
-  t.teardown(() => app.close())
   for (let i = 0; i < 5; i++) {
     const res = await app.inject({
       url: `/admin/organisations?limit=${i + 1}`,
