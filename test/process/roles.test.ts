@@ -104,7 +104,7 @@ t.test(
       async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.status === 200,
       120_000
     )
-    t.match(out, /node dist\/src\/server\.js/, 'it runs the compiled service')
+    t.match(out, /node (--\S+ )*dist\/src\/server\.js/, 'it runs the compiled service')
     await waitFor('its workers', () => out.includes('workers started'))
     const db = new pg.Client({ connectionString: url })
     await db.connect()
