@@ -36,6 +36,9 @@ t.test('every operation has tags, an operationId, a summary and described fields
       t.type(op.operationId, 'string', `${method} ${path} operationId`)
       t.type(op.summary, 'string', `${method} ${path} summary`)
       t.ok(op.security, `${method} ${path} says its security`)
+      const description = typeof op.description === 'string' ? op.description : ''
+      t.ok(description.split('Requires scope').length <= 2, `${method} ${path} names its scope once`)
+      t.notMatch(description, /DESIGN/, `${method} ${path} cites no internal document`)
     }
   }
 })

@@ -25,7 +25,8 @@ export interface RuleContext {
 
 const INSZ_MESSAGES = {
   format: 'must hold 11 digits',
-  check_digits: 'check digits do not match (DESIGN §3: 97 − number mod 97)',
+  check_digits:
+    'check digits do not match (97 minus the first nine digits mod 97; for births from 2000, with a 2 before them)',
   date: 'month or day in the number is impossible',
   birth_date_mismatch: "the number's date differs from mother.birthDate"
 } as const

@@ -125,8 +125,10 @@ export default fp(
       route.onRequest = existing === undefined ? [check] : [...(Array.isArray(existing) ? existing : [existing]), check]
       route.schema = route.schema ?? {}
       route.schema.security = [{ bearerAuth: [] }]
-      route.schema.description =
-        `${route.schema.description ?? ''}\n\nRequires scope ${needed.map((s) => `\`${s}\``).join(' or ')}.`.trim()
+      // GET and its HEAD twin share one schema object: say it once.
+      const requires = `Requires scope ${needed.map((s) => `\`${s}\``).join(' or ')}.`
+      if (route.schema.description?.includes(requires) !== true)
+        route.schema.description = `${route.schema.description ?? ''}\n\n${requires}`.trim()
       const response = (route.schema.response ?? {}) as Record<string, unknown>
       response[401] = response[401] ?? Type.Ref('Problem')
       response[403] = response[403] ?? Type.Ref('Problem')
