@@ -1,46 +1,17 @@
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import { testDatabase, REDIS_URL, deleteRedisKeys, ADMIN_KEY } from '../helpers/context.ts'
-import { freePort, startService, waitFor } from '../helpers/processes.ts'
+import { testDatabase, REDIS_URL, deleteRedisKeys } from '../helpers/context.ts'
+import { httpParty, startApi } from './harness.ts'
 
 t.test('SIGTERM with three open long polls: each gets its page at once, and the process exits 0', async (t) => {
   const url = await testDatabase(t)
   const prefix = `opk-test-${randomBytes(4).toString('hex')}`
   t.teardown(() => deleteRedisKeys(REDIS_URL, prefix))
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const api = startService(t, {
-    ROLE: 'api',
-    DATABASE_URL: url,
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    RATE_LIMITS: 'off',
-    ADMIN_API_KEY: ADMIN_KEY,
-    IDENTIFIER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    BLIND_INDEX_KEY: randomBytes(32).toString('base64')
-  })
-  await waitFor('the api', async () => (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200)
-  const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }
-  const organisation = await (
-    await fetch(`${base}/admin/organisations`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ name: 'Ziekenhuis', type: 'hospital' })
-    })
-  ).json()
-  const { key } = await (
-    await fetch(`${base}/admin/organisations/${organisation.id}/clients`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ name: 'feed', scopes: ['events:read'] })
-    })
-  ).json()
-  t.type(key, 'string')
+  const { api, base } = await startApi(t, url, prefix)
+  const { headers } = await httpParty(base, 'hospital', 'Ziekenhuis', ['events:read'])
 
   const polls = [0, 1, 2].map(async () => {
-    const res = await fetch(`${base}/events?wait=25`, { headers: { authorization: `Bearer ${key}` } })
+    const res = await fetch(`${base}/events?wait=25`, { headers })
     return { status: res.status, body: await res.json(), at: Date.now() }
   })
   await new Promise((resolve) => setTimeout(resolve, 500)) // the polls are waiting

@@ -1,32 +1,15 @@
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { ADMIN_KEY, REDIS_URL, deleteRedisKeys, testDatabase } from '../helpers/context.ts'
-import { freePort, startService, waitFor } from '../helpers/processes.ts'
-import { countBy, httpParty, KEYS, withoutInsz } from './harness.ts'
+import { REDIS_URL, deleteRedisKeys, testDatabase } from '../helpers/context.ts'
+import { countBy, httpParty, startApi, withoutInsz } from './harness.ts'
 
 t.test('the same Idempotency-Key sent to two API processes at once: one referral, one answer', async (t) => {
   const url = await testDatabase(t)
   const prefix = `opk-test-${randomBytes(4).toString('hex')}`
   t.teardown(() => deleteRedisKeys(REDIS_URL, prefix))
   const bases: string[] = []
-  for (let i = 0; i < 2; i++) {
-    const port = await freePort()
-    startService(t, {
-      ROLE: 'api',
-      DATABASE_URL: url,
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      RATE_LIMITS: 'off',
-      ADMIN_API_KEY: ADMIN_KEY,
-      ...KEYS
-    })
-    bases.push(`http://127.0.0.1:${port}`)
-  }
-  for (const base of bases)
-    await waitFor('an api', async () => (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200)
+  for (let i = 0; i < 2; i++) bases.push((await startApi(t, url, prefix)).base)
   await httpParty(bases[0]!, 'programme', 'Opkomst')
   const hospital = await httpParty(bases[0]!, 'hospital', 'Ziekenhuis')
 

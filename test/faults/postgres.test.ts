@@ -1,10 +1,10 @@
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { ADMIN_KEY, REDIS_URL, deleteRedisKeys, type Teardown } from '../helpers/context.ts'
-import { freePort, startPrivatePostgres, startService, waitFor } from '../helpers/processes.ts'
+import { REDIS_URL, deleteRedisKeys, type Teardown } from '../helpers/context.ts'
+import { startPrivatePostgres, waitFor } from '../helpers/processes.ts'
 import { migrateDatabase } from '../../src/db/migrate.ts'
-import { countBy, httpParty, KEYS, withoutInsz } from './harness.ts'
+import { countBy, httpParty, startApi, withoutInsz } from './harness.ts'
 
 /** The API as its own process on a PostgreSQL cluster of the test's own, with short waits. */
 async function apiOnPrivatePostgres(t: Teardown) {
@@ -13,22 +13,10 @@ async function apiOnPrivatePostgres(t: Teardown) {
   await migrateDatabase(url)
   const prefix = `opk-test-${randomBytes(4).toString('hex')}`
   t.teardown(() => deleteRedisKeys(REDIS_URL, prefix))
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const api = startService(t, {
-    ROLE: 'api',
-    DATABASE_URL: url,
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    RATE_LIMITS: 'off',
-    ADMIN_API_KEY: ADMIN_KEY,
+  const { api, base } = await startApi(t, url, prefix, {
     DATABASE_CONNECT_TIMEOUT_MS: '2000',
-    API_STATEMENT_TIMEOUT_MS: '2000',
-    ...KEYS
+    API_STATEMENT_TIMEOUT_MS: '2000'
   })
-  await waitFor('the api', async () => (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200)
   await httpParty(base, 'programme', 'Opkomst')
   const hospital = await httpParty(base, 'hospital', 'Ziekenhuis')
   const refer = async () => {
