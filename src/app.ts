@@ -15,6 +15,7 @@ import { createLogger, requestLineLogger } from './logging.ts'
 import { IdentifierCipher } from './crypto/identifier-cipher.ts'
 import { loadIdentifierKeys } from './crypto/keys.ts'
 import errors from './plugins/errors.ts'
+import contractCheck from './plugins/contract-check.ts'
 import db from './plugins/db.ts'
 import redis from './plugins/redis.ts'
 import swagger from './plugins/swagger.ts'
@@ -38,6 +39,8 @@ export interface AppOptions {
   /** Tests pass a stream to read what was logged. */
   logStream?: DestinationStream
   logger?: Logger
+  /** The contract `CONTRACT_CHECK` holds answers to, when not the committed one (a test changes it). */
+  contract?: Record<string, unknown>
 }
 
 /** A caller's request id is kept when it is a UUID or a plain token: nothing else reaches logs or the access log. */
@@ -108,6 +111,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   })
 
   await app.register(errors)
+  await app.register(contractCheck, options.contract === undefined ? {} : { contract: options.contract })
   await app.register(accessDeclarations)
   await app.register(db, {
     url: config.DATABASE_URL,

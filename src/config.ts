@@ -215,6 +215,11 @@ const spec = {
     default: undefined,
     doc: 'Bearer token Prometheus sends to scrape `/metrics`; unset: `/metrics` is not served (404).'
   },
+  CONTRACT_CHECK: {
+    schema: Type.Enum(['on', 'off']),
+    default: 'off',
+    doc: 'Check every answer against `openapi/openapi.json`; one off the contract becomes a 500 saying why (`on` in the test suite; for staging).'
+  },
   RATE_LIMITS: {
     schema: Type.Enum(['on', 'off']),
     default: 'on',

@@ -1,10 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
-
-export const CONTRACT_PATH = fileURLToPath(new URL('../openapi/openapi.json', import.meta.url))
+import { CONTRACT_PATH } from './contract/conformance.ts'
 
 /** The contract as the routes describe it, in a stable text form. */
 export async function generateContract(extend?: (app: FastifyInstance) => void): Promise<string> {

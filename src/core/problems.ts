@@ -32,6 +32,7 @@ export const PROBLEM_KINDS = {
   'precondition-required': { status: 428, title: 'If-Match required' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
+  'contract-mismatch': { status: 500, title: 'Answer off the contract' },
   unavailable: { status: 503, title: 'Service unavailable' }
 } as const satisfies Record<string, { status: number; title: string }>
 

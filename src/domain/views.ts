@@ -6,6 +6,7 @@
 export const REFERRAL_VIEWS = {
   /** The programme sees everything. */
   programme: [
+    'view',
     'id',
     'version',
     'status',
@@ -38,6 +39,7 @@ export const REFERRAL_VIEWS = {
   ],
   /** What it sent, status and reasons, track; never the programme's internal fields. */
   referrer: [
+    'view',
     'id',
     'version',
     'status',
@@ -68,12 +70,21 @@ export const REFERRAL_VIEWS = {
     'updatedAt'
   ],
   /** The platform operator: enough to correct an entry in error, no personal data. */
-  operator: ['id', 'version', 'status', 'referrerOrganisationId', 'programmeOrganisationId', 'createdAt', 'updatedAt']
+  operator: [
+    'view',
+    'id',
+    'version',
+    'status',
+    'referrerOrganisationId',
+    'programmeOrganisationId',
+    'createdAt',
+    'updatedAt'
+  ]
 } as const satisfies Record<string, readonly string[]>
 
 export type ReferralView = keyof typeof REFERRAL_VIEWS
 
-const IDENTITY = ['id', 'version', 'mother.givenName', 'mother.familyName', 'mother.birthDate', 'mother.insz']
+const IDENTITY = ['view', 'id', 'version', 'mother.givenName', 'mother.familyName', 'mother.birthDate', 'mother.insz']
 const CONTACT = ['mother.phone', 'mother.email', 'mother.preferredLanguage', 'mother.interpreterNeeded']
 
 /**
@@ -96,6 +107,14 @@ export const HANDOFF_RECIPIENT_VIEWS = {
 export type RecipientView = keyof typeof HANDOFF_RECIPIENT_VIEWS
 export function recipientView(type: string): RecipientView {
   return type === 'ocmw' || type === 'housing' || type === 'child_family' ? type : 'other'
+}
+
+/** The `view` field each answer carries, so a client tells the shapes apart (the contract's discriminator). */
+export type ViewName = ReferralView | `recipient:${RecipientView}`
+export function viewName(view: ReferralView | `recipient:${string}`): ViewName {
+  return view.startsWith('recipient:')
+    ? `recipient:${recipientView(view.slice('recipient:'.length))}`
+    : (view as ReferralView)
 }
 
 /** Dotted paths as a tree: a field taken whole (null), or the fields picked of it. */

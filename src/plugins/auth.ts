@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import type { FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
 import { ProblemError } from '../core/problems.ts'
 import { hashApiKey, sameKey } from '../domain/api-keys.ts'
 import { prepareClientByKeyHash, touchClient } from '../db/queries/clients.ts'
@@ -124,15 +123,13 @@ export default fp(
       // After what other plugins put there first: the rate limit counts a request before its key is checked.
       route.onRequest = existing === undefined ? [check] : [...(Array.isArray(existing) ? existing : [existing]), check]
       route.schema = route.schema ?? {}
-      route.schema.security = [{ bearerAuth: [] }]
+      // The operator's key is a credential of its own, and the contract says so (OWASP API2).
+      const schemes = new Set(needed.map((s) => (s === 'admin' ? 'adminAuth' : 'bearerAuth')))
+      route.schema.security = [...schemes].map((scheme) => ({ [scheme]: [] }))
       // GET and its HEAD twin share one schema object: say it once.
       const requires = `Requires scope ${needed.map((s) => `\`${s}\``).join(' or ')}.`
       if (route.schema.description?.includes(requires) !== true)
         route.schema.description = `${route.schema.description ?? ''}\n\n${requires}`.trim()
-      const response = (route.schema.response ?? {}) as Record<string, unknown>
-      response[401] = response[401] ?? Type.Ref('Problem')
-      response[403] = response[403] ?? Type.Ref('Problem')
-      route.schema.response = response
     })
   },
   { name: 'auth', dependencies: ['db'] }

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import { ProblemError } from '../core/problems.ts'
+import { isRateLimited } from '../core/rate-limited.ts'
 
 const WINDOW_MS = 60_000
 
@@ -33,7 +34,7 @@ export default fp(
       if (route.config?.sensitive === true) {
         route.config.rateLimit = { max: config.RATE_LIMIT_SENSITIVE, timeWindow: WINDOW_MS, keyGenerator: bucket }
       }
-      if (route.url.startsWith('/health')) route.config = { ...route.config, rateLimit: false }
+      if (!isRateLimited(route.url)) route.config = { ...route.config, rateLimit: false }
     })
     await app.register(rateLimit, {
       global: true,

@@ -2,12 +2,20 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { Problem } from '../schemas/common.ts'
+import { finishContract } from '../contract/finish.ts'
 
 export const OPENAPI_INFO = {
   title: 'Opkomst referral network API',
   version: '0.1.0',
   description:
     'The shared wire through which hospitals, OCMWs, housing companies and other partners refer pregnant women and young families to the Opkomst / Opkomst+ programme, follow what happens, and hand parts of the work to each other. All data is special-category personal data: every read and write is logged.'
+}
+
+// A variable, not a literal: `x-internal` (for the OWASP inventory rule) is not in the plugin's types.
+const THIS_DEPLOYMENT = {
+  url: '/',
+  description: 'The deployment serving this document: production, or a partner test environment.',
+  'x-internal': false
 }
 
 export default fp(
@@ -17,13 +25,18 @@ export default fp(
       openapi: {
         openapi: '3.1.0',
         info: OPENAPI_INFO,
-        servers: [{ url: '/', description: 'This deployment' }],
+        servers: [THIS_DEPLOYMENT],
         components: {
           securitySchemes: {
             bearerAuth: {
               type: 'http',
               scheme: 'bearer',
               description: 'An API key of your organisation (`opk_…`), issued by the platform operator.'
+            },
+            adminAuth: {
+              type: 'http',
+              scheme: 'bearer',
+              description: "The platform operator's key (`ADMIN_API_KEY`): onboarding, revocation, corrections."
             }
           }
         },
@@ -40,6 +53,8 @@ export default fp(
           { name: 'health', description: 'Liveness and readiness.' }
         ]
       },
+      transformObject: (document) =>
+        finishContract(('openapiObject' in document ? document.openapiObject : {}) as Record<string, unknown>) as never,
       refResolver: {
         buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`
       }

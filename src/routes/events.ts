@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { problemResponses } from '../schemas/common.ts'
+import { answer } from '../schemas/common.ts'
 import { EventPage } from '../schemas/events.ts'
 import { eventPage, feedCursor } from '../services/events.ts'
 
@@ -34,7 +34,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
             })
           )
         }),
-        response: { 200: EventPage, ...problemResponses([400]) }
+        response: { 200: answer('A page of the feed.', EventPage) }
       }
     },
     async (request) => {

@@ -1,3 +1,4 @@
+import { answer } from '../schemas/common.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { FastifyInstance } from 'fastify'
@@ -15,25 +16,28 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   ]).finally(() => clearTimeout(timer))
 }
 
-const Check = Type.Object({
-  status: Type.Enum(['ok', 'degraded', 'down'], {
-    description: '`down`: not usable (503); `degraded`: usable, but events reach partners late (see `redis`, `feed`).'
-  }),
-  postgres: Type.Enum(['ok', 'down'], { description: 'PostgreSQL answered a query.' }),
-  redis: Type.Enum(['ok', 'full', 'down'], {
-    description: '`full`: Redis refuses writes at its memory limit, so no delivery, e-mail or timer can be queued.'
-  }),
-  feed: Type.Object(
-    {
-      status: Type.Enum(['ok', 'lagging', 'unknown']),
-      lagSeconds: Type.Number({ description: 'Age of the oldest committed event the change feed cannot show yet.' }),
-      holdingSeconds: Type.Number({
-        description: 'Age of the oldest transaction on the PostgreSQL cluster, which holds the feed back.'
-      })
-    },
-    { description: '`lagging` beyond FEED_LAG_DEGRADED_S.' }
-  )
-})
+const Check = Type.Object(
+  {
+    status: Type.Enum(['ok', 'degraded', 'down'], {
+      description: '`down`: not usable (503); `degraded`: usable, but events reach partners late (see `redis`, `feed`).'
+    }),
+    postgres: Type.Enum(['ok', 'down'], { description: 'PostgreSQL answered a query.' }),
+    redis: Type.Enum(['ok', 'full', 'down'], {
+      description: '`full`: Redis refuses writes at its memory limit, so no delivery, e-mail or timer can be queued.'
+    }),
+    feed: Type.Object(
+      {
+        status: Type.Enum(['ok', 'lagging', 'unknown']),
+        lagSeconds: Type.Number({ description: 'Age of the oldest committed event the change feed cannot show yet.' }),
+        holdingSeconds: Type.Number({
+          description: 'Age of the oldest transaction on the PostgreSQL cluster, which holds the feed back.'
+        })
+      },
+      { description: '`lagging` beyond FEED_LAG_DEGRADED_S.' }
+    )
+  },
+  { title: 'Readiness' }
+)
 
 /** Redis answers, and takes a write (at its memory limit with `noeviction` it refuses them). */
 async function redisState(app: FastifyInstance): Promise<'ok' | 'full' | 'down'> {
@@ -55,7 +59,9 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getLiveness',
         summary: 'Liveness',
         description: 'The process runs.',
-        response: { 200: Type.Object({ status: Type.Literal('ok', { description: 'Always `ok`.' }) }) }
+        response: {
+          200: answer('The process runs.', Type.Object({ status: Type.Literal('ok', { description: 'Always `ok`.' }) }))
+        }
       }
     },
     async () => ({ status: 'ok' as const })
@@ -71,7 +77,10 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Readiness',
         description:
           'PostgreSQL and Redis both answer within 1.5 s; otherwise 503 naming the one that is down. 200 with `degraded` when Redis refuses writes or the change feed lags.',
-        response: { 200: Check, 503: Check }
+        response: {
+          200: answer('Ready, perhaps degraded.', Check),
+          503: answer('Not ready: PostgreSQL or Redis is down.', Check)
+        }
       }
     },
     async (_request, reply) => {

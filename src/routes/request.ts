@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { systemClock, type Caller } from '../core/caller.ts'
 import { invalidCursor } from '../core/problems.ts'
 import { type CursorPart, decodeCursor } from '../domain/cursor.ts'
@@ -33,3 +33,33 @@ export function cursorAfter(cursor: string | undefined, shape: readonly CursorPa
   if (key === null) throw invalidCursor('cursor')
   return key
 }
+
+/** A strong entity tag of a version: `"3"`. */
+export const etagOf = (version: number) => `"${version}"`
+
+/**
+ * `If-None-Match` (weak comparison, RFC 9110 §13.1.2): the versions the caller holds. Our tags are
+ * `"<version>"`; anything else held cannot match.
+ */
+export function heldVersions(request: FastifyRequest): number[] {
+  const header = request.headers['if-none-match']
+  if (typeof header !== 'string') return []
+  return header
+    .split(',')
+    .map((t) => /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(t)?.[1])
+    .filter((v) => v !== undefined)
+    .map(Number)
+}
+
+/** Answers 304 when the caller holds `version`; true when it did. */
+export function answeredNotModified(request: FastifyRequest, reply: FastifyReply, version: number): boolean {
+  if (!heldVersions(request).includes(version)) return false
+  // No payload at all: `null` would be counted in Content-Length although a 304 has no body.
+  reply.code(304).header('etag', etagOf(version)).removeHeader('content-type')
+  reply.send(undefined as never)
+  return true
+}
+
+/** An absolute link under the deployment's public base URL, as `Location` should be. */
+export const publicUrl = (request: FastifyRequest, path: string) =>
+  `${request.server.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}`

@@ -9,7 +9,12 @@ export const Scores = Type.Object(
     (typeof LIFE_DOMAINS)[number],
     Type.TOptional<typeof Score>
   >,
-  { additionalProperties: false, minProperties: 1, description: 'One score per life domain assessed; at least one.' }
+  {
+    title: 'Scores',
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'One score per life domain assessed; at least one.'
+  }
 )
 
 export const AssessmentInput = Type.Object(
@@ -35,7 +40,7 @@ export const Assessments = Type.Object(
     start: Nullable(Assessment),
     end: Nullable(Assessment)
   },
-  { additionalProperties: false, description: 'Both assessments; null until recorded.' }
+  { title: 'Assessments', additionalProperties: false, description: 'Both assessments; null until recorded.' }
 )
 
 export const GroupSessionInput = Type.Object(
@@ -52,5 +57,5 @@ export const GroupSession = Type.Object(
     date: DateOnly('Day of the session.'),
     topic: Nullable(Type.String({ description: 'What it was about.' }))
   },
-  { additionalProperties: false }
+  { title: 'GroupSession', additionalProperties: false }
 )

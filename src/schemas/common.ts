@@ -53,3 +53,24 @@ export const IfMatchHeaders = Type.Object({
     Type.String({ maxLength: 200, description: 'The `ETag` of the version being changed (required).' })
   )
 })
+
+export const IfNoneMatchHeaders = Type.Object({
+  'if-none-match': Type.Optional(Type.String({ maxLength: 200, description: 'The ETag you hold; 304 when unchanged.' }))
+})
+
+/** Response headers a route declares (each is sent with every such answer); see `HEADERS` for what each means. */
+export type AnswerHeader = 'etag' | 'location'
+
+/**
+ * A success answer in the contract: what it is, and the headers every such answer carries. The
+ * schema itself is unchanged (validation and serialisation see the same object's fields).
+ */
+export function answer<T extends TSchema>(description: string, schema: T, headers: AnswerHeader[] = []): T {
+  return {
+    ...schema,
+    'x-response-description': description,
+    ...(headers.length === 0 ? {} : { headers: Object.fromEntries(headers.map((h) => [h, { type: 'string' }])) })
+  }
+}
+
+export const NotModified = answer('Not modified: the version you hold is current.', Type.Null(), ['etag'])

@@ -29,5 +29,5 @@ export const EventPage = Type.Object(
     items: Type.Array(Event, { description: 'Events in feed order.' }),
     nextCursor: Type.String({ description: 'Pass as `after` to continue; returned even when there was nothing new.' })
   },
-  { additionalProperties: false }
+  { title: 'EventPage', additionalProperties: false }
 )

@@ -2,7 +2,7 @@ import { describeCodes, HANDOFF_REASON_CODES, HOUSING_REFUSAL_CODES } from '../d
 import { Type } from 'typebox'
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../domain/handoffs.ts'
-import { RecipientViews } from './views.ts'
+import { RecipientViews, viewUnion } from './views.ts'
 
 export const HandoffInput = Type.Object(
   {
@@ -64,9 +64,7 @@ export const HandoffWithReferral = Type.Object(
   {
     ...Handoff.properties,
     referral: Nullable(
-      Type.Union(RecipientViews, {
-        description: 'For the recipient: the fields of the referral its type needs, and nothing else.'
-      })
+      viewUnion(RecipientViews, 'For the recipient: the fields of the referral its type needs, and nothing else.')
     )
   },
   { additionalProperties: false, title: 'HandoffWithReferral' }

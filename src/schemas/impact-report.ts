@@ -25,7 +25,7 @@ const DomainProgress = Type.Object(
     ),
     suppressed: Type.Boolean({ description: 'True when n is below REPORT_MIN_CELL.' })
   },
-  { additionalProperties: false }
+  { title: 'DomainProgress', additionalProperties: false }
 )
 
 export const Figures = Type.Object(

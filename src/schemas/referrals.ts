@@ -38,7 +38,7 @@ export const Address = Type.Object(
     }),
     municipality: Text(100, 'Municipality.')
   },
-  { ...closed, description: 'Where the mother lives.' }
+  { title: 'Address', ...closed, description: 'Where the mother lives.' }
 )
 
 export const Mother = Type.Object(
@@ -66,21 +66,25 @@ export const Mother = Type.Object(
     }),
     interpreterNeeded: Type.Boolean({ description: 'Whether an interpreter is needed to talk with her.' })
   },
-  { ...closed, description: 'The mother referred.' }
+  { title: 'Mother', ...closed, description: 'The mother referred.' }
 )
 
 export const Pregnancy = Type.Object(
   {
     expectedDeliveryDate: DateOnly('Expected delivery date; from one month ago to ten months ahead.')
   },
-  { ...closed, description: 'The pregnancy; give this or `youngestChild`, not both.' }
+  { title: 'Pregnancy', ...closed, description: 'The pregnancy; give this or `youngestChild`, not both.' }
 )
 
 export const YoungestChild = Type.Object(
   {
     birthDate: DateOnly('Birth date of the youngest child; not in the future.')
   },
-  { ...closed, description: 'The youngest child, once born; give this or `pregnancy`, not both.' }
+  {
+    title: 'YoungestChild',
+    ...closed,
+    description: 'The youngest child, once born; give this or `pregnancy`, not both.'
+  }
 )
 
 export const Household = Type.Object(
@@ -92,7 +96,7 @@ export const Household = Type.Object(
       description: 'Children in the household, not counting the pregnancy.'
     })
   },
-  { ...closed, description: 'The household.' }
+  { title: 'Household', ...closed, description: 'The household.' }
 )
 
 export const ScreeningSchema = Type.Object(
@@ -108,7 +112,11 @@ export const ScreeningSchema = Type.Object(
       description: 'Housing situation; every value but `adequate` and `unknown` counts as bad housing.'
     })
   },
-  { ...closed, description: 'Social screening at referral on the six Kind en Gezin deprivation criteria.' }
+  {
+    title: 'Screening',
+    ...closed,
+    description: 'Social screening at referral on the six Kind en Gezin deprivation criteria.'
+  }
 )
 
 export const Consent = Type.Object(
@@ -123,7 +131,7 @@ export const Consent = Type.Object(
       description: 'Organisation types her data may be shared with.'
     })
   },
-  { ...closed, description: "The mother's consent. No consent, no referral." }
+  { title: 'Consent', ...closed, description: "The mother's consent. No consent, no referral." }
 )
 
 export const ReferrerContact = Type.Object(
@@ -132,7 +140,7 @@ export const ReferrerContact = Type.Object(
     phone: Type.Optional(Phone),
     email: Type.Optional(Email)
   },
-  { ...closed, description: 'Who to call back at the referring organisation.' }
+  { title: 'ReferrerContact', ...closed, description: 'Who to call back at the referring organisation.' }
 )
 
 const Needs = Type.Array(Type.Enum(LIFE_DOMAINS), {
@@ -201,6 +209,10 @@ const Status = Type.Enum(REFERRAL_STATUSES, { description: 'FHIR R4 Task.status 
 /** Every field of a referral; each viewer sees the subset its row of `REFERRAL_VIEWS` names. */
 export const ReferralFull = Type.Object(
   {
+    view: Type.String({
+      maxLength: 30,
+      description: 'Whose view of the referral this is: which fields it has (`programme`, `referrer`, …).'
+    }),
     id: Uuid('Id of the referral.'),
     version: Type.Integer({ minimum: 1, description: 'Grows with every change; the `ETag` is this number.' }),
     status: Status,
@@ -298,7 +310,7 @@ export const HistoryEntry = Type.Object(
     reason: Nullable(Type.String({ description: 'Explanation given.' })),
     at: DateTime('When.')
   },
-  { additionalProperties: false }
+  { title: 'HistoryEntry', additionalProperties: false }
 )
 
 export const AccessLogEntry = Type.Object(
@@ -310,5 +322,5 @@ export const AccessLogEntry = Type.Object(
     requestId: Nullable(Type.String({ description: 'Request id, as in the logs.' })),
     at: DateTime('When.')
   },
-  { additionalProperties: false }
+  { title: 'AccessLogEntry', additionalProperties: false }
 )

@@ -1,5 +1,5 @@
 import { Type, type TObject, type TSchema } from 'typebox'
-import { HANDOFF_RECIPIENT_VIEWS, REFERRAL_VIEWS, type RecipientView, type ReferralView } from '../domain/views.ts'
+import { HANDOFF_RECIPIENT_VIEWS, REFERRAL_VIEWS, type RecipientView, type ViewName } from '../domain/views.ts'
 import { ReferralFull } from './referrals.ts'
 
 /** The JSON schema of the fields `paths` pick out of `schema` (same dotted paths as `project`). */
@@ -21,21 +21,69 @@ export function pickSchema(schema: TObject, paths: readonly string[]): TObject {
   return Type.Object(properties, { additionalProperties: false })
 }
 
-export const referralViewSchema = (view: ReferralView, title: string) => ({
-  ...pickSchema(ReferralFull, REFERRAL_VIEWS[view]),
-  title,
-  description: `A referral as seen by ${view === 'operator' ? 'the platform operator' : `the ${view}`}.`
-})
+/** The schema of one view: the fields it picks, with `view` fixed to its name (the discriminator). */
+function viewSchema(paths: readonly string[], name: ViewName, title: string, description: string) {
+  const picked = pickSchema(ReferralFull, paths)
+  return Type.Object(
+    { ...picked.properties, view: Type.Literal(name, { description: 'Whose view this is.' }) },
+    { additionalProperties: false, title, description }
+  )
+}
 
-export const ReferrerView = referralViewSchema('referrer', 'ReferralReferrerView')
-export const ProgrammeView = referralViewSchema('programme', 'ReferralProgrammeView')
-export const OperatorView = referralViewSchema('operator', 'ReferralOperatorView')
-export const recipientViewSchema = (type: RecipientView) => ({
-  ...pickSchema(ReferralFull, HANDOFF_RECIPIENT_VIEWS[type]),
-  title: `ReferralRecipientView_${type}`,
-  description: `A referral as a handoff recipient of type ${type} sees it.`
-})
-export const RecipientViews = (Object.keys(HANDOFF_RECIPIENT_VIEWS) as RecipientView[]).map(recipientViewSchema)
-export const AnyReferralView = Type.Union([ProgrammeView, ReferrerView, OperatorView, ...RecipientViews], {
-  description: "The caller's view of the referral."
-})
+export const ReferrerView = viewSchema(
+  REFERRAL_VIEWS.referrer,
+  'referrer',
+  'ReferralReferrerView',
+  'A referral as the referrer sees it.'
+)
+export const ProgrammeView = viewSchema(
+  REFERRAL_VIEWS.programme,
+  'programme',
+  'ReferralProgrammeView',
+  'A referral as the programme sees it.'
+)
+export const OperatorView = viewSchema(
+  REFERRAL_VIEWS.operator,
+  'operator',
+  'ReferralOperatorView',
+  'A referral as the platform operator sees it.'
+)
+
+const RECIPIENT_TITLES: Record<RecipientView, string> = {
+  ocmw: 'ReferralOcmwView',
+  housing: 'ReferralHousingView',
+  child_family: 'ReferralChildFamilyView',
+  other: 'ReferralOtherRecipientView'
+}
+export const RecipientViews = (Object.keys(HANDOFF_RECIPIENT_VIEWS) as RecipientView[]).map((type) =>
+  viewSchema(
+    HANDOFF_RECIPIENT_VIEWS[type],
+    `recipient:${type}`,
+    RECIPIENT_TITLES[type],
+    `A referral as a handoff recipient of type ${type} sees it.`
+  )
+)
+
+/**
+ * One of several views, told apart by `view`: `oneOf` with a discriminator, so generated clients get a
+ * tagged union. Each member fixes `view` to one name, so exactly one matches.
+ */
+export function viewUnion<T extends TObject[]>(members: [...T], description: string) {
+  const mapping = Object.fromEntries(
+    members.map((m) => [
+      (m.properties.view as { const: string }).const,
+      `#/components/schemas/${(m as { title?: string }).title}`
+    ])
+  )
+  // Typed loosely on purpose: the bodies are projections made by the domain table, not built by type.
+  return Type.Unsafe<Record<string, unknown>>({
+    oneOf: members,
+    discriminator: { propertyName: 'view', mapping },
+    description
+  })
+}
+
+export const AnyReferralView = viewUnion(
+  [ProgrammeView, ReferrerView, OperatorView, ...RecipientViews],
+  "The caller's view of the referral."
+)

@@ -2,7 +2,7 @@ import type { HandoffBrief, ReferralRow } from '../db/queries/referrals.ts'
 import type { IdentifierCipher } from '../crypto/identifier-cipher.ts'
 import { type AnyView, viewFields } from '../domain/access.ts'
 import { isoInstant as isoOf, isoOrNull as iso } from '../domain/dates.ts'
-import { project } from '../domain/views.ts'
+import { project, viewName } from '../domain/views.ts'
 
 export const handoffSummary = (h: HandoffBrief) => ({
   id: h.id,
@@ -27,6 +27,7 @@ export function toFull(
   const showsMother = viewFields(view).some((f) => f === 'mother' || f === 'mother.insz')
   const insz = showsMother && row.inszCiphertext !== null ? identifiers.decrypt(row.inszCiphertext, row.id) : undefined
   return {
+    view: viewName(view),
     id: row.id,
     version: row.version,
     status: row.status,

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
-import type { DestinationStream } from 'pino'
-import { buildApp } from '../../src/app.ts'
+import { type AppOptions, buildApp } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { migrateDatabase } from '../../src/db/migrate.ts'
 import { issueClient, onboardOrganisation } from '../../src/services/organisations.ts'
@@ -57,11 +56,14 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
       REDIS_URL,
       REDIS_PREFIX: `opk-test-${randomBytes(5).toString('hex')}`,
       LOG_LEVEL: 'silent',
+      PUBLIC_BASE_URL: 'https://opkomst.test',
       ADMIN_API_KEY: ADMIN_KEY,
       IDENTIFIER_KEYS: `t1:${randomBytes(32).toString('base64')}`,
       BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
       // Tests send bursts from one key; the rate-limit tests turn limits on.
       RATE_LIMITS: 'off',
+      // Every answer a test sees is checked against the committed contract.
+      CONTRACT_CHECK: 'on',
       ...overrides
     }
   )
@@ -96,11 +98,11 @@ export interface TestContext {
 export async function testContext(
   t: Teardown,
   overrides: Partial<Config> = {},
-  options: { logStream?: DestinationStream } = {}
+  options: AppOptions = {}
 ): Promise<TestContext> {
   const url = await testDatabase(t)
   const config = testConfig(url, overrides)
-  const app = await buildApp(config, options.logStream === undefined ? {} : { logStream: options.logStream })
+  const app = await buildApp(config, options)
   await app.ready()
   t.teardown(async () => {
     await app.close()

@@ -2,7 +2,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { readFile } from 'node:fs/promises'
 import { encodeCursor } from '../../src/domain/cursor.ts'
-import { CONTRACT_PATH } from '../../src/openapi.ts'
+import { CONTRACT_PATH } from '../../src/contract/conformance.ts'
 import { testContext } from '../helpers/context.ts'
 import { referralBody, today } from '../helpers/referrals.ts'
 

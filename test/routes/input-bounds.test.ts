@@ -1,6 +1,6 @@
 import t from 'tap'
 import { readFile } from 'node:fs/promises'
-import { CONTRACT_PATH } from '../../src/openapi.ts'
+import { CONTRACT_PATH } from '../../src/contract/conformance.ts'
 import { jsonDepth, MAX_JSON_DEPTH } from '../../src/plugins/input-bounds.ts'
 import { testContext } from '../helpers/context.ts'
 import { referralBody } from '../helpers/referrals.ts'

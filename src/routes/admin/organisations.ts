@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ClientInput, Client, ClientWithKey, Organisation, OrganisationInput } from '../../schemas/admin.ts'
-import { IdParams, PageQuery, Uuid, problemResponses } from '../../schemas/common.ts'
+import { answer, IdParams, PageQuery, Uuid, problemResponses } from '../../schemas/common.ts'
 import type { OrganisationRow } from '../../db/queries/organisations.ts'
 import {
   clientsOf,
@@ -12,7 +12,7 @@ import {
   revokeClientOf
 } from '../../services/organisations.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { cursorAfter } from '../request.ts'
+import { cursorAfter, publicUrl } from '../request.ts'
 
 const toOrganisation = (o: OrganisationRow) => ({
   id: o.id,
@@ -56,14 +56,14 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createOrganisation',
         summary: 'Onboard an organisation',
         body: OrganisationInput,
-        response: { 201: Organisation, ...problemResponses([422]) }
+        response: { 201: answer('Onboarded.', Organisation, ['location']) }
       }
     },
     async (request, reply) => {
       const organisation = await onboardOrganisation(app.deps, request.body)
       return reply
         .code(201)
-        .header('location', `/admin/organisations/${organisation.id}`)
+        .header('location', publicUrl(request, `/admin/organisations/${organisation.id}`))
         .send(toOrganisation(organisation))
     }
   )
@@ -78,13 +78,15 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List organisations',
         querystring: Type.Object(PageQuery),
         response: {
-          200: Type.Object({
-            items: Type.Array(Organisation, { description: 'Organisations, oldest first.' }),
-            nextCursor: Type.Union([Type.String(), Type.Null()], {
-              description: 'Pass as `cursor` for the next page; null on the last.'
+          200: answer(
+            'A page of organisations.',
+            Type.Object({
+              items: Type.Array(Organisation, { description: 'Organisations, oldest first.' }),
+              nextCursor: Type.Union([Type.String(), Type.Null()], {
+                description: 'Pass as `cursor` for the next page; null on the last.'
+              })
             })
-          }),
-          ...problemResponses([400])
+          )
         }
       }
     },
@@ -107,7 +109,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getOrganisation',
         summary: 'Get an organisation',
         params: OrganisationParams,
-        response: { 200: Organisation, ...problemResponses([400, 404]) }
+        response: { 200: answer('The organisation.', Organisation), ...problemResponses([404]) }
       }
     },
     async (request) => {
@@ -121,12 +123,15 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       config,
       schema: {
         tags: ['admin'],
-        operationId: 'createClient',
+        operationId: 'issueApiClient',
         summary: 'Issue an API client and its key',
         description: 'The key is in this answer only; store it in the partner system now.',
         params: OrganisationParams,
         body: ClientInput,
-        response: { 201: ClientWithKey, ...problemResponses([400, 404, 422]) }
+        response: {
+          201: answer('Issued: the client and its key, shown once.', ClientWithKey),
+          ...problemResponses([404])
+        }
       }
     },
     async (request, reply) => {
@@ -144,13 +149,16 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       config,
       schema: {
         tags: ['admin'],
-        operationId: 'listClients',
+        operationId: 'listApiClients',
         summary: "List an organisation's API clients",
         description: 'Never shows a key.',
         params: OrganisationParams,
         response: {
-          200: Type.Object({ items: Type.Array(Client, { description: 'API clients, oldest first.' }) }),
-          ...problemResponses([400, 404])
+          200: answer(
+            'The API clients.',
+            Type.Object({ items: Type.Array(Client, { description: 'API clients, oldest first.' }) })
+          ),
+          ...problemResponses([404])
         }
       }
     },
@@ -165,14 +173,14 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       config,
       schema: {
         tags: ['admin'],
-        operationId: 'revokeClient',
+        operationId: 'revokeApiClient',
         summary: 'Revoke an API client',
         description: 'Its key is refused from the next request on.',
         params: Type.Object({
           organisationId: Uuid('Id of the organisation.'),
           clientId: Uuid('Id of the API client.')
         }),
-        response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses([400, 404]) }
+        response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses([404]) }
       }
     },
     async (request, reply) => {

@@ -1,6 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { DateTime, IfMatchHeaders, PageQuery, problemResponses, Uuid } from '../../schemas/common.ts'
+import {
+  answer,
+  DateTime,
+  IfMatchHeaders,
+  IfNoneMatchHeaders,
+  NotModified,
+  PageQuery,
+  problemResponses,
+  Uuid
+} from '../../schemas/common.ts'
 import {
   ConsentWithdrawalInput,
   Handoff,
@@ -12,7 +21,7 @@ import {
 import { HistoryEntry } from '../../schemas/referrals.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../../domain/handoffs.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { callerOf as caller, cursorAfter } from '../request.ts'
+import { answeredNotModified, callerOf as caller, cursorAfter, etagOf, publicUrl } from '../request.ts'
 import {
   createHandoff,
   decideHousing,
@@ -25,7 +34,7 @@ import {
 
 const Params = Type.Object({ handoffId: Uuid('Id of the handoff.') })
 const withEtag = <T extends { version: number }>(reply: { header: (k: string, v: string) => unknown }, body: T) => {
-  reply.header('etag', `"${body.version}"`)
+  reply.header('etag', etagOf(body.version))
   return body
 }
 
@@ -42,15 +51,15 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
           "By the programme or the referrer. The recipient's organisation type must be in the mother's consent scope.",
         params: Type.Object({ referralId: Uuid('Id of the referral.') }),
         body: HandoffInput,
-        response: { 201: Handoff, ...problemResponses([400, 404, 409, 415, 422]) }
+        response: { 201: answer('Handed off.', Handoff, ['location', 'etag']), ...problemResponses([404, 409]) }
       }
     },
     async (request, reply) => {
       const handoff = await createHandoff(app.deps, caller(request, 'handoff'), request.params.referralId, request.body)
       return reply
         .code(201)
-        .header('location', `/handoffs/${handoff.id}`)
-        .header('etag', `"${handoff.version}"`)
+        .header('location', publicUrl(request, `/handoffs/${handoff.id}`))
+        .header('etag', etagOf(handoff.version))
         .send(handoff)
     }
   )
@@ -71,11 +80,15 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
           ...PageQuery
         }),
         response: {
-          200: Type.Object({
-            items: Type.Array(Handoff, { description: 'Handoffs.' }),
-            nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page.' })
-          }),
-          ...problemResponses([400])
+          200: answer(
+            'A page of handoffs.',
+            Type.Object({
+              items: Type.Array(Handoff, { description: 'Handoffs.' }),
+              nextCursor: Type.Union([Type.String(), Type.Null()], {
+                description: 'Pass as `cursor` for the next page.'
+              })
+            })
+          )
         }
       }
     },
@@ -103,11 +116,19 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The recipient also gets `referral`: the fields its organisation type needs, while consent stands.',
         params: Params,
-        response: { 200: HandoffWithReferral, ...problemResponses([400, 404]) }
+        headers: IfNoneMatchHeaders,
+        response: {
+          200: answer('The handoff.', HandoffWithReferral, ['etag']),
+          304: NotModified,
+          ...problemResponses([404])
+        }
       }
     },
-    async (request, reply) =>
-      withEtag(reply, await readHandoff(app.deps, caller(request, 'handoff'), request.params.handoffId)) as never
+    async (request, reply) => {
+      const handoff = await readHandoff(app.deps, caller(request, 'handoff'), request.params.handoffId)
+      if (answeredNotModified(request, reply, handoff.version)) return reply
+      return withEtag(reply, handoff) as never
+    }
   )
 
   app.post(
@@ -123,7 +144,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IfMatchHeaders,
         body: HandoffTransition,
-        response: { 200: Handoff, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+        response: { 200: answer('Moved: the handoff.', Handoff, ['etag']), ...problemResponses([404, 409]) }
       }
     },
     async (request, reply) =>
@@ -149,8 +170,11 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Every status transition of a handoff',
         params: Params,
         response: {
-          200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Oldest first.' }) }),
-          ...problemResponses([400, 404])
+          200: answer(
+            'The transitions.',
+            Type.Object({ items: Type.Array(HistoryEntry, { description: 'Oldest first.' }) })
+          ),
+          ...problemResponses([404])
         }
       }
     },
@@ -171,7 +195,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
           'The housing organisation that received a `housing_priority` handoff. `allocated` only after `granted`, before it expires.',
         params: Params,
         body: HousingDecisionInput,
-        response: { 200: Handoff, ...problemResponses([400, 404, 409, 415, 422]) }
+        response: { 200: answer('Decided: the handoff.', Handoff, ['etag']), ...problemResponses([404, 409]) }
       }
     },
     async (request, reply) =>
@@ -194,15 +218,21 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({ referralId: Uuid('Id of the referral.') }),
         body: ConsentWithdrawalInput,
         response: {
-          200: Type.Object({
-            referralId: Uuid('The referral.'),
-            withdrawnAt: DateTime('From when.'),
-            cancelledHandoffs: Type.Array(Uuid('A cancelled handoff.'), {
-              description: 'Handoffs cancelled by the withdrawal.'
-            }),
-            version: Type.Integer({ description: 'The referral version now.' })
-          }),
-          ...problemResponses([400, 404, 409, 415, 422])
+          200: answer(
+            'Recorded.',
+            Type.Object(
+              {
+                referralId: Uuid('The referral.'),
+                withdrawnAt: DateTime('From when.'),
+                cancelledHandoffs: Type.Array(Uuid('A cancelled handoff.'), {
+                  description: 'Handoffs cancelled by the withdrawal.'
+                }),
+                version: Type.Integer({ description: 'The referral version now.' })
+              },
+              { title: 'ConsentWithdrawal' }
+            )
+          ),
+          ...problemResponses([404, 409])
         }
       }
     },

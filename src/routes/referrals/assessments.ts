@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { IfMatchHeaders, problemResponses, Uuid } from '../../schemas/common.ts'
+import { answer, IfMatchHeaders, problemResponses, Uuid } from '../../schemas/common.ts'
 import { Assessment, AssessmentInput, Assessments, GroupSession, GroupSessionInput } from '../../schemas/assessments.ts'
 import { addGroupSession, getAssessments, listGroupSessions, putAssessment } from '../../services/assessments.ts'
-import { callerOf as caller } from '../request.ts'
+import { callerOf as caller, etagOf } from '../request.ts'
 
 const Params = Type.Object({ referralId: Uuid('Id of the referral.') })
 const scope = 'referrals:manage'
@@ -25,7 +25,11 @@ const assessments: FastifyPluginAsyncTypebox = async (app) => {
         }),
         headers: IfMatchHeaders,
         body: AssessmentInput,
-        response: { 200: Assessment, 201: Assessment, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+        response: {
+          200: answer('Replaced.', Assessment, ['etag']),
+          201: answer('Recorded.', Assessment, ['etag']),
+          ...problemResponses([404, 409])
+        }
       }
     },
     async (request, reply) => {
@@ -39,7 +43,7 @@ const assessments: FastifyPluginAsyncTypebox = async (app) => {
       )
       return reply
         .code(created ? 201 : 200)
-        .header('etag', `"${assessment.version}"`)
+        .header('etag', etagOf(assessment.version))
         .send(assessment)
     }
   )
@@ -53,7 +57,7 @@ const assessments: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getAssessments',
         summary: 'The start and end assessments',
         params: Params,
-        response: { 200: Assessments, ...problemResponses([400, 404]) }
+        response: { 200: answer('Both assessments.', Assessments), ...problemResponses([404]) }
       }
     },
     async (request) => getAssessments(app.deps, caller(request, 'assessment'), request.params.referralId)
@@ -69,7 +73,7 @@ const assessments: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Record that the mother attended a group session',
         params: Params,
         body: GroupSessionInput,
-        response: { 201: GroupSession, ...problemResponses([400, 404, 415, 422]) }
+        response: { 201: answer('Recorded.', GroupSession), ...problemResponses([404]) }
       }
     },
     async (request, reply) =>
@@ -90,8 +94,11 @@ const assessments: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Group sessions the mother attended',
         params: Params,
         response: {
-          200: Type.Object({ items: Type.Array(GroupSession, { description: 'Oldest first.' }) }),
-          ...problemResponses([400, 404])
+          200: answer(
+            'The sessions attended.',
+            Type.Object({ items: Type.Array(GroupSession, { description: 'Oldest first.' }) })
+          ),
+          ...problemResponses([404])
         }
       }
     },

@@ -1,12 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import { DateTime, IdParams, IfMatchHeaders, PageQuery, problemResponses } from '../../schemas/common.ts'
+import {
+  answer,
+  DateTime,
+  IdParams,
+  IfMatchHeaders,
+  IfNoneMatchHeaders,
+  NotModified,
+  PageQuery,
+  problemResponses
+} from '../../schemas/common.ts'
 import { AccessLogEntry, HistoryEntry, ReferralInput, ReferralPatch, TransitionInput } from '../../schemas/referrals.ts'
-import { AnyReferralView, ProgrammeView, ReferrerView } from '../../schemas/views.ts'
+import { AnyReferralView, ProgrammeView, ReferrerView, viewUnion } from '../../schemas/views.ts'
 import { REFERRAL_STATUSES, TRACKS } from '../../domain/vocabulary.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { callerOf as caller, cursorAfter } from '../request.ts'
+import { callerOf as caller, cursorAfter, etagOf as etag, heldVersions, publicUrl } from '../request.ts'
 import { invalidCursor } from '../../core/problems.ts'
 import { answerStored, answerToStore } from '../../plugins/idempotency.ts'
 import {
@@ -20,7 +29,6 @@ import {
 } from '../../services/referrals.ts'
 import type { ViewResult } from '../../services/referral-views.ts'
 
-const etag = (version: number) => `"${version}"`
 const Params = IdParams('referralId', 'referral')
 // Projections are exact key sets made by the domain table; serialise them as they are.
 const asIs = () => (data: unknown) => JSON.stringify(data)
@@ -45,13 +53,16 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Needs her consent. Routed to `programmeId`, else by postal code, else to the only programme. Answers with your view of the referral.',
         body: ReferralInput,
-        response: { 201: ReferrerView, ...problemResponses([400, 409, 415, 422]) }
+        response: {
+          201: answer('Referred: the referral in your view.', ReferrerView, ['location', 'etag']),
+          ...problemResponses([409])
+        }
       }
     },
     async (request, reply) => {
       const headersOf = (created: { id: string; version: number }) => ({
         'content-type': JSON_TYPE,
-        location: `/referrals/${created.id}`,
+        location: publicUrl(request, `/referrals/${created.id}`),
         etag: etag(created.version)
       })
       const created = await createReferral(app.deps, caller(request, 'intake'), request.body, (c) =>
@@ -83,13 +94,17 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
           ...PageQuery
         }),
         response: {
-          200: Type.Object({
-            items: Type.Array(Type.Union([ProgrammeView, ReferrerView]), { description: 'Referrals in your view.' }),
-            nextCursor: Type.Union([Type.String(), Type.Null()], {
-              description: 'Pass as `cursor` for the next page; null on the last.'
+          200: answer(
+            'A page of referrals.',
+            Type.Object({
+              items: Type.Array(viewUnion([ProgrammeView, ReferrerView], 'A referral in your view.'), {
+                description: 'Referrals in your view.'
+              }),
+              nextCursor: Type.Union([Type.String(), Type.Null()], {
+                description: 'Pass as `cursor` for the next page; null on the last.'
+              })
             })
-          }),
-          ...problemResponses([400])
+          )
         }
       }
     },
@@ -113,25 +128,16 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The referrer, the programme and the operator each see their own projection. Not a party: 404. `If-None-Match` with the ETag answers 304.',
         params: Params,
-        headers: Type.Object({
-          'if-none-match': Type.Optional(
-            Type.String({ maxLength: 200, description: 'ETag you hold; 304 when unchanged.' })
-          )
-        }),
+        headers: IfNoneMatchHeaders,
         response: {
-          200: AnyReferralView,
-          304: Type.Null({ description: 'Not modified.' }),
-          ...problemResponses([400, 404])
+          200: answer('The referral in your view.', AnyReferralView, ['etag']),
+          304: NotModified,
+          ...problemResponses([404])
         }
       }
     },
     async (request, reply) => {
-      // ETags are `"<version>"`; anything else held cannot match.
-      const held = (request.headers['if-none-match'] ?? '')
-        .split(',')
-        .map((t) => /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(t)?.[1])
-        .filter((v) => v !== undefined)
-        .map(Number)
+      const held = heldVersions(request)
       const result = await readReferral(app.deps, caller(request, 'view'), request.params.referralId, held)
       if ('notModified' in result) {
         // No payload at all: `null` would be counted in Content-Length although a 304 has no body.
@@ -156,7 +162,10 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IfMatchHeaders,
         body: ReferralPatch,
-        response: { 200: ReferrerView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+        response: {
+          200: answer('Corrected: the referral in your view.', ReferrerView, ['etag']),
+          ...problemResponses([404, 409])
+        }
       }
     },
     async (request, reply) => {
@@ -187,7 +196,10 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IfMatchHeaders,
         body: TransitionInput,
-        response: { 200: AnyReferralView, ...problemResponses([400, 404, 409, 412, 415, 422, 428]) }
+        response: {
+          200: answer('Moved: the referral in your view.', AnyReferralView, ['etag']),
+          ...problemResponses([404, 409])
+        }
       }
     },
     async (request, reply) => {
@@ -214,8 +226,11 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Every status transition of a referral',
         params: Params,
         response: {
-          200: Type.Object({ items: Type.Array(HistoryEntry, { description: 'Transitions, oldest first.' }) }),
-          ...problemResponses([400, 404])
+          200: answer(
+            'The transitions.',
+            Type.Object({ items: Type.Array(HistoryEntry, { description: 'Transitions, oldest first.' }) })
+          ),
+          ...problemResponses([404])
         }
       }
     },
@@ -236,13 +251,16 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         querystring: Type.Object(PageQuery),
         response: {
-          200: Type.Object({
-            items: Type.Array(AccessLogEntry, { description: 'Oldest first.' }),
-            nextCursor: Type.Union([Type.String(), Type.Null()], {
-              description: 'Pass as `cursor` for the next page; null on the last.'
+          200: answer(
+            'A page of the access log.',
+            Type.Object({
+              items: Type.Array(AccessLogEntry, { description: 'Oldest first.' }),
+              nextCursor: Type.Union([Type.String(), Type.Null()], {
+                description: 'Pass as `cursor` for the next page; null on the last.'
+              })
             })
-          }),
-          ...problemResponses([400, 404])
+          ),
+          ...problemResponses([404])
         }
       }
     },

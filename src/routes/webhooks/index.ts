@@ -1,10 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { IfMatchHeaders, PageQuery, problemResponses, Uuid } from '../../schemas/common.ts'
+import {
+  answer,
+  IfMatchHeaders,
+  IfNoneMatchHeaders,
+  NotModified,
+  PageQuery,
+  problemResponses,
+  Uuid
+} from '../../schemas/common.ts'
 import { Delivery, Webhook, WebhookInput, WebhookPatch, WebhookWithSecret } from '../../schemas/webhooks.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { cursorAfter } from '../request.ts'
+import { answeredNotModified, cursorAfter, etagOf, publicUrl } from '../request.ts'
 import {
   changeEndpoint,
   createEndpoint,
@@ -36,15 +44,15 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Deliveries are signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the `whsec_` secret in this answer, shown once.',
         body: WebhookInput,
-        response: { 201: WebhookWithSecret, ...problemResponses([400, 415, 422]) }
+        response: { 201: answer('Registered, with its signing secret.', WebhookWithSecret, ['location', 'etag']) }
       }
     },
     async (request, reply) => {
       const created = await createEndpoint(app.deps, org(request), request.body)
       return reply
         .code(201)
-        .header('location', `/webhooks/${created.id}`)
-        .header('etag', `"${created.version}"`)
+        .header('location', publicUrl(request, `/webhooks/${created.id}`))
+        .header('etag', etagOf(created.version))
         .header('cache-control', 'no-store')
         .send(created)
     }
@@ -58,7 +66,9 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['webhooks'],
         operationId: 'listWebhooks',
         summary: "Your organisation's webhook endpoints",
-        response: { 200: Type.Object({ items: Type.Array(Webhook, { description: 'Oldest first.' }) }) }
+        response: {
+          200: answer('The endpoints.', Type.Object({ items: Type.Array(Webhook, { description: 'Oldest first.' }) }))
+        }
       }
     },
     async (request) => ({ items: (await endpointsOf(app.deps, org(request))).map(presentEndpoint) })
@@ -73,12 +83,18 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getWebhook',
         summary: 'A webhook endpoint',
         params: Params,
-        response: { 200: Webhook, ...problemResponses([400, 404]) }
+        headers: IfNoneMatchHeaders,
+        response: {
+          200: answer('The endpoint.', Webhook, ['etag']),
+          304: NotModified,
+          ...problemResponses([404])
+        }
       }
     },
     async (request, reply) => {
       const endpoint = presentEndpoint(await getEndpoint(app.deps, org(request), request.params.webhookId))
-      return reply.header('etag', `"${endpoint.version}"`).send(endpoint)
+      if (answeredNotModified(request, reply, endpoint.version)) return reply
+      return reply.header('etag', etagOf(endpoint.version)).send(endpoint)
     }
   )
 
@@ -93,7 +109,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         headers: IfMatchHeaders,
         body: WebhookPatch,
-        response: { 200: Webhook, ...problemResponses([400, 404, 412, 415, 422, 428]) }
+        response: { 200: answer('Changed: the endpoint.', Webhook, ['etag']), ...problemResponses([404]) }
       }
     },
     async (request, reply) => {
@@ -106,7 +122,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
           request.body
         )
       )
-      return reply.header('etag', `"${endpoint.version}"`).send(endpoint)
+      return reply.header('etag', etagOf(endpoint.version)).send(endpoint)
     }
   )
 
@@ -119,7 +135,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'deleteWebhook',
         summary: 'Remove a webhook endpoint and its delivery log',
         params: Params,
-        response: { 204: Type.Null({ description: 'Removed.' }), ...problemResponses([400, 404]) }
+        response: { 204: Type.Null({ description: 'Removed.' }), ...problemResponses([404]) }
       }
     },
     async (request, reply) => {
@@ -138,7 +154,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Issue a new signing secret',
         description: 'For 24 hours deliveries carry signatures with both the new and the old secret.',
         params: Params,
-        response: { 200: WebhookWithSecret, ...problemResponses([400, 404]) }
+        response: { 200: answer('The endpoint with its new secret.', WebhookWithSecret), ...problemResponses([404]) }
       }
     },
     async (request, reply) =>
@@ -157,8 +173,11 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Send a `ping` event to this endpoint',
         params: Params,
         response: {
-          202: Type.Object({ eventId: Uuid('The ping event; its delivery shows in the delivery log.') }),
-          ...problemResponses([400, 404])
+          202: answer(
+            'Queued.',
+            Type.Object({ eventId: Uuid('The ping event; its delivery shows in the delivery log.') })
+          ),
+          ...problemResponses([404])
         }
       }
     },
@@ -178,11 +197,14 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         querystring: Type.Object(PageQuery),
         response: {
-          200: Type.Object({
-            items: Type.Array(Delivery, { description: 'Deliveries.' }),
-            nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for older ones.' })
-          }),
-          ...problemResponses([400, 404])
+          200: answer(
+            'A page of the delivery log.',
+            Type.Object({
+              items: Type.Array(Delivery, { description: 'Deliveries.' }),
+              nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for older ones.' })
+            })
+          ),
+          ...problemResponses([404])
         }
       }
     },
@@ -212,8 +234,8 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
           deliveryId: Uuid('Id of the delivery.')
         }),
         response: {
-          202: Type.Object({ id: Uuid('The delivery, pending again.') }),
-          ...problemResponses([400, 404, 409])
+          202: answer('Queued again.', Type.Object({ id: Uuid('The delivery, pending again.') })),
+          ...problemResponses([404, 409])
         }
       }
     },
@@ -246,11 +268,14 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false }
         ),
         response: {
-          202: Type.Object({
-            redelivered: Type.Integer({ minimum: 0, description: 'Deliveries pending again.' }),
-            more: Type.Boolean({ description: 'More remain in those states: call again.' })
-          }),
-          ...problemResponses([400, 404, 409, 415, 422])
+          202: answer(
+            'Queued again.',
+            Type.Object({
+              redelivered: Type.Integer({ minimum: 0, description: 'Deliveries pending again.' }),
+              more: Type.Boolean({ description: 'More remain in those states: call again.' })
+            })
+          ),
+          ...problemResponses([404, 409])
         }
       }
     },

@@ -19,7 +19,7 @@ t.test('the operator onboards an organisation and issues a key that authenticate
     notificationEmail: 'sociale.dienst@example.org',
     serviceArea: []
   })
-  t.equal(created.headers.location, `/admin/organisations/${org.id}`)
+  t.equal(created.headers.location, `${ctx.config.PUBLIC_BASE_URL}/admin/organisations/${org.id}`, 'absolute')
 
   const got = await app.inject({ method: 'GET', url: `/admin/organisations/${org.id}`, headers: admin })
   t.same(got.json(), org)

@@ -24,7 +24,7 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
   const created = await app.inject({ method: 'POST', url: '/referrals', headers: hospital.headers, payload: body })
   t.equal(created.statusCode, 201)
   const referral = created.json()
-  t.equal(created.headers.location, `/referrals/${referral.id}`)
+  t.equal(created.headers.location, `${ctx.config.PUBLIC_BASE_URL}/referrals/${referral.id}`, 'absolute')
   t.equal(created.headers.etag, '"1"')
   t.same(keys(referral), topLevelKeys(REFERRAL_VIEWS.referrer), 'the answer is the referrer view')
   t.match(referral, {

@@ -1,8 +1,9 @@
 import t from 'tap'
 import { readFile } from 'node:fs/promises'
 import { Type } from 'typebox'
-import { CONTRACT_PATH, checkContract, generateContract } from '../src/openapi.ts'
-import { testContext } from './helpers/context.ts'
+import { checkContract, generateContract } from '../../src/openapi.ts'
+import { CONTRACT_PATH } from '../../src/contract/conformance.ts'
+import { testContext } from '../helpers/context.ts'
 
 t.test('the served spec equals the committed contract', async (t) => {
   const { app } = await testContext(t)
