@@ -220,7 +220,12 @@ export function finishContract(document: Json, options: FinishOptions = {}): Jso
     const spec = PROBLEM_RESPONSES[status] as ProblemResponse
     const headers: Json = {}
     for (const key of spec.required ?? []) headers[headerName(key)] = requiredHeader(key)
-    for (const key of spec.optional ?? []) {
+    // Rate limits count every request but the probes', refused ones too.
+    const optional = [
+      ...(spec.optional ?? []),
+      ...(status.startsWith('4') && status !== '429' ? RATE_LIMIT_HEADERS : [])
+    ]
+    for (const key of optional) {
       usedHeaders.add(key)
       headers[headerName(key)] = { $ref: `#/components/headers/${headerName(key)}` }
     }

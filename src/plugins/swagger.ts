@@ -6,6 +6,7 @@ import { finishContract } from '../contract/finish.ts'
 
 export const OPENAPI_INFO = {
   title: 'Opkomst referral network API',
+  contact: { name: 'The platform operator of your deployment, who issued your API key' },
   version: '0.1.0',
   description:
     'The shared wire through which hospitals, OCMWs, housing companies and other partners refer pregnant women and young families to the Opkomst / Opkomst+ programme, follow what happens, and hand parts of the work to each other. All data is special-category personal data: every read and write is logged.'

@@ -23,10 +23,17 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
             })
           ),
           limit: Type.Optional(
-            Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Events per page (≤ 500).' })
+            Type.Integer({
+              format: 'int32',
+              minimum: 1,
+              maximum: 500,
+              default: 100,
+              description: 'Events per page (≤ 500).'
+            })
           ),
           wait: Type.Optional(
             Type.Integer({
+              format: 'int32',
               minimum: 0,
               maximum: 30,
               default: 0,

@@ -25,10 +25,13 @@ export const OrganisationInput = Type.Object(
 export const Organisation = Type.Object(
   {
     id: Uuid('Id of the organisation.'),
-    name: Type.String({ description: 'Name.' }),
+    name: Type.String({ maxLength: 4000, description: 'Name.' }),
     type: Type.Enum(ORGANISATION_TYPES, { description: 'Organisation type.' }),
-    notificationEmail: Nullable(Type.String({ description: 'Notice inbox.' })),
-    serviceArea: Type.Array(Type.String(), { description: 'Postal codes served (programmes).' }),
+    notificationEmail: Nullable(Type.String({ maxLength: 4000, description: 'Notice inbox.' })),
+    serviceArea: Type.Array(Type.String({ maxLength: 4000 }), {
+      maxItems: 1000,
+      description: 'Postal codes served (programmes).'
+    }),
     createdAt: DateTime('When it was onboarded.')
   },
   { additionalProperties: false, title: 'Organisation' }
@@ -51,9 +54,9 @@ export const Client = Type.Object(
   {
     id: Uuid('Id of the API client.'),
     organisationId: Uuid('Its organisation.'),
-    name: Type.String({ description: 'Name.' }),
-    keyPrefix: Type.String({ description: 'The first characters of its key, to tell keys apart.' }),
-    scopes: Type.Array(Type.String(), { description: 'Scopes held.' }),
+    name: Type.String({ maxLength: 4000, description: 'Name.' }),
+    keyPrefix: Type.String({ maxLength: 4000, description: 'The first characters of its key, to tell keys apart.' }),
+    scopes: Type.Array(Type.String({ maxLength: 4000 }), { maxItems: 1000, description: 'Scopes held.' }),
     lastUsedAt: Nullable(DateTime('Last authenticated request (to the minute).')),
     revokedAt: Nullable(DateTime('When it was revoked.')),
     createdAt: DateTime('When it was issued.')
@@ -64,7 +67,7 @@ export const Client = Type.Object(
 export const ClientWithKey = Type.Object(
   {
     ...Client.properties,
-    key: Type.String({ description: 'The API key. Shown this once; only its hash is kept.' })
+    key: Type.String({ maxLength: 4000, description: 'The API key. Shown this once; only its hash is kept.' })
   },
   { additionalProperties: false, title: 'ClientWithKey' }
 )

@@ -2,7 +2,12 @@ import { Type } from 'typebox'
 import { DateOnly, Nullable } from './common.ts'
 import { LIFE_DOMAINS } from '../domain/vocabulary.ts'
 
-const Score = Type.Integer({ minimum: 1, maximum: 5, description: '1 acute crisis … 5 fully self-sufficient.' })
+const Score = Type.Integer({
+  format: 'int32',
+  minimum: 1,
+  maximum: 5,
+  description: '1 acute crisis … 5 fully self-sufficient.'
+})
 
 export const Scores = Type.Object(
   Object.fromEntries(LIFE_DOMAINS.map((d) => [d, Type.Optional(Score)])) as Record<
@@ -30,7 +35,12 @@ export const Assessment = Type.Object(
     phase: Type.Enum(['start', 'end'], { description: 'Start or end of guidance.' }),
     assessedOn: DateOnly('Day of the assessment.'),
     scores: Scores,
-    version: Type.Integer({ description: 'Grows with each replacement; the ETag.' })
+    version: Type.Integer({
+      format: 'int32',
+      minimum: 0,
+      maximum: 2147483647,
+      description: 'Grows with each replacement; the ETag.'
+    })
   },
   { additionalProperties: false, title: 'Assessment' }
 )
@@ -53,9 +63,9 @@ export const GroupSessionInput = Type.Object(
 
 export const GroupSession = Type.Object(
   {
-    id: Type.Integer({ description: 'Id of the attendance record.' }),
+    id: Type.Integer({ format: 'int32', minimum: 0, maximum: 2147483647, description: 'Id of the attendance record.' }),
     date: DateOnly('Day of the session.'),
-    topic: Nullable(Type.String({ description: 'What it was about.' }))
+    topic: Nullable(Type.String({ maxLength: 4000, description: 'What it was about.' }))
   },
   { title: 'GroupSession', additionalProperties: false }
 )

@@ -9,27 +9,36 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 
 export const Problem = Type.Object(
   {
-    type: Type.String({ description: 'Stable URI naming the kind of error, e.g. `urn:opkomst:problem:validation`.' }),
-    title: Type.String({ description: 'Short summary of the kind of error.' }),
-    status: Type.Integer({ description: 'The HTTP status code.' }),
-    detail: Type.Optional(Type.String({ description: 'What went wrong with this request.' })),
-    instance: Type.Optional(Type.String({ description: 'The request id, to quote when asking for help.' })),
+    type: Type.String({
+      maxLength: 200,
+      description: 'Stable URI naming the kind of error, e.g. `urn:opkomst:problem:validation`.'
+    }),
+    title: Type.String({ maxLength: 200, description: 'Short summary of the kind of error.' }),
+    status: Type.Integer({ format: 'int32', minimum: 400, maximum: 599, description: 'The HTTP status code.' }),
+    detail: Type.Optional(Type.String({ maxLength: 50000, description: 'What went wrong with this request.' })),
+    instance: Type.Optional(
+      Type.String({ maxLength: 200, description: 'The request id, to quote when asking for help.' })
+    ),
     errors: Type.Optional(
       Type.Array(
         Type.Object({
-          pointer: Type.String({ description: 'JSON pointer to the failing field, e.g. `/mother/insz`.' }),
-          message: Type.String({ description: 'Why the field was refused.' })
+          pointer: Type.String({
+            maxLength: 1000,
+            description: 'JSON pointer to the failing field, e.g. `/mother/insz`.'
+          }),
+          message: Type.String({ maxLength: 4000, description: 'Why the field was refused.' })
         }),
-        { description: 'Each failing field (validation errors only).' }
+        { maxItems: 1000, description: 'Each failing field (validation errors only).' }
       )
     ),
     allowedTransitions: Type.Optional(
-      Type.Array(Type.String(), {
+      Type.Array(Type.String({ maxLength: 40 }), {
+        maxItems: 20,
         description: 'The statuses this caller may move the record to now (409 on a transition).'
       })
     ),
     existingReferralId: Type.Optional(
-      Type.String({ description: 'The open referral this one duplicates (409 on intake).' })
+      Type.String({ maxLength: 36, description: 'The open referral this one duplicates (409 on intake).' })
     )
   },
   { $id: 'Problem', title: 'Problem', description: 'RFC 9457 problem details.', additionalProperties: true }
@@ -43,7 +52,13 @@ export const IdParams = <K extends string>(key: K, what: string) =>
 
 export const PageQuery = {
   limit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Items per page (at most 100).' })
+    Type.Integer({
+      format: 'int32',
+      minimum: 1,
+      maximum: 100,
+      default: 50,
+      description: 'Items per page (at most 100).'
+    })
   ),
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `nextCursor` of the previous page.' }))
 }

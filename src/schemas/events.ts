@@ -5,11 +5,11 @@ import { DateTime, Nullable, Uuid } from './common.ts'
 export const Event = Type.Object(
   {
     id: Uuid('Id of the event; the `webhook-id` of its deliveries.'),
-    type: Type.String({ description: 'Event type, e.g. `referral.status_changed`.' }),
+    type: Type.String({ maxLength: 4000, description: 'Event type, e.g. `referral.status_changed`.' }),
     occurredAt: DateTime('When it happened.'),
     referralId: Nullable(Uuid('The referral concerned.')),
     handoffId: Nullable(Uuid('The handoff concerned.')),
-    status: Nullable(Type.String({ description: 'Status after the change.' })),
+    status: Nullable(Type.String({ maxLength: 4000, description: 'Status after the change.' })),
     reasonCode: Nullable(
       Type.Enum(Object.keys(REASON_CODES) as ReasonCode[], {
         description: 'Reason code of the change (never free text): one of the closed vocabulary.'
@@ -26,8 +26,11 @@ export const Event = Type.Object(
 
 export const EventPage = Type.Object(
   {
-    items: Type.Array(Event, { description: 'Events in feed order.' }),
-    nextCursor: Type.String({ description: 'Pass as `after` to continue; returned even when there was nothing new.' })
+    items: Type.Array(Event, { maxItems: 1000, description: 'Events in feed order.' }),
+    nextCursor: Type.String({
+      maxLength: 4000,
+      description: 'Pass as `after` to continue; returned even when there was nothing new.'
+    })
   },
   { title: 'EventPage', additionalProperties: false }
 )

@@ -29,15 +29,19 @@ export const Handoff = Type.Object(
     fromOrganisationId: Uuid('Who handed it off.'),
     toOrganisationId: Uuid('Who takes it on.'),
     reason: Nullable(
-      Type.String({ description: 'What is asked; null in the record a recipient keeps of its closed work.' })
+      Type.String({
+        maxLength: 4000,
+        description: 'What is asked; null in the record a recipient keeps of its closed work.'
+      })
     ),
     dueBy: Nullable(DateOnly('When it should be done.')),
     statusReasonCode: Nullable(
       Type.String({
+        maxLength: 4000,
         description: 'Reason code of the last transition (`consent_withdrawn` when consent was withdrawn).'
       })
     ),
-    statusReason: Nullable(Type.String({ description: 'Explanation of the last transition.' })),
+    statusReason: Nullable(Type.String({ maxLength: 4000, description: 'Explanation of the last transition.' })),
     housing: Nullable(
       Type.Object(
         {
@@ -45,15 +49,15 @@ export const Handoff = Type.Object(
             Type.Enum(['granted', 'refused', 'allocated'], { description: 'The housing decision so far.' })
           ),
           validUntil: Nullable(DateTime('Until when a granted priority holds.')),
-          refusalCode: Nullable(Type.String({ description: 'Why priority was refused.' })),
-          refusalReason: Nullable(Type.String({ description: 'Explanation of a refusal.' })),
+          refusalCode: Nullable(Type.String({ maxLength: 4000, description: 'Why priority was refused.' })),
+          refusalReason: Nullable(Type.String({ maxLength: 4000, description: 'Explanation of a refusal.' })),
           allocatedOn: Nullable(DateOnly('When a dwelling was allocated.')),
-          municipality: Nullable(Type.String({ description: 'Where.' }))
+          municipality: Nullable(Type.String({ maxLength: 4000, description: 'Where.' }))
         },
         { additionalProperties: false, description: 'Local allocation priority (housing_priority only).' }
       )
     ),
-    version: Type.Integer({ description: 'The ETag.' }),
+    version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2147483647, description: 'The ETag.' }),
     createdAt: DateTime('When it was made.'),
     updatedAt: DateTime('Last change.')
   },

@@ -6,7 +6,14 @@ const Figure = (description: string) =>
   Type.Object(
     {
       value: Nullable(Type.Number({ description: 'The figure; null when suppressed.' })),
-      n: Nullable(Type.Integer({ description: 'Referrals it was computed over; null when suppressed.' })),
+      n: Nullable(
+        Type.Integer({
+          format: 'int32',
+          minimum: 0,
+          maximum: 2147483647,
+          description: 'Referrals it was computed over; null when suppressed.'
+        })
+      ),
       suppressed: Type.Boolean({
         description: 'True when n is below REPORT_MIN_CELL, so a small group cannot be recognised.'
       })
@@ -17,7 +24,14 @@ const Figure = (description: string) =>
 const DomainProgress = Type.Object(
   {
     domain: Type.Enum(LIFE_DOMAINS, { description: 'Life domain.' }),
-    n: Nullable(Type.Integer({ description: 'Completed referrals with both scores for this domain.' })),
+    n: Nullable(
+      Type.Integer({
+        format: 'int32',
+        minimum: 0,
+        maximum: 2147483647,
+        description: 'Completed referrals with both scores for this domain.'
+      })
+    ),
     meanStart: Nullable(Type.Number({ description: 'Mean start score.' })),
     meanEnd: Nullable(Type.Number({ description: 'Mean end score.' })),
     shareImproved: Nullable(
@@ -42,6 +56,7 @@ export const Figures = Type.Object(
     shareLivingAlone: Figure('Share of single parents.'),
     shareInGroupSessions: Figure('Share who attended at least one group session.'),
     progressByDomain: Type.Array(DomainProgress, {
+      maxItems: 1000,
       description: 'Over completed referrals with both assessments, per domain present.'
     })
   },
@@ -54,7 +69,12 @@ export const ImpactReport = Type.Object(
     from: DateOnly('First day of the period (acceptance on or after it).'),
     to: DateOnly('Day after the period (acceptance before it).'),
     track: Nullable(Type.Enum(TRACKS, { description: 'The track asked for, if any.' })),
-    minCell: Type.Integer({ description: 'Figures over fewer referrals than this are suppressed.' }),
+    minCell: Type.Integer({
+      format: 'int32',
+      minimum: 0,
+      maximum: 2147483647,
+      description: 'Figures over fewer referrals than this are suppressed.'
+    }),
     overall: Figures,
     tracks: Type.Object(
       { opkomst: Figures, opkomst_plus: Figures },

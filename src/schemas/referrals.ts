@@ -91,6 +91,7 @@ export const Household = Type.Object(
   {
     livesAloneWithChildren: Type.Boolean({ description: 'Single parent: lives without a partner.' }),
     numberOfChildren: Type.Integer({
+      format: 'int32',
       minimum: 0,
       maximum: 30,
       description: 'Children in the household, not counting the pregnancy.'
@@ -214,15 +215,22 @@ export const ReferralFull = Type.Object(
       description: 'Whose view of the referral this is: which fields it has (`programme`, `referrer`, …).'
     }),
     id: Uuid('Id of the referral.'),
-    version: Type.Integer({ minimum: 1, description: 'Grows with every change; the `ETag` is this number.' }),
+    version: Type.Integer({
+      format: 'int32',
+      maximum: 2147483647,
+      minimum: 1,
+      description: 'Grows with every change; the `ETag` is this number.'
+    }),
     status: Status,
-    statusReasonCode: Nullable(Type.String({ description: 'Reason code of the last transition that needed one.' })),
-    statusReason: Nullable(Type.String({ description: 'Explanation of the last transition.' })),
+    statusReasonCode: Nullable(
+      Type.String({ maxLength: 4000, description: 'Reason code of the last transition that needed one.' })
+    ),
+    statusReason: Nullable(Type.String({ maxLength: 4000, description: 'Explanation of the last transition.' })),
     redirectSuggestion: Nullable(
-      Type.String({ description: 'Where the programme suggests referring instead (rejections).' })
+      Type.String({ maxLength: 4000, description: 'Where the programme suggests referring instead (rejections).' })
     ),
     track: Nullable(Type.Enum(TRACKS, { description: 'Programme track, once accepted.' })),
-    externalReference: Type.String({ description: "The sender's own id." }),
+    externalReference: Type.String({ maxLength: 4000, description: "The sender's own id." }),
     referrerOrganisationId: Uuid('The referring organisation.'),
     programmeOrganisationId: Uuid('The receiving programme.'),
     mother: Mother,
@@ -235,16 +243,16 @@ export const ReferralFull = Type.Object(
     urgency: Urgency,
     consent: Consent,
     referrerContact: ReferrerContact,
-    assignedWorker: Nullable(Type.String({ description: 'The programme social worker guiding her.' })),
+    assignedWorker: Nullable(Type.String({ maxLength: 4000, description: 'The programme social worker guiding her.' })),
     firstContactOn: Nullable(DateOnly('Date of the first contact.')),
-    outcome: Nullable(Type.String({ description: 'Outcome recorded at completion.' })),
+    outcome: Nullable(Type.String({ maxLength: 4000, description: 'Outcome recorded at completion.' })),
     possibleDuplicateOf: Nullable(Uuid('An open referral of the same mother by another organisation.')),
     acceptedAt: Nullable(DateTime('When the programme accepted: the start of guidance.')),
     consentWithdrawal: Nullable(
       Type.Object(
         {
           withdrawnAt: DateTime('From when she withdrew her consent.'),
-          recordedBy: Nullable(Type.String({ description: 'Who recorded the withdrawal.' }))
+          recordedBy: Nullable(Type.String({ maxLength: 4000, description: 'Who recorded the withdrawal.' }))
         },
         {
           additionalProperties: false,
@@ -256,10 +264,10 @@ export const ReferralFull = Type.Object(
       Type.Object(
         {
           id: Uuid('Id of the handoff.'),
-          type: Type.String({ description: 'Handoff type.' }),
-          status: Type.String({ description: 'Handoff status (FHIR Task codes).' }),
+          type: Type.String({ maxLength: 4000, description: 'Handoff type.' }),
+          status: Type.String({ maxLength: 4000, description: 'Handoff status (FHIR Task codes).' }),
           toOrganisationId: Uuid('The organisation it was handed to.'),
-          reason: Type.String({ description: 'Why it was handed off.' }),
+          reason: Type.String({ maxLength: 4000, description: 'Why it was handed off.' }),
           dueBy: Nullable(DateOnly('When it should be done.')),
           housingDecision: Nullable(
             Type.Enum(['granted', 'refused', 'allocated'], {
@@ -271,7 +279,7 @@ export const ReferralFull = Type.Object(
         },
         { additionalProperties: false }
       ),
-      { description: 'Parts of the work handed to other organisations.' }
+      { maxItems: 1000, description: 'Parts of the work handed to other organisations.' }
     ),
     createdAt: DateTime('When the referral was received.'),
     updatedAt: DateTime('Last change.')
@@ -306,8 +314,8 @@ export const HistoryEntry = Type.Object(
     fromStatus: Nullable(Status),
     toStatus: Status,
     byOrganisationId: Nullable(Uuid('Who made the transition (null: the operator).')),
-    reasonCode: Nullable(Type.String({ description: 'Reason code given.' })),
-    reason: Nullable(Type.String({ description: 'Explanation given.' })),
+    reasonCode: Nullable(Type.String({ maxLength: 4000, description: 'Reason code given.' })),
+    reason: Nullable(Type.String({ maxLength: 4000, description: 'Explanation given.' })),
     at: DateTime('When.')
   },
   { title: 'HistoryEntry', additionalProperties: false }
@@ -317,9 +325,9 @@ export const AccessLogEntry = Type.Object(
   {
     organisationId: Nullable(Uuid('The organisation that read or wrote (null: the operator).')),
     clientId: Nullable(Uuid('Its API client.')),
-    action: Type.String({ description: '`create`, `read`, `list`, `update`, `transition`, …' }),
-    purpose: Type.String({ description: 'Why: the operation that touched the data.' }),
-    requestId: Nullable(Type.String({ description: 'Request id, as in the logs.' })),
+    action: Type.String({ maxLength: 4000, description: '`create`, `read`, `list`, `update`, `transition`, …' }),
+    purpose: Type.String({ maxLength: 4000, description: 'Why: the operation that touched the data.' }),
+    requestId: Nullable(Type.String({ maxLength: 4000, description: 'Request id, as in the logs.' })),
     at: DateTime('When.')
   },
   { title: 'AccessLogEntry', additionalProperties: false }

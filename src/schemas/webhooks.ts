@@ -38,12 +38,15 @@ export const WebhookPatch = Type.Object(
 export const Webhook = Type.Object(
   {
     id: Uuid('Id of the endpoint.'),
-    url: Type.String({ description: 'Delivery URL.' }),
-    eventTypes: Type.Array(Type.String(), { description: 'Subscribed event types.' }),
-    description: Nullable(Type.String({ description: 'What it is for.' })),
+    url: Type.String({ maxLength: 4000, description: 'Delivery URL.' }),
+    eventTypes: Type.Array(Type.String({ maxLength: 4000 }), {
+      maxItems: 1000,
+      description: 'Subscribed event types.'
+    }),
+    description: Nullable(Type.String({ maxLength: 4000, description: 'What it is for.' })),
     disabledAt: Nullable(DateTime('When deliveries stopped (a 410 answer, for example).')),
-    disabledReason: Nullable(Type.String({ description: 'Why it was disabled.' })),
-    version: Type.Integer({ description: 'The ETag.' }),
+    disabledReason: Nullable(Type.String({ maxLength: 4000, description: 'Why it was disabled.' })),
+    version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2147483647, description: 'The ETag.' }),
     createdAt: DateTime('When it was registered.')
   },
   { additionalProperties: false, title: 'Webhook' }
@@ -52,7 +55,7 @@ export const Webhook = Type.Object(
 export const WebhookWithSecret = Type.Object(
   {
     ...Webhook.properties,
-    secret: Type.String({ description: 'The `whsec_` signing secret. Shown this once.' })
+    secret: Type.String({ maxLength: 4000, description: 'The `whsec_` signing secret. Shown this once.' })
   },
   { additionalProperties: false, title: 'WebhookWithSecret' }
 )
@@ -61,14 +64,26 @@ export const Delivery = Type.Object(
   {
     id: Uuid('Id of the delivery.'),
     eventId: Uuid('The event (the `webhook-id` header).'),
-    eventType: Type.String({ description: 'The event type.' }),
+    eventType: Type.String({ maxLength: 4000, description: 'The event type.' }),
     state: Type.Enum(['pending', 'delivered', 'failed', 'skipped'], {
       description:
         '`failed` after the last attempt (dead letter), or after a 410; `skipped` while the endpoint was disabled (redeliver it once enabled again).'
     }),
-    attempts: Type.Integer({ description: 'Attempts made in the current series.' }),
-    lastStatusCode: Nullable(Type.Integer({ description: 'HTTP status of the last attempt.' })),
-    lastError: Nullable(Type.String({ description: 'What went wrong last.' })),
+    attempts: Type.Integer({
+      format: 'int32',
+      minimum: 0,
+      maximum: 2147483647,
+      description: 'Attempts made in the current series.'
+    }),
+    lastStatusCode: Nullable(
+      Type.Integer({
+        format: 'int32',
+        minimum: 0,
+        maximum: 2147483647,
+        description: 'HTTP status of the last attempt.'
+      })
+    ),
+    lastError: Nullable(Type.String({ maxLength: 4000, description: 'What went wrong last.' })),
     nextAttemptAt: Nullable(DateTime('When the next attempt is due.')),
     deliveredAt: Nullable(DateTime('When it was delivered.')),
     createdAt: DateTime('When the delivery was made.')

@@ -81,8 +81,8 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
           200: answer(
             'A page of organisations.',
             Type.Object({
-              items: Type.Array(Organisation, { description: 'Organisations, oldest first.' }),
-              nextCursor: Type.Union([Type.String(), Type.Null()], {
+              items: Type.Array(Organisation, { maxItems: 1000, description: 'Organisations, oldest first.' }),
+              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
                 description: 'Pass as `cursor` for the next page; null on the last.'
               })
             })
@@ -156,7 +156,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: answer(
             'The API clients.',
-            Type.Object({ items: Type.Array(Client, { description: 'API clients, oldest first.' }) })
+            Type.Object({ items: Type.Array(Client, { maxItems: 1000, description: 'API clients, oldest first.' }) })
           ),
           ...problemResponses([404])
         }

@@ -83,8 +83,8 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
           200: answer(
             'A page of handoffs.',
             Type.Object({
-              items: Type.Array(Handoff, { description: 'Handoffs.' }),
-              nextCursor: Type.Union([Type.String(), Type.Null()], {
+              items: Type.Array(Handoff, { maxItems: 1000, description: 'Handoffs.' }),
+              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
                 description: 'Pass as `cursor` for the next page.'
               })
             })
@@ -172,7 +172,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: answer(
             'The transitions.',
-            Type.Object({ items: Type.Array(HistoryEntry, { description: 'Oldest first.' }) })
+            Type.Object({ items: Type.Array(HistoryEntry, { maxItems: 1000, description: 'Oldest first.' }) })
           ),
           ...problemResponses([404])
         }
@@ -225,9 +225,15 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
                 referralId: Uuid('The referral.'),
                 withdrawnAt: DateTime('From when.'),
                 cancelledHandoffs: Type.Array(Uuid('A cancelled handoff.'), {
+                  maxItems: 1000,
                   description: 'Handoffs cancelled by the withdrawal.'
                 }),
-                version: Type.Integer({ description: 'The referral version now.' })
+                version: Type.Integer({
+                  format: 'int32',
+                  minimum: 0,
+                  maximum: 2147483647,
+                  description: 'The referral version now.'
+                })
               },
               { title: 'ConsentWithdrawal' }
             )

@@ -96,7 +96,7 @@ const assessments: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: answer(
             'The sessions attended.',
-            Type.Object({ items: Type.Array(GroupSession, { description: 'Oldest first.' }) })
+            Type.Object({ items: Type.Array(GroupSession, { maxItems: 1000, description: 'Oldest first.' }) })
           ),
           ...problemResponses([404])
         }

@@ -98,9 +98,10 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
             'A page of referrals.',
             Type.Object({
               items: Type.Array(viewUnion([ProgrammeView, ReferrerView], 'A referral in your view.'), {
+                maxItems: 1000,
                 description: 'Referrals in your view.'
               }),
-              nextCursor: Type.Union([Type.String(), Type.Null()], {
+              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
                 description: 'Pass as `cursor` for the next page; null on the last.'
               })
             })
@@ -228,7 +229,9 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: answer(
             'The transitions.',
-            Type.Object({ items: Type.Array(HistoryEntry, { description: 'Transitions, oldest first.' }) })
+            Type.Object({
+              items: Type.Array(HistoryEntry, { maxItems: 1000, description: 'Transitions, oldest first.' })
+            })
           ),
           ...problemResponses([404])
         }
@@ -254,8 +257,8 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
           200: answer(
             'A page of the access log.',
             Type.Object({
-              items: Type.Array(AccessLogEntry, { description: 'Oldest first.' }),
-              nextCursor: Type.Union([Type.String(), Type.Null()], {
+              items: Type.Array(AccessLogEntry, { maxItems: 1000, description: 'Oldest first.' }),
+              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
                 description: 'Pass as `cursor` for the next page; null on the last.'
               })
             })

@@ -26,7 +26,9 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
             description: 'The report.',
             content: {
               'application/json': { schema: ImpactReport },
-              'text/csv': { schema: Type.String({ description: 'figure,track,domain,value,n,suppressed' }) }
+              'text/csv': {
+                schema: Type.String({ maxLength: 4000, description: 'figure,track,domain,value,n,suppressed' })
+              }
             }
           },
           ...problemResponses([400, 404])
@@ -58,7 +60,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: {
             description: 'A standalone SVG document.',
-            content: { 'image/svg+xml': { schema: Type.String({ description: 'SVG.' }) } }
+            content: { 'image/svg+xml': { schema: Type.String({ maxLength: 4000, description: 'SVG.' }) } }
           },
           ...problemResponses([400, 404])
         }

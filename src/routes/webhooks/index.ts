@@ -67,7 +67,10 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listWebhooks',
         summary: "Your organisation's webhook endpoints",
         response: {
-          200: answer('The endpoints.', Type.Object({ items: Type.Array(Webhook, { description: 'Oldest first.' }) }))
+          200: answer(
+            'The endpoints.',
+            Type.Object({ items: Type.Array(Webhook, { maxItems: 1000, description: 'Oldest first.' }) })
+          )
         }
       }
     },
@@ -200,8 +203,10 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
           200: answer(
             'A page of the delivery log.',
             Type.Object({
-              items: Type.Array(Delivery, { description: 'Deliveries.' }),
-              nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for older ones.' })
+              items: Type.Array(Delivery, { maxItems: 1000, description: 'Deliveries.' }),
+              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
+                description: 'Pass as `cursor` for older ones.'
+              })
             })
           ),
           ...problemResponses([404])
@@ -271,7 +276,12 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
           202: answer(
             'Queued again.',
             Type.Object({
-              redelivered: Type.Integer({ minimum: 0, description: 'Deliveries pending again.' }),
+              redelivered: Type.Integer({
+                format: 'int32',
+                maximum: 2147483647,
+                minimum: 0,
+                description: 'Deliveries pending again.'
+              }),
               more: Type.Boolean({ description: 'More remain in those states: call again.' })
             })
           ),

@@ -276,7 +276,8 @@ t.test('transitions: If-Match required, stale → 412, concurrent → one 200 an
     'referrerOrganisationId',
     'status',
     'updatedAt',
-    'version'
+    'version',
+    'view'
   ])
 })
 
