@@ -703,7 +703,228 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "referral.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `referral.created` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onReferralCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "referral.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `referral.updated` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onReferralUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "referral.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `referral.status_changed` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onReferralStatusChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "referral.overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `referral.overdue` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onReferralOverdueWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "referral.first_contact_overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `referral.first_contact_overdue` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onReferralFirstContactOverdueWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "referral.guidance_ending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `referral.guidance_ending` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onReferralGuidanceEndingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "handoff.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `handoff.created` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onHandoffCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "handoff.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `handoff.status_changed` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onHandoffStatusChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "housing_priority.decided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `housing_priority.decided` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onHousingPriorityDecidedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "housing_priority.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `housing_priority.expired` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onHousingPriorityExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `ping` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onPingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -1079,6 +1300,23 @@ export interface components {
              */
             updatedAt: string;
         };
+        /**
+         * HandoffCreatedWebhook
+         * @description A `handoff.created` delivery.
+         */
+        HandoffCreatedWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "handoff.created";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
         /** HandoffInput */
         HandoffInput: {
             /**
@@ -1099,6 +1337,23 @@ export interface components {
              * @example 2026-03-14
              */
             dueBy?: string;
+        };
+        /**
+         * HandoffStatusChangedWebhook
+         * @description A `handoff.status_changed` delivery.
+         */
+        HandoffStatusChangedWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "handoff.status_changed";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
         };
         /** HandoffTransition */
         HandoffTransition: {
@@ -1228,6 +1483,40 @@ export interface components {
              * @description Until when the priority holds.
              */
             validUntil: string;
+        };
+        /**
+         * HousingPriorityDecidedWebhook
+         * @description A `housing_priority.decided` delivery.
+         */
+        HousingPriorityDecidedWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "housing_priority.decided";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
+        /**
+         * HousingPriorityExpiredWebhook
+         * @description A `housing_priority.expired` delivery.
+         */
+        HousingPriorityExpiredWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "housing_priority.expired";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
         };
         /** HousingRefused */
         HousingRefused: {
@@ -1403,6 +1692,23 @@ export interface components {
             serviceArea?: string[];
         };
         /**
+         * PingWebhook
+         * @description A `ping` delivery.
+         */
+        PingWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "ping";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
+        /**
          * Pregnancy
          * @description The pregnancy; give this or `youngestChild`, not both.
          */
@@ -1489,6 +1795,57 @@ export interface components {
                 interpreterNeeded?: boolean;
                 address?: components["schemas"]["Address"];
             };
+        };
+        /**
+         * ReferralCreatedWebhook
+         * @description A `referral.created` delivery.
+         */
+        ReferralCreatedWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "referral.created";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
+        /**
+         * ReferralFirstContactOverdueWebhook
+         * @description A `referral.first_contact_overdue` delivery.
+         */
+        ReferralFirstContactOverdueWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "referral.first_contact_overdue";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
+        /**
+         * ReferralGuidanceEndingWebhook
+         * @description A `referral.guidance_ending` delivery.
+         */
+        ReferralGuidanceEndingWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "referral.guidance_ending";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
         };
         /**
          * ReferralHousingView
@@ -1726,6 +2083,23 @@ export interface components {
             };
         };
         /**
+         * ReferralOverdueWebhook
+         * @description A `referral.overdue` delivery.
+         */
+        ReferralOverdueWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "referral.overdue";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
+        /**
          * ReferralPatch
          * @description Each field given replaces the one sent before.
          */
@@ -1953,6 +2327,40 @@ export interface components {
             }[];
         };
         /**
+         * ReferralStatusChangedWebhook
+         * @description A `referral.status_changed` delivery.
+         */
+        ReferralStatusChangedWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "referral.status_changed";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
+        /**
+         * ReferralUpdatedWebhook
+         * @description A `referral.updated` delivery.
+         */
+        ReferralUpdatedWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "referral.updated";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
+        /**
          * ReferrerContact
          * @description Who to call back at the referring organisation.
          */
@@ -2135,6 +2543,31 @@ export interface components {
              * @description When it was registered.
              */
             createdAt: string;
+        };
+        /** WebhookEventData */
+        WebhookEventData: {
+            /**
+             * Format: uuid
+             * @description Id of the event, also the `webhook-id` header: drop a delivery whose id you have seen.
+             */
+            eventId: string;
+            /**
+             * Format: uuid
+             * @description The referral concerned.
+             */
+            referralId?: string;
+            /**
+             * Format: uuid
+             * @description The handoff concerned.
+             */
+            handoffId?: string;
+            /** @description Status after the change. */
+            status?: string;
+            /**
+             * @description Reason code of the change.
+             * @enum {unknown}
+             */
+            reasonCode?: "not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error";
         };
         /** WebhookInput */
         WebhookInput: {
@@ -4077,6 +4510,402 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    onReferralCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralCreatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReferralUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralUpdatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReferralStatusChangedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralStatusChangedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReferralOverdueWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralOverdueWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReferralFirstContactOverdueWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralFirstContactOverdueWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReferralGuidanceEndingWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralGuidanceEndingWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onHandoffCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoffCreatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onHandoffStatusChangedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoffStatusChangedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onHousingPriorityDecidedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HousingPriorityDecidedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onHousingPriorityExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HousingPriorityExpiredWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onPingWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PingWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -1,3 +1,5 @@
+import type { WebhookPayload } from '../schemas/events.ts'
+import type { ReasonCode } from './reason-codes.ts'
 /** Event types (DESIGN §4). Events are thin: ids, type, status, time; never personal data. */
 export const EVENT_TYPES = [
   'referral.created',
@@ -26,14 +28,15 @@ export interface ThinEvent {
   reasonCode?: string | null
 }
 
-/** The webhook body, Standard Webhooks style: `{type, timestamp, data}` with ids and status only. */
+/** The webhook body, Standard Webhooks style (its schema, in the contract's `webhooks`, is `webhookPayloadSchema`): `{type, timestamp, data}` with ids and status only. */
 export function webhookPayload(e: ThinEvent): string {
-  const data: Record<string, string> = { eventId: e.eventId }
+  const data: WebhookPayload['data'] = { eventId: e.eventId }
   if (e.referralId !== null) data.referralId = e.referralId
   if (e.handoffId !== null) data.handoffId = e.handoffId
   if (e.status !== null) data.status = e.status
-  if (e.reasonCode != null) data.reasonCode = e.reasonCode
-  return JSON.stringify({ type: e.type, timestamp: e.occurredAt, data })
+  if (e.reasonCode != null) data.reasonCode = e.reasonCode as ReasonCode
+  const payload: WebhookPayload = { type: e.type, timestamp: e.occurredAt, data }
+  return JSON.stringify(payload)
 }
 
 /** The next retry delay after `attempts` failed tries, or null when the schedule is used up. */

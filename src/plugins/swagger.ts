@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { Problem } from '../schemas/common.ts'
 import { finishContract } from '../contract/finish.ts'
+import { webhooksSection } from '../contract/webhooks.ts'
 
 export const OPENAPI_INFO = {
   title: 'Opkomst referral network API',
@@ -34,6 +35,13 @@ export default fp(
               scheme: 'bearer',
               description: 'An API key of your organisation (`opk_…`), issued by the platform operator.'
             },
+            webhookSignature: {
+              type: 'apiKey',
+              in: 'header',
+              name: 'webhook-signature',
+              description:
+                'How a delivery to your endpoint proves it comes from us: Standard Webhooks HMAC-SHA256 with the `whsec_` secret of the endpoint.'
+            },
             adminAuth: {
               type: 'http',
               scheme: 'bearer',
@@ -55,7 +63,9 @@ export default fp(
         ]
       },
       transformObject: (document) =>
-        finishContract(('openapiObject' in document ? document.openapiObject : {}) as Record<string, unknown>) as never,
+        finishContract(('openapiObject' in document ? document.openapiObject : {}) as Record<string, unknown>, {
+          webhooks: webhooksSection()
+        }) as never,
       refResolver: {
         buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`
       }

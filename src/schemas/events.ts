@@ -1,5 +1,5 @@
 import { REASON_CODES, type ReasonCode } from '../domain/reason-codes.ts'
-import { Type } from 'typebox'
+import { type Static, Type } from 'typebox'
 import { DateTime, Nullable, Uuid } from './common.ts'
 
 export const Event = Type.Object(
@@ -34,3 +34,39 @@ export const EventPage = Type.Object(
   },
   { title: 'EventPage', additionalProperties: false }
 )
+
+/** What a webhook delivery carries in `data`: ids, status and reason code, never personal data. */
+export const WebhookEventData = Type.Object(
+  {
+    eventId: Uuid('Id of the event, also the `webhook-id` header: drop a delivery whose id you have seen.'),
+    referralId: Type.Optional(Uuid('The referral concerned.')),
+    handoffId: Type.Optional(Uuid('The handoff concerned.')),
+    status: Type.Optional(Type.String({ maxLength: 40, description: 'Status after the change.' })),
+    reasonCode: Type.Optional(
+      Type.Enum(Object.keys(REASON_CODES) as ReasonCode[], { description: 'Reason code of the change.' })
+    )
+  },
+  { additionalProperties: false, title: 'WebhookEventData' }
+)
+
+/** `referral.status_changed` → `ReferralStatusChangedWebhook`. */
+export const webhookPayloadTitle = (type: string) =>
+  `${type
+    .split(/[._]/)
+    .map((w) => `${w[0]?.toUpperCase()}${w.slice(1)}`)
+    .join('')}Webhook`
+
+/** The body of a delivery of one event type (Standard Webhooks: `type`, `timestamp`, `data`). */
+export function webhookPayloadSchema<T extends string>(type: T) {
+  const title = webhookPayloadTitle(type)
+  return Type.Object(
+    {
+      type: Type.Literal(type, { description: 'The event type.' }),
+      timestamp: DateTime('When it happened.'),
+      data: WebhookEventData
+    },
+    { additionalProperties: false, title, description: `A \`${type}\` delivery.` }
+  )
+}
+
+export type WebhookPayload = Static<ReturnType<typeof webhookPayloadSchema<string>>>
