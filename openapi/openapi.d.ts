@@ -2504,21 +2504,21 @@ export interface components {
             /** @description On rejection: where to refer instead. */
             redirectSuggestion?: string;
             /**
-             * @description Required for accepted.
+             * @description Required for accepted (not when resuming from on-hold).
              * @enum {unknown}
              */
             track?: "opkomst" | "opkomst_plus";
-            /** @description Required for accepted. */
+            /** @description Required for accepted (not when resuming from on-hold). */
             assignedWorker?: string;
             /**
              * Format: date
-             * @description Required for in-progress; not in the future.
+             * @description Required for in-progress (not when resuming from on-hold); not in the future.
              * @example 2026-03-14
              */
             firstContactOn?: string;
             /** @description Required for completed. */
             outcome?: string;
-        };
+        } & (unknown & unknown & unknown & unknown & unknown & unknown);
         /** Webhook */
         Webhook: {
             /**

@@ -67,3 +67,18 @@ export function checkTransition(
   )
   return missing.length > 0 ? { ok: false, reason: 'missing_fields', missing } : { ok: true }
 }
+
+/** Statuses a referral on hold returns to; moving back to them needs no fields. */
+const RESUMABLE: ReadonlySet<ReferralStatus> = new Set(
+  TRANSITIONS.filter((r) => r.to === 'on-hold').flatMap((r) => r.from)
+)
+
+/**
+ * The fields a move to `to` needs whoever makes it and from wherever: what the request schema can
+ * require by the target status alone (the rest, such as `track` when accepting, is checked here).
+ */
+export function fieldsAlwaysRequired(to: ReferralStatus): TransitionField[] {
+  const rules = TRANSITIONS.filter((r) => r.to === to)
+  if (RESUMABLE.has(to) || rules.length === 0) return []
+  return (rules[0] as Rule).requires.filter((f) => rules.every((r) => r.requires.includes(f)))
+}

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifySchemaValidationError } from 'fastify'
+import type { FastifyError, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import { safeError } from '../logging.ts'
 import { databaseFault } from '../db/unavailable.ts'
 import { type FieldError, kindOfStatus, ProblemError, problemType, validationProblem } from '../core/problems.ts'
@@ -27,30 +27,106 @@ export function problemBody(problem: ProblemError, requestId: string): Record<st
   }
 }
 
-/** Turns schema errors into one entry per failing field, each with its JSON pointer. */
-export function fieldErrors(validation: FastifySchemaValidationError[]): FieldError[] {
+type SchemaNode = Record<string, unknown>
+
+/** The node a JSON pointer or schema path (`#/allOf/0`) names, if there is one. */
+function nodeAt(root: unknown, path: string): unknown {
+  let node = root
+  for (const part of path.replace(/^#/, '').split('/')) {
+    if (part === '') continue
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')]
+  }
+  return node
+}
+
+/** What an `if` asked for, in words: `status is completed`, or the fields it required. */
+function conditionOf(condition: SchemaNode): string {
+  const consts = Object.entries((condition.properties ?? {}) as Record<string, SchemaNode>).filter(
+    ([, p]) => 'const' in p
+  )
+  if (consts.length > 0) return consts.map(([name, p]) => `${name} is ${String(p.const)}`).join(' and ')
+  return ((condition.required ?? []) as string[]).join(' and ')
+}
+
+/**
+ * The fields a failed `then` or `else` refuses. The validator reports only "must match then", so the rule is
+ * read back from the schema and checked against the value; only the shapes our schemas write are
+ * read (`required`, a property set to `false`, an `enum`), see `exactlyOneOf` and `TransitionInput`.
+ */
+function branchErrors(node: SchemaNode, branch: 'then' | 'else', value: unknown, at: string): FieldError[] {
+  const then = (node[branch] ?? {}) as SchemaNode
+  const condition = conditionOf((node.if ?? {}) as SchemaNode)
+  const when = branch === 'then' ? `when ${condition}` : `without ${condition}`
+  const given = (value ?? {}) as Record<string, unknown>
+  const errors: FieldError[] = []
+  for (const field of (then.required ?? []) as string[]) {
+    if (given[field] === undefined) errors.push({ pointer: `${at}/${field}`, message: `is required ${when}` })
+  }
+  for (const [field, rule] of Object.entries((then.properties ?? {}) as Record<string, unknown>)) {
+    if (given[field] === undefined) continue
+    if (rule === false) errors.push({ pointer: `${at}/${field}`, message: `is not allowed together with ${condition}` })
+    const allowed = (rule as SchemaNode).enum as unknown[] | undefined
+    if (allowed !== undefined && !allowed.includes(given[field])) {
+      errors.push({ pointer: `${at}/${field}`, message: `must be one of ${allowed.join(', ')} ${when}` })
+    }
+  }
+  return errors
+}
+
+/**
+ * Turns schema errors into one entry per failing field, each with its JSON pointer. Rules written
+ * with `if`/`then`/`else` are said by naming the fields involved, not the keyword; for that the
+ * route's `schema` and the `value` refused are read.
+ */
+export function fieldErrors(
+  validation: FastifySchemaValidationError[],
+  schema?: unknown,
+  value?: unknown
+): FieldError[] {
   const byPointer = new Map<string, string>()
+  const set = (pointer: string, message: string) => {
+    if (!byPointer.has(pointer)) byPointer.set(pointer, message)
+  }
   for (const e of validation) {
     const params = e.params as Record<string, unknown>
     if (e.keyword === 'boolean' && e.schemaPath.endsWith('/additionalProperties')) continue
-    if (e.keyword === 'required') {
-      for (const p of params.requiredProperties as string[]) byPointer.set(`${e.instancePath}/${p}`, 'is required')
+    if (e.keyword === 'if') {
+      const node = nodeAt(schema, e.schemaPath) as SchemaNode | undefined
+      const branch = params.failingKeyword === 'else' ? 'else' : 'then'
+      const found = node === undefined ? [] : branchErrors(node, branch, nodeAt(value, e.instancePath), e.instancePath)
+      for (const f of found) set(f.pointer, f.message)
+      if (found.length === 0) set(e.instancePath, e.message ?? 'is invalid')
+    } else if (e.keyword === 'required') {
+      // Inside a `then` or `else` the validator may report the field itself: say under which condition.
+      const branch = /^(.*)\/(then|else)$/.exec(e.schemaPath)
+      const condition =
+        branch === null ? undefined : (nodeAt(schema, branch[1] as string) as SchemaNode | undefined)?.if
+      const when =
+        condition === undefined
+          ? ''
+          : ` ${branch?.[2] === 'then' ? 'when' : 'without'} ${conditionOf(condition as SchemaNode)}`
+      for (const p of (params.requiredProperties as string[] | undefined) ?? [String(params.missingProperty)]) {
+        byPointer.set(`${e.instancePath}/${p}`, `is required${when}`)
+      }
     } else if (e.keyword === 'additionalProperties') {
       for (const p of params.additionalProperties as string[]) {
         byPointer.set(`${e.instancePath}/${p}`, 'is not an allowed field')
       }
-    } else if (!byPointer.has(e.instancePath)) {
-      byPointer.set(e.instancePath, e.message ?? 'is invalid')
+    } else {
+      set(e.instancePath, e.message ?? 'is invalid')
     }
   }
   return [...byPointer].map(([pointer, message]) => ({ pointer: pointer === '' ? '/' : pointer, message }))
 }
 
 /** A framework error (schema, parser, limits) as the problem the caller gets. */
-function problemOf(err: FastifyError): ProblemError | null {
+function problemOf(request: FastifyRequest, err: FastifyError): ProblemError | null {
   if (err.validation !== undefined) {
     const context = err.validationContext ?? 'body'
-    const errors = fieldErrors(err.validation)
+    const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context]
+    const value = context === 'body' ? request.body : context === 'headers' ? request.headers : request.query
+    const errors = fieldErrors(err.validation, schema, value)
     if (context === 'body') return validationProblem(errors)
     const listed = errors.map((e) => `${e.pointer} ${e.message}`).join('; ')
     return new ProblemError('invalid-parameters', `Invalid ${context}: ${listed}`, { errors })
@@ -86,7 +162,7 @@ export default fp(
     }
     app.decorate('databaseLost', wentDown)
     app.setErrorHandler((err: FastifyError | ProblemError, request, reply) => {
-      let problem = err instanceof ProblemError ? err : problemOf(err)
+      let problem = err instanceof ProblemError ? err : problemOf(request, err)
       const fault = problem === null ? databaseFault(err) : null
       if (fault !== null) {
         if (fault === 'timed-out')

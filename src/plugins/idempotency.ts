@@ -204,7 +204,9 @@ export default fp(
             ...headers.properties,
             'idempotency-key': {
               type: 'string',
+              minLength: 1,
               maxLength: 255,
+              pattern: KEY.source,
               description: 'Makes the POST safe to retry: the same key returns the first answer for 24 hours.'
             }
           }

@@ -7,6 +7,18 @@ export const DateOnly = (description: string) =>
 export const DateTime = (description: string) => Type.String({ format: 'date-time', maxLength: 35, description })
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
+/**
+ * Schema keywords for "exactly one of `a` and `b`": with `a`, `b` is not allowed; without it, `b` is
+ * required. Written as `if`/`then`/`else`, which generators of client types leave alone (an `anyOf`
+ * of bare `required` lists makes openapi-typescript give up on the type); the errors plugin turns a
+ * failure into a message that names both fields.
+ */
+export const exactlyOneOf = (a: string, b: string) => ({
+  if: { required: [a] },
+  then: { properties: { [b]: false } },
+  else: { required: [b] }
+})
+
 export const Problem = Type.Object(
   {
     type: Type.String({

@@ -1,6 +1,7 @@
-import { describeCodes, REFERRAL_REASON_CODES } from '../domain/reason-codes.ts'
+import { describeCodes, REASON_CODES_FOR, REFERRAL_REASON_CODES } from '../domain/reason-codes.ts'
+import { fieldsAlwaysRequired } from '../domain/status-machine.ts'
 import { Type, type Static } from 'typebox'
-import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
+import { DateOnly, DateTime, exactlyOneOf, Nullable, Uuid } from './common.ts'
 import {
   CONSENT_METHODS,
   HOUSING_SITUATIONS,
@@ -66,7 +67,7 @@ export const Mother = Type.Object(
     }),
     interpreterNeeded: Type.Boolean({ description: 'Whether an interpreter is needed to talk with her.' })
   },
-  { title: 'Mother', ...closed, description: 'The mother referred.' }
+  { title: 'Mother', ...closed, description: 'The mother referred.', ...exactlyOneOf('insz', 'inszAbsentReason') }
 )
 
 export const Pregnancy = Type.Object(
@@ -179,7 +180,7 @@ export const ReferralInput = Type.Object(
       Uuid('The receiving programme; when absent, routed by postal code or to the only programme.')
     )
   },
-  { ...closed, $id: 'ReferralInput', title: 'ReferralInput' }
+  { ...closed, $id: 'ReferralInput', title: 'ReferralInput', ...exactlyOneOf('pregnancy', 'youngestChild') }
 )
 export type ReferralInput = Static<typeof ReferralInput>
 
@@ -300,12 +301,38 @@ export const TransitionInput = Type.Object(
     redirectSuggestion: Type.Optional(
       Type.String({ maxLength: 500, description: 'On rejection: where to refer instead.' })
     ),
-    track: Type.Optional(Type.Enum(TRACKS, { description: 'Required for accepted.' })),
-    assignedWorker: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Required for accepted.' })),
-    firstContactOn: Type.Optional(DateOnly('Required for in-progress; not in the future.')),
+    track: Type.Optional(Type.Enum(TRACKS, { description: 'Required for accepted (not when resuming from on-hold).' })),
+    assignedWorker: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Required for accepted (not when resuming from on-hold).'
+      })
+    ),
+    firstContactOn: Type.Optional(
+      DateOnly('Required for in-progress (not when resuming from on-hold); not in the future.')
+    ),
     outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Required for completed.' }))
   },
-  { additionalProperties: false, title: 'TransitionInput' }
+  {
+    additionalProperties: false,
+    title: 'TransitionInput',
+    // What each target status needs, whoever moves it: the reason code from that status's list.
+    allOf: REFERRAL_STATUSES.flatMap((to) => {
+      const required = fieldsAlwaysRequired(to)
+      if (required.length === 0) return []
+      const codes = REASON_CODES_FOR[`referral.${to}` as keyof typeof REASON_CODES_FOR]
+      return [
+        {
+          if: { properties: { status: { const: to } }, required: ['status'] },
+          then: {
+            required,
+            ...(codes === undefined ? {} : { properties: { reasonCode: { enum: codes } } })
+          }
+        }
+      ]
+    })
+  }
 )
 export type TransitionInput = Static<typeof TransitionInput>
 

@@ -8,32 +8,47 @@ const EventTypes = Type.Array(Type.Enum(SUBSCRIBABLE_EVENT_TYPES), {
   uniqueItems: true,
   description: 'Event types to receive.'
 })
-const Url = Type.String({
-  maxLength: 2000,
-  description:
-    'Where deliveries are POSTed: https on port 443, and never a private, loopback, link-local, special or metadata address (nor an IPv6 form that embeds one).'
-})
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-export const WebhookInput = Type.Object(
-  {
-    url: Url,
-    eventTypes: EventTypes,
-    description: Type.Optional(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))
-  },
-  { additionalProperties: false, title: 'WebhookInput' }
-)
+/**
+ * The delivery URL: https, or plain http to a host in `WEBHOOK_ALLOWED_HOSTS` (a test receiver). The
+ * contract is made with none allowed, so it says https only. What a pattern cannot say (port 443, no
+ * private or metadata address) is checked by `checkWebhookUrl`.
+ */
+export function webhookUrl(allowedHosts: readonly string[]) {
+  const http = allowedHosts.map((h) => `http://${escape(h)}(?:[:/]|$)`)
+  return Type.String({
+    maxLength: 2000,
+    pattern: `^(?:${['https://', ...http].join('|')})`,
+    description:
+      'Where deliveries are POSTed: https on port 443, and never a private, loopback, link-local, special or metadata address (nor an IPv6 form that embeds one).'
+  })
+}
 
-export const WebhookPatch = Type.Object(
-  {
-    url: Type.Optional(Url),
-    eventTypes: Type.Optional(EventTypes),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))),
-    enabled: Type.Optional(
-      Type.Literal(true, { description: 'Re-enables an endpoint that was disabled (e.g. after a 410).' })
-    )
-  },
-  { additionalProperties: false, minProperties: 1, title: 'WebhookPatch' }
-)
+/** The bodies that register or change an endpoint, for this deployment's allowed hosts. */
+export function webhookInputs(allowedHosts: readonly string[]) {
+  const Url = webhookUrl(allowedHosts)
+  const WebhookInput = Type.Object(
+    {
+      url: Url,
+      eventTypes: EventTypes,
+      description: Type.Optional(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))
+    },
+    { additionalProperties: false, title: 'WebhookInput' }
+  )
+  const WebhookPatch = Type.Object(
+    {
+      url: Type.Optional(Url),
+      eventTypes: Type.Optional(EventTypes),
+      description: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))),
+      enabled: Type.Optional(
+        Type.Literal(true, { description: 'Re-enables an endpoint that was disabled (e.g. after a 410).' })
+      )
+    },
+    { additionalProperties: false, minProperties: 1, title: 'WebhookPatch' }
+  )
+  return { WebhookInput, WebhookPatch }
+}
 
 export const Webhook = Type.Object(
   {

@@ -10,7 +10,8 @@ import {
   problemResponses,
   Uuid
 } from '../../schemas/common.ts'
-import { Delivery, Webhook, WebhookInput, WebhookPatch, WebhookWithSecret } from '../../schemas/webhooks.ts'
+import { Delivery, Webhook, WebhookWithSecret, webhookInputs } from '../../schemas/webhooks.ts'
+import { allowedHosts } from '../../services/webhook-target.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
 import { answeredNotModified, cursorAfter, etagOf, publicUrl } from '../request.ts'
 import {
@@ -33,6 +34,7 @@ const org = (request: FastifyRequest) => request.principal.organisationId as str
 const Params = Type.Object({ webhookId: Uuid('Id of the webhook endpoint.') })
 
 const webhooks: FastifyPluginAsyncTypebox = async (app) => {
+  const { WebhookInput, WebhookPatch } = webhookInputs(allowedHosts(app.config.WEBHOOK_ALLOWED_HOSTS))
   app.post(
     '/webhooks',
     {
