@@ -14,9 +14,10 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
  * failure into a message that names both fields.
  */
 export const exactlyOneOf = (a: string, b: string) => ({
-  if: { required: [a] },
+  // `{}` accepts anything: the field is defined where it is required (Redocly checks that).
+  if: { properties: { [a]: {} }, required: [a] },
   then: { properties: { [b]: false } },
-  else: { required: [b] }
+  else: { properties: { [b]: {} }, required: [b] }
 })
 
 export const Problem = Type.Object(

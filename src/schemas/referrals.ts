@@ -327,7 +327,9 @@ export const TransitionInput = Type.Object(
           if: { properties: { status: { const: to } }, required: ['status'] },
           then: {
             required,
-            ...(codes === undefined ? {} : { properties: { reasonCode: { enum: codes } } })
+            properties: Object.fromEntries(
+              required.map((field) => [field, field === 'reasonCode' && codes !== undefined ? { enum: codes } : {}])
+            )
           }
         }
       ]
