@@ -2928,6 +2928,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "AZ Sint-Maarten, sociale dienst",
+                 *       "type": "hospital",
+                 *       "notificationEmail": "sociale.dienst@azsm.example.be"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OrganisationInput"];
             };
         };
@@ -3045,6 +3052,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "EPD koppeling",
+                 *       "scopes": [
+                 *         "referrals:write",
+                 *         "referrals:read",
+                 *         "events:read",
+                 *         "webhooks:manage"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ClientInput"];
             };
         };
@@ -3167,6 +3185,64 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "externalReference": "EPD-2026-004211",
+                 *       "mother": {
+                 *         "givenName": "Samira",
+                 *         "familyName": "Voorbeeld",
+                 *         "birthDate": "1985-07-30",
+                 *         "insz": "85.07.30-033.28",
+                 *         "phone": "+32 470 12 34 56",
+                 *         "address": {
+                 *           "street": "Voorbeeldstraat",
+                 *           "houseNumber": "12",
+                 *           "postalCode": "2800",
+                 *           "municipality": "Mechelen"
+                 *         },
+                 *         "preferredLanguage": "ar",
+                 *         "interpreterNeeded": true
+                 *       },
+                 *       "pregnancy": {
+                 *         "expectedDeliveryDate": "2026-09-20"
+                 *       },
+                 *       "household": {
+                 *         "livesAloneWithChildren": true,
+                 *         "numberOfChildren": 1
+                 *       },
+                 *       "screening": {
+                 *         "income": "vulnerable",
+                 *         "employment": "vulnerable",
+                 *         "education": "unknown",
+                 *         "housing": "vulnerable",
+                 *         "childDevelopment": "not_vulnerable",
+                 *         "health": "unknown",
+                 *         "incomeSource": "none",
+                 *         "housingSituation": "overcrowded"
+                 *       },
+                 *       "needs": [
+                 *         "income",
+                 *         "housing"
+                 *       ],
+                 *       "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+                 *       "urgency": "routine",
+                 *       "consent": {
+                 *         "givenAt": "2026-05-28T10:15:00+02:00",
+                 *         "recordedBy": "Sociale dienst materniteit",
+                 *         "method": "verbal",
+                 *         "sharingScope": [
+                 *           "programme",
+                 *           "ocmw",
+                 *           "housing"
+                 *         ]
+                 *       },
+                 *       "referrerContact": {
+                 *         "name": "An Peeters",
+                 *         "phone": "+32 15 00 00 00",
+                 *         "email": "an.peeters@azsm.example.be"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReferralInput"];
             };
         };
@@ -3265,6 +3341,12 @@ export interface operations {
         /** @description Each field given replaces the one sent before. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "urgency": "urgent",
+                 *       "reason": "Geen inkomen sinds januari; uithuiszetting aangekondigd voor eind juni."
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReferralPatch"];
             };
         };
@@ -3316,6 +3398,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "accepted",
+                 *       "track": "opkomst_plus",
+                 *       "assignedWorker": "Sara De Smet"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TransitionInput"];
             };
         };
@@ -3449,6 +3538,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "assessedOn": "2026-06-01",
+                 *       "scores": {
+                 *         "income": 1,
+                 *         "housing": 2,
+                 *         "parenting": 3,
+                 *         "social_network": 2
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssessmentInput"];
             };
         };
@@ -3584,6 +3684,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "date": "2026-06-01",
+                 *       "topic": "Budgetteren met een baby"
+                 *     }
+                 */
                 "application/json": components["schemas"]["GroupSessionInput"];
             };
         };
@@ -3788,6 +3894,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://epd.azsm.example.be/opkomst/events",
+                 *       "eventTypes": [
+                 *         "referral.status_changed",
+                 *         "handoff.status_changed"
+                 *       ],
+                 *       "description": "EPD koppeling"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookInput"];
             };
         };
@@ -3916,6 +4032,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "eventTypes": [
+                 *         "referral.status_changed"
+                 *       ],
+                 *       "description": "EPD koppeling (productie)"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookPatch"];
             };
         };
@@ -4137,6 +4261,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "states": [
+                 *         "skipped",
+                 *         "failed"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description Which deliveries: `skipped`, `failed` or both.
@@ -4199,6 +4331,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "income_support",
+                 *       "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                 *       "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                 *       "dueBy": "2026-06-15"
+                 *     }
+                 */
                 "application/json": components["schemas"]["HandoffInput"];
             };
         };
@@ -4345,6 +4485,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "received"
+                 *     }
+                 */
                 "application/json": components["schemas"]["HandoffTransition"];
             };
         };
@@ -4433,6 +4578,12 @@ export interface operations {
         /** @description A decision on local allocation priority ("lokaal toewijzingsreglement"). */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "granted",
+                 *       "validUntil": "2026-11-30T23:59:59+01:00"
+                 *     }
+                 */
                 "application/json": components["schemas"]["HousingGranted"] | components["schemas"]["HousingRefused"] | components["schemas"]["HousingAllocated"];
             };
         };
@@ -4481,6 +4632,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "withdrawnAt": "2026-05-31T18:00:00+02:00",
+                 *       "recordedBy": "Sara De Smet (Opkomst)"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConsentWithdrawalInput"];
             };
         };

@@ -19,7 +19,13 @@ export const OrganisationInput = Type.Object(
       })
     )
   },
-  { additionalProperties: false, title: 'OrganisationInput' }
+  {
+    additionalProperties: false,
+    title: 'OrganisationInput',
+    examples: [
+      { name: 'AZ Sint-Maarten, sociale dienst', type: 'hospital', notificationEmail: 'sociale.dienst@azsm.example.be' }
+    ]
+  }
 )
 
 export const Organisation = Type.Object(
@@ -47,7 +53,13 @@ export const ClientInput = Type.Object(
       description: 'Scopes; the organisation type limits which.'
     })
   },
-  { additionalProperties: false, title: 'ClientInput' }
+  {
+    additionalProperties: false,
+    title: 'ClientInput',
+    examples: [
+      { name: 'EPD koppeling', scopes: ['referrals:write', 'referrals:read', 'events:read', 'webhooks:manage'] }
+    ]
+  }
 )
 
 export const Client = Type.Object(

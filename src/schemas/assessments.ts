@@ -27,7 +27,11 @@ export const AssessmentInput = Type.Object(
     assessedOn: DateOnly('Day of the assessment; not in the future.'),
     scores: Scores
   },
-  { additionalProperties: false, title: 'AssessmentInput' }
+  {
+    additionalProperties: false,
+    title: 'AssessmentInput',
+    examples: [{ assessedOn: '2026-06-01', scores: { income: 1, housing: 2, parenting: 3, social_network: 2 } }]
+  }
 )
 
 export const Assessment = Type.Object(
@@ -58,7 +62,11 @@ export const GroupSessionInput = Type.Object(
     date: DateOnly('Day of the session; not in the future.'),
     topic: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'What the session was about.' }))
   },
-  { additionalProperties: false, title: 'GroupSessionInput' }
+  {
+    additionalProperties: false,
+    title: 'GroupSessionInput',
+    examples: [{ date: '2026-06-01', topic: 'Budgetteren met een baby' }]
+  }
 )
 
 export const GroupSession = Type.Object(

@@ -17,7 +17,18 @@ export const HandoffInput = Type.Object(
     }),
     dueBy: Type.Optional(DateOnly('When it should be done.'))
   },
-  { additionalProperties: false, title: 'HandoffInput' }
+  {
+    additionalProperties: false,
+    title: 'HandoffInput',
+    examples: [
+      {
+        type: 'income_support',
+        toOrganisationId: '3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c',
+        reason: 'Leefloon aanvragen: geen inkomen sinds januari.',
+        dueBy: '2026-06-15'
+      }
+    ]
+  }
 )
 
 export const Handoff = Type.Object(
@@ -84,7 +95,7 @@ export const HandoffTransition = Type.Object(
     ),
     reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
   },
-  { additionalProperties: false, title: 'HandoffTransition' }
+  { additionalProperties: false, title: 'HandoffTransition', examples: [{ status: 'received' }] }
 )
 
 export const HousingDecisionInput = Type.Union(
@@ -112,7 +123,10 @@ export const HousingDecisionInput = Type.Union(
       { additionalProperties: false, title: 'HousingAllocated' }
     )
   ],
-  { description: 'A decision on local allocation priority ("lokaal toewijzingsreglement").' }
+  {
+    description: 'A decision on local allocation priority ("lokaal toewijzingsreglement").',
+    examples: [{ decision: 'granted', validUntil: '2026-11-30T23:59:59+01:00' }]
+  }
 )
 
 export const ConsentWithdrawalInput = Type.Object(
@@ -120,5 +134,9 @@ export const ConsentWithdrawalInput = Type.Object(
     withdrawnAt: DateTime('From when the mother withdrew her consent.'),
     recordedBy: Type.String({ minLength: 1, maxLength: 200, description: 'Who recorded it.' })
   },
-  { additionalProperties: false, title: 'ConsentWithdrawalInput' }
+  {
+    additionalProperties: false,
+    title: 'ConsentWithdrawalInput',
+    examples: [{ withdrawnAt: '2026-05-31T18:00:00+02:00', recordedBy: 'Sara De Smet (Opkomst)' }]
+  }
 )

@@ -180,7 +180,50 @@ export const ReferralInput = Type.Object(
       Uuid('The receiving programme; when absent, routed by postal code or to the only programme.')
     )
   },
-  { ...closed, $id: 'ReferralInput', title: 'ReferralInput', ...exactlyOneOf('pregnancy', 'youngestChild') }
+  {
+    ...closed,
+    $id: 'ReferralInput',
+    title: 'ReferralInput',
+    ...exactlyOneOf('pregnancy', 'youngestChild'),
+    // Dated around 2026-06-01: the rules weigh dates against today (test/contract/examples.test.ts).
+    examples: [
+      {
+        externalReference: 'EPD-2026-004211',
+        mother: {
+          givenName: 'Samira',
+          familyName: 'Voorbeeld',
+          birthDate: '1985-07-30',
+          insz: '85.07.30-033.28',
+          phone: '+32 470 12 34 56',
+          address: { street: 'Voorbeeldstraat', houseNumber: '12', postalCode: '2800', municipality: 'Mechelen' },
+          preferredLanguage: 'ar',
+          interpreterNeeded: true
+        },
+        pregnancy: { expectedDeliveryDate: '2026-09-20' },
+        household: { livesAloneWithChildren: true, numberOfChildren: 1 },
+        screening: {
+          income: 'vulnerable',
+          employment: 'vulnerable',
+          education: 'unknown',
+          housing: 'vulnerable',
+          childDevelopment: 'not_vulnerable',
+          health: 'unknown',
+          incomeSource: 'none',
+          housingSituation: 'overcrowded'
+        },
+        needs: ['income', 'housing'],
+        reason: 'Geen inkomen sinds januari, woont met haar zoontje in één kamer.',
+        urgency: 'routine',
+        consent: {
+          givenAt: '2026-05-28T10:15:00+02:00',
+          recordedBy: 'Sociale dienst materniteit',
+          method: 'verbal',
+          sharingScope: ['programme', 'ocmw', 'housing']
+        },
+        referrerContact: { name: 'An Peeters', phone: '+32 15 00 00 00', email: 'an.peeters@azsm.example.be' }
+      }
+    ]
+  }
 )
 export type ReferralInput = Static<typeof ReferralInput>
 
@@ -197,7 +240,13 @@ export const ReferralPatch = Type.Object(
     urgency: Type.Optional(Urgency),
     referrerContact: Type.Optional(ReferrerContact)
   },
-  { ...closed, minProperties: 1, title: 'ReferralPatch', description: 'Each field given replaces the one sent before.' }
+  {
+    ...closed,
+    minProperties: 1,
+    title: 'ReferralPatch',
+    description: 'Each field given replaces the one sent before.',
+    examples: [{ urgency: 'urgent', reason: 'Geen inkomen sinds januari; uithuiszetting aangekondigd voor eind juni.' }]
+  }
 )
 export type ReferralPatch = Static<typeof ReferralPatch>
 
@@ -317,6 +366,7 @@ export const TransitionInput = Type.Object(
   {
     additionalProperties: false,
     title: 'TransitionInput',
+    examples: [{ status: 'accepted', track: 'opkomst_plus', assignedWorker: 'Sara De Smet' }],
     // What each target status needs, whoever moves it: the reason code from that status's list.
     allOf: REFERRAL_STATUSES.flatMap((to) => {
       const required = fieldsAlwaysRequired(to)

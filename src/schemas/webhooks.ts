@@ -34,7 +34,17 @@ export function webhookInputs(allowedHosts: readonly string[]) {
       eventTypes: EventTypes,
       description: Type.Optional(Type.String({ maxLength: 500, description: 'What the endpoint is for.' }))
     },
-    { additionalProperties: false, title: 'WebhookInput' }
+    {
+      additionalProperties: false,
+      title: 'WebhookInput',
+      examples: [
+        {
+          url: 'https://epd.azsm.example.be/opkomst/events',
+          eventTypes: ['referral.status_changed', 'handoff.status_changed'],
+          description: 'EPD koppeling'
+        }
+      ]
+    }
   )
   const WebhookPatch = Type.Object(
     {
@@ -45,7 +55,12 @@ export function webhookInputs(allowedHosts: readonly string[]) {
         Type.Literal(true, { description: 'Re-enables an endpoint that was disabled (e.g. after a 410).' })
       )
     },
-    { additionalProperties: false, minProperties: 1, title: 'WebhookPatch' }
+    {
+      additionalProperties: false,
+      minProperties: 1,
+      title: 'WebhookPatch',
+      examples: [{ eventTypes: ['referral.status_changed'], description: 'EPD koppeling (productie)' }]
+    }
   )
   return { WebhookInput, WebhookPatch }
 }

@@ -272,7 +272,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
               })
             )
           },
-          { additionalProperties: false }
+          { additionalProperties: false, examples: [{ states: ['skipped', 'failed'] }] }
         ),
         response: {
           202: answer(
