@@ -1669,6 +1669,11 @@ export interface components {
             /** @description Postal codes served (programmes). */
             serviceArea: string[];
             /**
+             * Format: int32
+             * @description Grows with every change; the `ETag` is this number.
+             */
+            version: number;
+            /**
              * Format: date-time
              * @description When it was onboarded.
              */
@@ -2944,6 +2949,8 @@ export interface operations {
                 headers: {
                     /** @description Absolute URL of the created resource, under the deployment’s `PUBLIC_BASE_URL`. */
                     Location: string;
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -2969,7 +2976,10 @@ export interface operations {
     getOrganisation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold; 304 when unchanged. */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Id of the organisation. */
                 organisationId: string;
@@ -2981,6 +2991,8 @@ export interface operations {
             /** @description The organisation. */
             200: {
                 headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -2990,6 +3002,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Organisation"];
                 };
+            };
+            /** @description Not modified: the version you hold is current. */
+            304: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

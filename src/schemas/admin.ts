@@ -38,6 +38,12 @@ export const Organisation = Type.Object(
       maxItems: 1000,
       description: 'Postal codes served (programmes).'
     }),
+    version: Type.Integer({
+      format: 'int32',
+      minimum: 1,
+      maximum: 2147483647,
+      description: 'Grows with every change; the `ETag` is this number.'
+    }),
     createdAt: DateTime('When it was onboarded.')
   },
   { additionalProperties: false, title: 'Organisation' }

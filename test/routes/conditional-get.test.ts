@@ -23,7 +23,8 @@ const webhook = (
 for (const [what, who, url] of [
   ['referral', hospital, `/referrals/${referral.id}`],
   ['handoff', ocmw, `/handoffs/${handoff.id}`],
-  ['webhook', programme, `/webhooks/${webhook.id}`]
+  ['webhook', programme, `/webhooks/${webhook.id}`],
+  ['organisation', { headers: ctx.admin }, `/admin/organisations/${ocmw.organisationId}`]
 ] as const) {
   t.test(`a ${what} answers 304 to If-None-Match with its ETag`, async (t) => {
     const first = await send(who, 'GET', url)

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, index } from 'drizzle-orm/pg-core'
+import { pgTable, uuid, text, index, integer } from 'drizzle-orm/pg-core'
 import { timestamps } from './columns.ts'
 import type { OrganisationType } from '../../domain/vocabulary.ts'
 
@@ -11,6 +11,8 @@ export const organisations = pgTable(
     notificationEmail: text(),
     /** Belgian postal codes a `programme` serves; routes referrals without a programmeId. */
     serviceArea: text().array().notNull().default([]),
+    /** Grows with every change; the ETag. */
+    version: integer().notNull().default(1),
     ...timestamps
   },
   (t) => [index().on(t.type), index().using('gin', t.serviceArea)]

@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ClientInput, Client, ClientWithKey, Organisation, OrganisationInput } from '../../schemas/admin.ts'
-import { answer, IdParams, PageQuery, Uuid, problemResponses } from '../../schemas/common.ts'
+import {
+  answer,
+  IdParams,
+  IfNoneMatchHeaders,
+  NotModified,
+  PageQuery,
+  Uuid,
+  problemResponses
+} from '../../schemas/common.ts'
 import type { OrganisationRow } from '../../db/queries/organisations.ts'
 import {
   clientsOf,
@@ -12,7 +20,7 @@ import {
   revokeClientOf
 } from '../../services/organisations.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { cursorAfter, publicUrl } from '../request.ts'
+import { answeredNotModified, cursorAfter, etagOf, publicUrl } from '../request.ts'
 
 const toOrganisation = (o: OrganisationRow) => ({
   id: o.id,
@@ -20,6 +28,7 @@ const toOrganisation = (o: OrganisationRow) => ({
   type: o.type,
   notificationEmail: o.notificationEmail,
   serviceArea: o.serviceArea,
+  version: o.version,
   createdAt: new Date(o.createdAt).toISOString()
 })
 const toClient = (c: {
@@ -56,7 +65,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createOrganisation',
         summary: 'Onboard an organisation',
         body: OrganisationInput,
-        response: { 201: answer('Onboarded.', Organisation, ['location']) }
+        response: { 201: answer('Onboarded.', Organisation, ['location', 'etag']) }
       }
     },
     async (request, reply) => {
@@ -64,6 +73,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .code(201)
         .header('location', publicUrl(request, `/admin/organisations/${organisation.id}`))
+        .header('etag', etagOf(organisation.version))
         .send(toOrganisation(organisation))
     }
   )
@@ -109,11 +119,18 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getOrganisation',
         summary: 'Get an organisation',
         params: OrganisationParams,
-        response: { 200: answer('The organisation.', Organisation), ...problemResponses([404]) }
+        headers: IfNoneMatchHeaders,
+        response: {
+          200: answer('The organisation.', Organisation, ['etag']),
+          304: NotModified,
+          ...problemResponses([404])
+        }
       }
     },
-    async (request) => {
-      return toOrganisation(await getOrganisation(app.deps, request.params.organisationId))
+    async (request, reply) => {
+      const organisation = await getOrganisation(app.deps, request.params.organisationId)
+      if (answeredNotModified(request, reply, organisation.version)) return reply
+      return reply.header('etag', etagOf(organisation.version)).send(toOrganisation(organisation))
     }
   )
 
