@@ -959,7 +959,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** AccessLogEntry */
+        /**
+         * AccessLogEntry
+         * @example {
+         *       "organisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+         *       "clientId": "b1946ac9-2d3c-4e5f-8a7b-6c5d4e3f2a1b",
+         *       "action": "read via handoff",
+         *       "purpose": "handoff",
+         *       "requestId": "c0ffee00-1234-4abc-9def-0123456789ab",
+         *       "at": "2026-06-01T09:01:30.000Z"
+         *     }
+         */
         AccessLogEntry: {
             organisationId: string | null;
             clientId: string | null;
@@ -988,7 +998,20 @@ export interface components {
             /** @description Municipality. */
             municipality: string;
         };
-        /** Assessment */
+        /**
+         * Assessment
+         * @example {
+         *       "phase": "start",
+         *       "assessedOn": "2026-06-01",
+         *       "scores": {
+         *         "income": 1,
+         *         "housing": 2,
+         *         "parenting": 3,
+         *         "social_network": 2
+         *       },
+         *       "version": 1
+         *     }
+         */
         Assessment: {
             /**
              * @description Start or end of guidance.
@@ -1026,7 +1049,24 @@ export interface components {
             start: components["schemas"]["Assessment"] | null;
             end: components["schemas"]["Assessment"] | null;
         };
-        /** Client */
+        /**
+         * Client
+         * @example {
+         *       "id": "a8098c1a-f86e-41ab-a35c-6e2a1d0f3b2c",
+         *       "organisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+         *       "name": "EPD koppeling",
+         *       "keyPrefix": "opk_3kT9",
+         *       "scopes": [
+         *         "referrals:write",
+         *         "referrals:read",
+         *         "events:read",
+         *         "webhooks:manage"
+         *       ],
+         *       "lastUsedAt": "2026-06-01T07:30:12.000Z",
+         *       "revokedAt": null,
+         *       "createdAt": "2026-05-02T09:05:00.000Z"
+         *     }
+         */
         Client: {
             /**
              * Format: uuid
@@ -1137,7 +1177,21 @@ export interface components {
             /** @description Who recorded it. */
             recordedBy: string;
         };
-        /** Delivery */
+        /**
+         * Delivery
+         * @example {
+         *       "id": "e4d909c2-90d0-4b1c-8f3e-7a6b5c4d3e2f",
+         *       "eventId": "16fd2706-8baf-433b-82eb-8c7fada847da",
+         *       "eventType": "referral.status_changed",
+         *       "state": "delivered",
+         *       "attempts": 1,
+         *       "lastStatusCode": 204,
+         *       "lastError": null,
+         *       "nextAttemptAt": null,
+         *       "deliveredAt": "2026-06-01T07:40:01.000Z",
+         *       "createdAt": "2026-06-01T07:40:00.000Z"
+         *     }
+         */
         Delivery: {
             /**
              * Format: uuid
@@ -1188,6 +1242,15 @@ export interface components {
         /**
          * Event
          * @description A thin event: ids, type, status and time, never personal data. Fetch what you may see through the API.
+         * @example {
+         *       "id": "16fd2706-8baf-433b-82eb-8c7fada847da",
+         *       "type": "referral.status_changed",
+         *       "occurredAt": "2026-06-01T07:40:00.000Z",
+         *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "handoffId": null,
+         *       "status": "accepted",
+         *       "reasonCode": null
+         *     }
          */
         Event: {
             /**
@@ -1214,7 +1277,14 @@ export interface components {
             /** @description Pass as `after` to continue; returned even when there was nothing new. */
             nextCursor: string;
         };
-        /** GroupSession */
+        /**
+         * GroupSession
+         * @example {
+         *       "id": 41,
+         *       "date": "2026-06-01",
+         *       "topic": "Budgetteren met een baby"
+         *     }
+         */
         GroupSession: {
             /**
              * Format: int32
@@ -1240,7 +1310,25 @@ export interface components {
             /** @description What the session was about. */
             topic?: string;
         };
-        /** Handoff */
+        /**
+         * Handoff
+         * @example {
+         *       "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+         *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "type": "income_support",
+         *       "status": "received",
+         *       "fromOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+         *       "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+         *       "dueBy": "2026-06-15",
+         *       "statusReasonCode": null,
+         *       "statusReason": null,
+         *       "housing": null,
+         *       "version": 2,
+         *       "createdAt": "2026-06-01T07:45:00.000Z",
+         *       "updatedAt": "2026-06-01T09:02:00.000Z"
+         *     }
+         */
         Handoff: {
             /**
              * Format: uuid
@@ -1431,7 +1519,17 @@ export interface components {
             updatedAt: string;
             referral: (components["schemas"]["ReferralOcmwView"] | components["schemas"]["ReferralHousingView"] | components["schemas"]["ReferralChildFamilyView"] | components["schemas"]["ReferralOtherRecipientView"]) | null;
         };
-        /** HistoryEntry */
+        /**
+         * HistoryEntry
+         * @example {
+         *       "fromStatus": "requested",
+         *       "toStatus": "accepted",
+         *       "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "reasonCode": null,
+         *       "reason": null,
+         *       "at": "2026-06-01T07:40:00.000Z"
+         *     }
+         */
         HistoryEntry: {
             fromStatus: ("requested" | "received" | "accepted" | "rejected" | "cancelled" | "in-progress" | "on-hold" | "failed" | "completed" | "entered-in-error") | null;
             /**
@@ -1584,7 +1682,150 @@ export interface components {
             /** @description Over completed referrals with both assessments, per domain present. */
             progressByDomain: components["schemas"]["DomainProgress"][];
         };
-        /** ImpactReport */
+        /**
+         * ImpactReport
+         * @example {
+         *       "programmeId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "from": "2026-01-01",
+         *       "to": "2027-01-01",
+         *       "track": null,
+         *       "minCell": 5,
+         *       "overall": {
+         *         "mothersSupported": {
+         *           "value": 80,
+         *           "n": 80,
+         *           "suppressed": false
+         *         },
+         *         "meanPregnancyMonthAtStart": {
+         *           "value": 5.4,
+         *           "n": 64,
+         *           "suppressed": false
+         *         },
+         *         "meanAgeAtStart": {
+         *           "value": 27.9,
+         *           "n": 80,
+         *           "suppressed": false
+         *         },
+         *         "shareWithoutIncome": {
+         *           "value": 0.42,
+         *           "n": 80,
+         *           "suppressed": false
+         *         },
+         *         "shareBadHousing": {
+         *           "value": 0.61,
+         *           "n": 80,
+         *           "suppressed": false
+         *         },
+         *         "shareLivingAlone": {
+         *           "value": 0.38,
+         *           "n": 80,
+         *           "suppressed": false
+         *         },
+         *         "shareInGroupSessions": {
+         *           "value": 0.55,
+         *           "n": 80,
+         *           "suppressed": false
+         *         },
+         *         "progressByDomain": [
+         *           {
+         *             "domain": "income",
+         *             "n": 21,
+         *             "meanStart": 1.8,
+         *             "meanEnd": 3.1,
+         *             "shareImproved": 0.76,
+         *             "suppressed": false
+         *           }
+         *         ]
+         *       },
+         *       "tracks": {
+         *         "opkomst": {
+         *           "mothersSupported": {
+         *             "value": 77,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "meanPregnancyMonthAtStart": {
+         *             "value": 5.4,
+         *             "n": 62,
+         *             "suppressed": false
+         *           },
+         *           "meanAgeAtStart": {
+         *             "value": 28.099999999999998,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "shareWithoutIncome": {
+         *             "value": 0.42,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "shareBadHousing": {
+         *             "value": 0.61,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "shareLivingAlone": {
+         *             "value": 0.38,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "shareInGroupSessions": {
+         *             "value": 0.55,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "progressByDomain": [
+         *             {
+         *               "domain": "income",
+         *               "n": 21,
+         *               "meanStart": 1.8,
+         *               "meanEnd": 3.1,
+         *               "shareImproved": 0.76,
+         *               "suppressed": false
+         *             }
+         *           ]
+         *         },
+         *         "opkomst_plus": {
+         *           "mothersSupported": {
+         *             "value": null,
+         *             "n": null,
+         *             "suppressed": true
+         *           },
+         *           "meanPregnancyMonthAtStart": {
+         *             "value": null,
+         *             "n": null,
+         *             "suppressed": true
+         *           },
+         *           "meanAgeAtStart": {
+         *             "value": null,
+         *             "n": null,
+         *             "suppressed": true
+         *           },
+         *           "shareWithoutIncome": {
+         *             "value": null,
+         *             "n": null,
+         *             "suppressed": true
+         *           },
+         *           "shareBadHousing": {
+         *             "value": null,
+         *             "n": null,
+         *             "suppressed": true
+         *           },
+         *           "shareLivingAlone": {
+         *             "value": null,
+         *             "n": null,
+         *             "suppressed": true
+         *           },
+         *           "shareInGroupSessions": {
+         *             "value": null,
+         *             "n": null,
+         *             "suppressed": true
+         *           },
+         *           "progressByDomain": []
+         *         }
+         *       }
+         *     }
+         */
         ImpactReport: {
             /**
              * Format: uuid
@@ -1651,7 +1892,18 @@ export interface components {
             /** @description Whether an interpreter is needed to talk with her. */
             interpreterNeeded: boolean;
         };
-        /** Organisation */
+        /**
+         * Organisation
+         * @example {
+         *       "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+         *       "name": "AZ Sint-Maarten, sociale dienst",
+         *       "type": "hospital",
+         *       "notificationEmail": "sociale.dienst@azsm.example.be",
+         *       "serviceArea": [],
+         *       "version": 1,
+         *       "createdAt": "2026-05-02T09:00:00.000Z"
+         *     }
+         */
         Organisation: {
             /**
              * Format: uuid
@@ -1755,6 +2007,30 @@ export interface components {
         /**
          * ReferralChildFamilyView
          * @description A referral as a handoff recipient of type child_family sees it.
+         * @example {
+         *       "view": "recipient:child_family",
+         *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "version": 3,
+         *       "mother": {
+         *         "givenName": "Samira",
+         *         "familyName": "Voorbeeld",
+         *         "birthDate": "1985-07-30",
+         *         "insz": "85073003328",
+         *         "phone": "+32 470 12 34 56",
+         *         "preferredLanguage": "ar",
+         *         "interpreterNeeded": true,
+         *         "address": {
+         *           "street": "Voorbeeldstraat",
+         *           "houseNumber": "12",
+         *           "postalCode": "2800",
+         *           "municipality": "Mechelen"
+         *         }
+         *       },
+         *       "pregnancy": {
+         *         "expectedDeliveryDate": "2026-09-20"
+         *       },
+         *       "youngestChild": null
+         *     }
          */
         ReferralChildFamilyView: {
             /**
@@ -1855,6 +2131,27 @@ export interface components {
         /**
          * ReferralHousingView
          * @description A referral as a handoff recipient of type housing sees it.
+         * @example {
+         *       "view": "recipient:housing",
+         *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "version": 3,
+         *       "mother": {
+         *         "givenName": "Samira",
+         *         "familyName": "Voorbeeld",
+         *         "birthDate": "1985-07-30",
+         *         "insz": "85073003328",
+         *         "phone": "+32 470 12 34 56",
+         *         "preferredLanguage": "ar",
+         *         "interpreterNeeded": true
+         *       },
+         *       "household": {
+         *         "numberOfChildren": 1,
+         *         "livesAloneWithChildren": true
+         *       },
+         *       "screening": {
+         *         "housingSituation": "overcrowded"
+         *       }
+         *     }
          */
         ReferralHousingView: {
             /**
@@ -1943,6 +2240,33 @@ export interface components {
         /**
          * ReferralOcmwView
          * @description A referral as a handoff recipient of type ocmw sees it.
+         * @example {
+         *       "view": "recipient:ocmw",
+         *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "version": 3,
+         *       "mother": {
+         *         "givenName": "Samira",
+         *         "familyName": "Voorbeeld",
+         *         "birthDate": "1985-07-30",
+         *         "insz": "85073003328",
+         *         "phone": "+32 470 12 34 56",
+         *         "preferredLanguage": "ar",
+         *         "interpreterNeeded": true,
+         *         "address": {
+         *           "street": "Voorbeeldstraat",
+         *           "houseNumber": "12",
+         *           "postalCode": "2800",
+         *           "municipality": "Mechelen"
+         *         }
+         *       },
+         *       "household": {
+         *         "livesAloneWithChildren": true,
+         *         "numberOfChildren": 1
+         *       },
+         *       "screening": {
+         *         "incomeSource": "none"
+         *       }
+         *     }
          */
         ReferralOcmwView: {
             /**
@@ -1998,6 +2322,16 @@ export interface components {
         /**
          * ReferralOperatorView
          * @description A referral as the platform operator sees it.
+         * @example {
+         *       "view": "operator",
+         *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "version": 3,
+         *       "status": "accepted",
+         *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+         *       "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "createdAt": "2026-05-28T08:20:00.000Z",
+         *       "updatedAt": "2026-06-01T07:40:00.000Z"
+         *     }
          */
         ReferralOperatorView: {
             /**
@@ -2044,6 +2378,20 @@ export interface components {
         /**
          * ReferralOtherRecipientView
          * @description A referral as a handoff recipient of type other sees it.
+         * @example {
+         *       "view": "recipient:other",
+         *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "version": 3,
+         *       "mother": {
+         *         "givenName": "Samira",
+         *         "familyName": "Voorbeeld",
+         *         "birthDate": "1985-07-30",
+         *         "insz": "85073003328",
+         *         "phone": "+32 470 12 34 56",
+         *         "preferredLanguage": "ar",
+         *         "interpreterNeeded": true
+         *       }
+         *     }
          */
         ReferralOtherRecipientView: {
             /**
@@ -2128,6 +2476,94 @@ export interface components {
         /**
          * ReferralProgrammeView
          * @description A referral as the programme sees it.
+         * @example {
+         *       "view": "programme",
+         *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "version": 3,
+         *       "status": "accepted",
+         *       "statusReasonCode": null,
+         *       "statusReason": null,
+         *       "redirectSuggestion": null,
+         *       "track": "opkomst_plus",
+         *       "externalReference": "EPD-2026-004211",
+         *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+         *       "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "mother": {
+         *         "givenName": "Samira",
+         *         "familyName": "Voorbeeld",
+         *         "birthDate": "1985-07-30",
+         *         "insz": "85073003328",
+         *         "phone": "+32 470 12 34 56",
+         *         "address": {
+         *           "street": "Voorbeeldstraat",
+         *           "houseNumber": "12",
+         *           "postalCode": "2800",
+         *           "municipality": "Mechelen"
+         *         },
+         *         "preferredLanguage": "ar",
+         *         "interpreterNeeded": true
+         *       },
+         *       "pregnancy": {
+         *         "expectedDeliveryDate": "2026-09-20"
+         *       },
+         *       "youngestChild": null,
+         *       "household": {
+         *         "livesAloneWithChildren": true,
+         *         "numberOfChildren": 1
+         *       },
+         *       "screening": {
+         *         "income": "vulnerable",
+         *         "employment": "vulnerable",
+         *         "education": "unknown",
+         *         "housing": "vulnerable",
+         *         "childDevelopment": "not_vulnerable",
+         *         "health": "unknown",
+         *         "incomeSource": "none",
+         *         "housingSituation": "overcrowded"
+         *       },
+         *       "needs": [
+         *         "income",
+         *         "housing"
+         *       ],
+         *       "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+         *       "urgency": "urgent",
+         *       "consent": {
+         *         "givenAt": "2026-05-28T08:15:00.000Z",
+         *         "recordedBy": "Sociale dienst materniteit",
+         *         "method": "verbal",
+         *         "sharingScope": [
+         *           "programme",
+         *           "ocmw",
+         *           "housing"
+         *         ]
+         *       },
+         *       "referrerContact": {
+         *         "name": "An Peeters",
+         *         "phone": "+32 15 00 00 00",
+         *         "email": "an.peeters@azsm.example.be"
+         *       },
+         *       "assignedWorker": "Sara De Smet",
+         *       "firstContactOn": null,
+         *       "outcome": null,
+         *       "possibleDuplicateOf": null,
+         *       "acceptedAt": "2026-06-01T07:40:00.000Z",
+         *       "consentWithdrawal": null,
+         *       "handoffs": [
+         *         {
+         *           "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+         *           "type": "income_support",
+         *           "status": "received",
+         *           "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+         *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+         *           "dueBy": "2026-06-15",
+         *           "housingDecision": null,
+         *           "createdAt": "2026-06-01T07:45:00.000Z",
+         *           "updatedAt": "2026-06-01T09:02:00.000Z"
+         *         }
+         *       ],
+         *       "createdAt": "2026-05-28T08:20:00.000Z",
+         *       "updatedAt": "2026-06-01T07:40:00.000Z"
+         *     }
          */
         ReferralProgrammeView: {
             /**
@@ -2240,6 +2676,85 @@ export interface components {
         /**
          * ReferralReferrerView
          * @description A referral as the referrer sees it.
+         * @example {
+         *       "view": "referrer",
+         *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+         *       "version": 3,
+         *       "status": "accepted",
+         *       "statusReasonCode": null,
+         *       "statusReason": null,
+         *       "redirectSuggestion": null,
+         *       "track": "opkomst_plus",
+         *       "externalReference": "EPD-2026-004211",
+         *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+         *       "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "mother": {
+         *         "givenName": "Samira",
+         *         "familyName": "Voorbeeld",
+         *         "birthDate": "1985-07-30",
+         *         "insz": "85073003328",
+         *         "phone": "+32 470 12 34 56",
+         *         "address": {
+         *           "street": "Voorbeeldstraat",
+         *           "houseNumber": "12",
+         *           "postalCode": "2800",
+         *           "municipality": "Mechelen"
+         *         },
+         *         "preferredLanguage": "ar",
+         *         "interpreterNeeded": true
+         *       },
+         *       "pregnancy": {
+         *         "expectedDeliveryDate": "2026-09-20"
+         *       },
+         *       "youngestChild": null,
+         *       "household": {
+         *         "livesAloneWithChildren": true,
+         *         "numberOfChildren": 1
+         *       },
+         *       "screening": {
+         *         "income": "vulnerable",
+         *         "employment": "vulnerable",
+         *         "education": "unknown",
+         *         "housing": "vulnerable",
+         *         "childDevelopment": "not_vulnerable",
+         *         "health": "unknown",
+         *         "incomeSource": "none",
+         *         "housingSituation": "overcrowded"
+         *       },
+         *       "needs": [
+         *         "income",
+         *         "housing"
+         *       ],
+         *       "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+         *       "urgency": "urgent",
+         *       "consent": {
+         *         "givenAt": "2026-05-28T08:15:00.000Z",
+         *         "recordedBy": "Sociale dienst materniteit",
+         *         "method": "verbal",
+         *         "sharingScope": [
+         *           "programme",
+         *           "ocmw",
+         *           "housing"
+         *         ]
+         *       },
+         *       "referrerContact": {
+         *         "name": "An Peeters",
+         *         "phone": "+32 15 00 00 00",
+         *         "email": "an.peeters@azsm.example.be"
+         *       },
+         *       "consentWithdrawal": null,
+         *       "handoffs": [
+         *         {
+         *           "type": "income_support",
+         *           "status": "received",
+         *           "housingDecision": null,
+         *           "createdAt": "2026-06-01T07:45:00.000Z",
+         *           "updatedAt": "2026-06-01T09:02:00.000Z"
+         *         }
+         *       ],
+         *       "createdAt": "2026-05-28T08:20:00.000Z",
+         *       "updatedAt": "2026-06-01T07:40:00.000Z"
+         *     }
          */
         ReferralReferrerView: {
             /**
@@ -2524,7 +3039,22 @@ export interface components {
             /** @description Required for completed. */
             outcome?: string;
         } & (unknown & unknown & unknown & unknown & unknown & unknown);
-        /** Webhook */
+        /**
+         * Webhook
+         * @example {
+         *       "id": "d3b07384-d113-4ec6-a5e2-1f7b2c9d8e4a",
+         *       "url": "https://epd.azsm.example.be/opkomst/events",
+         *       "eventTypes": [
+         *         "referral.status_changed",
+         *         "handoff.status_changed"
+         *       ],
+         *       "description": "EPD koppeling",
+         *       "disabledAt": null,
+         *       "disabledReason": null,
+         *       "version": 1,
+         *       "createdAt": "2026-05-02T09:10:00.000Z"
+         *     }
+         */
         Webhook: {
             /**
              * Format: uuid
@@ -2839,6 +3369,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * @description Always `ok`.
@@ -2866,6 +3401,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "postgres": "ok",
+                     *       "redis": "ok",
+                     *       "feed": {
+                     *         "status": "ok",
+                     *         "lagSeconds": 0,
+                     *         "holdingSeconds": 0
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
@@ -2876,6 +3423,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "postgres": "ok",
+                     *       "redis": "ok",
+                     *       "feed": {
+                     *         "status": "ok",
+                     *         "lagSeconds": 0,
+                     *         "holdingSeconds": 0
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
@@ -2905,6 +3464,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *           "name": "AZ Sint-Maarten, sociale dienst",
+                     *           "type": "hospital",
+                     *           "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *           "serviceArea": [],
+                     *           "version": 1,
+                     *           "createdAt": "2026-05-02T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description Organisations, oldest first. */
                         items: components["schemas"]["Organisation"][];
@@ -2959,6 +3534,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "name": "AZ Sint-Maarten, sociale dienst",
+                     *       "type": "hospital",
+                     *       "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *       "serviceArea": [],
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Organisation"];
                 };
             };
@@ -3000,6 +3586,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "name": "AZ Sint-Maarten, sociale dienst",
+                     *       "type": "hospital",
+                     *       "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *       "serviceArea": [],
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Organisation"];
                 };
             };
@@ -3043,6 +3640,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "a8098c1a-f86e-41ab-a35c-6e2a1d0f3b2c",
+                     *           "organisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *           "name": "EPD koppeling",
+                     *           "keyPrefix": "opk_3kT9",
+                     *           "scopes": [
+                     *             "referrals:write",
+                     *             "referrals:read",
+                     *             "events:read",
+                     *             "webhooks:manage"
+                     *           ],
+                     *           "lastUsedAt": "2026-06-01T07:30:12.000Z",
+                     *           "revokedAt": null,
+                     *           "createdAt": "2026-05-02T09:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description API clients, oldest first. */
                         items: components["schemas"]["Client"][];
@@ -3099,6 +3717,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "a8098c1a-f86e-41ab-a35c-6e2a1d0f3b2c",
+                     *       "organisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "name": "EPD koppeling",
+                     *       "keyPrefix": "opk_3kT9",
+                     *       "scopes": [
+                     *         "referrals:write",
+                     *         "referrals:read",
+                     *         "events:read",
+                     *         "webhooks:manage"
+                     *       ],
+                     *       "lastUsedAt": null,
+                     *       "revokedAt": null,
+                     *       "createdAt": "2026-05-02T09:05:00.000Z",
+                     *       "key": "opk_3kT9wXq2Lm8Rz4Vb7Nc1Hd6Jf0Gs5KePa2Yt"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ClientWithKey"];
                 };
             };
@@ -3178,6 +3814,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "view": "programme",
+                     *           "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *           "version": 3,
+                     *           "status": "accepted",
+                     *           "statusReasonCode": null,
+                     *           "statusReason": null,
+                     *           "redirectSuggestion": null,
+                     *           "track": "opkomst_plus",
+                     *           "externalReference": "EPD-2026-004211",
+                     *           "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *           "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "mother": {
+                     *             "givenName": "Samira",
+                     *             "familyName": "Voorbeeld",
+                     *             "birthDate": "1985-07-30",
+                     *             "insz": "85073003328",
+                     *             "phone": "+32 470 12 34 56",
+                     *             "address": {
+                     *               "street": "Voorbeeldstraat",
+                     *               "houseNumber": "12",
+                     *               "postalCode": "2800",
+                     *               "municipality": "Mechelen"
+                     *             },
+                     *             "preferredLanguage": "ar",
+                     *             "interpreterNeeded": true
+                     *           },
+                     *           "pregnancy": {
+                     *             "expectedDeliveryDate": "2026-09-20"
+                     *           },
+                     *           "youngestChild": null,
+                     *           "household": {
+                     *             "livesAloneWithChildren": true,
+                     *             "numberOfChildren": 1
+                     *           },
+                     *           "screening": {
+                     *             "income": "vulnerable",
+                     *             "employment": "vulnerable",
+                     *             "education": "unknown",
+                     *             "housing": "vulnerable",
+                     *             "childDevelopment": "not_vulnerable",
+                     *             "health": "unknown",
+                     *             "incomeSource": "none",
+                     *             "housingSituation": "overcrowded"
+                     *           },
+                     *           "needs": [
+                     *             "income",
+                     *             "housing"
+                     *           ],
+                     *           "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+                     *           "urgency": "urgent",
+                     *           "consent": {
+                     *             "givenAt": "2026-05-28T08:15:00.000Z",
+                     *             "recordedBy": "Sociale dienst materniteit",
+                     *             "method": "verbal",
+                     *             "sharingScope": [
+                     *               "programme",
+                     *               "ocmw",
+                     *               "housing"
+                     *             ]
+                     *           },
+                     *           "referrerContact": {
+                     *             "name": "An Peeters",
+                     *             "phone": "+32 15 00 00 00",
+                     *             "email": "an.peeters@azsm.example.be"
+                     *           },
+                     *           "assignedWorker": "Sara De Smet",
+                     *           "firstContactOn": null,
+                     *           "outcome": null,
+                     *           "possibleDuplicateOf": null,
+                     *           "acceptedAt": "2026-06-01T07:40:00.000Z",
+                     *           "consentWithdrawal": null,
+                     *           "handoffs": [
+                     *             {
+                     *               "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *               "type": "income_support",
+                     *               "status": "received",
+                     *               "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *               "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *               "dueBy": "2026-06-15",
+                     *               "housingDecision": null,
+                     *               "createdAt": "2026-06-01T07:45:00.000Z",
+                     *               "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-05-28T08:20:00.000Z",
+                     *           "updatedAt": "2026-06-01T07:40:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description Referrals in your view. */
                         items: (components["schemas"]["ReferralProgrammeView"] | components["schemas"]["ReferralReferrerView"])[];
@@ -3283,6 +4014,87 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "view": "referrer",
+                     *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "version": 3,
+                     *       "status": "accepted",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "redirectSuggestion": null,
+                     *       "track": "opkomst_plus",
+                     *       "externalReference": "EPD-2026-004211",
+                     *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "mother": {
+                     *         "givenName": "Samira",
+                     *         "familyName": "Voorbeeld",
+                     *         "birthDate": "1985-07-30",
+                     *         "insz": "85073003328",
+                     *         "phone": "+32 470 12 34 56",
+                     *         "address": {
+                     *           "street": "Voorbeeldstraat",
+                     *           "houseNumber": "12",
+                     *           "postalCode": "2800",
+                     *           "municipality": "Mechelen"
+                     *         },
+                     *         "preferredLanguage": "ar",
+                     *         "interpreterNeeded": true
+                     *       },
+                     *       "pregnancy": {
+                     *         "expectedDeliveryDate": "2026-09-20"
+                     *       },
+                     *       "youngestChild": null,
+                     *       "household": {
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       },
+                     *       "screening": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "none",
+                     *         "housingSituation": "overcrowded"
+                     *       },
+                     *       "needs": [
+                     *         "income",
+                     *         "housing"
+                     *       ],
+                     *       "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+                     *       "urgency": "urgent",
+                     *       "consent": {
+                     *         "givenAt": "2026-05-28T08:15:00.000Z",
+                     *         "recordedBy": "Sociale dienst materniteit",
+                     *         "method": "verbal",
+                     *         "sharingScope": [
+                     *           "programme",
+                     *           "ocmw",
+                     *           "housing"
+                     *         ]
+                     *       },
+                     *       "referrerContact": {
+                     *         "name": "An Peeters",
+                     *         "phone": "+32 15 00 00 00",
+                     *         "email": "an.peeters@azsm.example.be"
+                     *       },
+                     *       "consentWithdrawal": null,
+                     *       "handoffs": [
+                     *         {
+                     *           "type": "income_support",
+                     *           "status": "received",
+                     *           "housingDecision": null,
+                     *           "createdAt": "2026-06-01T07:45:00.000Z",
+                     *           "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-05-28T08:20:00.000Z",
+                     *       "updatedAt": "2026-06-01T07:40:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReferralReferrerView"];
                 };
             };
@@ -3325,6 +4137,96 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "view": "programme",
+                     *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "version": 3,
+                     *       "status": "accepted",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "redirectSuggestion": null,
+                     *       "track": "opkomst_plus",
+                     *       "externalReference": "EPD-2026-004211",
+                     *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "mother": {
+                     *         "givenName": "Samira",
+                     *         "familyName": "Voorbeeld",
+                     *         "birthDate": "1985-07-30",
+                     *         "insz": "85073003328",
+                     *         "phone": "+32 470 12 34 56",
+                     *         "address": {
+                     *           "street": "Voorbeeldstraat",
+                     *           "houseNumber": "12",
+                     *           "postalCode": "2800",
+                     *           "municipality": "Mechelen"
+                     *         },
+                     *         "preferredLanguage": "ar",
+                     *         "interpreterNeeded": true
+                     *       },
+                     *       "pregnancy": {
+                     *         "expectedDeliveryDate": "2026-09-20"
+                     *       },
+                     *       "youngestChild": null,
+                     *       "household": {
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       },
+                     *       "screening": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "none",
+                     *         "housingSituation": "overcrowded"
+                     *       },
+                     *       "needs": [
+                     *         "income",
+                     *         "housing"
+                     *       ],
+                     *       "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+                     *       "urgency": "urgent",
+                     *       "consent": {
+                     *         "givenAt": "2026-05-28T08:15:00.000Z",
+                     *         "recordedBy": "Sociale dienst materniteit",
+                     *         "method": "verbal",
+                     *         "sharingScope": [
+                     *           "programme",
+                     *           "ocmw",
+                     *           "housing"
+                     *         ]
+                     *       },
+                     *       "referrerContact": {
+                     *         "name": "An Peeters",
+                     *         "phone": "+32 15 00 00 00",
+                     *         "email": "an.peeters@azsm.example.be"
+                     *       },
+                     *       "assignedWorker": "Sara De Smet",
+                     *       "firstContactOn": null,
+                     *       "outcome": null,
+                     *       "possibleDuplicateOf": null,
+                     *       "acceptedAt": "2026-06-01T07:40:00.000Z",
+                     *       "consentWithdrawal": null,
+                     *       "handoffs": [
+                     *         {
+                     *           "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *           "type": "income_support",
+                     *           "status": "received",
+                     *           "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *           "dueBy": "2026-06-15",
+                     *           "housingDecision": null,
+                     *           "createdAt": "2026-06-01T07:45:00.000Z",
+                     *           "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-05-28T08:20:00.000Z",
+                     *       "updatedAt": "2026-06-01T07:40:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReferralProgrammeView"] | components["schemas"]["ReferralReferrerView"] | components["schemas"]["ReferralOperatorView"] | components["schemas"]["ReferralOcmwView"] | components["schemas"]["ReferralHousingView"] | components["schemas"]["ReferralChildFamilyView"] | components["schemas"]["ReferralOtherRecipientView"];
                 };
             };
@@ -3384,6 +4286,87 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "view": "referrer",
+                     *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "version": 3,
+                     *       "status": "accepted",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "redirectSuggestion": null,
+                     *       "track": "opkomst_plus",
+                     *       "externalReference": "EPD-2026-004211",
+                     *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "mother": {
+                     *         "givenName": "Samira",
+                     *         "familyName": "Voorbeeld",
+                     *         "birthDate": "1985-07-30",
+                     *         "insz": "85073003328",
+                     *         "phone": "+32 470 12 34 56",
+                     *         "address": {
+                     *           "street": "Voorbeeldstraat",
+                     *           "houseNumber": "12",
+                     *           "postalCode": "2800",
+                     *           "municipality": "Mechelen"
+                     *         },
+                     *         "preferredLanguage": "ar",
+                     *         "interpreterNeeded": true
+                     *       },
+                     *       "pregnancy": {
+                     *         "expectedDeliveryDate": "2026-09-20"
+                     *       },
+                     *       "youngestChild": null,
+                     *       "household": {
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       },
+                     *       "screening": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "none",
+                     *         "housingSituation": "overcrowded"
+                     *       },
+                     *       "needs": [
+                     *         "income",
+                     *         "housing"
+                     *       ],
+                     *       "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+                     *       "urgency": "urgent",
+                     *       "consent": {
+                     *         "givenAt": "2026-05-28T08:15:00.000Z",
+                     *         "recordedBy": "Sociale dienst materniteit",
+                     *         "method": "verbal",
+                     *         "sharingScope": [
+                     *           "programme",
+                     *           "ocmw",
+                     *           "housing"
+                     *         ]
+                     *       },
+                     *       "referrerContact": {
+                     *         "name": "An Peeters",
+                     *         "phone": "+32 15 00 00 00",
+                     *         "email": "an.peeters@azsm.example.be"
+                     *       },
+                     *       "consentWithdrawal": null,
+                     *       "handoffs": [
+                     *         {
+                     *           "type": "income_support",
+                     *           "status": "received",
+                     *           "housingDecision": null,
+                     *           "createdAt": "2026-06-01T07:45:00.000Z",
+                     *           "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-05-28T08:20:00.000Z",
+                     *       "updatedAt": "2026-06-01T07:40:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReferralReferrerView"];
                 };
             };
@@ -3443,6 +4426,96 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "view": "programme",
+                     *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "version": 3,
+                     *       "status": "accepted",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "redirectSuggestion": null,
+                     *       "track": "opkomst_plus",
+                     *       "externalReference": "EPD-2026-004211",
+                     *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "mother": {
+                     *         "givenName": "Samira",
+                     *         "familyName": "Voorbeeld",
+                     *         "birthDate": "1985-07-30",
+                     *         "insz": "85073003328",
+                     *         "phone": "+32 470 12 34 56",
+                     *         "address": {
+                     *           "street": "Voorbeeldstraat",
+                     *           "houseNumber": "12",
+                     *           "postalCode": "2800",
+                     *           "municipality": "Mechelen"
+                     *         },
+                     *         "preferredLanguage": "ar",
+                     *         "interpreterNeeded": true
+                     *       },
+                     *       "pregnancy": {
+                     *         "expectedDeliveryDate": "2026-09-20"
+                     *       },
+                     *       "youngestChild": null,
+                     *       "household": {
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       },
+                     *       "screening": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "none",
+                     *         "housingSituation": "overcrowded"
+                     *       },
+                     *       "needs": [
+                     *         "income",
+                     *         "housing"
+                     *       ],
+                     *       "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+                     *       "urgency": "urgent",
+                     *       "consent": {
+                     *         "givenAt": "2026-05-28T08:15:00.000Z",
+                     *         "recordedBy": "Sociale dienst materniteit",
+                     *         "method": "verbal",
+                     *         "sharingScope": [
+                     *           "programme",
+                     *           "ocmw",
+                     *           "housing"
+                     *         ]
+                     *       },
+                     *       "referrerContact": {
+                     *         "name": "An Peeters",
+                     *         "phone": "+32 15 00 00 00",
+                     *         "email": "an.peeters@azsm.example.be"
+                     *       },
+                     *       "assignedWorker": "Sara De Smet",
+                     *       "firstContactOn": null,
+                     *       "outcome": null,
+                     *       "possibleDuplicateOf": null,
+                     *       "acceptedAt": "2026-06-01T07:40:00.000Z",
+                     *       "consentWithdrawal": null,
+                     *       "handoffs": [
+                     *         {
+                     *           "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *           "type": "income_support",
+                     *           "status": "received",
+                     *           "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *           "dueBy": "2026-06-15",
+                     *           "housingDecision": null,
+                     *           "createdAt": "2026-06-01T07:45:00.000Z",
+                     *           "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-05-28T08:20:00.000Z",
+                     *       "updatedAt": "2026-06-01T07:40:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReferralProgrammeView"] | components["schemas"]["ReferralReferrerView"] | components["schemas"]["ReferralOperatorView"] | components["schemas"]["ReferralOcmwView"] | components["schemas"]["ReferralHousingView"] | components["schemas"]["ReferralChildFamilyView"] | components["schemas"]["ReferralOtherRecipientView"];
                 };
             };
@@ -3483,6 +4556,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "fromStatus": "requested",
+                     *           "toStatus": "accepted",
+                     *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "reasonCode": null,
+                     *           "reason": null,
+                     *           "at": "2026-06-01T07:40:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description Transitions, oldest first. */
                         items: components["schemas"]["HistoryEntry"][];
@@ -3525,6 +4612,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "organisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *           "clientId": "b1946ac9-2d3c-4e5f-8a7b-6c5d4e3f2a1b",
+                     *           "action": "read via handoff",
+                     *           "purpose": "handoff",
+                     *           "requestId": "c0ffee00-1234-4abc-9def-0123456789ab",
+                     *           "at": "2026-06-01T09:01:30.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description Oldest first. */
                         items: components["schemas"]["AccessLogEntry"][];
@@ -3586,6 +4688,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "phase": "start",
+                     *       "assessedOn": "2026-06-01",
+                     *       "scores": {
+                     *         "income": 1,
+                     *         "housing": 2,
+                     *         "parenting": 3,
+                     *         "social_network": 2
+                     *       },
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Assessment"];
                 };
             };
@@ -3601,6 +4716,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "phase": "start",
+                     *       "assessedOn": "2026-06-01",
+                     *       "scores": {
+                     *         "income": 1,
+                     *         "housing": 2,
+                     *         "parenting": 3,
+                     *         "social_network": 2
+                     *       },
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Assessment"];
                 };
             };
@@ -3641,6 +4769,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "start": {
+                     *         "phase": "start",
+                     *         "assessedOn": "2026-06-01",
+                     *         "scores": {
+                     *           "income": 1,
+                     *           "housing": 2,
+                     *           "parenting": 3,
+                     *           "social_network": 2
+                     *         },
+                     *         "version": 1
+                     *       },
+                     *       "end": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Assessments"];
                 };
             };
@@ -3675,6 +4819,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 41,
+                     *           "date": "2026-06-01",
+                     *           "topic": "Budgetteren met een baby"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description Oldest first. */
                         items: components["schemas"]["GroupSession"][];
@@ -3726,6 +4881,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 41,
+                     *       "date": "2026-06-01",
+                     *       "topic": "Budgetteren met een baby"
+                     *     }
+                     */
                     "application/json": components["schemas"]["GroupSession"];
                 };
             };
@@ -3775,7 +4937,156 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "programmeId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "from": "2026-01-01",
+                     *       "to": "2027-01-01",
+                     *       "track": null,
+                     *       "minCell": 5,
+                     *       "overall": {
+                     *         "mothersSupported": {
+                     *           "value": 80,
+                     *           "n": 80,
+                     *           "suppressed": false
+                     *         },
+                     *         "meanPregnancyMonthAtStart": {
+                     *           "value": 5.4,
+                     *           "n": 64,
+                     *           "suppressed": false
+                     *         },
+                     *         "meanAgeAtStart": {
+                     *           "value": 27.9,
+                     *           "n": 80,
+                     *           "suppressed": false
+                     *         },
+                     *         "shareWithoutIncome": {
+                     *           "value": 0.42,
+                     *           "n": 80,
+                     *           "suppressed": false
+                     *         },
+                     *         "shareBadHousing": {
+                     *           "value": 0.61,
+                     *           "n": 80,
+                     *           "suppressed": false
+                     *         },
+                     *         "shareLivingAlone": {
+                     *           "value": 0.38,
+                     *           "n": 80,
+                     *           "suppressed": false
+                     *         },
+                     *         "shareInGroupSessions": {
+                     *           "value": 0.55,
+                     *           "n": 80,
+                     *           "suppressed": false
+                     *         },
+                     *         "progressByDomain": [
+                     *           {
+                     *             "domain": "income",
+                     *             "n": 21,
+                     *             "meanStart": 1.8,
+                     *             "meanEnd": 3.1,
+                     *             "shareImproved": 0.76,
+                     *             "suppressed": false
+                     *           }
+                     *         ]
+                     *       },
+                     *       "tracks": {
+                     *         "opkomst": {
+                     *           "mothersSupported": {
+                     *             "value": 77,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "meanPregnancyMonthAtStart": {
+                     *             "value": 5.4,
+                     *             "n": 62,
+                     *             "suppressed": false
+                     *           },
+                     *           "meanAgeAtStart": {
+                     *             "value": 28.099999999999998,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "shareWithoutIncome": {
+                     *             "value": 0.42,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "shareBadHousing": {
+                     *             "value": 0.61,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "shareLivingAlone": {
+                     *             "value": 0.38,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "shareInGroupSessions": {
+                     *             "value": 0.55,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "progressByDomain": [
+                     *             {
+                     *               "domain": "income",
+                     *               "n": 21,
+                     *               "meanStart": 1.8,
+                     *               "meanEnd": 3.1,
+                     *               "shareImproved": 0.76,
+                     *               "suppressed": false
+                     *             }
+                     *           ]
+                     *         },
+                     *         "opkomst_plus": {
+                     *           "mothersSupported": {
+                     *             "value": null,
+                     *             "n": null,
+                     *             "suppressed": true
+                     *           },
+                     *           "meanPregnancyMonthAtStart": {
+                     *             "value": null,
+                     *             "n": null,
+                     *             "suppressed": true
+                     *           },
+                     *           "meanAgeAtStart": {
+                     *             "value": null,
+                     *             "n": null,
+                     *             "suppressed": true
+                     *           },
+                     *           "shareWithoutIncome": {
+                     *             "value": null,
+                     *             "n": null,
+                     *             "suppressed": true
+                     *           },
+                     *           "shareBadHousing": {
+                     *             "value": null,
+                     *             "n": null,
+                     *             "suppressed": true
+                     *           },
+                     *           "shareLivingAlone": {
+                     *             "value": null,
+                     *             "n": null,
+                     *             "suppressed": true
+                     *           },
+                     *           "shareInGroupSessions": {
+                     *             "value": null,
+                     *             "n": null,
+                     *             "suppressed": true
+                     *           },
+                     *           "progressByDomain": []
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImpactReport"];
+                    /**
+                     * @example figure,track,domain,value,n,suppressed
+                     *     mothersSupported,all,,80,80,false
+                     *     shareWithoutIncome,all,,0.42,80,false
+                     *     progressByDomain,all,income,0.76,21,false
+                     */
                     "text/csv": string;
                 };
             };
@@ -3822,6 +5133,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <svg xmlns="http://www.w3.org/2000/svg" width="480" height="480" role="img"><title>Progress per life domain</title>…</svg> */
                     "image/svg+xml": string;
                 };
             };
@@ -3860,6 +5172,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "16fd2706-8baf-433b-82eb-8c7fada847da",
+                     *           "type": "referral.status_changed",
+                     *           "occurredAt": "2026-06-01T07:40:00.000Z",
+                     *           "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *           "handoffId": null,
+                     *           "status": "accepted",
+                     *           "reasonCode": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": "MTIzNDU2"
+                     *     }
+                     */
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
@@ -3890,6 +5218,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "d3b07384-d113-4ec6-a5e2-1f7b2c9d8e4a",
+                     *           "url": "https://epd.azsm.example.be/opkomst/events",
+                     *           "eventTypes": [
+                     *             "referral.status_changed",
+                     *             "handoff.status_changed"
+                     *           ],
+                     *           "description": "EPD koppeling",
+                     *           "disabledAt": null,
+                     *           "disabledReason": null,
+                     *           "version": 1,
+                     *           "createdAt": "2026-05-02T09:10:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description Oldest first. */
                         items: components["schemas"]["Webhook"][];
@@ -3944,6 +5291,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "d3b07384-d113-4ec6-a5e2-1f7b2c9d8e4a",
+                     *       "url": "https://epd.azsm.example.be/opkomst/events",
+                     *       "eventTypes": [
+                     *         "referral.status_changed",
+                     *         "handoff.status_changed"
+                     *       ],
+                     *       "description": "EPD koppeling",
+                     *       "disabledAt": null,
+                     *       "disabledReason": null,
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:10:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookWithSecret"];
                 };
             };
@@ -3985,6 +5348,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "d3b07384-d113-4ec6-a5e2-1f7b2c9d8e4a",
+                     *       "url": "https://epd.azsm.example.be/opkomst/events",
+                     *       "eventTypes": [
+                     *         "referral.status_changed",
+                     *         "handoff.status_changed"
+                     *       ],
+                     *       "description": "EPD koppeling",
+                     *       "disabledAt": null,
+                     *       "disabledReason": null,
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:10:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
@@ -4077,6 +5455,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "d3b07384-d113-4ec6-a5e2-1f7b2c9d8e4a",
+                     *       "url": "https://epd.azsm.example.be/opkomst/events",
+                     *       "eventTypes": [
+                     *         "referral.status_changed",
+                     *         "handoff.status_changed"
+                     *       ],
+                     *       "description": "EPD koppeling",
+                     *       "disabledAt": null,
+                     *       "disabledReason": null,
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:10:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
@@ -4120,6 +5513,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "d3b07384-d113-4ec6-a5e2-1f7b2c9d8e4a",
+                     *       "url": "https://epd.azsm.example.be/opkomst/events",
+                     *       "eventTypes": [
+                     *         "referral.status_changed",
+                     *         "handoff.status_changed"
+                     *       ],
+                     *       "description": "EPD koppeling",
+                     *       "disabledAt": null,
+                     *       "disabledReason": null,
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:10:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebhookWithSecret"];
                 };
             };
@@ -4158,6 +5567,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "eventId": "16fd2706-8baf-433b-82eb-8c7fada847da"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -4203,10 +5617,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "e4d909c2-90d0-4b1c-8f3e-7a6b5c4d3e2f",
+                     *           "eventId": "16fd2706-8baf-433b-82eb-8c7fada847da",
+                     *           "eventType": "referral.status_changed",
+                     *           "state": "delivered",
+                     *           "attempts": 1,
+                     *           "lastStatusCode": 204,
+                     *           "lastError": null,
+                     *           "nextAttemptAt": null,
+                     *           "deliveredAt": "2026-06-01T07:40:01.000Z",
+                     *           "createdAt": "2026-06-01T07:40:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
-                        /** @description Deliveries. */
+                        /** @description Deliveries, newest first. */
                         items: components["schemas"]["Delivery"][];
-                        /** @description Pass as `cursor` for older ones. */
+                        /** @description Pass as `cursor` for the next page; null on the last. */
                         nextCursor: string | null;
                     };
                 };
@@ -4248,6 +5681,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "e4d909c2-90d0-4b1c-8f3e-7a6b5c4d3e2f"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: uuid
@@ -4313,6 +5751,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "redelivered": 3,
+                     *       "more": false
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: int32
@@ -4379,6 +5823,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "type": "income_support",
+                     *       "status": "received",
+                     *       "fromOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *       "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *       "dueBy": "2026-06-15",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "housing": null,
+                     *       "version": 2,
+                     *       "createdAt": "2026-06-01T07:45:00.000Z",
+                     *       "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Handoff"];
                 };
             };
@@ -4425,10 +5887,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *           "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *           "type": "income_support",
+                     *           "status": "received",
+                     *           "fromOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *           "dueBy": "2026-06-15",
+                     *           "statusReasonCode": null,
+                     *           "statusReason": null,
+                     *           "housing": null,
+                     *           "version": 2,
+                     *           "createdAt": "2026-06-01T07:45:00.000Z",
+                     *           "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         /** @description Handoffs. */
                         items: components["schemas"]["Handoff"][];
-                        /** @description Pass as `cursor` for the next page. */
+                        /** @description Pass as `cursor` for the next page; null on the last. */
                         nextCursor: string | null;
                     };
                 };
@@ -4468,6 +5953,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "type": "income_support",
+                     *       "status": "received",
+                     *       "fromOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *       "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *       "dueBy": "2026-06-15",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "housing": null,
+                     *       "version": 2,
+                     *       "createdAt": "2026-06-01T07:45:00.000Z",
+                     *       "updatedAt": "2026-06-01T09:02:00.000Z",
+                     *       "referral": {
+                     *         "view": "recipient:ocmw",
+                     *         "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *         "version": 3,
+                     *         "mother": {
+                     *           "givenName": "Samira",
+                     *           "familyName": "Voorbeeld",
+                     *           "birthDate": "1985-07-30",
+                     *           "insz": "85073003328",
+                     *           "phone": "+32 470 12 34 56",
+                     *           "preferredLanguage": "ar",
+                     *           "interpreterNeeded": true,
+                     *           "address": {
+                     *             "street": "Voorbeeldstraat",
+                     *             "houseNumber": "12",
+                     *             "postalCode": "2800",
+                     *             "municipality": "Mechelen"
+                     *           }
+                     *         },
+                     *         "household": {
+                     *           "livesAloneWithChildren": true,
+                     *           "numberOfChildren": 1
+                     *         },
+                     *         "screening": {
+                     *           "incomeSource": "none"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HandoffWithReferral"];
                 };
             };
@@ -4528,6 +6058,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "type": "income_support",
+                     *       "status": "received",
+                     *       "fromOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *       "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *       "dueBy": "2026-06-15",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "housing": null,
+                     *       "version": 2,
+                     *       "createdAt": "2026-06-01T07:45:00.000Z",
+                     *       "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Handoff"];
                 };
             };
@@ -4568,6 +6116,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "fromStatus": "requested",
+                     *           "toStatus": "accepted",
+                     *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "reasonCode": null,
+                     *           "reason": null,
+                     *           "at": "2026-06-01T07:40:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description Oldest first. */
                         items: components["schemas"]["HistoryEntry"][];
@@ -4622,6 +6184,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "type": "income_support",
+                     *       "status": "received",
+                     *       "fromOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *       "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *       "dueBy": "2026-06-15",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "housing": null,
+                     *       "version": 2,
+                     *       "createdAt": "2026-06-01T07:45:00.000Z",
+                     *       "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Handoff"];
                 };
             };
@@ -4674,6 +6254,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "withdrawnAt": "2026-05-31T16:00:00.000Z",
+                     *       "cancelledHandoffs": [
+                     *         "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f"
+                     *       ],
+                     *       "version": 4
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsentWithdrawal"];
                 };
             };

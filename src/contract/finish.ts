@@ -164,10 +164,13 @@ function nameSchemas(node: unknown, named: Map<string, { schema: Json; text: str
   }
   const title = out.title
   if (typeof title !== 'string' || !('type' in out || 'anyOf' in out || 'oneOf' in out)) return out
-  const text = JSON.stringify(out)
+  // A schema answered at the top of a response had its examples moved to the media type; where it
+  // is nested they stay. The same schema either way: compare without them and keep them.
+  const { examples, ...rest } = out
+  const text = JSON.stringify(rest)
   const known = named.get(title)
   if (known !== undefined && known.text !== text) throw new Error(`Two different schemas are titled ${title}`)
-  named.set(title, { schema: out, text })
+  if (known === undefined || examples !== undefined) named.set(title, { schema: out, text })
   return { $ref: `#/components/schemas/${title}` }
 }
 

@@ -36,7 +36,10 @@ const Check = Type.Object(
       { description: '`lagging` beyond FEED_LAG_DEGRADED_S.' }
     )
   },
-  { title: 'Readiness' }
+  {
+    title: 'Readiness',
+    examples: [{ status: 'ok', postgres: 'ok', redis: 'ok', feed: { status: 'ok', lagSeconds: 0, holdingSeconds: 0 } }]
+  }
 )
 
 /** Redis answers, and takes a write (at its memory limit with `noeviction` it refuses them). */
@@ -60,7 +63,13 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Liveness',
         description: 'The process runs.',
         response: {
-          200: answer('The process runs.', Type.Object({ status: Type.Literal('ok', { description: 'Always `ok`.' }) }))
+          200: answer(
+            'The process runs.',
+            Type.Object(
+              { status: Type.Literal('ok', { description: 'Always `ok`.' }) },
+              { examples: [{ status: 'ok' }] }
+            )
+          )
         }
       }
     },

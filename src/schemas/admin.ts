@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { clientExample, organisationExample } from './examples.ts'
 import { DateTime, Nullable, Uuid } from './common.ts'
 import { ORGANISATION_TYPES, SCOPES } from '../domain/vocabulary.ts'
 
@@ -46,7 +47,7 @@ export const Organisation = Type.Object(
     }),
     createdAt: DateTime('When it was onboarded.')
   },
-  { additionalProperties: false, title: 'Organisation' }
+  { additionalProperties: false, title: 'Organisation', examples: [organisationExample] }
 )
 
 export const ClientInput = Type.Object(
@@ -79,7 +80,7 @@ export const Client = Type.Object(
     revokedAt: Nullable(DateTime('When it was revoked.')),
     createdAt: DateTime('When it was issued.')
   },
-  { additionalProperties: false, title: 'Client' }
+  { additionalProperties: false, title: 'Client', examples: [clientExample] }
 )
 
 export const ClientWithKey = Type.Object(
@@ -87,5 +88,9 @@ export const ClientWithKey = Type.Object(
     ...Client.properties,
     key: Type.String({ maxLength: 4000, description: 'The API key. Shown this once; only its hash is kept.' })
   },
-  { additionalProperties: false, title: 'ClientWithKey' }
+  {
+    additionalProperties: false,
+    title: 'ClientWithKey',
+    examples: [{ ...clientExample, lastUsedAt: null, key: 'opk_3kT9wXq2Lm8Rz4Vb7Nc1Hd6Jf0Gs5KePa2Yt' }]
+  }
 )

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { assessmentExample, groupSessionExample } from './examples.ts'
 import { DateOnly, Nullable } from './common.ts'
 import { LIFE_DOMAINS } from '../domain/vocabulary.ts'
 
@@ -46,7 +47,7 @@ export const Assessment = Type.Object(
       description: 'Grows with each replacement; the ETag.'
     })
   },
-  { additionalProperties: false, title: 'Assessment' }
+  { additionalProperties: false, title: 'Assessment', examples: [assessmentExample] }
 )
 
 export const Assessments = Type.Object(
@@ -54,7 +55,12 @@ export const Assessments = Type.Object(
     start: Nullable(Assessment),
     end: Nullable(Assessment)
   },
-  { title: 'Assessments', additionalProperties: false, description: 'Both assessments; null until recorded.' }
+  {
+    title: 'Assessments',
+    additionalProperties: false,
+    description: 'Both assessments; null until recorded.',
+    examples: [{ start: assessmentExample, end: null }]
+  }
 )
 
 export const GroupSessionInput = Type.Object(
@@ -75,5 +81,5 @@ export const GroupSession = Type.Object(
     date: DateOnly('Day of the session.'),
     topic: Nullable(Type.String({ maxLength: 4000, description: 'What it was about.' }))
   },
-  { title: 'GroupSession', additionalProperties: false }
+  { title: 'GroupSession', additionalProperties: false, examples: [groupSessionExample] }
 )

@@ -102,3 +102,24 @@ export function answer<T extends TSchema>(description: string, schema: T, header
 }
 
 export const NotModified = answer('Not modified: the version you hold is current.', Type.Null(), ['etag'])
+
+const firstExample = (schema: TSchema) => (schema as { examples?: unknown[] }).examples?.[0]
+
+/** Every item at once (short lists), with an example made of the item's. */
+export const List = <T extends TSchema>(item: T, description: string) =>
+  Type.Object(
+    { items: Type.Array(item, { maxItems: 1000, description }) },
+    { examples: [{ items: [firstExample(item)].filter((e) => e !== undefined) }] }
+  )
+
+/** A keyset page: `nextCursor` goes back as `cursor`, null on the last page. */
+export const Page = <T extends TSchema>(item: T, description: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item, { maxItems: 100, description }),
+      nextCursor: Type.Union([Type.String({ maxLength: 200 }), Type.Null()], {
+        description: 'Pass as `cursor` for the next page; null on the last.'
+      })
+    },
+    { examples: [{ items: [firstExample(item)].filter((e) => e !== undefined), nextCursor: null }] }
+  )

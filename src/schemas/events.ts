@@ -1,4 +1,5 @@
 import { REASON_CODES, type ReasonCode } from '../domain/reason-codes.ts'
+import { eventExample } from './examples.ts'
 import { type Static, Type } from 'typebox'
 import { DateTime, Nullable, Uuid } from './common.ts'
 
@@ -19,6 +20,7 @@ export const Event = Type.Object(
   {
     additionalProperties: false,
     title: 'Event',
+    examples: [eventExample],
     description:
       'A thin event: ids, type, status and time, never personal data. Fetch what you may see through the API.'
   }
@@ -32,7 +34,11 @@ export const EventPage = Type.Object(
       description: 'Pass as `after` to continue; returned even when there was nothing new.'
     })
   },
-  { title: 'EventPage', additionalProperties: false }
+  {
+    title: 'EventPage',
+    additionalProperties: false,
+    examples: [{ items: [eventExample], nextCursor: 'MTIzNDU2' }]
+  }
 )
 
 /** What a webhook delivery carries in `data`: ids, status and reason code, never personal data. */

@@ -1,8 +1,10 @@
 import { describeCodes, HANDOFF_REASON_CODES, HOUSING_REFUSAL_CODES } from '../domain/reason-codes.ts'
+import { handoffExample } from './examples.ts'
 import { Type } from 'typebox'
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../domain/handoffs.ts'
-import { RecipientViews, viewUnion } from './views.ts'
+import { RecipientViews, viewExample, viewUnion } from './views.ts'
+import { HANDOFF_RECIPIENT_VIEWS } from '../domain/views.ts'
 
 export const HandoffInput = Type.Object(
   {
@@ -72,7 +74,7 @@ export const Handoff = Type.Object(
     createdAt: DateTime('When it was made.'),
     updatedAt: DateTime('Last change.')
   },
-  { additionalProperties: false, title: 'Handoff' }
+  { additionalProperties: false, title: 'Handoff', examples: [handoffExample] }
 )
 
 export const HandoffWithReferral = Type.Object(
@@ -82,7 +84,11 @@ export const HandoffWithReferral = Type.Object(
       viewUnion(RecipientViews, 'For the recipient: the fields of the referral its type needs, and nothing else.')
     )
   },
-  { additionalProperties: false, title: 'HandoffWithReferral' }
+  {
+    additionalProperties: false,
+    title: 'HandoffWithReferral',
+    examples: [{ ...handoffExample, referral: viewExample(HANDOFF_RECIPIENT_VIEWS.ocmw, 'recipient:ocmw') }]
+  }
 )
 
 export const HandoffTransition = Type.Object(

@@ -81,8 +81,35 @@ export const ImpactReport = Type.Object(
       { additionalProperties: false, description: 'The same figures per track.' }
     )
   },
-  { additionalProperties: false, title: 'ImpactReport' }
+  { additionalProperties: false, title: 'ImpactReport', examples: [impactReportExample()] }
 )
+
+/** Made-up figures of a year, for the contract's example; one track's are suppressed (too few). */
+export function impactReportExample() {
+  const figure = (value: number | null, n: number | null) => ({ value, n, suppressed: n === null })
+  const figures = (n: number | null, scale: number) => ({
+    mothersSupported: figure(n, n),
+    meanPregnancyMonthAtStart: figure(n === null ? null : 5.4, n === null ? null : Math.round(n * 0.8)),
+    meanAgeAtStart: figure(n === null ? null : 27.9 + scale, n),
+    shareWithoutIncome: figure(n === null ? null : 0.42, n),
+    shareBadHousing: figure(n === null ? null : 0.61, n),
+    shareLivingAlone: figure(n === null ? null : 0.38, n),
+    shareInGroupSessions: figure(n === null ? null : 0.55, n),
+    progressByDomain:
+      n === null
+        ? []
+        : [{ domain: 'income', n: 21, meanStart: 1.8, meanEnd: 3.1, shareImproved: 0.76, suppressed: false }]
+  })
+  return {
+    programmeId: '6fa459ea-ee8a-3ca4-894e-db77e160355e',
+    from: '2026-01-01',
+    to: '2027-01-01',
+    track: null,
+    minCell: 5,
+    overall: figures(80, 0),
+    tracks: { opkomst: figures(77, 0.2), opkomst_plus: figures(null, 0) }
+  }
+}
 
 export const ReportQuery = Type.Object({
   from: DateOnly('First day of the period.'),

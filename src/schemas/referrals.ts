@@ -1,4 +1,5 @@
 import { describeCodes, REASON_CODES_FOR, REFERRAL_REASON_CODES } from '../domain/reason-codes.ts'
+import { accessLogExample, historyExample } from './examples.ts'
 import { fieldsAlwaysRequired } from '../domain/status-machine.ts'
 import { Type, type Static } from 'typebox'
 import { DateOnly, DateTime, exactlyOneOf, Nullable, Uuid } from './common.ts'
@@ -397,7 +398,7 @@ export const HistoryEntry = Type.Object(
     reason: Nullable(Type.String({ maxLength: 4000, description: 'Explanation given.' })),
     at: DateTime('When.')
   },
-  { title: 'HistoryEntry', additionalProperties: false }
+  { title: 'HistoryEntry', additionalProperties: false, examples: [historyExample] }
 )
 
 export const AccessLogEntry = Type.Object(
@@ -409,5 +410,5 @@ export const AccessLogEntry = Type.Object(
     requestId: Nullable(Type.String({ maxLength: 4000, description: 'Request id, as in the logs.' })),
     at: DateTime('When.')
   },
-  { title: 'AccessLogEntry', additionalProperties: false }
+  { title: 'AccessLogEntry', additionalProperties: false, examples: [accessLogExample] }
 )

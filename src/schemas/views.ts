@@ -1,5 +1,6 @@
 import { Type, type TObject, type TSchema } from 'typebox'
-import { HANDOFF_RECIPIENT_VIEWS, REFERRAL_VIEWS, type RecipientView, type ViewName } from '../domain/views.ts'
+import { HANDOFF_RECIPIENT_VIEWS, project, REFERRAL_VIEWS, type RecipientView, type ViewName } from '../domain/views.ts'
+import { referralExample } from './examples.ts'
 import { ReferralFull } from './referrals.ts'
 
 /** The JSON schema of the fields `paths` pick out of `schema` (same dotted paths as `project`). */
@@ -21,12 +22,18 @@ export function pickSchema(schema: TObject, paths: readonly string[]): TObject {
   return Type.Object(properties, { additionalProperties: false })
 }
 
+/** The example referral as a view sees it: projected by the view table, as the server does. */
+export const viewExample = (paths: readonly string[], name: ViewName) => ({
+  ...project(referralExample, paths),
+  view: name
+})
+
 /** The schema of one view: the fields it picks, with `view` fixed to its name (the discriminator). */
 function viewSchema(paths: readonly string[], name: ViewName, title: string, description: string) {
   const picked = pickSchema(ReferralFull, paths)
   return Type.Object(
     { ...picked.properties, view: Type.Literal(name, { description: 'Whose view this is.' }) },
-    { additionalProperties: false, title, description }
+    { additionalProperties: false, title, description, examples: [viewExample(paths, name)] }
   )
 }
 
@@ -78,6 +85,7 @@ export function viewUnion<T extends TObject[]>(members: [...T], description: str
   // Typed loosely on purpose: the bodies are projections made by the domain table, not built by type.
   return Type.Unsafe<Record<string, unknown>>({
     oneOf: members,
+    examples: (members[0] as { examples?: unknown[] }).examples,
     discriminator: { propertyName: 'view', mapping },
     description
   })

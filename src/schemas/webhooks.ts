@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { deliveryExample, webhookExample } from './examples.ts'
 import { DateTime, Nullable, Uuid } from './common.ts'
 import { SUBSCRIBABLE_EVENT_TYPES } from '../domain/events.ts'
 
@@ -79,7 +80,7 @@ export const Webhook = Type.Object(
     version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2147483647, description: 'The ETag.' }),
     createdAt: DateTime('When it was registered.')
   },
-  { additionalProperties: false, title: 'Webhook' }
+  { additionalProperties: false, title: 'Webhook', examples: [webhookExample] }
 )
 
 export const WebhookWithSecret = Type.Object(
@@ -87,7 +88,11 @@ export const WebhookWithSecret = Type.Object(
     ...Webhook.properties,
     secret: Type.String({ maxLength: 4000, description: 'The `whsec_` signing secret. Shown this once.' })
   },
-  { additionalProperties: false, title: 'WebhookWithSecret' }
+  {
+    additionalProperties: false,
+    title: 'WebhookWithSecret',
+    examples: [{ ...webhookExample, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }]
+  }
 )
 
 export const Delivery = Type.Object(
@@ -118,5 +123,5 @@ export const Delivery = Type.Object(
     deliveredAt: Nullable(DateTime('When it was delivered.')),
     createdAt: DateTime('When the delivery was made.')
   },
-  { additionalProperties: false, title: 'Delivery' }
+  { additionalProperties: false, title: 'Delivery', examples: [deliveryExample] }
 )

@@ -1,5 +1,7 @@
 import t from 'tap'
 import { readFile } from 'node:fs/promises'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormats from 'ajv-formats'
 import { CONTRACT_PATH } from '../../src/contract/conformance.ts'
 import { testContext } from '../helpers/context.ts'
 import { today } from '../helpers/referrals.ts'
@@ -11,6 +13,7 @@ import { today } from '../helpers/referrals.ts'
  * against today (a due date ahead, a consent in the past), so every date moves by the days between
  * EXAMPLE_DAY and today, keeping its distance; the mother's birth date stays, as her INSZ encodes it.
  */
+type Json = Record<string, unknown>
 const EXAMPLE_DAY = '2026-06-01'
 const DAY_MS = 86_400_000
 const shiftDays = Math.round((Date.parse(today()) - Date.parse(EXAMPLE_DAY)) / DAY_MS)
@@ -172,4 +175,28 @@ t.test('the server accepts every example, in the order of a referral', async (t)
     exampleOf('POST /referrals/{referralId}/consent/withdrawal')
   )
   t.same([...posted].sort(), operations.map((o) => o.key).sort(), 'every example was posted')
+})
+
+t.test('every answer with a body has an example, and each validates against its schema', async (t) => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true })
+  addFormats.default(ajv)
+  ajv.addSchema(spec, 'contract.json')
+  let checked = 0
+  for (const [path, item] of Object.entries<Record<string, { responses: Record<string, Json> }>>(spec.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        const media = (response.content ?? {}) as Record<string, { schema: Json; example?: unknown }>
+        if (!status.startsWith('2')) continue
+        for (const [type, { schema, example }] of Object.entries(media)) {
+          const what = `${method.toUpperCase()} ${path} ${status} ${type}`
+          t.ok(example !== undefined, `${what} has an example`)
+          if (!type.includes('json')) continue
+          const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/', '"contract.json#/')))
+          t.ok(validate(example), `${what}: ${ajv.errorsText(validate.errors)}`)
+          checked++
+        }
+      }
+    }
+  }
+  t.ok(checked >= 35, `${checked} JSON examples checked`)
 })

@@ -5,10 +5,12 @@ import {
   answer,
   IdParams,
   IfNoneMatchHeaders,
+  List,
   NotModified,
+  Page,
   PageQuery,
-  Uuid,
-  problemResponses
+  problemResponses,
+  Uuid
 } from '../../schemas/common.ts'
 import type { OrganisationRow } from '../../db/queries/organisations.ts'
 import {
@@ -88,15 +90,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List organisations',
         querystring: Type.Object(PageQuery),
         response: {
-          200: answer(
-            'A page of organisations.',
-            Type.Object({
-              items: Type.Array(Organisation, { maxItems: 1000, description: 'Organisations, oldest first.' }),
-              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
-                description: 'Pass as `cursor` for the next page; null on the last.'
-              })
-            })
-          )
+          200: answer('A page of organisations.', Page(Organisation, 'Organisations, oldest first.'))
         }
       }
     },
@@ -171,10 +165,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Never shows a key.',
         params: OrganisationParams,
         response: {
-          200: answer(
-            'The API clients.',
-            Type.Object({ items: Type.Array(Client, { maxItems: 1000, description: 'API clients, oldest first.' }) })
-          ),
+          200: answer('The API clients.', List(Client, 'API clients, oldest first.')),
           ...problemResponses([404])
         }
       }

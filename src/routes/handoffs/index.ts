@@ -5,7 +5,9 @@ import {
   DateTime,
   IfMatchHeaders,
   IfNoneMatchHeaders,
+  List,
   NotModified,
+  Page,
   PageQuery,
   problemResponses,
   Uuid
@@ -21,6 +23,7 @@ import {
 import { HistoryEntry } from '../../schemas/referrals.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../../domain/handoffs.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
+import { ids } from '../../schemas/examples.ts'
 import { answeredNotModified, callerOf as caller, cursorAfter, etagOf, publicUrl } from '../request.ts'
 import {
   createHandoff,
@@ -80,15 +83,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
           ...PageQuery
         }),
         response: {
-          200: answer(
-            'A page of handoffs.',
-            Type.Object({
-              items: Type.Array(Handoff, { maxItems: 1000, description: 'Handoffs.' }),
-              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
-                description: 'Pass as `cursor` for the next page.'
-              })
-            })
-          )
+          200: answer('A page of handoffs.', Page(Handoff, 'Handoffs.'))
         }
       }
     },
@@ -170,10 +165,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Every status transition of a handoff',
         params: Params,
         response: {
-          200: answer(
-            'The transitions.',
-            Type.Object({ items: Type.Array(HistoryEntry, { maxItems: 1000, description: 'Oldest first.' }) })
-          ),
+          200: answer('The transitions.', List(HistoryEntry, 'Oldest first.')),
           ...problemResponses([404])
         }
       }
@@ -235,7 +227,17 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
                   description: 'The referral version now.'
                 })
               },
-              { title: 'ConsentWithdrawal' }
+              {
+                title: 'ConsentWithdrawal',
+                examples: [
+                  {
+                    referralId: ids.referralId,
+                    withdrawnAt: '2026-05-31T16:00:00.000Z',
+                    cancelledHandoffs: [ids.handoffId],
+                    version: 4
+                  }
+                ]
+              }
             )
           ),
           ...problemResponses([404, 409])

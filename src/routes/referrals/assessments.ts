@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { answer, IfMatchHeaders, problemResponses, Uuid } from '../../schemas/common.ts'
+import { answer, IfMatchHeaders, List, problemResponses, Uuid } from '../../schemas/common.ts'
 import { Assessment, AssessmentInput, Assessments, GroupSession, GroupSessionInput } from '../../schemas/assessments.ts'
 import { addGroupSession, getAssessments, listGroupSessions, putAssessment } from '../../services/assessments.ts'
 import { callerOf as caller, etagOf } from '../request.ts'
@@ -94,10 +94,7 @@ const assessments: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Group sessions the mother attended',
         params: Params,
         response: {
-          200: answer(
-            'The sessions attended.',
-            Type.Object({ items: Type.Array(GroupSession, { maxItems: 1000, description: 'Oldest first.' }) })
-          ),
+          200: answer('The sessions attended.', List(GroupSession, 'Oldest first.')),
           ...problemResponses([404])
         }
       }

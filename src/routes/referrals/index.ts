@@ -7,7 +7,9 @@ import {
   IdParams,
   IfMatchHeaders,
   IfNoneMatchHeaders,
+  List,
   NotModified,
+  Page,
   PageQuery,
   problemResponses
 } from '../../schemas/common.ts'
@@ -96,15 +98,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: answer(
             'A page of referrals.',
-            Type.Object({
-              items: Type.Array(viewUnion([ProgrammeView, ReferrerView], 'A referral in your view.'), {
-                maxItems: 1000,
-                description: 'Referrals in your view.'
-              }),
-              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
-                description: 'Pass as `cursor` for the next page; null on the last.'
-              })
-            })
+            Page(viewUnion([ProgrammeView, ReferrerView], 'A referral in your view.'), 'Referrals in your view.')
           )
         }
       }
@@ -227,12 +221,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Every status transition of a referral',
         params: Params,
         response: {
-          200: answer(
-            'The transitions.',
-            Type.Object({
-              items: Type.Array(HistoryEntry, { maxItems: 1000, description: 'Transitions, oldest first.' })
-            })
-          ),
+          200: answer('The transitions.', List(HistoryEntry, 'Transitions, oldest first.')),
           ...problemResponses([404])
         }
       }
@@ -254,15 +243,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         querystring: Type.Object(PageQuery),
         response: {
-          200: answer(
-            'A page of the access log.',
-            Type.Object({
-              items: Type.Array(AccessLogEntry, { maxItems: 1000, description: 'Oldest first.' }),
-              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
-                description: 'Pass as `cursor` for the next page; null on the last.'
-              })
-            })
-          ),
+          200: answer('A page of the access log.', Page(AccessLogEntry, 'Oldest first.')),
           ...problemResponses([404])
         }
       }

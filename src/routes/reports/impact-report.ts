@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../schemas/common.ts'
-import { ImpactReport, ReportQuery } from '../../schemas/impact-report.ts'
+import { ImpactReport, impactReportExample, ReportQuery } from '../../schemas/impact-report.ts'
 import { buildImpactReport } from '../../services/impact-report.ts'
 import { callerOf } from '../request.ts'
 import { impactCsv } from '../../domain/impact-report.ts'
@@ -25,9 +25,11 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           200: {
             description: 'The report.',
             content: {
-              'application/json': { schema: ImpactReport },
+              'application/json': { schema: ImpactReport, example: impactReportExample() },
               'text/csv': {
-                schema: Type.String({ maxLength: 4000, description: 'figure,track,domain,value,n,suppressed' })
+                schema: Type.String({ maxLength: 100000, description: 'figure,track,domain,value,n,suppressed' }),
+                example:
+                  'figure,track,domain,value,n,suppressed\nmothersSupported,all,,80,80,false\nshareWithoutIncome,all,,0.42,80,false\nprogressByDomain,all,income,0.76,21,false\n'
               }
             }
           },
@@ -60,7 +62,13 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: {
             description: 'A standalone SVG document.',
-            content: { 'image/svg+xml': { schema: Type.String({ maxLength: 4000, description: 'SVG.' }) } }
+            content: {
+              'image/svg+xml': {
+                schema: Type.String({ maxLength: 200000, description: 'SVG.' }),
+                example:
+                  '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="480" role="img"><title>Progress per life domain</title>…</svg>'
+              }
+            }
           },
           ...problemResponses([400, 404])
         }

@@ -5,12 +5,15 @@ import {
   answer,
   IfMatchHeaders,
   IfNoneMatchHeaders,
+  List,
   NotModified,
+  Page,
   PageQuery,
   problemResponses,
   Uuid
 } from '../../schemas/common.ts'
 import { Delivery, Webhook, WebhookWithSecret, webhookInputs } from '../../schemas/webhooks.ts'
+import { deliveryExample, ids } from '../../schemas/examples.ts'
 import { allowedHosts } from '../../services/webhook-target.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
 import { answeredNotModified, cursorAfter, etagOf, publicUrl } from '../request.ts'
@@ -69,10 +72,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listWebhooks',
         summary: "Your organisation's webhook endpoints",
         response: {
-          200: answer(
-            'The endpoints.',
-            Type.Object({ items: Type.Array(Webhook, { maxItems: 1000, description: 'Oldest first.' }) })
-          )
+          200: answer('The endpoints.', List(Webhook, 'Oldest first.'))
         }
       }
     },
@@ -180,7 +180,10 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           202: answer(
             'Queued.',
-            Type.Object({ eventId: Uuid('The ping event; its delivery shows in the delivery log.') })
+            Type.Object(
+              { eventId: Uuid('The ping event; its delivery shows in the delivery log.') },
+              { examples: [{ eventId: ids.eventId }] }
+            )
           ),
           ...problemResponses([404])
         }
@@ -202,15 +205,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         params: Params,
         querystring: Type.Object(PageQuery),
         response: {
-          200: answer(
-            'A page of the delivery log.',
-            Type.Object({
-              items: Type.Array(Delivery, { maxItems: 1000, description: 'Deliveries.' }),
-              nextCursor: Type.Union([Type.String({ maxLength: 4000 }), Type.Null()], {
-                description: 'Pass as `cursor` for older ones.'
-              })
-            })
-          ),
+          200: answer('A page of the delivery log.', Page(Delivery, 'Deliveries, newest first.')),
           ...problemResponses([404])
         }
       }
@@ -241,7 +236,10 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
           deliveryId: Uuid('Id of the delivery.')
         }),
         response: {
-          202: answer('Queued again.', Type.Object({ id: Uuid('The delivery, pending again.') })),
+          202: answer(
+            'Queued again.',
+            Type.Object({ id: Uuid('The delivery, pending again.') }, { examples: [{ id: deliveryExample.id }] })
+          ),
           ...problemResponses([404, 409])
         }
       }
@@ -277,15 +275,18 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           202: answer(
             'Queued again.',
-            Type.Object({
-              redelivered: Type.Integer({
-                format: 'int32',
-                maximum: 2147483647,
-                minimum: 0,
-                description: 'Deliveries pending again.'
-              }),
-              more: Type.Boolean({ description: 'More remain in those states: call again.' })
-            })
+            Type.Object(
+              {
+                redelivered: Type.Integer({
+                  format: 'int32',
+                  maximum: 2147483647,
+                  minimum: 0,
+                  description: 'Deliveries pending again.'
+                }),
+                more: Type.Boolean({ description: 'More remain in those states: call again.' })
+              },
+              { examples: [{ redelivered: 3, more: false }] }
+            )
           ),
           ...problemResponses([404, 409])
         }
