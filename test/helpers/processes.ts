@@ -29,6 +29,8 @@ export function startService(t: Teardown, env: Record<string, string>): Proc {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
+      // Answers of a spawned service are held to the contract too (a mismatch is a 500 there).
+      CONTRACT_CHECK: 'on',
       _TAPJS_PROCESSINFO_COVERAGE_: '0',
       ...env
     },

@@ -77,6 +77,7 @@ t.test(
         _TAPJS_PROCESSINFO_COVERAGE_: '0',
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',
+        CONTRACT_CHECK: 'on',
         DATABASE_URL: url,
         REDIS_URL,
         REDIS_PREFIX: prefix,
