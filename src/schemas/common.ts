@@ -16,6 +16,7 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const exactlyOneOf = (a: string, b: string) => ({
   // `{}` accepts anything: the field is defined where it is required (Redocly checks that).
   if: { properties: { [a]: {} }, required: [a] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then`, never awaited
   then: { properties: { [b]: false } },
   else: { properties: { [b]: {} }, required: [b] }
 })

@@ -376,6 +376,7 @@ export const TransitionInput = Type.Object(
       return [
         {
           if: { properties: { status: { const: to } }, required: ['status'] },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then`, never awaited
           then: {
             required,
             properties: Object.fromEntries(

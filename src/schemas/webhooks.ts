@@ -9,7 +9,7 @@ const EventTypes = Type.Array(Type.Enum(SUBSCRIBABLE_EVENT_TYPES), {
   uniqueItems: true,
   description: 'Event types to receive.'
 })
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
  * The delivery URL: https, or plain http to a host in `WEBHOOK_ALLOWED_HOSTS` (a test receiver). The
@@ -17,7 +17,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
  * private or metadata address) is checked by `checkWebhookUrl`.
  */
 export function webhookUrl(allowedHosts: readonly string[]) {
-  const http = allowedHosts.map((h) => `http://${escape(h)}(?:[:/]|$)`)
+  const http = allowedHosts.map((h) => `http://${escapeRegExp(h)}(?:[:/]|$)`)
   return Type.String({
     maxLength: 2000,
     pattern: `^(?:${['https://', ...http].join('|')})`,
