@@ -147,9 +147,9 @@ export interface paths {
         };
         /**
          * List referrals you sent or (programme) received
-         * @description Oldest change first, keyset-paginated: poll with `updatedSince` and follow `nextCursor`.
+         * @description Oldest change first, keyset-paginated: poll with `updatedSince` and follow `nextCursor`. The operator lists every referral in its view (no personal data), to find one to mark entered-in-error. A parameter not listed here: 400.
          *
-         *     Requires scope `referrals:read`.
+         *     Requires scope `referrals:read` or `admin`.
          */
         get: operations["listReferrals"];
         put?: never;
@@ -3791,6 +3791,8 @@ export interface operations {
                 status?: "requested" | "received" | "accepted" | "rejected" | "cancelled" | "in-progress" | "on-hold" | "failed" | "completed" | "entered-in-error";
                 /** @description Only this track. */
                 track?: "opkomst" | "opkomst_plus";
+                /** @description Only the referral with this `externalReference` (the sender’s own id). */
+                externalReference?: string;
                 /** @description Only referrals changed at or after this instant. */
                 updatedSince?: string;
                 /** @description Items per page (at most 100). */
@@ -3911,7 +3913,7 @@ export interface operations {
                      */
                     "application/json": {
                         /** @description Referrals in your view. */
-                        items: (components["schemas"]["ReferralProgrammeView"] | components["schemas"]["ReferralReferrerView"])[];
+                        items: (components["schemas"]["ReferralProgrammeView"] | components["schemas"]["ReferralReferrerView"] | components["schemas"]["ReferralOperatorView"])[];
                         /** @description Pass as `cursor` for the next page; null on the last. */
                         nextCursor: string | null;
                     };

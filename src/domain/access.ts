@@ -18,6 +18,15 @@ export function viewOf(principal: Principal, row: ReferralParties): ReferralView
   return null
 }
 
+/**
+ * Whose referrals a caller lists: the programme those it received, a partner those it sent, the
+ * operator all of them in its view (ids, status, dates and organisations: no personal data).
+ */
+export function listSideOf(principal: Principal): ReferralView {
+  if (principal.scopes.includes('admin')) return 'operator'
+  return principal.organisationType === 'programme' ? 'programme' : 'referrer'
+}
+
 /** A view: one of the parties', or a handoff recipient's by its organisation type. */
 export type AnyView = ReferralView | `recipient:${string}`
 

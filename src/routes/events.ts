@@ -15,32 +15,35 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The change feed of your organisation',
         description:
           'Every event you may see, in one order, resumable from any cursor, never skipping an event (also when transactions commit out of order). `wait` (≤ 30 s) holds the request open until something arrives.',
-        querystring: Type.Object({
-          after: Type.Optional(
-            Type.String({
-              maxLength: 200,
-              description: 'The `nextCursor` of the previous page; absent: from the beginning.'
-            })
-          ),
-          limit: Type.Optional(
-            Type.Integer({
-              format: 'int32',
-              minimum: 1,
-              maximum: 500,
-              default: 100,
-              description: 'Events per page (≤ 500).'
-            })
-          ),
-          wait: Type.Optional(
-            Type.Integer({
-              format: 'int32',
-              minimum: 0,
-              maximum: 30,
-              default: 0,
-              description: 'Long polling: seconds to wait for a first event.'
-            })
-          )
-        }),
+        querystring: Type.Object(
+          {
+            after: Type.Optional(
+              Type.String({
+                maxLength: 200,
+                description: 'The `nextCursor` of the previous page; absent: from the beginning.'
+              })
+            ),
+            limit: Type.Optional(
+              Type.Integer({
+                format: 'int32',
+                minimum: 1,
+                maximum: 500,
+                default: 100,
+                description: 'Events per page (≤ 500).'
+              })
+            ),
+            wait: Type.Optional(
+              Type.Integer({
+                format: 'int32',
+                minimum: 0,
+                maximum: 30,
+                default: 0,
+                description: 'Long polling: seconds to wait for a first event.'
+              })
+            )
+          },
+          { additionalProperties: false }
+        ),
         response: { 200: answer('A page of the feed.', EventPage) }
       }
     },

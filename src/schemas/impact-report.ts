@@ -111,9 +111,12 @@ export function impactReportExample() {
   }
 }
 
-export const ReportQuery = Type.Object({
-  from: DateOnly('First day of the period.'),
-  to: DateOnly('Day after the last day of the period.'),
-  track: Type.Optional(Type.Enum(TRACKS, { description: 'Only this track.' })),
-  programmeId: Type.Optional(Uuid('The programme (operator only; a programme always gets its own).'))
-})
+export const ReportQuery = Type.Object(
+  {
+    from: DateOnly('First day of the period.'),
+    to: DateOnly('Day after the last day of the period.'),
+    track: Type.Optional(Type.Enum(TRACKS, { description: 'Only this track.' })),
+    programmeId: Type.Optional(Uuid('The programme (operator only; a programme always gets its own).'))
+  },
+  { additionalProperties: false }
+)

@@ -10,6 +10,8 @@ import {
   insertHandoff,
   listHandoffs,
   openHandoffsOfReferral,
+  touchReferralOf,
+  lockHandoffWithParties,
   updateHandoff,
   type HandoffRow
 } from '../db/queries/handoffs.ts'
@@ -125,6 +127,7 @@ export async function createHandoff(
       throw new ProblemError('consent-withdrawn', 'The mother withdrew her consent: nothing more is handed off')
     if (!OPEN_STATUSES.includes(referral.status))
       throw new ProblemError('referral-closed', `The referral is ${referral.status}`)
+    await touchReferralOf(tx, referralId)
     const handoff = await insertHandoff(tx, {
       referralId,
       type: input.type,
@@ -242,7 +245,7 @@ export async function transitionHandoff(
   input: { status: HandoffStatus; reasonCode?: string | undefined; reason?: string | undefined }
 ) {
   return writeTransaction(deps.db, async (tx) => {
-    const row = await handoffWithParties(tx, id, true)
+    const row = await lockHandoffWithParties(tx, id)
     const role = row === undefined ? null : roleIn(caller, row)
     if (row === undefined || role === null) throw notFound('Handoff')
     if (role === 'programme')
@@ -270,6 +273,7 @@ export async function transitionHandoff(
       statusReasonCode: input.reasonCode ?? null,
       statusReason: input.reason ?? null
     })
+    await touchReferralOf(tx, updated.referralId)
     await recordHandoffHistory(tx, {
       handoffId: id,
       fromStatus: row.handoff.status,
@@ -300,7 +304,7 @@ export type HousingDecisionInput =
 
 export async function decideHousing(deps: Deps, caller: Caller, id: string, input: HousingDecisionInput) {
   return writeTransaction(deps.db, async (tx) => {
-    const row = await handoffWithParties(tx, id, true)
+    const row = await lockHandoffWithParties(tx, id)
     if (row === undefined || roleIn(caller, row) !== 'recipient') throw notFound('Handoff')
     if (row.handoff.type !== 'housing_priority')
       throw new ProblemError('not-housing-priority', 'Only a housing_priority handoff takes a housing decision')
@@ -328,6 +332,7 @@ export async function decideHousing(deps: Deps, caller: Caller, id: string, inpu
             }
           : { housingDecision: 'allocated', allocatedOn: input.allocatedOn, allocatedMunicipality: input.municipality }
     )
+    await touchReferralOf(tx, updated.referralId)
     // The referrer hears of it as a status only; the programme fetches the details.
     await recordEvent(
       tx,

@@ -26,7 +26,7 @@ import {
   type ReferralRow
 } from '../db/queries/referrals.ts'
 import { recordAccess, recordAccessToMany, recordEvent, recordReferralHistory } from '../db/record.ts'
-import { transitionRole, viewFields, viewOf, type AnyView } from '../domain/access.ts'
+import { listSideOf, transitionRole, viewFields, viewOf, type AnyView } from '../domain/access.ts'
 import type { ReferralView } from '../domain/views.ts'
 import { belgianDate, isoInstant as isoOf } from '../domain/dates.ts'
 import { normalizeInsz } from '../domain/insz.ts'
@@ -227,15 +227,16 @@ export async function listReferrals(
   q: {
     status?: string | undefined
     track?: string | undefined
+    externalReference?: string | undefined
     updatedSince?: string | undefined
     after: [string, string] | null
     limit: number
   }
 ) {
-  const side = caller.principal.organisationType === 'programme' ? ('programme' as const) : ('referrer' as const)
+  const side = listSideOf(caller.principal)
   const rows = await listReferralPage(deps.db, {
     side,
-    organisationId: caller.principal.organisationId as string,
+    organisationId: caller.principal.organisationId,
     ...q,
     limit: q.limit + 1
   })
@@ -253,12 +254,8 @@ export async function listReferrals(
   return {
     items: page.map(
       (row) =>
-        present(
-          deps.identifiers,
-          row,
-          side,
-          handoffs.filter((h) => h.referralId === row.id)
-        ).body
+        present(deps.identifiers, row, side, side === 'operator' ? [] : handoffs.filter((h) => h.referralId === row.id))
+          .body
     ),
     next: rows.length > q.limit && last !== undefined ? ([last.updatedAt, last.id] as [string, string]) : null
   }

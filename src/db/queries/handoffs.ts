@@ -48,6 +48,28 @@ export async function handoffWithParties(db: Executor, id: string, lock = false)
   return row
 }
 
+/**
+ * A handoff and its referral's facts, both locked for a change: the referral first, as every write
+ * that touches both takes them (consent withdrawal locks the referral, then cancels its handoffs).
+ */
+export async function lockHandoffWithParties(tx: Executor, id: string) {
+  const [owner] = await tx.select({ referralId: handoffs.referralId }).from(handoffs).where(eq(handoffs.id, id))
+  if (owner === undefined) return undefined
+  await tx.select({ id: referrals.id }).from(referrals).where(eq(referrals.id, owner.referralId)).for('update')
+  return handoffWithParties(tx, id, true)
+}
+
+/**
+ * A handoff changed: its referral's version and `updatedAt` move too (the referrer's and the
+ * programme's views show the handoff), so a conditional GET or an `updatedSince` poll sees it.
+ */
+export async function touchReferralOf(tx: Executor, referralId: string): Promise<void> {
+  await tx
+    .update(referrals)
+    .set({ version: sql`${referrals.version} + 1`, updatedAt: sql`clock_timestamp()` })
+    .where(eq(referrals.id, referralId))
+}
+
 export async function updateHandoff(
   tx: Executor,
   id: string,

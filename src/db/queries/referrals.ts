@@ -145,9 +145,11 @@ export async function referralForReader(
 }
 
 export interface ReferralFilter {
-  side: 'referrer' | 'programme'
-  organisationId: string
+  /** Whose: the referrer's or the programme's own, or (the operator) all. */
+  side: 'referrer' | 'programme' | 'operator'
+  organisationId: string | null
   status?: string | undefined
+  externalReference?: string | undefined
   track?: string | undefined
   updatedSince?: string | undefined
   after?: [string, string] | null
@@ -156,14 +158,18 @@ export interface ReferralFilter {
 
 /** A keyset page (updated_at, id) of one side's referrals (the caller appends their access-log rows). */
 export async function listReferralPage(db: Executor, f: ReferralFilter): Promise<ReferralRow[]> {
-  const sideColumn = sql.raw(f.side === 'programme' ? 'programme_organisation_id' : 'referrer_organisation_id')
-  const conditions: SQL[] = [sql`${sideColumn} = ${f.organisationId}::uuid`]
+  const conditions: SQL[] = []
+  if (f.side !== 'operator') {
+    const sideColumn = sql.raw(f.side === 'programme' ? 'programme_organisation_id' : 'referrer_organisation_id')
+    conditions.push(sql`${sideColumn} = ${f.organisationId}::uuid`)
+  }
+  if (f.externalReference !== undefined) conditions.push(sql`external_reference = ${f.externalReference}`)
   if (f.status !== undefined) conditions.push(sql`status = ${f.status}`)
   if (f.track !== undefined) conditions.push(sql`track = ${f.track}`)
   if (f.updatedSince !== undefined) conditions.push(sql`updated_at >= ${f.updatedSince}::timestamptz`)
   if (f.after != null) conditions.push(sql`(updated_at, id) > (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`)
   const result = await db.execute<ReferralRow>(sql`
-    SELECT ${COLUMNS} FROM referrals r WHERE ${sql.join(conditions, sql` AND `)}
+    SELECT ${COLUMNS} FROM referrals r WHERE ${conditions.length === 0 ? sql`true` : sql.join(conditions, sql` AND `)}
     ORDER BY r.updated_at, r.id LIMIT ${f.limit}`)
   return result.rows
 }

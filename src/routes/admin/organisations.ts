@@ -88,7 +88,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['admin'],
         operationId: 'listOrganisations',
         summary: 'List organisations',
-        querystring: Type.Object(PageQuery),
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: {
           200: answer('A page of organisations.', Page(Organisation, 'Organisations, oldest first.'))
         }

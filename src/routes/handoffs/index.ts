@@ -76,12 +76,15 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listHandoffs',
         summary: 'Handoffs you sent or received',
         description: 'Oldest change first; poll with `updatedSince` and follow `nextCursor`.',
-        querystring: Type.Object({
-          status: Type.Optional(Type.Enum(HANDOFF_STATUSES, { description: 'Only this status.' })),
-          type: Type.Optional(Type.Enum(HANDOFF_TYPES, { description: 'Only this type.' })),
-          updatedSince: Type.Optional(DateTime('Only handoffs changed at or after this instant.')),
-          ...PageQuery
-        }),
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Enum(HANDOFF_STATUSES, { description: 'Only this status.' })),
+            type: Type.Optional(Type.Enum(HANDOFF_TYPES, { description: 'Only this type.' })),
+            updatedSince: Type.Optional(DateTime('Only handoffs changed at or after this instant.')),
+            ...PageQuery
+          },
+          { additionalProperties: false }
+        ),
         response: {
           200: answer('A page of handoffs.', Page(Handoff, 'Handoffs.'))
         }

@@ -14,7 +14,7 @@ import {
   problemResponses
 } from '../../schemas/common.ts'
 import { AccessLogEntry, HistoryEntry, ReferralInput, ReferralPatch, TransitionInput } from '../../schemas/referrals.ts'
-import { AnyReferralView, ProgrammeView, ReferrerView, viewUnion } from '../../schemas/views.ts'
+import { AnyReferralView, OperatorView, ProgrammeView, ReferrerView, viewUnion } from '../../schemas/views.ts'
 import { REFERRAL_STATUSES, TRACKS } from '../../domain/vocabulary.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
 import { callerOf as caller, cursorAfter, etagOf as etag, heldVersions, publicUrl } from '../request.ts'
@@ -82,23 +82,38 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/referrals',
     {
-      config: { scope: 'referrals:read', accessLog: 'list' },
+      config: { scope: ['referrals:read', 'admin'], accessLog: 'list' },
       serializerCompiler: asIs,
       schema: {
         tags: ['referrals'],
         operationId: 'listReferrals',
         summary: 'List referrals you sent or (programme) received',
-        description: 'Oldest change first, keyset-paginated: poll with `updatedSince` and follow `nextCursor`.',
-        querystring: Type.Object({
-          status: Type.Optional(Type.Enum(REFERRAL_STATUSES, { description: 'Only this status.' })),
-          track: Type.Optional(Type.Enum(TRACKS, { description: 'Only this track.' })),
-          updatedSince: Type.Optional(DateTime('Only referrals changed at or after this instant.')),
-          ...PageQuery
-        }),
+        description:
+          'Oldest change first, keyset-paginated: poll with `updatedSince` and follow `nextCursor`. The operator lists every referral in its view (no personal data), to find one to mark entered-in-error. A parameter not listed here: 400.',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Enum(REFERRAL_STATUSES, { description: 'Only this status.' })),
+            track: Type.Optional(Type.Enum(TRACKS, { description: 'Only this track.' })),
+            externalReference: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 100,
+                pattern: '^[\\x21-\\x7E]+$',
+                description: 'Only the referral with this `externalReference` (the sender’s own id).'
+              })
+            ),
+            updatedSince: Type.Optional(DateTime('Only referrals changed at or after this instant.')),
+            ...PageQuery
+          },
+          { additionalProperties: false }
+        ),
         response: {
           200: answer(
             'A page of referrals.',
-            Page(viewUnion([ProgrammeView, ReferrerView], 'A referral in your view.'), 'Referrals in your view.')
+            Page(
+              viewUnion([ProgrammeView, ReferrerView, OperatorView], 'A referral in your view.'),
+              'Referrals in your view.'
+            )
           )
         }
       }
@@ -241,7 +256,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Who read or changed a referral's personal data",
         description: 'For the programme and the operator. Append-only.',
         params: Params,
-        querystring: Type.Object(PageQuery),
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: {
           200: answer('A page of the access log.', Page(AccessLogEntry, 'Oldest first.')),
           ...problemResponses([404])

@@ -203,7 +203,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The delivery log of an endpoint',
         description: 'Newest first.',
         params: Params,
-        querystring: Type.Object(PageQuery),
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: {
           200: answer('A page of the delivery log.', Page(Delivery, 'Deliveries, newest first.')),
           ...problemResponses([404])
