@@ -59,7 +59,9 @@ export interface paths {
         put?: never;
         /**
          * Onboard an organisation
-         * @description Requires scope `admin`.
+         * @description Names are unique per type; a programme may not serve a postal code another programme serves (409 naming the codes and that programme).
+         *
+         *     Requires scope `admin`.
          */
         post: operations["createOrganisation"];
         delete?: never;
@@ -85,7 +87,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change an organisation
+         * @description Its name (unique per type), notice inbox or, for a programme, its service area: a postal code another programme serves is refused with 409 naming the codes and that programme. Needs `If-Match`.
+         *
+         *     Requires scope `admin`.
+         */
+        patch: operations["updateOrganisation"];
         trace?: never;
     };
     "/admin/organisations/{organisationId}/clients": {
@@ -954,6 +962,15 @@ export interface components {
             }[];
             /** @description The statuses this caller may move the record to now (409 on a transition). */
             allowedTransitions?: string[];
+            /** @description The organisation of that type and name (409 on onboarding). */
+            existingOrganisationId?: string;
+            /** @description Postal codes another programme serves (409 on a service area). */
+            overlaps?: {
+                /** @description The programme serving them now. */
+                programmeId: string;
+                /** @description The codes shared. */
+                postalCodes: string[];
+            }[];
             /** @description The open referral this one duplicates (409 on intake). */
             existingReferralId?: string;
         } & {
@@ -1946,6 +1963,14 @@ export interface components {
              */
             notificationEmail?: string;
             /** @description Postal codes a `programme` serves (programmes only). */
+            serviceArea?: string[];
+        };
+        /** OrganisationPatch */
+        OrganisationPatch: {
+            /** @description Name; unique per type. */
+            name?: string;
+            notificationEmail?: string | null;
+            /** @description Postal codes a programme serves; none may be served by another programme. */
             serviceArea?: string[];
         };
         /**
@@ -3551,6 +3576,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
@@ -3613,6 +3639,75 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrganisation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+            };
+            path: {
+                /** @description Id of the organisation. */
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "serviceArea": [
+                 *         "2800",
+                 *         "2801",
+                 *         "2811"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["OrganisationPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "name": "AZ Sint-Maarten, sociale dienst",
+                     *       "type": "hospital",
+                     *       "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *       "serviceArea": [],
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

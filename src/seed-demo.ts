@@ -2,7 +2,9 @@ import { loadConfig, ConfigError, type Config } from './config.ts'
 import { migrateDatabase } from './db/migrate.ts'
 import { fixedClock, principalOf, type Caller, type Principal } from './core/caller.ts'
 import { standaloneDeps, type ServiceDeps } from './services/deps.ts'
-import { issueClient, onboardOrganisation } from './services/organisations.ts'
+import { getOrganisation, issueClient, onboardOrganisation } from './services/organisations.ts'
+import { programmeAreas } from './db/queries/organisations.ts'
+import { serviceAreaOverlaps } from './domain/routing.ts'
 import { createReferral, transitionReferral } from './services/referrals.ts'
 import { addGroupSession, putAssessment } from './services/assessments.ts'
 import { addDays, belgianDate, daysBetween } from './domain/dates.ts'
@@ -75,13 +77,19 @@ interface Party {
 }
 
 async function party(deps: ServiceDeps, name: string, type: OrganisationType, serviceArea?: string[]): Promise<Party> {
-  const organisation = await onboardOrganisation(deps, { name, type, serviceArea })
+  // A programme already serving the demo's postal codes (an earlier demo) is used again: a second
+  // one for the same codes would be refused, as it would leave them without a single programme.
+  const serving = serviceArea === undefined ? [] : serviceAreaOverlaps(await programmeAreas(deps.db), null, serviceArea)
+  const organisation =
+    serving[0] === undefined
+      ? await onboardOrganisation(deps, { name, type, serviceArea })
+      : await getOrganisation(deps, serving[0].programmeId)
   const scopes = [...SCOPES_BY_ORGANISATION_TYPE[type]]
   const { client, key } = await issueClient(deps, organisation.id, { name: 'demo', scopes })
   return {
     organisationId: organisation.id,
     key,
-    name,
+    name: organisation.name,
     principal: principalOf({ clientId: client.id, organisationId: organisation.id, organisationType: type, scopes })
   }
 }

@@ -37,3 +37,21 @@ t.test('after seeding the demo, the report since 2020 has every figure', async (
   const { rows } = await app.pool.query("SELECT count(*)::int AS n FROM referrals WHERE details::text LIKE '%Samira%'")
   t.equal(rows[0].n, 0, 'synthetic names only')
 })
+
+t.test('seeding the demo again makes no second programme for its postal codes; routing still works', async (t) => {
+  const { app } = await testContext(t)
+  const first = await seedDemo(app.deps, { mothers: 5 })
+  const second = await seedDemo(app.deps, { mothers: 5 })
+  t.equal(second.parties.programme.organisationId, first.parties.programme.organisationId, 'the same programme')
+  const { rows } = await app.pool.query("SELECT count(*)::int AS n FROM organisations WHERE type = 'programme'")
+  t.equal(rows[0].n, 1)
+  const { referralBody } = await import('./helpers/referrals.ts')
+  const routed = await app.inject({
+    method: 'POST',
+    url: '/referrals',
+    headers: { authorization: `Bearer ${second.parties.hospital.key}` },
+    payload: referralBody()
+  })
+  t.equal(routed.statusCode, 201, routed.body)
+  t.equal(routed.json().programmeOrganisationId, first.parties.programme.organisationId, 'routed by postal code')
+})

@@ -24,6 +24,8 @@ export const PROBLEM_KINDS = {
   'housing-decision-not-allowed': { status: 409, title: 'Decision not allowed' },
   'idempotency-in-progress': { status: 409, title: 'Request in progress' },
   'endpoint-disabled': { status: 409, title: 'Webhook endpoint disabled' },
+  'duplicate-organisation': { status: 409, title: 'Organisation already onboarded' },
+  'service-area-overlap': { status: 409, title: 'Service area overlaps another programme' },
   'precondition-failed': { status: 412, title: 'Version changed' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },

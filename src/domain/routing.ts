@@ -35,3 +35,18 @@ export function routeReferral(
     }
   }
 }
+
+/**
+ * The postal codes `serviceArea` would share with another programme, by that programme: an overlap
+ * would leave those codes with no single programme, so routing by postal code would fail there.
+ */
+export function serviceAreaOverlaps(
+  programmes: readonly Programme[],
+  self: string | null,
+  serviceArea: readonly string[]
+): { programmeId: string; postalCodes: string[] }[] {
+  return programmes
+    .filter((p) => p.id !== self)
+    .map((p) => ({ programmeId: p.id, postalCodes: serviceArea.filter((code) => p.serviceArea.includes(code)) }))
+    .filter((o) => o.postalCodes.length > 0)
+}

@@ -29,6 +29,28 @@ export const OrganisationInput = Type.Object(
   }
 )
 
+export const OrganisationPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Name; unique per type.' })),
+    notificationEmail: Type.Optional(
+      Nullable(Type.String({ format: 'email', maxLength: 254, description: 'Inbox for notices; null removes it.' }))
+    ),
+    serviceArea: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[1-9][0-9]{3}$', maxLength: 4 }), {
+        uniqueItems: true,
+        maxItems: 1000,
+        description: 'Postal codes a programme serves; none may be served by another programme.'
+      })
+    )
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    title: 'OrganisationPatch',
+    examples: [{ serviceArea: ['2800', '2801', '2811'] }]
+  }
+)
+
 export const Organisation = Type.Object(
   {
     id: Uuid('Id of the organisation.'),

@@ -51,6 +51,18 @@ export const Problem = Type.Object(
         description: 'The statuses this caller may move the record to now (409 on a transition).'
       })
     ),
+    existingOrganisationId: Type.Optional(
+      Type.String({ maxLength: 36, description: 'The organisation of that type and name (409 on onboarding).' })
+    ),
+    overlaps: Type.Optional(
+      Type.Array(
+        Type.Object({
+          programmeId: Type.String({ maxLength: 36, description: 'The programme serving them now.' }),
+          postalCodes: Type.Array(Type.String({ maxLength: 4 }), { maxItems: 1000, description: 'The codes shared.' })
+        }),
+        { maxItems: 100, description: 'Postal codes another programme serves (409 on a service area).' }
+      )
+    ),
     existingReferralId: Type.Optional(
       Type.String({ maxLength: 36, description: 'The open referral this one duplicates (409 on intake).' })
     )

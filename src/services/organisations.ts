@@ -1,10 +1,17 @@
-import { notFound, validationProblem } from '../core/problems.ts'
+import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
+import { requireVersion } from '../core/caller.ts'
+import { type Executor, writeTransaction } from '../db/client.ts'
+import { serviceAreaOverlaps } from '../domain/routing.ts'
 import { createClient, listClients, revokeClient } from '../db/queries/clients.ts'
 import {
   findOrganisation,
   insertOrganisation,
   listOrganisations,
-  type OrganisationRow
+  lockOrganisationWrites,
+  organisationNamed,
+  type OrganisationRow,
+  programmeAreas,
+  updateOrganisation
 } from '../db/queries/organisations.ts'
 import { displayPrefix, generateApiKey, hashApiKey } from '../domain/api-keys.ts'
 import { forbiddenScopes } from '../domain/scopes.ts'
@@ -26,14 +33,72 @@ export async function onboardOrganisation(
   if (input.serviceArea !== undefined && input.serviceArea.length > 0 && input.type !== 'programme') {
     throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme has a service area' }])
   }
-  const organisation = await insertOrganisation(deps.db, {
-    name: input.name,
-    type: input.type,
-    notificationEmail: input.notificationEmail ?? null,
-    serviceArea: input.serviceArea ?? []
+  const organisation = await writeTransaction(deps.db, async (tx) => {
+    await lockOrganisationWrites(tx)
+    await refuseClashes(tx, null, input.type, input.name, input.serviceArea ?? [])
+    return insertOrganisation(tx, {
+      name: input.name.trim(),
+      type: input.type,
+      notificationEmail: input.notificationEmail ?? null,
+      serviceArea: input.serviceArea ?? []
+    })
   })
   if (organisation.type === 'programme') deps.programmes.forget()
   return organisation
+}
+
+/** 409 when another organisation of the type has the name, or another programme serves one of the codes. */
+async function refuseClashes(
+  tx: Executor,
+  self: string | null,
+  type: OrganisationType,
+  name: string,
+  serviceArea: readonly string[]
+): Promise<void> {
+  const namesake = await organisationNamed(tx, type, name, self)
+  if (namesake !== undefined) {
+    throw new ProblemError('duplicate-organisation', `A ${type} named "${namesake.name}" exists`, {
+      existingOrganisationId: namesake.id
+    })
+  }
+  if (type !== 'programme' || serviceArea.length === 0) return
+  const overlaps = serviceAreaOverlaps(await programmeAreas(tx), self, serviceArea)
+  if (overlaps.length > 0) {
+    const said = overlaps.map((o) => `${o.postalCodes.join(', ')} (programme ${o.programmeId})`).join('; ')
+    throw new ProblemError('service-area-overlap', `Another programme already serves ${said}`, { overlaps })
+  }
+}
+
+/** Changes an organisation's name, notice inbox or (programmes) service area, under `If-Match`. */
+export async function changeOrganisation(
+  deps: Deps,
+  id: string,
+  ifMatch: string | undefined,
+  input: {
+    name?: string | undefined
+    notificationEmail?: string | null | undefined
+    serviceArea?: string[] | undefined
+  }
+): Promise<OrganisationRow> {
+  const changed = await writeTransaction(deps.db, async (tx) => {
+    await lockOrganisationWrites(tx)
+    const current = await findOrganisation(tx, id)
+    if (current === undefined) throw notFound('Organisation')
+    requireVersion(ifMatch, current.version, 'organisation')
+    if (input.serviceArea !== undefined && input.serviceArea.length > 0 && current.type !== 'programme') {
+      throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme has a service area' }])
+    }
+    await refuseClashes(tx, id, current.type, input.name ?? current.name, input.serviceArea ?? [])
+    const updated = await updateOrganisation(tx, id, current.version, {
+      ...(input.name === undefined ? {} : { name: input.name.trim() }),
+      ...(input.notificationEmail === undefined ? {} : { notificationEmail: input.notificationEmail }),
+      ...(input.serviceArea === undefined ? {} : { serviceArea: input.serviceArea })
+    })
+    if (updated === undefined) throw notFound('Organisation')
+    return updated
+  })
+  if (changed.type === 'programme') deps.programmes.forget()
+  return changed
 }
 
 export async function getOrganisation(deps: Pick<Deps, 'db'>, id: string): Promise<OrganisationRow> {

@@ -47,6 +47,12 @@ const CALLS: Record<string, Call> = {
   },
   'GET /admin/organisations': { who: operator, expect: 200 },
   'GET /admin/organisations/:organisationId': { who: operator, expect: 200 },
+  'PATCH /admin/organisations/:organisationId': {
+    who: operator,
+    body: { notificationEmail: 'ocmw@example.be' },
+    version: 1,
+    expect: 200
+  },
   'POST /admin/organisations/:organisationId/clients': {
     who: operator,
     body: { name: 'x', scopes: ['referrals:read'] },

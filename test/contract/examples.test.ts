@@ -90,6 +90,13 @@ t.test('the server accepts every example, in the order of a referral', async (t)
     exampleOf('POST /admin/organisations/{organisationId}/clients')
   )
   const hospital = { headers: { authorization: `Bearer ${String(client.key)}` } }
+  await post(
+    operator,
+    'PATCH /admin/organisations/{organisationId}',
+    `/admin/organisations/${programme.organisationId}`,
+    exampleOf('PATCH /admin/organisations/{organisationId}'),
+    1
+  )
 
   let referral = await post(hospital, 'POST /referrals', '/referrals', exampleOf('POST /referrals'))
   const at = `/referrals/${referral.id}`

@@ -1,9 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ClientInput, Client, ClientWithKey, Organisation, OrganisationInput } from '../../schemas/admin.ts'
+import {
+  ClientInput,
+  Client,
+  ClientWithKey,
+  Organisation,
+  OrganisationInput,
+  OrganisationPatch
+} from '../../schemas/admin.ts'
 import {
   answer,
   IdParams,
+  IfMatchHeaders,
   IfNoneMatchHeaders,
   List,
   NotModified,
@@ -14,6 +22,7 @@ import {
 } from '../../schemas/common.ts'
 import type { OrganisationRow } from '../../db/queries/organisations.ts'
 import {
+  changeOrganisation,
   clientsOf,
   getOrganisation,
   issueClient,
@@ -66,8 +75,10 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['admin'],
         operationId: 'createOrganisation',
         summary: 'Onboard an organisation',
+        description:
+          'Names are unique per type; a programme may not serve a postal code another programme serves (409 naming the codes and that programme).',
         body: OrganisationInput,
-        response: { 201: answer('Onboarded.', Organisation, ['location', 'etag']) }
+        response: { 201: answer('Onboarded.', Organisation, ['location', 'etag']), ...problemResponses([409]) }
       }
     },
     async (request, reply) => {
@@ -124,6 +135,33 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const organisation = await getOrganisation(app.deps, request.params.organisationId)
       if (answeredNotModified(request, reply, organisation.version)) return reply
+      return reply.header('etag', etagOf(organisation.version)).send(toOrganisation(organisation))
+    }
+  )
+
+  app.patch(
+    '/admin/organisations/:organisationId',
+    {
+      config,
+      schema: {
+        tags: ['admin'],
+        operationId: 'updateOrganisation',
+        summary: 'Change an organisation',
+        description:
+          'Its name (unique per type), notice inbox or, for a programme, its service area: a postal code another programme serves is refused with 409 naming the codes and that programme. Needs `If-Match`.',
+        params: OrganisationParams,
+        headers: IfMatchHeaders,
+        body: OrganisationPatch,
+        response: { 200: answer('Changed.', Organisation, ['etag']), ...problemResponses([404, 409]) }
+      }
+    },
+    async (request, reply) => {
+      const organisation = await changeOrganisation(
+        app.deps,
+        request.params.organisationId,
+        request.headers['if-match'],
+        request.body
+      )
       return reply.header('etag', etagOf(organisation.version)).send(toOrganisation(organisation))
     }
   )
