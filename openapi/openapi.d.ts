@@ -962,6 +962,8 @@ export interface components {
             }[];
             /** @description The statuses this caller may move the record to now (409 on a transition). */
             allowedTransitions?: string[];
+            /** @description Handoffs still open (409 on completing or failing a referral). */
+            openHandoffs?: string[];
             /** @description The organisation of that type and name (409 on onboarding). */
             existingOrganisationId?: string;
             /** @description Postal codes another programme serves (409 on a service area). */
@@ -1285,7 +1287,7 @@ export interface components {
             referralId: string | null;
             handoffId: string | null;
             status: string | null;
-            reasonCode: ("not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error") | null;
+            reasonCode: ("not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error" | "referral_closed") | null;
         };
         /** EventPage */
         EventPage: {
@@ -3063,6 +3065,8 @@ export interface components {
             firstContactOn?: string;
             /** @description Required for completed. */
             outcome?: string;
+            /** @description On completed or failed: cancel the handoffs still open (reason `referral_closed`). Without it, open handoffs refuse the move with 409 listing them. */
+            closeOpenHandoffs?: boolean;
         } & (unknown & unknown & unknown & unknown & unknown & unknown);
         /**
          * Webhook
@@ -3127,7 +3131,7 @@ export interface components {
              * @description Reason code of the change.
              * @enum {unknown}
              */
-            reasonCode?: "not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error";
+            reasonCode?: "not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error" | "referral_closed";
         };
         /** WebhookInput */
         WebhookInput: {

@@ -24,6 +24,7 @@ export const PROBLEM_KINDS = {
   'housing-decision-not-allowed': { status: 409, title: 'Decision not allowed' },
   'idempotency-in-progress': { status: 409, title: 'Request in progress' },
   'endpoint-disabled': { status: 409, title: 'Webhook endpoint disabled' },
+  'open-handoffs': { status: 409, title: 'Open handoffs' },
   'duplicate-organisation': { status: 409, title: 'Organisation already onboarded' },
   'service-area-overlap': { status: 409, title: 'Service area overlaps another programme' },
   'precondition-failed': { status: 412, title: 'Version changed' },

@@ -26,12 +26,13 @@ export const REASON_CODES = {
   no_local_tie: { nl: 'Geen lokale binding', en: 'No local tie' },
   committee_refused: { nl: 'Geweigerd door de toewijzingscommissie', en: 'Refused by the allocation committee' },
   consent_withdrawn: { nl: 'Toestemming ingetrokken', en: 'Consent withdrawn' },
-  referral_entered_in_error: { nl: 'Doorverwijzing foutief ingevoerd', en: 'Referral entered in error' }
+  referral_entered_in_error: { nl: 'Doorverwijzing foutief ingevoerd', en: 'Referral entered in error' },
+  referral_closed: { nl: 'Doorverwijzing afgesloten', en: 'Referral closed' }
 } as const satisfies Record<string, { nl: string; en: string }>
 
 export type ReasonCode = keyof typeof REASON_CODES
 
-/** The codes a caller may give, by what it gives them for. The last two are the service's own. */
+/** The codes a caller may give, by what it gives them for. The last three codes above are the service's own. */
 export const REASON_CODES_FOR = {
   'referral.rejected': [
     'not_eligible',

@@ -51,6 +51,12 @@ export const Problem = Type.Object(
         description: 'The statuses this caller may move the record to now (409 on a transition).'
       })
     ),
+    openHandoffs: Type.Optional(
+      Type.Array(Type.String({ maxLength: 36 }), {
+        maxItems: 1000,
+        description: 'Handoffs still open (409 on completing or failing a referral).'
+      })
+    ),
     existingOrganisationId: Type.Optional(
       Type.String({ maxLength: 36, description: 'The organisation of that type and name (409 on onboarding).' })
     ),

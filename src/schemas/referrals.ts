@@ -362,7 +362,13 @@ export const TransitionInput = Type.Object(
     firstContactOn: Type.Optional(
       DateOnly('Required for in-progress (not when resuming from on-hold); not in the future.')
     ),
-    outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Required for completed.' }))
+    outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Required for completed.' })),
+    closeOpenHandoffs: Type.Optional(
+      Type.Boolean({
+        description:
+          'On completed or failed: cancel the handoffs still open (reason `referral_closed`). Without it, open handoffs refuse the move with 409 listing them.'
+      })
+    )
   },
   {
     additionalProperties: false,

@@ -5,7 +5,7 @@ import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import { sealAnswer, type AnswerToStore } from '../db/idempotency.ts'
 import { inTransaction, writeTransaction } from '../db/client.ts'
 import { hasAssessment } from '../db/queries/assessments.ts'
-import { handoffsOfReferral, handoffsOfReferrals } from '../db/queries/handoffs.ts'
+import { handoffsOfReferral, handoffsOfReferrals, openHandoffsOfReferral } from '../db/queries/handoffs.ts'
 import {
   accessLogOf,
   historyOf,
@@ -30,7 +30,7 @@ import { listSideOf, transitionRole, viewFields, viewOf, type AnyView } from '..
 import type { ReferralView } from '../domain/views.ts'
 import { belgianDate, isoInstant as isoOf } from '../domain/dates.ts'
 import { normalizeInsz } from '../domain/insz.ts'
-import { reasonCodeProblem } from '../domain/reason-codes.ts'
+import { type ReasonCode, reasonCodeProblem } from '../domain/reason-codes.ts'
 import { normalizeName, referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
 import { routeReferral } from '../domain/routing.ts'
 import { checkTransition } from '../domain/status-machine.ts'
@@ -334,9 +334,13 @@ export async function transitionReferral(
     },
     entry: accessEntry(caller)
   }
-  // An entry in error also ends every handoff of it (rare: not grouped, one transaction).
+  // Ending a referral settles its handoffs (rare moves: not grouped, one transaction each).
   const updated =
-    to === 'entered-in-error' ? await enterInError(deps, transition) : await updateReferralIfAt(deps.db, transition)
+    to === 'entered-in-error'
+      ? await endWithHandoffs(deps, transition, 'referral_entered_in_error', true)
+      : to === 'completed' || to === 'failed'
+        ? await endWithHandoffs(deps, transition, 'referral_closed', input.closeOpenHandoffs === true)
+        : await updateReferralIfAt(deps.db, transition)
   if (updated === undefined)
     throw new ProblemError(
       'precondition-failed',
@@ -346,14 +350,28 @@ export async function transitionReferral(
 }
 
 /**
- * A referral marked entered-in-error (the wrong mother, say): changed if still at the expected version,
- * with its history, event and access-log rows, and every open handoff cancelled with
- * `referral_entered_in_error` in the same transaction, so no recipient keeps a reason to see her.
+ * A referral that ends (completed, failed) or is marked entered-in-error (the wrong mother, say):
+ * changed if still at the expected version, with its history, event and access-log rows. Its open
+ * handoffs are cancelled with `reasonCode` in the same transaction, so no recipient keeps a reason
+ * to see her; unless `cancelOpen` is false, when they refuse the move (409 listing them).
  */
-async function enterInError(deps: Deps, t: Transition): Promise<ReaderRow | undefined> {
+async function endWithHandoffs(
+  deps: Deps,
+  t: Transition,
+  reasonCode: ReasonCode,
+  cancelOpen: boolean
+): Promise<ReaderRow | undefined> {
   return writeTransaction(deps.db, async (tx) => {
     const current = await lockReferral(tx, t.id)
     if (current === undefined || current.version !== t.expectedVersion) return undefined
+    const open = cancelOpen ? [] : await openHandoffsOfReferral(tx, t.id)
+    if (open.length > 0) {
+      throw new ProblemError(
+        'open-handoffs',
+        `${open.length} handoff(s) are still open: settle them, or send closeOpenHandoffs to cancel them`,
+        { openHandoffs: open.map((h) => h.id) }
+      )
+    }
     const updated = await updateReferral(tx, t.id, t.set as Partial<NewReferralRow>)
     await recordReferralHistory(tx, { referralId: t.id, ...t.history })
     await recordEvent(
@@ -362,7 +380,7 @@ async function enterInError(deps: Deps, t: Transition): Promise<ReaderRow | unde
       partiesOf(updated)
     )
     await recordAccess(tx, t.id, t.entry)
-    await cancelOpenHandoffs(tx, updated, 'referral_entered_in_error', t.history.byOrganisationId)
+    await cancelOpenHandoffs(tx, updated, reasonCode, t.history.byOrganisationId)
     const handoffs = await handoffsOfReferral(tx, t.id)
     return { ...updated, isRecipient: false, handoffs }
   })
