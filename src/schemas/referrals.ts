@@ -1,5 +1,5 @@
 import { describeCodes, REASON_CODES_FOR, REFERRAL_REASON_CODES } from '../domain/reason-codes.ts'
-import { accessLogExample, historyExample } from './examples.ts'
+import { accessLogExample, historyExample, referralExample } from './examples.ts'
 import { fieldsAlwaysRequired } from '../domain/status-machine.ts'
 import { Type, type Static } from 'typebox'
 import { DateOnly, DateTime, exactlyOneOf, Nullable, Uuid } from './common.ts'
@@ -189,39 +189,17 @@ export const ReferralInput = Type.Object(
     // Dated around 2026-06-01: the rules weigh dates against today (test/contract/examples.test.ts).
     examples: [
       {
-        externalReference: 'EPD-2026-004211',
-        mother: {
-          givenName: 'Samira',
-          familyName: 'Voorbeeld',
-          birthDate: '1985-07-30',
-          insz: '85.07.30-033.28',
-          phone: '+32 470 12 34 56',
-          address: { street: 'Voorbeeldstraat', houseNumber: '12', postalCode: '2800', municipality: 'Mechelen' },
-          preferredLanguage: 'ar',
-          interpreterNeeded: true
-        },
-        pregnancy: { expectedDeliveryDate: '2026-09-20' },
-        household: { livesAloneWithChildren: true, numberOfChildren: 1 },
-        screening: {
-          income: 'vulnerable',
-          employment: 'vulnerable',
-          education: 'unknown',
-          housing: 'vulnerable',
-          childDevelopment: 'not_vulnerable',
-          health: 'unknown',
-          incomeSource: 'none',
-          housingSituation: 'overcrowded'
-        },
-        needs: ['income', 'housing'],
-        reason: 'Geen inkomen sinds januari, woont met haar zoontje in één kamer.',
+        externalReference: referralExample.externalReference,
+        // As a sender writes it: the INSZ with its separators, the consent in local time.
+        mother: { ...referralExample.mother, insz: '85.07.30-033.28' },
+        pregnancy: referralExample.pregnancy,
+        household: referralExample.household,
+        screening: referralExample.screening,
+        needs: referralExample.needs,
+        reason: referralExample.reason,
         urgency: 'routine',
-        consent: {
-          givenAt: '2026-05-28T10:15:00+02:00',
-          recordedBy: 'Sociale dienst materniteit',
-          method: 'verbal',
-          sharingScope: ['programme', 'ocmw', 'housing']
-        },
-        referrerContact: { name: 'An Peeters', phone: '+32 15 00 00 00', email: 'an.peeters@azsm.example.be' }
+        consent: { ...referralExample.consent, givenAt: '2026-05-28T10:15:00+02:00' },
+        referrerContact: referralExample.referrerContact
       }
     ]
   }
