@@ -142,3 +142,10 @@ export const Page = <T extends TSchema>(item: T, description: string) =>
     },
     { examples: [{ items: [firstExample(item)].filter((e) => e !== undefined), nextCursor: null }] }
   )
+
+/** The answers of a GET of one versioned resource: it with its ETag, 304 to the ETag held, or 404. */
+export const versionedRead = <T extends TSchema>(description: string, schema: T) => ({
+  200: answer(description, schema, ['etag']),
+  304: NotModified,
+  ...problemResponses([404])
+})

@@ -14,11 +14,11 @@ import {
   IfMatchHeaders,
   IfNoneMatchHeaders,
   List,
-  NotModified,
   Page,
   PageQuery,
   problemResponses,
-  Uuid
+  Uuid,
+  versionedRead
 } from '../../schemas/common.ts'
 import type { OrganisationRow } from '../../db/queries/organisations.ts'
 import {
@@ -125,11 +125,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Get an organisation',
         params: OrganisationParams,
         headers: IfNoneMatchHeaders,
-        response: {
-          200: answer('The organisation.', Organisation, ['etag']),
-          304: NotModified,
-          ...problemResponses([404])
-        }
+        response: versionedRead('The organisation.', Organisation)
       }
     },
     async (request, reply) => {

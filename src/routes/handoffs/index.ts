@@ -6,11 +6,11 @@ import {
   IfMatchHeaders,
   IfNoneMatchHeaders,
   List,
-  NotModified,
   Page,
   PageQuery,
   problemResponses,
-  Uuid
+  Uuid,
+  versionedRead
 } from '../../schemas/common.ts'
 import {
   ConsentWithdrawalInput,
@@ -115,11 +115,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
           'The recipient also gets `referral`: the fields its organisation type needs, while consent stands.',
         params: Params,
         headers: IfNoneMatchHeaders,
-        response: {
-          200: answer('The handoff.', HandoffWithReferral, ['etag']),
-          304: NotModified,
-          ...problemResponses([404])
-        }
+        response: versionedRead('The handoff.', HandoffWithReferral)
       }
     },
     async (request, reply) => {

@@ -8,10 +8,10 @@ import {
   IfMatchHeaders,
   IfNoneMatchHeaders,
   List,
-  NotModified,
   Page,
   PageQuery,
-  problemResponses
+  problemResponses,
+  versionedRead
 } from '../../schemas/common.ts'
 import { AccessLogEntry, HistoryEntry, ReferralInput, ReferralPatch, TransitionInput } from '../../schemas/referrals.ts'
 import { AnyReferralView, OperatorView, ProgrammeView, ReferrerView, viewUnion } from '../../schemas/views.ts'
@@ -139,11 +139,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
           'The referrer, the programme and the operator each see their own projection. Not a party: 404. `If-None-Match` with the ETag answers 304.',
         params: Params,
         headers: IfNoneMatchHeaders,
-        response: {
-          200: answer('The referral in your view.', AnyReferralView, ['etag']),
-          304: NotModified,
-          ...problemResponses([404])
-        }
+        response: versionedRead('The referral in your view.', AnyReferralView)
       }
     },
     async (request, reply) => {

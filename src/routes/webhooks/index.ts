@@ -6,11 +6,11 @@ import {
   IfMatchHeaders,
   IfNoneMatchHeaders,
   List,
-  NotModified,
   Page,
   PageQuery,
   problemResponses,
-  Uuid
+  Uuid,
+  versionedRead
 } from '../../schemas/common.ts'
 import { Delivery, Webhook, WebhookWithSecret, webhookInputs } from '../../schemas/webhooks.ts'
 import { deliveryExample, ids } from '../../schemas/examples.ts'
@@ -89,11 +89,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'A webhook endpoint',
         params: Params,
         headers: IfNoneMatchHeaders,
-        response: {
-          200: answer('The endpoint.', Webhook, ['etag']),
-          304: NotModified,
-          ...problemResponses([404])
-        }
+        response: versionedRead('The endpoint.', Webhook)
       }
     },
     async (request, reply) => {
