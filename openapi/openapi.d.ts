@@ -84,12 +84,18 @@ export interface paths {
         get: operations["getOrganisation"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Deactivate an organisation
+         * @description Its API clients are revoked at once and its webhooks disabled; nothing new is referred or handed to it. Its open work stays visible to the programme, which hears of each piece by `organisation.deactivated`. A programme still guiding referrals: 409. The record stays (history and access log name it). Needs `If-Match`.
+         *
+         *     Requires scope `admin`.
+         */
+        delete: operations["deactivateOrganisation"];
         options?: never;
         head?: never;
         /**
          * Change an organisation
-         * @description Its name (unique per type), notice inbox or, for a programme, its service area: a postal code another programme serves is refused with 409 naming the codes and that programme. Needs `If-Match`.
+         * @description Its name (unique per type), notice inbox, public contact, the handoff types it takes or, for a programme, its service area: a postal code another programme serves is refused with 409 naming the codes and that programme. Needs `If-Match`.
          *
          *     Requires scope `admin`.
          */
@@ -224,6 +230,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/referrals/{referralId}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assign or reassign the worker who guides her
+         * @description The programme, while the referral is accepted, in-progress or on-hold: one of its active workers, who becomes the referrer's contact person. In the history as an `assignment`; both parties hear `referral.contact_changed`. Needs `If-Match`.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        put: operations["assignWorker"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/referrals/{referralId}/history": {
         parameters: {
             query?: never;
@@ -232,7 +260,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every status transition of a referral
+         * Every status transition and reassignment of a referral
          * @description Requires scope `referrals:read` or `admin`.
          */
         get: operations["getReferralHistory"];
@@ -710,6 +738,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organisations/{organisationId}/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an organisation's workers
+         * @description An organisation keeps its own workers; the operator those of any organisation.
+         *
+         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `reports:read` or `admin`.
+         */
+        get: operations["listWorkers"];
+        put?: never;
+        /**
+         * Add a worker
+         * @description An organisation keeps its own workers; the operator those of any organisation. Work contact only: never a private phone or address.
+         *
+         *     Requires scope `referrals:write` or `referrals:manage` or `handoffs:write` or `admin`.
+         */
+        post: operations["addWorker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organisations/{organisationId}/workers/{workerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a worker
+         * @description An organisation keeps its own workers; the operator those of any organisation.
+         *
+         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `reports:read` or `admin`.
+         */
+        get: operations["getWorker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a worker
+         * @description An organisation keeps its own workers; the operator those of any organisation. `active: false` when they leave: their history stays, nothing new is assigned to them. Needs `If-Match`.
+         *
+         *     Requires scope `referrals:write` or `referrals:manage` or `handoffs:write` or `admin`.
+         */
+        patch: operations["updateWorker"];
+        trace?: never;
+    };
+    "/directory/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The directory of organisations
+         * @description Every organisation of the network, by type and name: the service area of programmes, the handoff types each takes, whether it is active, its public contact. Nothing secret. Revalidate with `If-None-Match`: 304 while nothing changed.
+         *
+         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `reports:read` or `admin`.
+         */
+        get: operations["listDirectory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "referral.created": {
@@ -766,6 +872,26 @@ export interface webhooks {
          * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
          */
         post: operations["onReferralStatusChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "referral.contact_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `referral.contact_changed` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onReferralContactChangedWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -912,6 +1038,66 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "handoff.due_soon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `handoff.due_soon` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onHandoffDueSoonWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "handoff.overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `handoff.overdue` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onHandoffOverdueWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "organisation.deactivated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `organisation.deactivated` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onOrganisationDeactivatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     ping: {
         parameters: {
             query?: never;
@@ -983,6 +1169,7 @@ export interface components {
          * @example {
          *       "organisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
          *       "clientId": "b1946ac9-2d3c-4e5f-8a7b-6c5d4e3f2a1b",
+         *       "onBehalfOfWorkerId": null,
          *       "action": "read via handoff",
          *       "purpose": "handoff",
          *       "requestId": "c0ffee00-1234-4abc-9def-0123456789ab",
@@ -992,6 +1179,7 @@ export interface components {
         AccessLogEntry: {
             organisationId: string | null;
             clientId: string | null;
+            onBehalfOfWorkerId: string | null;
             /** @description `create`, `read`, `list`, `update`, `transition`, … */
             action: string;
             /** @description Why: the operation that touched the data. */
@@ -1067,6 +1255,14 @@ export interface components {
         Assessments: {
             start: components["schemas"]["Assessment"] | null;
             end: components["schemas"]["Assessment"] | null;
+        };
+        /** AssignmentInput */
+        AssignmentInput: {
+            /**
+             * Format: uuid
+             * @description An active worker of the programme (`GET /organisations/{id}/workers`).
+             */
+            workerId: string;
         };
         /**
          * Client
@@ -1244,6 +1440,51 @@ export interface components {
              */
             createdAt: string;
         };
+        /**
+         * DirectoryEntry
+         * @example {
+         *       "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+         *       "name": "AZ Sint-Maarten, sociale dienst",
+         *       "type": "hospital",
+         *       "serviceArea": [],
+         *       "acceptedHandoffTypes": [
+         *         "postnatal_followup",
+         *         "mental_health",
+         *         "other"
+         *       ],
+         *       "active": true,
+         *       "contactPhone": "+32 15 89 20 00",
+         *       "contactEmail": "sociale.dienst@azsm.example.be",
+         *       "updatedAt": "2026-05-02T09:00:00.000Z"
+         *     }
+         */
+        DirectoryEntry: {
+            /**
+             * Format: uuid
+             * @description Id of the organisation: `programmeId`, `toOrganisationId`.
+             */
+            id: string;
+            /** @description Name. */
+            name: string;
+            /**
+             * @description Organisation type.
+             * @enum {unknown}
+             */
+            type: "hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other" | "operator";
+            /** @description The postal codes a programme serves (routes referrals without `programmeId`); empty for others. */
+            serviceArea: string[];
+            /** @description The handoff types it takes. */
+            acceptedHandoffTypes: ("income_support" | "housing_priority" | "postnatal_followup" | "debt_mediation" | "childcare" | "mental_health" | "social_work" | "other")[];
+            /** @description false: deactivated; nothing new is referred or handed to it. */
+            active: boolean;
+            contactPhone: string | null;
+            contactEmail: string | null;
+            /**
+             * Format: date-time
+             * @description Last change.
+             */
+            updatedAt: string;
+        };
         /** DomainProgress */
         DomainProgress: {
             /**
@@ -1260,7 +1501,7 @@ export interface components {
         };
         /**
          * Event
-         * @description A thin event: ids, type, status and time, never personal data. Fetch what you may see through the API.
+         * @description A thin event: ids, type, status, codes, version and time, never personal data. Fetch what you may see through the API.
          * @example {
          *       "id": "16fd2706-8baf-433b-82eb-8c7fada847da",
          *       "type": "referral.status_changed",
@@ -1268,7 +1509,9 @@ export interface components {
          *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
          *       "handoffId": null,
          *       "status": "accepted",
-         *       "reasonCode": null
+         *       "reasonCode": null,
+         *       "version": 3,
+         *       "outcome": null
          *     }
          */
         Event: {
@@ -1288,6 +1531,8 @@ export interface components {
             handoffId: string | null;
             status: string | null;
             reasonCode: ("not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error" | "referral_closed") | null;
+            version: number | null;
+            outcome: ("guidance_completed" | "transferred" | "moved_away" | "declined" | "not_reached" | "stopped_early") | null;
         };
         /** EventPage */
         EventPage: {
@@ -1343,6 +1588,7 @@ export interface components {
          *       "statusReasonCode": null,
          *       "statusReason": null,
          *       "housing": null,
+         *       "contact": null,
          *       "version": 2,
          *       "createdAt": "2026-06-01T07:45:00.000Z",
          *       "updatedAt": "2026-06-01T09:02:00.000Z"
@@ -1391,6 +1637,7 @@ export interface components {
                 allocatedOn: string | null;
                 municipality: string | null;
             } | null;
+            contact: components["schemas"]["WorkContact"] | null;
             /**
              * Format: int32
              * @description The ETag.
@@ -1424,6 +1671,23 @@ export interface components {
             timestamp: string;
             data: components["schemas"]["WebhookEventData"];
         };
+        /**
+         * HandoffDueSoonWebhook
+         * @description A `handoff.due_soon` delivery.
+         */
+        HandoffDueSoonWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "handoff.due_soon";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
+        };
         /** HandoffInput */
         HandoffInput: {
             /**
@@ -1444,6 +1708,23 @@ export interface components {
              * @example 2026-03-14
              */
             dueBy?: string;
+        };
+        /**
+         * HandoffOverdueWebhook
+         * @description A `handoff.overdue` delivery.
+         */
+        HandoffOverdueWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "handoff.overdue";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
         };
         /**
          * HandoffStatusChangedWebhook
@@ -1476,6 +1757,11 @@ export interface components {
             reasonCode?: "not_eligible" | "income_too_high" | "no_capacity" | "outside_service_area" | "not_our_competence" | "unreachable" | "declined_by_mother" | "moved_away" | "no_engagement" | "no_longer_needed" | "done_elsewhere";
             /** @description Explanation. */
             reason?: string;
+            /**
+             * Format: uuid
+             * @description On accepted (recipient): its contact person for this work, an active worker of its own (`GET /organisations/{id}/workers`).
+             */
+            contactWorkerId?: string;
         };
         /** HandoffWithReferral */
         HandoffWithReferral: {
@@ -1521,6 +1807,7 @@ export interface components {
                 allocatedOn: string | null;
                 municipality: string | null;
             } | null;
+            contact: components["schemas"]["WorkContact"] | null;
             /**
              * Format: int32
              * @description The ETag.
@@ -1541,9 +1828,12 @@ export interface components {
         /**
          * HistoryEntry
          * @example {
+         *       "kind": "status",
          *       "fromStatus": "requested",
          *       "toStatus": "accepted",
          *       "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *       "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
          *       "reasonCode": null,
          *       "reason": null,
          *       "at": "2026-06-01T07:40:00.000Z"
@@ -1556,7 +1846,14 @@ export interface components {
              * @enum {unknown}
              */
             toStatus: "requested" | "received" | "accepted" | "rejected" | "cancelled" | "in-progress" | "on-hold" | "failed" | "completed" | "entered-in-error";
+            /**
+             * @description `status`: a transition; `assignment`: the guiding worker changed, the status stayed.
+             * @enum {unknown}
+             */
+            kind: "status" | "assignment";
             byOrganisationId: string | null;
+            byWorkerId: string | null;
+            assignedWorkerId: string | null;
             reasonCode: string | null;
             reason: string | null;
             /**
@@ -1919,6 +2216,14 @@ export interface components {
          *       "type": "hospital",
          *       "notificationEmail": "sociale.dienst@azsm.example.be",
          *       "serviceArea": [],
+         *       "acceptedHandoffTypes": [
+         *         "postnatal_followup",
+         *         "mental_health",
+         *         "other"
+         *       ],
+         *       "contactPhone": "+32 15 89 20 00",
+         *       "contactEmail": "sociale.dienst@azsm.example.be",
+         *       "active": true,
          *       "version": 1,
          *       "createdAt": "2026-05-02T09:00:00.000Z"
          *     }
@@ -1939,6 +2244,12 @@ export interface components {
             notificationEmail: string | null;
             /** @description Postal codes served (programmes). */
             serviceArea: string[];
+            /** @description Handoff types it takes. */
+            acceptedHandoffTypes: ("income_support" | "housing_priority" | "postnatal_followup" | "debt_mediation" | "childcare" | "mental_health" | "social_work" | "other")[];
+            contactPhone: string | null;
+            contactEmail: string | null;
+            /** @description false once deactivated. */
+            active: boolean;
             /**
              * Format: int32
              * @description Grows with every change; the `ETag` is this number.
@@ -1949,6 +2260,23 @@ export interface components {
              * @description When it was onboarded.
              */
             createdAt: string;
+        };
+        /**
+         * OrganisationDeactivatedWebhook
+         * @description A `organisation.deactivated` delivery.
+         */
+        OrganisationDeactivatedWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "organisation.deactivated";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
         };
         /** OrganisationInput */
         OrganisationInput: {
@@ -1966,6 +2294,15 @@ export interface components {
             notificationEmail?: string;
             /** @description Postal codes a `programme` serves (programmes only). */
             serviceArea?: string[];
+            /** @description Handoff types it takes; by default those its type usually takes (`housing_priority`: housing only). */
+            acceptedHandoffTypes?: ("income_support" | "housing_priority" | "postnatal_followup" | "debt_mediation" | "childcare" | "mental_health" | "social_work" | "other")[];
+            /** @description Public phone, as the directory shows it. */
+            contactPhone?: string;
+            /**
+             * Format: email
+             * @description Public e-mail, as the directory shows it.
+             */
+            contactEmail?: string;
         };
         /** OrganisationPatch */
         OrganisationPatch: {
@@ -1974,6 +2311,10 @@ export interface components {
             notificationEmail?: string | null;
             /** @description Postal codes a programme serves; none may be served by another programme. */
             serviceArea?: string[];
+            /** @description Handoff types it takes from now on (`housing_priority`: housing only). */
+            acceptedHandoffTypes?: ("income_support" | "housing_priority" | "postnatal_followup" | "debt_mediation" | "childcare" | "mental_health" | "social_work" | "other")[];
+            contactPhone?: string | null;
+            contactEmail?: string | null;
         };
         /**
          * PingWebhook
@@ -2103,6 +2444,23 @@ export interface components {
                 interpreterNeeded?: boolean;
                 address?: components["schemas"]["Address"];
             };
+        };
+        /**
+         * ReferralContactChangedWebhook
+         * @description A `referral.contact_changed` delivery.
+         */
+        ReferralContactChangedWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "referral.contact_changed";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
         };
         /**
          * ReferralCreatedWebhook
@@ -2569,9 +2927,34 @@ export interface components {
          *         "phone": "+32 15 00 00 00",
          *         "email": "an.peeters@azsm.example.be"
          *       },
-         *       "assignedWorker": "Sara De Smet",
+         *       "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *       "programmeContact": {
+         *         "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *         "name": "Sara De Smet",
+         *         "role": "maatschappelijk werker",
+         *         "workPhone": "+32 15 44 55 66",
+         *         "workEmail": "sara.desmet@opkomst.example.be"
+         *       },
          *       "firstContactOn": null,
          *       "outcome": null,
+         *       "outcomeNote": null,
+         *       "statusHistory": [
+         *         {
+         *           "status": "requested",
+         *           "at": "2026-05-28T08:20:00.000Z",
+         *           "reasonCode": null
+         *         },
+         *         {
+         *           "status": "received",
+         *           "at": "2026-05-29T10:05:00.000Z",
+         *           "reasonCode": null
+         *         },
+         *         {
+         *           "status": "accepted",
+         *           "at": "2026-06-01T07:40:00.000Z",
+         *           "reasonCode": null
+         *         }
+         *       ],
          *       "possibleDuplicateOf": null,
          *       "acceptedAt": "2026-06-01T07:40:00.000Z",
          *       "consentWithdrawal": null,
@@ -2645,9 +3028,13 @@ export interface components {
             urgency: "routine" | "urgent";
             consent: components["schemas"]["Consent"];
             referrerContact: components["schemas"]["ReferrerContact"];
-            assignedWorker: string | null;
+            assignedWorkerId: string | null;
+            programmeContact: components["schemas"]["WorkContact"] | null;
             firstContactOn: string | null;
-            outcome: string | null;
+            outcome: ("guidance_completed" | "transferred" | "moved_away" | "declined" | "not_reached" | "stopped_early") | null;
+            outcomeNote: string | null;
+            /** @description Each status the referral took, oldest first. */
+            statusHistory: components["schemas"]["StatusStep"][];
             possibleDuplicateOf: string | null;
             acceptedAt: string | null;
             consentWithdrawal: {
@@ -2709,8 +3096,33 @@ export interface components {
          *       "version": 3,
          *       "status": "accepted",
          *       "statusReasonCode": null,
-         *       "statusReason": null,
-         *       "redirectSuggestion": null,
+         *       "statusHistory": [
+         *         {
+         *           "status": "requested",
+         *           "at": "2026-05-28T08:20:00.000Z",
+         *           "reasonCode": null
+         *         },
+         *         {
+         *           "status": "received",
+         *           "at": "2026-05-29T10:05:00.000Z",
+         *           "reasonCode": null
+         *         },
+         *         {
+         *           "status": "accepted",
+         *           "at": "2026-06-01T07:40:00.000Z",
+         *           "reasonCode": null
+         *         }
+         *       ],
+         *       "programmeContact": {
+         *         "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *         "name": "Sara De Smet",
+         *         "role": "maatschappelijk werker",
+         *         "workPhone": "+32 15 44 55 66",
+         *         "workEmail": "sara.desmet@opkomst.example.be"
+         *       },
+         *       "firstContactOn": null,
+         *       "outcome": null,
+         *       "acceptedAt": "2026-06-01T07:40:00.000Z",
          *       "track": "opkomst_plus",
          *       "externalReference": "EPD-2026-004211",
          *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
@@ -2805,8 +3217,12 @@ export interface components {
              */
             status: "requested" | "received" | "accepted" | "rejected" | "cancelled" | "in-progress" | "on-hold" | "failed" | "completed" | "entered-in-error";
             statusReasonCode: string | null;
-            statusReason: string | null;
-            redirectSuggestion: string | null;
+            /** @description Each status the referral took, oldest first. */
+            statusHistory: components["schemas"]["StatusStep"][];
+            programmeContact: components["schemas"]["WorkContact"] | null;
+            firstContactOn: string | null;
+            outcome: ("guidance_completed" | "transferred" | "moved_away" | "declined" | "not_reached" | "stopped_early") | null;
+            acceptedAt: string | null;
             track: ("opkomst" | "opkomst_plus") | null;
             /** @description The sender's own id. */
             externalReference: string;
@@ -3034,6 +3450,20 @@ export interface components {
              */
             housingSituation: "adequate" | "poor_quality" | "overcrowded" | "insecure" | "homeless" | "unknown";
         };
+        /** StatusStep */
+        StatusStep: {
+            /**
+             * @description FHIR R4 Task.status code.
+             * @enum {unknown}
+             */
+            status: "requested" | "received" | "accepted" | "rejected" | "cancelled" | "in-progress" | "on-hold" | "failed" | "completed" | "entered-in-error";
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            at: string;
+            reasonCode: string | null;
+        };
         /** TransitionInput */
         TransitionInput: {
             /**
@@ -3055,16 +3485,24 @@ export interface components {
              * @enum {unknown}
              */
             track?: "opkomst" | "opkomst_plus";
-            /** @description Required for accepted (not when resuming from on-hold). */
-            assignedWorker?: string;
+            /**
+             * Format: uuid
+             * @description On accepted: the programme's worker who guides her, an active worker of the programme; the referrer's contact person. Later: `PUT /referrals/{referralId}/assignment`.
+             */
+            assignedWorkerId?: string;
             /**
              * Format: date
              * @description Required for in-progress (not when resuming from on-hold); not in the future.
              * @example 2026-03-14
              */
             firstContactOn?: string;
-            /** @description Required for completed. */
-            outcome?: string;
+            /**
+             * @description Required for completed (guidance_completed, transferred); for failed (moved_away, declined, not_reached, stopped_early) read from the reason code when absent.
+             * @enum {unknown}
+             */
+            outcome?: "guidance_completed" | "transferred" | "moved_away" | "declined" | "not_reached" | "stopped_early";
+            /** @description On completed or failed: the programme's own words; the referrer never sees them. */
+            outcomeNote?: string;
             /** @description On completed or failed: cancel the handoffs still open (reason `referral_closed`). Without it, open handoffs refuse the move with 409 listing them. */
             closeOpenHandoffs?: boolean;
         } & (unknown & unknown & unknown & unknown & unknown & unknown);
@@ -3132,13 +3570,23 @@ export interface components {
              * @enum {unknown}
              */
             reasonCode?: "not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error" | "referral_closed";
+            /**
+             * Format: int32
+             * @description The version of the subject after the change (the referral, or the handoff of a handoff event): the `ETag` a fetch would give.
+             */
+            version?: number;
+            /**
+             * @description The coded outcome, when guidance ended.
+             * @enum {unknown}
+             */
+            outcome?: "guidance_completed" | "transferred" | "moved_away" | "declined" | "not_reached" | "stopped_early";
         };
         /** WebhookInput */
         WebhookInput: {
             /** @description Where deliveries are POSTed: https on port 443, and never a private, loopback, link-local, special or metadata address (nor an IPv6 form that embeds one). */
             url: string;
             /** @description Event types to receive. */
-            eventTypes: ("referral.created" | "referral.updated" | "referral.status_changed" | "referral.overdue" | "referral.first_contact_overdue" | "referral.guidance_ending" | "handoff.created" | "handoff.status_changed" | "housing_priority.decided" | "housing_priority.expired")[];
+            eventTypes: ("referral.created" | "referral.updated" | "referral.status_changed" | "referral.contact_changed" | "referral.overdue" | "referral.first_contact_overdue" | "referral.guidance_ending" | "handoff.created" | "handoff.status_changed" | "housing_priority.decided" | "housing_priority.expired" | "handoff.due_soon" | "handoff.overdue" | "organisation.deactivated")[];
             /** @description What the endpoint is for. */
             description?: string;
         };
@@ -3147,7 +3595,7 @@ export interface components {
             /** @description Where deliveries are POSTed: https on port 443, and never a private, loopback, link-local, special or metadata address (nor an IPv6 form that embeds one). */
             url?: string;
             /** @description Event types to receive. */
-            eventTypes?: ("referral.created" | "referral.updated" | "referral.status_changed" | "referral.overdue" | "referral.first_contact_overdue" | "referral.guidance_ending" | "handoff.created" | "handoff.status_changed" | "housing_priority.decided" | "housing_priority.expired")[];
+            eventTypes?: ("referral.created" | "referral.updated" | "referral.status_changed" | "referral.contact_changed" | "referral.overdue" | "referral.first_contact_overdue" | "referral.guidance_ending" | "handoff.created" | "handoff.status_changed" | "housing_priority.decided" | "housing_priority.expired" | "handoff.due_soon" | "handoff.overdue" | "organisation.deactivated")[];
             description?: string | null;
             /**
              * @description Re-enables an endpoint that was disabled (e.g. after a 410).
@@ -3181,6 +3629,98 @@ export interface components {
             createdAt: string;
             /** @description The `whsec_` signing secret. Shown this once. */
             secret: string;
+        };
+        /**
+         * WorkContact
+         * @description Who to call about it: a worker of the organisation, by their work contact.
+         */
+        WorkContact: {
+            /**
+             * Format: uuid
+             * @description The worker.
+             */
+            workerId: string;
+            /** @description Name. */
+            name: string;
+            /** @description Role, e.g. `maatschappelijk werker`. */
+            role: string;
+            workPhone: string | null;
+            workEmail: string | null;
+        };
+        /**
+         * Worker
+         * @example {
+         *       "id": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *       "organisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "name": "Sara De Smet",
+         *       "role": "maatschappelijk werker",
+         *       "workPhone": "+32 15 44 55 66",
+         *       "workEmail": "sara.desmet@opkomst.example.be",
+         *       "active": true,
+         *       "version": 1,
+         *       "createdAt": "2026-05-02T09:00:00.000Z",
+         *       "updatedAt": "2026-05-02T09:00:00.000Z"
+         *     }
+         */
+        Worker: {
+            /**
+             * Format: uuid
+             * @description Id of the worker.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Their organisation.
+             */
+            organisationId: string;
+            /** @description Name. */
+            name: string;
+            /** @description Role. */
+            role: string;
+            workPhone: string | null;
+            workEmail: string | null;
+            /** @description Whether they can be assigned work and act. */
+            active: boolean;
+            /**
+             * Format: int32
+             * @description Grows with every change; the `ETag` is this number.
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @description When they were added.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last change.
+             */
+            updatedAt: string;
+        };
+        /** WorkerInput */
+        WorkerInput: {
+            /** @description The worker's name. */
+            name: string;
+            /** @description Role, e.g. `maatschappelijk werker`. */
+            role: string;
+            /** @description Work phone (never a private number). */
+            workPhone?: string;
+            /**
+             * Format: email
+             * @description Work e-mail (never a private address).
+             */
+            workEmail?: string;
+        };
+        /** WorkerPatch */
+        WorkerPatch: {
+            /** @description The worker's name. */
+            name?: string;
+            /** @description Role, e.g. `maatschappelijk werker`. */
+            role?: string;
+            workPhone?: string | null;
+            workEmail?: string | null;
+            /** @description false: assigned nothing new; what they did and were assigned stays. */
+            active?: boolean;
         };
         /**
          * YoungestChild
@@ -3502,6 +4042,14 @@ export interface operations {
                      *           "type": "hospital",
                      *           "notificationEmail": "sociale.dienst@azsm.example.be",
                      *           "serviceArea": [],
+                     *           "acceptedHandoffTypes": [
+                     *             "postnatal_followup",
+                     *             "mental_health",
+                     *             "other"
+                     *           ],
+                     *           "contactPhone": "+32 15 89 20 00",
+                     *           "contactEmail": "sociale.dienst@azsm.example.be",
+                     *           "active": true,
                      *           "version": 1,
                      *           "createdAt": "2026-05-02T09:00:00.000Z"
                      *         }
@@ -3529,6 +4077,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -3570,6 +4120,14 @@ export interface operations {
                      *       "type": "hospital",
                      *       "notificationEmail": "sociale.dienst@azsm.example.be",
                      *       "serviceArea": [],
+                     *       "acceptedHandoffTypes": [
+                     *         "postnatal_followup",
+                     *         "mental_health",
+                     *         "other"
+                     *       ],
+                     *       "contactPhone": "+32 15 89 20 00",
+                     *       "contactEmail": "sociale.dienst@azsm.example.be",
+                     *       "active": true,
                      *       "version": 1,
                      *       "createdAt": "2026-05-02T09:00:00.000Z"
                      *     }
@@ -3623,6 +4181,14 @@ export interface operations {
                      *       "type": "hospital",
                      *       "notificationEmail": "sociale.dienst@azsm.example.be",
                      *       "serviceArea": [],
+                     *       "acceptedHandoffTypes": [
+                     *         "postnatal_followup",
+                     *         "mental_health",
+                     *         "other"
+                     *       ],
+                     *       "contactPhone": "+32 15 89 20 00",
+                     *       "contactEmail": "sociale.dienst@azsm.example.be",
+                     *       "active": true,
                      *       "version": 1,
                      *       "createdAt": "2026-05-02T09:00:00.000Z"
                      *     }
@@ -3648,12 +4214,77 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    deactivateOrganisation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the organisation. */
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deactivated. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "name": "AZ Sint-Maarten, sociale dienst",
+                     *       "type": "hospital",
+                     *       "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *       "serviceArea": [],
+                     *       "acceptedHandoffTypes": [
+                     *         "postnatal_followup",
+                     *         "mental_health",
+                     *         "other"
+                     *       ],
+                     *       "contactPhone": "+32 15 89 20 00",
+                     *       "contactEmail": "sociale.dienst@azsm.example.be",
+                     *       "active": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     updateOrganisation: {
         parameters: {
             query?: never;
             header: {
                 /** @description The `ETag` of the version being changed (required). */
                 "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
             };
             path: {
                 /** @description Id of the organisation. */
@@ -3695,6 +4326,14 @@ export interface operations {
                      *       "type": "hospital",
                      *       "notificationEmail": "sociale.dienst@azsm.example.be",
                      *       "serviceArea": [],
+                     *       "acceptedHandoffTypes": [
+                     *         "postnatal_followup",
+                     *         "mental_health",
+                     *         "other"
+                     *       ],
+                     *       "contactPhone": "+32 15 89 20 00",
+                     *       "contactEmail": "sociale.dienst@azsm.example.be",
+                     *       "active": true,
                      *       "version": 1,
                      *       "createdAt": "2026-05-02T09:00:00.000Z"
                      *     }
@@ -3779,6 +4418,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -3852,7 +4493,10 @@ export interface operations {
     revokeApiClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
             path: {
                 /** @description Id of the organisation. */
                 organisationId: string;
@@ -3892,6 +4536,8 @@ export interface operations {
                 track?: "opkomst" | "opkomst_plus";
                 /** @description Only the referral with this `externalReference` (the sender’s own id). */
                 externalReference?: string;
+                /** @description Only those guided by this worker (the programme). */
+                assignedWorkerId?: string;
                 /** @description Only referrals changed at or after this instant. */
                 updatedSince?: string;
                 /** @description Items per page (at most 100). */
@@ -3984,9 +4630,34 @@ export interface operations {
                      *             "phone": "+32 15 00 00 00",
                      *             "email": "an.peeters@azsm.example.be"
                      *           },
-                     *           "assignedWorker": "Sara De Smet",
+                     *           "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *           "programmeContact": {
+                     *             "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *             "name": "Sara De Smet",
+                     *             "role": "maatschappelijk werker",
+                     *             "workPhone": "+32 15 44 55 66",
+                     *             "workEmail": "sara.desmet@opkomst.example.be"
+                     *           },
                      *           "firstContactOn": null,
                      *           "outcome": null,
+                     *           "outcomeNote": null,
+                     *           "statusHistory": [
+                     *             {
+                     *               "status": "requested",
+                     *               "at": "2026-05-28T08:20:00.000Z",
+                     *               "reasonCode": null
+                     *             },
+                     *             {
+                     *               "status": "received",
+                     *               "at": "2026-05-29T10:05:00.000Z",
+                     *               "reasonCode": null
+                     *             },
+                     *             {
+                     *               "status": "accepted",
+                     *               "at": "2026-06-01T07:40:00.000Z",
+                     *               "reasonCode": null
+                     *             }
+                     *           ],
                      *           "possibleDuplicateOf": null,
                      *           "acceptedAt": "2026-06-01T07:40:00.000Z",
                      *           "consentWithdrawal": null,
@@ -4030,6 +4701,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -4122,8 +4795,33 @@ export interface operations {
                      *       "version": 3,
                      *       "status": "accepted",
                      *       "statusReasonCode": null,
-                     *       "statusReason": null,
-                     *       "redirectSuggestion": null,
+                     *       "statusHistory": [
+                     *         {
+                     *           "status": "requested",
+                     *           "at": "2026-05-28T08:20:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "received",
+                     *           "at": "2026-05-29T10:05:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "accepted",
+                     *           "at": "2026-06-01T07:40:00.000Z",
+                     *           "reasonCode": null
+                     *         }
+                     *       ],
+                     *       "programmeContact": {
+                     *         "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *         "name": "Sara De Smet",
+                     *         "role": "maatschappelijk werker",
+                     *         "workPhone": "+32 15 44 55 66",
+                     *         "workEmail": "sara.desmet@opkomst.example.be"
+                     *       },
+                     *       "firstContactOn": null,
+                     *       "outcome": null,
+                     *       "acceptedAt": "2026-06-01T07:40:00.000Z",
                      *       "track": "opkomst_plus",
                      *       "externalReference": "EPD-2026-004211",
                      *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
@@ -4305,9 +5003,34 @@ export interface operations {
                      *         "phone": "+32 15 00 00 00",
                      *         "email": "an.peeters@azsm.example.be"
                      *       },
-                     *       "assignedWorker": "Sara De Smet",
+                     *       "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "programmeContact": {
+                     *         "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *         "name": "Sara De Smet",
+                     *         "role": "maatschappelijk werker",
+                     *         "workPhone": "+32 15 44 55 66",
+                     *         "workEmail": "sara.desmet@opkomst.example.be"
+                     *       },
                      *       "firstContactOn": null,
                      *       "outcome": null,
+                     *       "outcomeNote": null,
+                     *       "statusHistory": [
+                     *         {
+                     *           "status": "requested",
+                     *           "at": "2026-05-28T08:20:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "received",
+                     *           "at": "2026-05-29T10:05:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "accepted",
+                     *           "at": "2026-06-01T07:40:00.000Z",
+                     *           "reasonCode": null
+                     *         }
+                     *       ],
                      *       "possibleDuplicateOf": null,
                      *       "acceptedAt": "2026-06-01T07:40:00.000Z",
                      *       "consentWithdrawal": null,
@@ -4355,6 +5078,8 @@ export interface operations {
             header: {
                 /** @description The `ETag` of the version being changed (required). */
                 "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
             };
             path: {
                 /** @description Id of the referral. */
@@ -4394,8 +5119,33 @@ export interface operations {
                      *       "version": 3,
                      *       "status": "accepted",
                      *       "statusReasonCode": null,
-                     *       "statusReason": null,
-                     *       "redirectSuggestion": null,
+                     *       "statusHistory": [
+                     *         {
+                     *           "status": "requested",
+                     *           "at": "2026-05-28T08:20:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "received",
+                     *           "at": "2026-05-29T10:05:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "accepted",
+                     *           "at": "2026-06-01T07:40:00.000Z",
+                     *           "reasonCode": null
+                     *         }
+                     *       ],
+                     *       "programmeContact": {
+                     *         "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *         "name": "Sara De Smet",
+                     *         "role": "maatschappelijk werker",
+                     *         "workPhone": "+32 15 44 55 66",
+                     *         "workEmail": "sara.desmet@opkomst.example.be"
+                     *       },
+                     *       "firstContactOn": null,
+                     *       "outcome": null,
+                     *       "acceptedAt": "2026-06-01T07:40:00.000Z",
                      *       "track": "opkomst_plus",
                      *       "externalReference": "EPD-2026-004211",
                      *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
@@ -4492,6 +5242,8 @@ export interface operations {
             header: {
                 /** @description The `ETag` of the version being changed (required). */
                 "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -4507,7 +5259,7 @@ export interface operations {
                  * @example {
                  *       "status": "accepted",
                  *       "track": "opkomst_plus",
-                 *       "assignedWorker": "Sara De Smet"
+                 *       "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d"
                  *     }
                  */
                 "application/json": components["schemas"]["TransitionInput"];
@@ -4594,9 +5346,34 @@ export interface operations {
                      *         "phone": "+32 15 00 00 00",
                      *         "email": "an.peeters@azsm.example.be"
                      *       },
-                     *       "assignedWorker": "Sara De Smet",
+                     *       "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "programmeContact": {
+                     *         "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *         "name": "Sara De Smet",
+                     *         "role": "maatschappelijk werker",
+                     *         "workPhone": "+32 15 44 55 66",
+                     *         "workEmail": "sara.desmet@opkomst.example.be"
+                     *       },
                      *       "firstContactOn": null,
                      *       "outcome": null,
+                     *       "outcomeNote": null,
+                     *       "statusHistory": [
+                     *         {
+                     *           "status": "requested",
+                     *           "at": "2026-05-28T08:20:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "received",
+                     *           "at": "2026-05-29T10:05:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "accepted",
+                     *           "at": "2026-06-01T07:40:00.000Z",
+                     *           "reasonCode": null
+                     *         }
+                     *       ],
                      *       "possibleDuplicateOf": null,
                      *       "acceptedAt": "2026-06-01T07:40:00.000Z",
                      *       "consentWithdrawal": null,
@@ -4618,6 +5395,177 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ReferralProgrammeView"] | components["schemas"]["ReferralReferrerView"] | components["schemas"]["ReferralOperatorView"] | components["schemas"]["ReferralOcmwView"] | components["schemas"]["ReferralHousingView"] | components["schemas"]["ReferralChildFamilyView"] | components["schemas"]["ReferralOtherRecipientView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    assignWorker: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AssignmentInput"];
+            };
+        };
+        responses: {
+            /** @description Assigned: the referral in your view. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "view": "programme",
+                     *       "id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "version": 3,
+                     *       "status": "accepted",
+                     *       "statusReasonCode": null,
+                     *       "statusReason": null,
+                     *       "redirectSuggestion": null,
+                     *       "track": "opkomst_plus",
+                     *       "externalReference": "EPD-2026-004211",
+                     *       "referrerOrganisationId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "programmeOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "mother": {
+                     *         "givenName": "Samira",
+                     *         "familyName": "Voorbeeld",
+                     *         "birthDate": "1985-07-30",
+                     *         "insz": "85073003328",
+                     *         "phone": "+32 470 12 34 56",
+                     *         "address": {
+                     *           "street": "Voorbeeldstraat",
+                     *           "houseNumber": "12",
+                     *           "postalCode": "2800",
+                     *           "municipality": "Mechelen"
+                     *         },
+                     *         "preferredLanguage": "ar",
+                     *         "interpreterNeeded": true
+                     *       },
+                     *       "pregnancy": {
+                     *         "expectedDeliveryDate": "2026-09-20"
+                     *       },
+                     *       "youngestChild": null,
+                     *       "household": {
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       },
+                     *       "screening": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "none",
+                     *         "housingSituation": "overcrowded"
+                     *       },
+                     *       "needs": [
+                     *         "income",
+                     *         "housing"
+                     *       ],
+                     *       "reason": "Geen inkomen sinds januari, woont met haar zoontje in één kamer.",
+                     *       "urgency": "urgent",
+                     *       "consent": {
+                     *         "givenAt": "2026-05-28T08:15:00.000Z",
+                     *         "recordedBy": "Sociale dienst materniteit",
+                     *         "method": "verbal",
+                     *         "sharingScope": [
+                     *           "programme",
+                     *           "ocmw",
+                     *           "housing"
+                     *         ]
+                     *       },
+                     *       "referrerContact": {
+                     *         "name": "An Peeters",
+                     *         "phone": "+32 15 00 00 00",
+                     *         "email": "an.peeters@azsm.example.be"
+                     *       },
+                     *       "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "programmeContact": {
+                     *         "workerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *         "name": "Sara De Smet",
+                     *         "role": "maatschappelijk werker",
+                     *         "workPhone": "+32 15 44 55 66",
+                     *         "workEmail": "sara.desmet@opkomst.example.be"
+                     *       },
+                     *       "firstContactOn": null,
+                     *       "outcome": null,
+                     *       "outcomeNote": null,
+                     *       "statusHistory": [
+                     *         {
+                     *           "status": "requested",
+                     *           "at": "2026-05-28T08:20:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "received",
+                     *           "at": "2026-05-29T10:05:00.000Z",
+                     *           "reasonCode": null
+                     *         },
+                     *         {
+                     *           "status": "accepted",
+                     *           "at": "2026-06-01T07:40:00.000Z",
+                     *           "reasonCode": null
+                     *         }
+                     *       ],
+                     *       "possibleDuplicateOf": null,
+                     *       "acceptedAt": "2026-06-01T07:40:00.000Z",
+                     *       "consentWithdrawal": null,
+                     *       "handoffs": [
+                     *         {
+                     *           "id": "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f",
+                     *           "type": "income_support",
+                     *           "status": "received",
+                     *           "toOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
+                     *           "dueBy": "2026-06-15",
+                     *           "housingDecision": null,
+                     *           "createdAt": "2026-06-01T07:45:00.000Z",
+                     *           "updatedAt": "2026-06-01T09:02:00.000Z"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-05-28T08:20:00.000Z",
+                     *       "updatedAt": "2026-06-01T07:40:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReferralProgrammeView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4661,9 +5609,12 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "kind": "status",
                      *           "fromStatus": "requested",
                      *           "toStatus": "accepted",
                      *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *           "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
                      *           "reasonCode": null,
                      *           "reason": null,
                      *           "at": "2026-06-01T07:40:00.000Z"
@@ -4719,6 +5670,7 @@ export interface operations {
                      *         {
                      *           "organisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
                      *           "clientId": "b1946ac9-2d3c-4e5f-8a7b-6c5d4e3f2a1b",
+                     *           "onBehalfOfWorkerId": null,
                      *           "action": "read via handoff",
                      *           "purpose": "handoff",
                      *           "requestId": "c0ffee00-1234-4abc-9def-0123456789ab",
@@ -4751,6 +5703,8 @@ export interface operations {
             header: {
                 /** @description The `ETag` of the version being changed (required). */
                 "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
             };
             path: {
                 /** @description Id of the referral. */
@@ -4950,6 +5904,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -5283,7 +6239,9 @@ export interface operations {
                      *           "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
                      *           "handoffId": null,
                      *           "status": "accepted",
-                     *           "reasonCode": null
+                     *           "reasonCode": null,
+                     *           "version": 3,
+                     *           "outcome": null
                      *         }
                      *       ],
                      *       "nextCursor": "MTIzNDU2"
@@ -5355,6 +6313,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -5488,7 +6448,10 @@ export interface operations {
     deleteWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
             path: {
                 /** @description Id of the webhook endpoint. */
                 webhookId: string;
@@ -5523,6 +6486,8 @@ export interface operations {
             header: {
                 /** @description The `ETag` of the version being changed (required). */
                 "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
             };
             path: {
                 /** @description Id of the webhook endpoint. */
@@ -5592,6 +6557,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -5646,6 +6613,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -5758,6 +6727,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -5810,6 +6781,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -5886,6 +6859,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -5937,6 +6912,7 @@ export interface operations {
                      *       "statusReasonCode": null,
                      *       "statusReason": null,
                      *       "housing": null,
+                     *       "contact": null,
                      *       "version": 2,
                      *       "createdAt": "2026-06-01T07:45:00.000Z",
                      *       "updatedAt": "2026-06-01T09:02:00.000Z"
@@ -6003,6 +6979,7 @@ export interface operations {
                      *           "statusReasonCode": null,
                      *           "statusReason": null,
                      *           "housing": null,
+                     *           "contact": null,
                      *           "version": 2,
                      *           "createdAt": "2026-06-01T07:45:00.000Z",
                      *           "updatedAt": "2026-06-01T09:02:00.000Z"
@@ -6067,6 +7044,7 @@ export interface operations {
                      *       "statusReasonCode": null,
                      *       "statusReason": null,
                      *       "housing": null,
+                     *       "contact": null,
                      *       "version": 2,
                      *       "createdAt": "2026-06-01T07:45:00.000Z",
                      *       "updatedAt": "2026-06-01T09:02:00.000Z",
@@ -6126,6 +7104,8 @@ export interface operations {
             header: {
                 /** @description The `ETag` of the version being changed (required). */
                 "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -6172,6 +7152,7 @@ export interface operations {
                      *       "statusReasonCode": null,
                      *       "statusReason": null,
                      *       "housing": null,
+                     *       "contact": null,
                      *       "version": 2,
                      *       "createdAt": "2026-06-01T07:45:00.000Z",
                      *       "updatedAt": "2026-06-01T09:02:00.000Z"
@@ -6221,9 +7202,12 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "kind": "status",
                      *           "fromStatus": "requested",
                      *           "toStatus": "accepted",
                      *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *           "assignedWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
                      *           "reasonCode": null,
                      *           "reason": null,
                      *           "at": "2026-06-01T07:40:00.000Z"
@@ -6250,6 +7234,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -6298,6 +7284,7 @@ export interface operations {
                      *       "statusReasonCode": null,
                      *       "statusReason": null,
                      *       "housing": null,
+                     *       "contact": null,
                      *       "version": 2,
                      *       "createdAt": "2026-06-01T07:45:00.000Z",
                      *       "updatedAt": "2026-06-01T09:02:00.000Z"
@@ -6323,6 +7310,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
@@ -6376,6 +7365,337 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the organisation. */
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its workers, by name. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *           "organisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "name": "Sara De Smet",
+                     *           "role": "maatschappelijk werker",
+                     *           "workPhone": "+32 15 44 55 66",
+                     *           "workEmail": "sara.desmet@opkomst.example.be",
+                     *           "active": true,
+                     *           "version": 1,
+                     *           "createdAt": "2026-05-02T09:00:00.000Z",
+                     *           "updatedAt": "2026-05-02T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Workers. */
+                        items: components["schemas"]["Worker"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addWorker: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+                /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Id of the organisation. */
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Sara De Smet",
+                 *       "role": "maatschappelijk werker",
+                 *       "workPhone": "+32 15 44 55 66",
+                 *       "workEmail": "sara.desmet@opkomst.example.be"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WorkerInput"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    /** @description Absolute URL of the created resource, under the deployment’s `PUBLIC_BASE_URL`. */
+                    Location: string;
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "organisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "name": "Sara De Smet",
+                     *       "role": "maatschappelijk werker",
+                     *       "workPhone": "+32 15 44 55 66",
+                     *       "workEmail": "sara.desmet@opkomst.example.be",
+                     *       "active": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:00:00.000Z",
+                     *       "updatedAt": "2026-05-02T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Worker"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWorker: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold; 304 when unchanged. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description Id of the organisation. */
+                organisationId: string;
+                /** @description Id of the worker. */
+                workerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "organisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "name": "Sara De Smet",
+                     *       "role": "maatschappelijk werker",
+                     *       "workPhone": "+32 15 44 55 66",
+                     *       "workEmail": "sara.desmet@opkomst.example.be",
+                     *       "active": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:00:00.000Z",
+                     *       "updatedAt": "2026-05-02T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Worker"];
+                };
+            };
+            /** @description Not modified: the version you hold is current. */
+            304: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateWorker: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the organisation. */
+                organisationId: string;
+                /** @description Id of the worker. */
+                workerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "teamverantwoordelijke"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WorkerPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "organisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "name": "Sara De Smet",
+                     *       "role": "maatschappelijk werker",
+                     *       "workPhone": "+32 15 44 55 66",
+                     *       "workEmail": "sara.desmet@opkomst.example.be",
+                     *       "active": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-05-02T09:00:00.000Z",
+                     *       "updatedAt": "2026-05-02T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Worker"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDirectory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold; 304 when unchanged. */
+                "if-none-match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The directory. */
+            200: {
+                headers: {
+                    /** @description A strong entity tag of the whole list (a hash of it): send it as `If-None-Match`; it changes whenever anything listed changes. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *           "name": "AZ Sint-Maarten, sociale dienst",
+                     *           "type": "hospital",
+                     *           "serviceArea": [],
+                     *           "acceptedHandoffTypes": [
+                     *             "postnatal_followup",
+                     *             "mental_health",
+                     *             "other"
+                     *           ],
+                     *           "active": true,
+                     *           "contactPhone": "+32 15 89 20 00",
+                     *           "contactEmail": "sociale.dienst@azsm.example.be",
+                     *           "updatedAt": "2026-05-02T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Organisations, by type and name. */
+                        items: components["schemas"]["DirectoryEntry"][];
+                    };
+                };
+            };
+            /** @description Not modified: the directory you hold is current. */
+            304: {
+                headers: {
+                    /** @description A strong entity tag of the whole list (a hash of it): send it as `If-None-Match`; it changes whenever anything listed changes. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6470,6 +7790,42 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ReferralStatusChangedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReferralContactChangedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralContactChangedWebhook"];
             };
         };
         responses: {
@@ -6722,6 +8078,114 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["HousingPriorityExpiredWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onHandoffDueSoonWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoffDueSoonWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onHandoffOverdueWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoffOverdueWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onOrganisationDeactivatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationDeactivatedWebhook"];
             };
         };
         responses: {

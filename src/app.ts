@@ -34,6 +34,8 @@ import queues from './plugins/queues.ts'
 import events from './routes/events.ts'
 import webhooks from './routes/webhooks/index.ts'
 import handoffs from './routes/handoffs/index.ts'
+import workers from './routes/workers.ts'
+import directory from './routes/directory.ts'
 
 export interface AppOptions {
   /** Tests pass a stream to read what was logged. */
@@ -153,5 +155,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(events)
   await app.register(webhooks)
   await app.register(handoffs)
+  await app.register(workers)
+  await app.register(directory)
   return app
 }

@@ -2,16 +2,29 @@ import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError, type Config } from './config.ts'
 import { migrateDatabase } from './db/migrate.ts'
 import { standaloneDeps } from './services/deps.ts'
-import { issueClient, onboardOrganisation } from './services/organisations.ts'
+import {
+  changeOrganisation,
+  deactivateOrganisation,
+  issueClient,
+  onboardOrganisation
+} from './services/organisations.ts'
+import type { OrganisationRow } from './db/queries/organisations.ts'
+import { HANDOFF_TYPES, type HandoffType } from './domain/handoffs.ts'
 import { ProblemError } from './core/problems.ts'
 import { ORGANISATION_TYPES, SCOPES, type OrganisationType, type Scope } from './domain/vocabulary.ts'
 
 const USAGE = `Usage:
   npm run cli -- organisations:create --name "AZ Voorbeeld" --type hospital [--notification-email x@y.be] [--service-area 2800,2801]
+  npm run cli -- organisations:edit --organisation <id> [--name "…"] [--notification-email x@y.be] [--service-area 2800,2801]
+      [--handoff-types income_support,other] [--contact-phone "+32 15 00 00 00"] [--contact-email info@y.be]
+  npm run cli -- organisations:deactivate --organisation <id>
   npm run cli -- clients:create --organisation <id> --scopes referrals:write,referrals:read [--name "EPD koppeling"]
 
 Types: ${ORGANISATION_TYPES.join(', ')}
-Scopes: ${SCOPES.join(', ')}`
+Scopes: ${SCOPES.join(', ')}
+Handoff types: ${HANDOFF_TYPES.join(', ')}`
+
+const COMMANDS = ['organisations:create', 'organisations:edit', 'organisations:deactivate', 'clients:create']
 
 const list = (v: string | undefined) =>
   v === undefined
@@ -20,6 +33,16 @@ const list = (v: string | undefined) =>
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
+
+const summary = (o: OrganisationRow) => ({
+  id: o.id,
+  name: o.name,
+  type: o.type,
+  serviceArea: o.serviceArea,
+  acceptedHandoffTypes: o.acceptedHandoffTypes,
+  active: o.deactivatedAt === null,
+  version: o.version
+})
 
 /** Runs one command; returns the exit code. Output goes to `out`, errors to `err`. */
 export async function runCli(
@@ -37,13 +60,26 @@ export async function runCli(
       'notification-email': { type: 'string' },
       'service-area': { type: 'string' },
       organisation: { type: 'string' },
-      scopes: { type: 'string' }
+      scopes: { type: 'string' },
+      'handoff-types': { type: 'string' },
+      'contact-phone': { type: 'string' },
+      'contact-email': { type: 'string' }
     },
     strict: false
   })
   const str = (k: keyof typeof values) => (typeof values[k] === 'string' ? (values[k] as string) : undefined)
-  if (command !== 'organisations:create' && command !== 'clients:create') {
+  if (command === undefined || !COMMANDS.includes(command)) {
     err(USAGE)
+    return 2
+  }
+  const handoffTypes = list(str('handoff-types'))
+  const unknownTypes = (handoffTypes ?? []).filter((t) => !(HANDOFF_TYPES as readonly string[]).includes(t))
+  if (unknownTypes.length > 0) {
+    err(`--handoff-types takes ${HANDOFF_TYPES.join(', ')}; unknown: ${unknownTypes.join(', ')}`)
+    return 2
+  }
+  if (command !== 'organisations:create' && command !== 'clients:create' && str('organisation') === undefined) {
+    err('--organisation is required')
     return 2
   }
   let config: Config
@@ -73,9 +109,26 @@ export async function runCli(
         name: str('name') as string,
         type: type as OrganisationType,
         notificationEmail: str('notification-email'),
-        serviceArea: list(str('service-area'))
+        serviceArea: list(str('service-area')),
+        acceptedHandoffTypes: handoffTypes as HandoffType[] | undefined,
+        contactPhone: str('contact-phone'),
+        contactEmail: str('contact-email')
       })
       out(JSON.stringify({ id: organisation.id, name: organisation.name, type: organisation.type }))
+    } else if (command === 'organisations:edit') {
+      // The operator at the console changes what is there now: no version to hold (`If-Match: *`).
+      const organisation = await changeOrganisation(deps, str('organisation') as string, '*', {
+        name: str('name'),
+        notificationEmail: str('notification-email'),
+        serviceArea: list(str('service-area')),
+        acceptedHandoffTypes: handoffTypes as HandoffType[] | undefined,
+        contactPhone: str('contact-phone'),
+        contactEmail: str('contact-email')
+      })
+      out(JSON.stringify(summary(organisation)))
+    } else if (command === 'organisations:deactivate') {
+      const organisation = await deactivateOrganisation(deps, str('organisation') as string, '*')
+      out(JSON.stringify(summary(organisation)))
     } else {
       const scopes = list(str('scopes'))
       const unknown = (scopes ?? []).filter((s) => !(SCOPES as readonly string[]).includes(s))

@@ -4,6 +4,7 @@ import { fixedClock, principalOf, type Caller, type Principal } from './core/cal
 import { standaloneDeps, type ServiceDeps } from './services/deps.ts'
 import { getOrganisation, issueClient, onboardOrganisation } from './services/organisations.ts'
 import { programmeAreas } from './db/queries/organisations.ts'
+import { addWorker, listWorkers } from './services/workers.ts'
 import { serviceAreaOverlaps } from './domain/routing.ts'
 import { createReferral, transitionReferral } from './services/referrals.ts'
 import { addGroupSession, putAssessment } from './services/assessments.ts'
@@ -94,6 +95,31 @@ async function party(deps: ServiceDeps, name: string, type: OrganisationType, se
   }
 }
 
+/** The demo programme's social workers (those of an earlier demo again): their ids. */
+async function demoWorkers(deps: ServiceDeps, caller: Caller, programmeId: string): Promise<string[]> {
+  const existing = await listWorkers(deps, caller, programmeId)
+  const ids: string[] = []
+  for (const [name, phone] of DEMO_WORKERS) {
+    const found = existing.find((w) => w.name === name)
+    const worker =
+      found ??
+      (await addWorker(deps, caller, programmeId, {
+        name,
+        role: 'maatschappelijk werker',
+        workPhone: phone,
+        workEmail: `${name.split(' ')[0]?.toLowerCase()}@opkomst.example.be`
+      }))
+    ids.push(worker.id)
+  }
+  return ids
+}
+
+const DEMO_WORKERS = [
+  ['Ella Peeters', '+32 15 44 55 01'],
+  ['Katleen Janssens', '+32 15 44 55 02'],
+  ['Sam Maes', '+32 15 44 55 03']
+] as const
+
 function inszFor(birthDate: string, serial: number): string {
   const yymmdd = birthDate.slice(2, 4) + birthDate.slice(5, 7) + birthDate.slice(8, 10)
   const body = Number(yymmdd + String(serial).padStart(3, '0'))
@@ -123,8 +149,10 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
     requestId: `seed-${stamp}`,
     purpose: 'demo',
     action,
-    clock: fixedClock(at)
+    clock: fixedClock(at),
+    actingWorkerId: null
   })
+  const workers = await demoWorkers(deps, act(programme, new Date(), 'workers'), programme.organisationId)
   let referred = 0
 
   for (let i = 0; i < count; i++) {
@@ -199,7 +227,7 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
     const step = async (on: string, body: Parameters<typeof transitionReferral>[4], version: number) =>
       transitionReferral(deps, act(programme, atNoon(on), 'transition'), created.id, `"${version}"`, body)
 
-    await step(startOn, { status: 'accepted', track, assignedWorker: rnd.pick(['Ella', 'Katleen', 'Sam']) }, 1)
+    await step(startOn, { status: 'accepted', track, assignedWorkerId: rnd.pick(workers) }, 1)
     const firstContact = addDays(startOn, rnd.int(1, 10))
     if (firstContact > today) continue
     await step(firstContact, { status: 'in-progress', firstContactOn: firstContact }, 2)
@@ -232,7 +260,7 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
       assessedOn: endOn,
       scores: end
     })
-    await step(endOn, { status: 'completed', outcome: 'Begeleiding afgerond' }, 3)
+    await step(endOn, { status: 'completed', outcome: rnd.chance(0.9) ? 'guidance_completed' : 'transferred' }, 3)
   }
   return { referred, parties: { hospital, programme, ocmw, housing } }
 }

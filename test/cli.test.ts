@@ -57,3 +57,33 @@ t.test('refusals say why and exit non-zero', async (t) => {
   )
   t.equal(badEnv, 1)
 })
+
+t.test('editing and deactivating offline', async (t) => {
+  const org = JSON.parse((await run('organisations:create', '--name', 'Woonmaatschappij', '--type', 'housing')).out)
+  const edited = await run(
+    'organisations:edit',
+    '--organisation',
+    org.id,
+    '--name',
+    'Woonmaatschappij Rivierenland',
+    '--handoff-types',
+    'housing_priority',
+    '--contact-email',
+    'info@wmr.example.be'
+  )
+  t.equal(edited.code, 0, edited.err)
+  t.match(JSON.parse(edited.out), {
+    name: 'Woonmaatschappij Rivierenland',
+    acceptedHandoffTypes: ['housing_priority'],
+    active: true,
+    version: 2
+  })
+  t.equal((await run('organisations:edit', '--organisation', org.id, '--handoff-types', 'bakery')).code, 2)
+  const wrong = await run('organisations:edit', '--organisation', org.id, '--service-area', '2800')
+  t.equal(wrong.code, 1)
+  t.match(wrong.err, /only a programme/)
+  const gone = await run('organisations:deactivate', '--organisation', org.id)
+  t.equal(gone.code, 0, gone.err)
+  t.match(JSON.parse(gone.out), { active: false })
+  t.equal((await run('organisations:deactivate')).code, 2, '--organisation is required')
+})

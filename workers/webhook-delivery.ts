@@ -131,7 +131,9 @@ export async function deliverWebhook(
       referralId: delivery.referralId,
       handoffId: delivery.handoffId,
       status: delivery.status,
-      reasonCode: delivery.reasonCode
+      reasonCode: delivery.reasonCode,
+      version: delivery.version,
+      outcome: delivery.outcome
     })
     const signers = [signer(deps.identifiers, delivery.endpointId, delivery.secretCiphertext)]
     if (

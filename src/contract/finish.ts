@@ -34,6 +34,12 @@ export const HEADERS: Record<string, HeaderSpec> = {
     description: 'The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`.',
     schema: { type: 'string', maxLength: 24, pattern: '^"[0-9]+"$' }
   },
+  'content-tag': {
+    name: 'ETag',
+    description:
+      'A strong entity tag of the whole list (a hash of it): send it as `If-None-Match`; it changes whenever anything listed changes.',
+    schema: { type: 'string', maxLength: 40, pattern: '^"[A-Za-z0-9_-]+"$' }
+  },
   location: {
     name: 'Location',
     description: 'Absolute URL of the created resource, under the deployment’s `PUBLIC_BASE_URL`.',

@@ -63,12 +63,15 @@ export interface Caller {
   /** What the access log records this request as (the route declares it). */
   action: string
   clock: Clock
+  /** The person of the caller's organisation the request names (`Acting-Person`), checked to be one of its active workers. */
+  actingWorkerId: string | null
 }
 
 /** One row of the access log, before it names its referral. */
 export interface AccessEntry {
   organisationId: string | null
   clientId: string | null
+  onBehalfOfWorkerId: string | null
   action: string
   purpose: string
   requestId: string
@@ -78,6 +81,7 @@ export function accessEntry(caller: Caller, action = caller.action): AccessEntry
   return {
     organisationId: caller.principal.organisationId,
     clientId: caller.principal.clientId,
+    onBehalfOfWorkerId: caller.actingWorkerId,
     action,
     purpose: caller.purpose,
     requestId: caller.requestId

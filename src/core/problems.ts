@@ -27,6 +27,8 @@ export const PROBLEM_KINDS = {
   'open-handoffs': { status: 409, title: 'Open handoffs' },
   'duplicate-organisation': { status: 409, title: 'Organisation already onboarded' },
   'service-area-overlap': { status: 409, title: 'Service area overlaps another programme' },
+  'open-work': { status: 409, title: 'Open work' },
+  'not-assignable': { status: 409, title: 'No worker assigned in this status' },
   'precondition-failed': { status: 412, title: 'Version changed' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },

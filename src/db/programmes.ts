@@ -33,7 +33,7 @@ export class ProgrammeDirectory {
         prepared<Programme>(
           this.db,
           'programmes',
-          `SELECT id, service_area AS "serviceArea" FROM organisations WHERE type = 'programme'`,
+          `SELECT id, service_area AS "serviceArea" FROM organisations WHERE type = 'programme' AND deactivated_at IS NULL`,
           []
         ),
       (read) => {

@@ -6,7 +6,13 @@
  * event is decided by the domain's `EVENT_AUDIENCE` table, here for both.
  */
 import type { AccessEntry } from '../core/caller.ts'
-import { audienceOf, EVENT_AUDIENCE, type AudienceType, type Party } from '../domain/audience.ts'
+import {
+  audienceOf,
+  EVENT_AUDIENCE,
+  REFERRER_HEARS_AS_UPDATE,
+  type AudienceType,
+  type Party
+} from '../domain/audience.ts'
 import { batchPerDatabase } from './batch.ts'
 import { prepared, type Database, type Executor } from './client.ts'
 import { accessLog, handoffHistory, outboxEvents, referralHistory } from './schema/index.ts'
@@ -21,6 +27,11 @@ export interface EventFacts {
   handoffId?: string | null
   status?: string | null
   reasonCode?: string | null
+  /** The referral's version after the change. */
+  version?: number | null
+  outcome?: string | null
+  /** The referral's version after a change of one of its handoffs: what its referrer hears of it. */
+  referralVersion?: number
 }
 
 export async function recordAccess(tx: Executor, referralId: string, entry: AccessEntry): Promise<void> {
@@ -41,6 +52,8 @@ const eventRow = (event: EventFacts, parties: Partial<Record<Party, string>>) =>
   handoffId: event.handoffId ?? null,
   status: event.status ?? null,
   reasonCode: event.reasonCode ?? null,
+  version: event.version ?? null,
+  outcome: event.outcome ?? null,
   audience: audienceOf(event.type, parties)
 })
 
@@ -51,6 +64,17 @@ export async function recordEvent(
   parties: Partial<Record<Party, string>>
 ): Promise<void> {
   await tx.insert(outboxEvents).values(eventRow(event, parties))
+  const referrer = parties.referrer
+  if (REFERRER_HEARS_AS_UPDATE.has(event.type) && referrer !== undefined && event.referralId != null) {
+    const heard = audienceOf(event.type, parties).includes(referrer)
+    if (!heard)
+      await tx.insert(outboxEvents).values({
+        type: 'referral.updated',
+        referralId: event.referralId,
+        version: event.referralVersion ?? null,
+        audience: [referrer]
+      })
+  }
 }
 
 /**
@@ -84,11 +108,12 @@ const appendAccessRows = batchPerDatabase<Array<AccessEntry & { referralId: stri
   await prepared(
     db,
     'access_log_append',
-    `INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])`,
+    `INSERT INTO access_log (organisation_id, client_id, on_behalf_of_worker_id, referral_id, action, purpose, request_id)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[])`,
     [
       rows.map((r) => r.organisationId),
       rows.map((r) => r.clientId),
+      rows.map((r) => r.onBehalfOfWorkerId),
       rows.map((r) => r.referralId),
       rows.map((r) => r.action),
       rows.map((r) => r.purpose),
@@ -123,33 +148,44 @@ type Columns<K extends string> = Record<K, string>
  */
 export const statements = {
   accessLog(
-    c: Columns<'organisationId' | 'clientId' | 'referralId' | 'action' | 'purpose' | 'requestId'>,
+    c: Columns<
+      'organisationId' | 'clientId' | 'onBehalfOfWorkerId' | 'referralId' | 'action' | 'purpose' | 'requestId'
+    >,
     source: string
   ): string {
-    return `INSERT INTO access_log (organisation_id, client_id, referral_id, action, purpose, request_id)
-      SELECT ${c.organisationId}, ${c.clientId}, ${c.referralId}, ${c.action}, ${c.purpose}, ${c.requestId} FROM ${source}`
+    return `INSERT INTO access_log (organisation_id, client_id, on_behalf_of_worker_id, referral_id, action, purpose, request_id)
+      SELECT ${c.organisationId}, ${c.clientId}, ${c.onBehalfOfWorkerId}, ${c.referralId}, ${c.action}, ${c.purpose}, ${c.requestId} FROM ${source}`
   },
 
   referralHistory(
     c: Columns<
-      'referralId' | 'fromStatus' | 'toStatus' | 'byOrganisationId' | 'byClientId' | 'reasonCode' | 'reason' | 'at'
+      | 'referralId'
+      | 'fromStatus'
+      | 'toStatus'
+      | 'byOrganisationId'
+      | 'byClientId'
+      | 'byWorkerId'
+      | 'assignedWorkerId'
+      | 'reasonCode'
+      | 'reason'
+      | 'at'
     >,
     source: string
   ): string {
-    return `INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, reason_code, reason, at)
-      SELECT ${c.referralId}, ${c.fromStatus}, ${c.toStatus}, ${c.byOrganisationId}, ${c.byClientId}, ${c.reasonCode}, ${c.reason}, ${c.at}
+    return `INSERT INTO referral_history (referral_id, from_status, to_status, by_organisation_id, by_client_id, by_worker_id, assigned_worker_id, reason_code, reason, at)
+      SELECT ${c.referralId}, ${c.fromStatus}, ${c.toStatus}, ${c.byOrganisationId}, ${c.byClientId}, ${c.byWorkerId}, ${c.assignedWorkerId}, ${c.reasonCode}, ${c.reason}, ${c.at}
       FROM ${source}`
   },
 
   /** `parties`: the SQL expression of each party's organisation id in `source`. */
   event(
     type: AudienceType,
-    c: Columns<'referralId' | 'status'>,
+    c: Columns<'referralId' | 'status' | 'reasonCode' | 'version' | 'outcome'>,
     parties: Partial<Record<Party, string>>,
     source: string
   ): string {
     const audience = EVENT_AUDIENCE[type].map((p) => parties[p]).filter((e) => e !== undefined)
-    return `INSERT INTO outbox_events (type, referral_id, status, audience)
-      SELECT '${type}', ${c.referralId}, ${c.status}, ARRAY[${audience.join(', ')}]::uuid[] FROM ${source}`
+    return `INSERT INTO outbox_events (type, referral_id, status, reason_code, version, outcome, audience)
+      SELECT '${type}', ${c.referralId}, ${c.status}, ${c.reasonCode}, ${c.version}, ${c.outcome}, ARRAY[${audience.join(', ')}]::uuid[] FROM ${source}`
   }
 }

@@ -12,14 +12,29 @@ export const EVENT_AUDIENCE: Record<Exclude<EventType, 'ping'>, readonly Party[]
   'referral.created': ['referrer', 'programme'],
   'referral.updated': ['referrer', 'programme'],
   'referral.status_changed': ['referrer', 'programme'],
+  'referral.contact_changed': ['referrer', 'programme'],
   'referral.overdue': ['programme', 'referrer'],
   'referral.first_contact_overdue': ['programme'],
   'referral.guidance_ending': ['programme'],
-  'handoff.created': ['handoffCreator', 'handoffRecipient', 'programme', 'referrer'],
-  'handoff.status_changed': ['handoffCreator', 'handoffRecipient', 'programme', 'referrer'],
-  'housing_priority.decided': ['handoffCreator', 'handoffRecipient', 'programme', 'referrer'],
-  'housing_priority.expired': ['programme', 'handoffRecipient', 'handoffCreator']
+  'handoff.created': ['handoffCreator', 'handoffRecipient', 'programme'],
+  'handoff.status_changed': ['handoffCreator', 'handoffRecipient', 'programme'],
+  'housing_priority.decided': ['handoffCreator', 'handoffRecipient', 'programme'],
+  'housing_priority.expired': ['programme', 'handoffRecipient', 'handoffCreator'],
+  'handoff.due_soon': ['handoffRecipient', 'handoffCreator'],
+  'handoff.overdue': ['handoffRecipient', 'handoffCreator', 'programme'],
+  'organisation.deactivated': ['programme', 'handoffCreator']
 }
+
+/**
+ * A handoff's events name a handoff only the parties of the handoff can look up. The referrer sees
+ * the handoffs in its view of the referral (type, status, decision, dates), so a change there
+ * reaches it as `referral.updated` of the referral, with its new version.
+ */
+export const REFERRER_HEARS_AS_UPDATE: ReadonlySet<AudienceType> = new Set([
+  'handoff.created',
+  'handoff.status_changed',
+  'housing_priority.decided'
+])
 
 export type AudienceType = keyof typeof EVENT_AUDIENCE
 

@@ -1,10 +1,11 @@
 import type { WebhookPayload } from '../schemas/events.ts'
-import type { ReasonCode } from './reason-codes.ts'
-/** Event types (DESIGN §4). Events are thin: ids, type, status, time; never personal data. */
+import type { Outcome, ReasonCode } from './reason-codes.ts'
+/** Event types (DESIGN §4). Events are thin: ids, type, status, codes, version, time; never personal data. */
 export const EVENT_TYPES = [
   'referral.created',
   'referral.updated',
   'referral.status_changed',
+  'referral.contact_changed',
   'referral.overdue',
   'referral.first_contact_overdue',
   'referral.guidance_ending',
@@ -12,6 +13,9 @@ export const EVENT_TYPES = [
   'handoff.status_changed',
   'housing_priority.decided',
   'housing_priority.expired',
+  'handoff.due_soon',
+  'handoff.overdue',
+  'organisation.deactivated',
   'ping'
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
@@ -26,6 +30,8 @@ export interface ThinEvent {
   handoffId: string | null
   status: string | null
   reasonCode?: string | null
+  version?: number | null
+  outcome?: string | null
 }
 
 /** The webhook body, Standard Webhooks style (its schema, in the contract's `webhooks`, is `webhookPayloadSchema`): `{type, timestamp, data}` with ids and status only. */
@@ -35,6 +41,8 @@ export function webhookPayload(e: ThinEvent): string {
   if (e.handoffId !== null) data.handoffId = e.handoffId
   if (e.status !== null) data.status = e.status
   if (e.reasonCode != null) data.reasonCode = e.reasonCode as ReasonCode
+  if (e.version != null) data.version = e.version
+  if (e.outcome != null) data.outcome = e.outcome as Outcome
   const payload: WebhookPayload = { type: e.type, timestamp: e.occurredAt, data }
   return JSON.stringify(payload)
 }

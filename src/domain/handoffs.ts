@@ -64,11 +64,38 @@ export function checkHandoffTransition(
   return missing.length > 0 ? { ok: false, reason: 'missing_fields', missing } : { ok: true }
 }
 
-/** Only a housing company decides on local allocation priority. */
-export function recipientTypeError(type: HandoffType, recipient: OrganisationType): string | null {
-  if (type === 'housing_priority' && recipient !== 'housing')
+/** The handoff types a new organisation takes until the operator says otherwise, by its type. */
+export const DEFAULT_HANDOFF_TYPES: Record<OrganisationType, readonly HandoffType[]> = {
+  ocmw: ['income_support', 'debt_mediation', 'social_work', 'other'],
+  housing: ['housing_priority', 'other'],
+  child_family: ['postnatal_followup', 'childcare', 'other'],
+  social_work: ['social_work', 'debt_mediation', 'mental_health', 'other'],
+  hospital: ['postnatal_followup', 'mental_health', 'other'],
+  midwife: ['postnatal_followup', 'other'],
+  programme: ['social_work', 'other'],
+  other: HANDOFF_TYPES.filter((t) => t !== 'housing_priority'),
+  operator: []
+}
+
+/** Why an organisation cannot take a handoff of `type`, or null. Only a housing company decides on local allocation priority. */
+export function recipientTypeError(
+  type: HandoffType,
+  recipient: { type: OrganisationType; acceptedHandoffTypes: readonly string[]; deactivatedAt: string | null }
+): string | null {
+  if (recipient.type === 'operator') return 'the operator receives no handoffs'
+  if (recipient.deactivatedAt !== null) return 'the organisation was deactivated'
+  if (type === 'housing_priority' && recipient.type !== 'housing')
     return 'a housing_priority handoff goes to a housing organisation'
-  if (recipient === 'operator') return 'the operator receives no handoffs'
+  if (!recipient.acceptedHandoffTypes.includes(type))
+    return `the organisation does not take ${type} handoffs (see GET /directory/organisations)`
+  return null
+}
+
+/** Why a list of handoff types cannot be an organisation's, or null (housing priority is the housing companies'). */
+export function acceptedTypesError(type: OrganisationType, accepted: readonly HandoffType[]): string | null {
+  if (type !== 'housing' && accepted.includes('housing_priority'))
+    return 'only a housing organisation takes housing_priority'
+  if (type === 'operator' && accepted.length > 0) return 'the operator takes no handoffs'
   return null
 }
 

@@ -80,3 +80,51 @@ export function reasonCodeProblem(use: string, code: string): string | null {
 /** The codes with their labels, as a contract description lists them. */
 export const describeCodes = (codes: readonly ReasonCode[]) =>
   codes.map((c) => `\`${c}\`: ${REASON_CODES[c].nl} / ${REASON_CODES[c].en}`).join('; ')
+
+/**
+ * What became of the mother when guidance ended (the referrer's closed loop: FHIR `Task.output`),
+ * with its Dutch and English label. A completed referral ends with one of the first two, a failed
+ * one with one of the others.
+ */
+export const OUTCOMES = {
+  guidance_completed: { nl: 'Begeleiding afgerond', en: 'Guidance completed' },
+  transferred: { nl: 'Overgedragen aan een andere dienst', en: 'Transferred to another service' },
+  moved_away: { nl: 'Verhuisd', en: 'Moved away' },
+  declined: { nl: 'Mama wil geen begeleiding (meer)', en: 'Declined by the mother' },
+  not_reached: { nl: 'Niet bereikt', en: 'Not reached' },
+  stopped_early: { nl: 'Voortijdig gestopt', en: 'Stopped early' }
+} as const satisfies Record<string, { nl: string; en: string }>
+
+export type Outcome = keyof typeof OUTCOMES
+export const OUTCOME_CODES = Object.keys(OUTCOMES) as Outcome[]
+
+export const OUTCOMES_FOR = {
+  completed: ['guidance_completed', 'transferred'],
+  failed: ['moved_away', 'declined', 'not_reached', 'stopped_early']
+} as const satisfies Record<string, readonly Outcome[]>
+
+/** The outcome a failure stands for when the programme names none: read from its reason code. */
+const OUTCOME_OF_FAILURE: Record<(typeof REASON_CODES_FOR)['referral.failed'][number], Outcome> = {
+  unreachable: 'not_reached',
+  declined_by_mother: 'declined',
+  moved_away: 'moved_away',
+  no_engagement: 'stopped_early'
+}
+
+/** The outcome of an ending: the one given, or for a failure the one its reason code stands for. */
+export function outcomeOf(to: string, given: Outcome | undefined, reasonCode: string | undefined): Outcome | null {
+  if (to !== 'completed' && to !== 'failed') return null
+  if (given !== undefined) return given
+  return to === 'failed' ? (OUTCOME_OF_FAILURE[reasonCode as keyof typeof OUTCOME_OF_FAILURE] ?? null) : null
+}
+
+/** Why an outcome may not end a referral moving to `to`, or null. */
+export function outcomeProblem(to: string, outcome: string): string | null {
+  const allowed = (OUTCOMES_FOR as Record<string, readonly string[]>)[to]
+  if (allowed === undefined) return 'is given only when completing or failing'
+  return allowed.includes(outcome) ? null : `must be one of ${allowed.join(', ')} when ${to}`
+}
+
+/** The outcomes with their labels, as a contract description lists them. */
+export const describeOutcomes = (codes: readonly Outcome[]) =>
+  codes.map((c) => `\`${c}\`: ${OUTCOMES[c].nl} / ${OUTCOMES[c].en}`).join('; ')

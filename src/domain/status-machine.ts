@@ -4,7 +4,7 @@ import { REFERRAL_STATUSES, type ReferralStatus } from './vocabulary.ts'
 export type TransitionRole = 'referrer' | 'programme' | 'admin'
 
 /** Fields a transition body may carry; which are required depends on the target status. */
-export type TransitionField = 'track' | 'assignedWorker' | 'reasonCode' | 'firstContactOn' | 'outcome'
+export type TransitionField = 'track' | 'reasonCode' | 'firstContactOn' | 'outcome'
 
 interface Rule {
   from: readonly ReferralStatus[]
@@ -16,7 +16,7 @@ interface Rule {
 /** DESIGN §2, row for row. `on-hold` → "the status before it" is handled in `allowedTransitions`. */
 export const TRANSITIONS: readonly Rule[] = [
   { from: ['requested'], to: 'received', by: 'programme', requires: [] },
-  { from: ['requested', 'received'], to: 'accepted', by: 'programme', requires: ['track', 'assignedWorker'] },
+  { from: ['requested', 'received'], to: 'accepted', by: 'programme', requires: ['track'] },
   { from: ['requested', 'received'], to: 'rejected', by: 'programme', requires: ['reasonCode'] },
   { from: ['requested', 'received', 'accepted'], to: 'cancelled', by: 'referrer', requires: ['reasonCode'] },
   { from: ['accepted'], to: 'in-progress', by: 'programme', requires: ['firstContactOn'] },

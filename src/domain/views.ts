@@ -27,9 +27,12 @@ export const REFERRAL_VIEWS = {
     'urgency',
     'consent',
     'referrerContact',
-    'assignedWorker',
+    'assignedWorkerId',
+    'programmeContact',
     'firstContactOn',
     'outcome',
+    'outcomeNote',
+    'statusHistory',
     'possibleDuplicateOf',
     'acceptedAt',
     'consentWithdrawal',
@@ -37,15 +40,21 @@ export const REFERRAL_VIEWS = {
     'createdAt',
     'updatedAt'
   ],
-  /** What it sent, status and reasons, track; never the programme's internal fields. */
+  /**
+   * What it sent, and what became of it (the closed loop): each status with its date and code, the
+   * programme's contact person, first contact, the coded outcome. Never the programme's words.
+   */
   referrer: [
     'view',
     'id',
     'version',
     'status',
     'statusReasonCode',
-    'statusReason',
-    'redirectSuggestion',
+    'statusHistory',
+    'programmeContact',
+    'firstContactOn',
+    'outcome',
+    'acceptedAt',
     'track',
     'externalReference',
     'referrerOrganisationId',

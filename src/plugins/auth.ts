@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import type { FastifyRequest } from 'fastify'
-import { ProblemError } from '../core/problems.ts'
+import { invalidParameters, ProblemError } from '../core/problems.ts'
+import { activeWorker } from '../services/workers.ts'
 import { hashApiKey, sameKey } from '../domain/api-keys.ts'
 import { prepareClientByKeyHash, touchClient } from '../db/queries/clients.ts'
 import { KeptWhileListening } from '../db/listen.ts'
@@ -15,6 +16,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal
+    /** The worker the request acts for (`Acting-Person`), checked; null when it names none. */
+    actingWorkerId: string | null
   }
   interface FastifyInstance {
     /** An onRequest hook that authenticates and requires one of `scopes` (for routes made by plugins). */
@@ -27,6 +30,7 @@ declare module 'fastify' {
 }
 
 const unauthorized = (detail: string) => new ProblemError('unauthorized', detail)
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The key of `Authorization: Bearer <key>`, or null when the header is absent or of another form. */
 const bearerKey = (request: FastifyRequest): string | null =>
@@ -101,13 +105,31 @@ export default fp(
       return (await lookUp(hashApiKey(key)))?.principal.clientId ?? null
     })
 
+    /**
+     * "Client X on behalf of person Y": a request may name, in `Acting-Person`, the worker of the
+     * caller's organisation who acts; history and the access log record them. Checked to be one of
+     * its active workers.
+     */
+    async function actingWorker(request: FastifyRequest, principal: Principal): Promise<string | null> {
+      const header = request.headers['acting-person']
+      if (header === undefined) return null
+      const pointer = '/acting-person'
+      if (typeof header !== 'string' || !UUID.test(header)) {
+        throw invalidParameters([{ pointer, message: 'must be the id of a worker of your organisation (a UUID)' }])
+      }
+      await activeWorker(app.db, principal.organisationId, header.toLowerCase(), pointer)
+      return header.toLowerCase()
+    }
+
     app.decorateRequest('principal', null as never)
+    app.decorateRequest('actingWorkerId', null)
     const requireScope = (needed: readonly Scope[]) => async (request: FastifyRequest) => {
       const principal = await authenticate(request)
       request.principal = principal
       if (!needed.some((s) => principal.scopes.includes(s))) {
         throw new ProblemError('forbidden', `This API client lacks the scope ${needed.join(' or ')}`)
       }
+      request.actingWorkerId = await actingWorker(request, principal)
     }
     app.decorate('requireScope', requireScope)
 
@@ -126,6 +148,26 @@ export default fp(
       // The operator's key is a credential of its own, and the contract says so (OWASP API2).
       const schemes = new Set(needed.map((s) => (s === 'admin' ? 'adminAuth' : 'bearerAuth')))
       route.schema.security = [...schemes].map((scheme) => ({ [scheme]: [] }))
+      // Any write may name the person it acts for: one header, declared on every authenticated write.
+      const methods = Array.isArray(route.method) ? route.method : [route.method]
+      if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+        const headers = (route.schema.headers ?? { type: 'object', properties: {} }) as {
+          properties: Record<string, unknown>
+        }
+        route.schema.headers = {
+          ...headers,
+          properties: {
+            ...headers.properties,
+            'acting-person': {
+              type: 'string',
+              format: 'uuid',
+              maxLength: 36,
+              description:
+                'The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person".'
+            }
+          }
+        }
+      }
       // GET and its HEAD twin share one schema object: say it once.
       const requires = `Requires scope ${needed.map((s) => `\`${s}\``).join(' or ')}.`
       if (route.schema.description?.includes(requires) !== true)

@@ -58,6 +58,11 @@ export default fp(
           { name: 'events', description: 'The change feed: thin events, resumable, never skipping.' },
           { name: 'webhooks', description: 'Signed event deliveries to your endpoints, with a delivery log.' },
           { name: 'impact', description: 'Assessments, group sessions and the impact report.' },
+          {
+            name: 'directory',
+            description: 'Who is in the network: organisations, what they take, their public contact.'
+          },
+          { name: 'workers', description: 'The people of each organisation, by their work contact.' },
           { name: 'admin', description: 'Onboarding organisations and their API clients (operator only).' },
           { name: 'health', description: 'Liveness and readiness.' }
         ]

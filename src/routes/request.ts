@@ -22,7 +22,8 @@ export function callerOf(request: FastifyRequest, purpose: string): Caller {
     requestId: request.id,
     purpose,
     action: declared === undefined || declared === false ? 'none' : declared,
-    clock: systemClock
+    clock: systemClock,
+    actingWorkerId: request.actingWorkerId ?? null
   }
 }
 

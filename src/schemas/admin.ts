@@ -2,6 +2,18 @@ import { Type } from 'typebox'
 import { clientExample, organisationExample } from './examples.ts'
 import { DateTime, Nullable, Uuid } from './common.ts'
 import { ORGANISATION_TYPES, SCOPES } from '../domain/vocabulary.ts'
+import { HANDOFF_TYPES } from '../domain/handoffs.ts'
+
+const PublicPhone = Type.String({
+  maxLength: 25,
+  pattern: '^\\+?[0-9][0-9 ()./-]{5,24}$',
+  description: 'Public phone, as the directory shows it.'
+})
+const PublicEmail = Type.String({
+  format: 'email',
+  maxLength: 254,
+  description: 'Public e-mail, as the directory shows it.'
+})
 
 export const OrganisationInput = Type.Object(
   {
@@ -18,7 +30,17 @@ export const OrganisationInput = Type.Object(
         maxItems: 1000,
         description: 'Postal codes a `programme` serves (programmes only).'
       })
-    )
+    ),
+    acceptedHandoffTypes: Type.Optional(
+      Type.Array(Type.Enum(HANDOFF_TYPES), {
+        uniqueItems: true,
+        maxItems: HANDOFF_TYPES.length,
+        description:
+          'Handoff types it takes; by default those its type usually takes (`housing_priority`: housing only).'
+      })
+    ),
+    contactPhone: Type.Optional(PublicPhone),
+    contactEmail: Type.Optional(PublicEmail)
   },
   {
     additionalProperties: false,
@@ -41,7 +63,16 @@ export const OrganisationPatch = Type.Object(
         maxItems: 1000,
         description: 'Postal codes a programme serves; none may be served by another programme.'
       })
-    )
+    ),
+    acceptedHandoffTypes: Type.Optional(
+      Type.Array(Type.Enum(HANDOFF_TYPES), {
+        uniqueItems: true,
+        maxItems: HANDOFF_TYPES.length,
+        description: 'Handoff types it takes from now on (`housing_priority`: housing only).'
+      })
+    ),
+    contactPhone: Type.Optional(Nullable(PublicPhone)),
+    contactEmail: Type.Optional(Nullable(PublicEmail))
   },
   {
     additionalProperties: false,
@@ -61,6 +92,13 @@ export const Organisation = Type.Object(
       maxItems: 1000,
       description: 'Postal codes served (programmes).'
     }),
+    acceptedHandoffTypes: Type.Array(Type.Enum(HANDOFF_TYPES), {
+      maxItems: HANDOFF_TYPES.length,
+      description: 'Handoff types it takes.'
+    }),
+    contactPhone: Nullable(Type.String({ maxLength: 25, description: 'Public phone.' })),
+    contactEmail: Nullable(Type.String({ maxLength: 254, description: 'Public e-mail.' })),
+    active: Type.Boolean({ description: 'false once deactivated.' }),
     version: Type.Integer({
       format: 'int32',
       minimum: 1,

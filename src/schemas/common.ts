@@ -106,7 +106,7 @@ export const IfNoneMatchHeaders = Type.Object({
 })
 
 /** Response headers a route declares (each is sent with every such answer); see `HEADERS` for what each means. */
-export type AnswerHeader = 'etag' | 'location'
+export type AnswerHeader = 'etag' | 'content-tag' | 'location'
 
 /**
  * A success answer in the contract: what it is, and the headers every such answer carries. The

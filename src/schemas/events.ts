@@ -1,7 +1,16 @@
-import { REASON_CODES, type ReasonCode } from '../domain/reason-codes.ts'
+import { OUTCOME_CODES, REASON_CODES, type ReasonCode } from '../domain/reason-codes.ts'
 import { eventExample } from './examples.ts'
 import { type Static, Type } from 'typebox'
 import { DateTime, Nullable, Uuid } from './common.ts'
+
+const Version = Type.Integer({
+  format: 'int32',
+  minimum: 1,
+  maximum: 2147483647,
+  description:
+    'The version of the subject after the change (the referral, or the handoff of a handoff event): the `ETag` a fetch would give.'
+})
+const Outcome = Type.Enum(OUTCOME_CODES, { description: 'The coded outcome, when guidance ended.' })
 
 export const Event = Type.Object(
   {
@@ -15,14 +24,16 @@ export const Event = Type.Object(
       Type.Enum(Object.keys(REASON_CODES) as ReasonCode[], {
         description: 'Reason code of the change (never free text): one of the closed vocabulary.'
       })
-    )
+    ),
+    version: Nullable(Version),
+    outcome: Nullable(Outcome)
   },
   {
     additionalProperties: false,
     title: 'Event',
     examples: [eventExample],
     description:
-      'A thin event: ids, type, status and time, never personal data. Fetch what you may see through the API.'
+      'A thin event: ids, type, status, codes, version and time, never personal data. Fetch what you may see through the API.'
   }
 )
 
@@ -50,7 +61,9 @@ export const WebhookEventData = Type.Object(
     status: Type.Optional(Type.String({ maxLength: 40, description: 'Status after the change.' })),
     reasonCode: Type.Optional(
       Type.Enum(Object.keys(REASON_CODES) as ReasonCode[], { description: 'Reason code of the change.' })
-    )
+    ),
+    version: Type.Optional(Version),
+    outcome: Type.Optional(Outcome)
   },
   { additionalProperties: false, title: 'WebhookEventData' }
 )

@@ -10,6 +10,21 @@ const programmeId = '6fa459ea-ee8a-3ca4-894e-db77e160355e'
 const ocmwId = '3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c'
 const handoffId = '9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f'
 const eventId = '16fd2706-8baf-433b-82eb-8c7fada847da'
+const workerId = '5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d'
+
+/** The programme's social worker who guides her. */
+export const workerExample = {
+  id: workerId,
+  organisationId: programmeId,
+  name: 'Sara De Smet',
+  role: 'maatschappelijk werker',
+  workPhone: '+32 15 44 55 66',
+  workEmail: 'sara.desmet@opkomst.example.be',
+  active: true,
+  version: 1,
+  createdAt: '2026-05-02T09:00:00.000Z',
+  updatedAt: '2026-05-02T09:00:00.000Z'
+}
 
 /** Every field of the referral; each view's example is its projection (`project`, as the server does). */
 export const referralExample = {
@@ -57,9 +72,22 @@ export const referralExample = {
     sharingScope: ['programme', 'ocmw', 'housing']
   },
   referrerContact: { name: 'An Peeters', phone: '+32 15 00 00 00', email: 'an.peeters@azsm.example.be' },
-  assignedWorker: 'Sara De Smet',
+  assignedWorkerId: workerId,
+  programmeContact: {
+    workerId,
+    name: workerExample.name,
+    role: workerExample.role,
+    workPhone: workerExample.workPhone,
+    workEmail: workerExample.workEmail
+  },
   firstContactOn: null,
   outcome: null,
+  outcomeNote: null,
+  statusHistory: [
+    { status: 'requested', at: '2026-05-28T08:20:00.000Z', reasonCode: null },
+    { status: 'received', at: '2026-05-29T10:05:00.000Z', reasonCode: null },
+    { status: 'accepted', at: '2026-06-01T07:40:00.000Z', reasonCode: null }
+  ],
   possibleDuplicateOf: null,
   acceptedAt: '2026-06-01T07:40:00.000Z',
   consentWithdrawal: null,
@@ -86,6 +114,10 @@ export const organisationExample = {
   type: 'hospital',
   notificationEmail: 'sociale.dienst@azsm.example.be',
   serviceArea: [],
+  acceptedHandoffTypes: ['postnatal_followup', 'mental_health', 'other'],
+  contactPhone: '+32 15 89 20 00',
+  contactEmail: 'sociale.dienst@azsm.example.be',
+  active: true,
   version: 1,
   createdAt: '2026-05-02T09:00:00.000Z'
 }
@@ -113,6 +145,7 @@ export const handoffExample = {
   statusReasonCode: null,
   statusReason: null,
   housing: null,
+  contact: null,
   version: 2,
   createdAt: '2026-06-01T07:45:00.000Z',
   updatedAt: '2026-06-01T09:02:00.000Z'
@@ -149,7 +182,9 @@ export const eventExample = {
   referralId,
   handoffId: null,
   status: 'accepted',
-  reasonCode: null
+  reasonCode: null,
+  version: 3,
+  outcome: null
 }
 
 export const assessmentExample = {
@@ -160,9 +195,12 @@ export const assessmentExample = {
 }
 
 export const historyExample = {
+  kind: 'status',
   fromStatus: 'requested',
   toStatus: 'accepted',
   byOrganisationId: programmeId,
+  byWorkerId: workerId,
+  assignedWorkerId: workerId,
   reasonCode: null,
   reason: null,
   at: '2026-06-01T07:40:00.000Z'
@@ -171,6 +209,7 @@ export const historyExample = {
 export const accessLogExample = {
   organisationId: ocmwId,
   clientId: 'b1946ac9-2d3c-4e5f-8a7b-6c5d4e3f2a1b',
+  onBehalfOfWorkerId: null,
   action: 'read via handoff',
   purpose: 'handoff',
   requestId: 'c0ffee00-1234-4abc-9def-0123456789ab',
@@ -179,4 +218,4 @@ export const accessLogExample = {
 
 export const groupSessionExample = { id: 41, date: '2026-06-01', topic: 'Budgetteren met een baby' }
 
-export const ids = { referralId, handoffId, eventId }
+export const ids = { referralId, handoffId, eventId, workerId }

@@ -1,5 +1,6 @@
 import { describeCodes, HANDOFF_REASON_CODES, HOUSING_REFUSAL_CODES } from '../domain/reason-codes.ts'
 import { handoffExample } from './examples.ts'
+import { WorkContact } from './referrals.ts'
 import { Type } from 'typebox'
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../domain/handoffs.ts'
@@ -70,6 +71,7 @@ export const Handoff = Type.Object(
         { additionalProperties: false, description: 'Local allocation priority (housing_priority only).' }
       )
     ),
+    contact: Nullable(WorkContact),
     version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2147483647, description: 'The ETag.' }),
     createdAt: DateTime('When it was made.'),
     updatedAt: DateTime('Last change.')
@@ -99,7 +101,12 @@ export const HandoffTransition = Type.Object(
         description: `Required for rejected, failed and cancelled; the codes each allows are in REASON_CODES_FOR. ${describeCodes(HANDOFF_REASON_CODES)}.`
       })
     ),
-    reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
+    reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' })),
+    contactWorkerId: Type.Optional(
+      Uuid(
+        'On accepted (recipient): its contact person for this work, an active worker of its own (`GET /organisations/{id}/workers`).'
+      )
+    )
   },
   { additionalProperties: false, title: 'HandoffTransition', examples: [{ status: 'received' }] }
 )

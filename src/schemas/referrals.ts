@@ -1,5 +1,12 @@
-import { describeCodes, REASON_CODES_FOR, REFERRAL_REASON_CODES } from '../domain/reason-codes.ts'
-import { accessLogExample, historyExample, referralExample } from './examples.ts'
+import {
+  describeCodes,
+  describeOutcomes,
+  OUTCOME_CODES,
+  OUTCOMES_FOR,
+  REASON_CODES_FOR,
+  REFERRAL_REASON_CODES
+} from '../domain/reason-codes.ts'
+import { accessLogExample, historyExample, referralExample, workerExample } from './examples.ts'
 import { fieldsAlwaysRequired } from '../domain/status-machine.ts'
 import { Type, type Static } from 'typebox'
 import { DateOnly, DateTime, exactlyOneOf, Nullable, Uuid } from './common.ts'
@@ -236,6 +243,31 @@ export type ReferralDetails = Omit<ReferralInput, 'externalReference' | 'program
 
 const Status = Type.Enum(REFERRAL_STATUSES, { description: 'FHIR R4 Task.status code.' })
 
+/** A person's work contact as a partner sees it: never private data. */
+export const WorkContact = Type.Object(
+  {
+    workerId: Uuid('The worker.'),
+    name: Type.String({ maxLength: 200, description: 'Name.' }),
+    role: Type.String({ maxLength: 200, description: 'Role, e.g. `maatschappelijk werker`.' }),
+    workPhone: Nullable(Type.String({ maxLength: 25, description: 'Work phone.' })),
+    workEmail: Nullable(Type.String({ maxLength: 254, description: 'Work e-mail.' }))
+  },
+  {
+    additionalProperties: false,
+    title: 'WorkContact',
+    description: 'Who to call about it: a worker of the organisation, by their work contact.'
+  }
+)
+
+const StatusStep = Type.Object(
+  {
+    status: Status,
+    at: DateTime('When.'),
+    reasonCode: Nullable(Type.String({ maxLength: 100, description: 'The reason code given, if any.' }))
+  },
+  { additionalProperties: false, title: 'StatusStep' }
+)
+
 /** Every field of a referral; each viewer sees the subset its row of `REFERRAL_VIEWS` names. */
 export const ReferralFull = Type.Object(
   {
@@ -272,9 +304,19 @@ export const ReferralFull = Type.Object(
     urgency: Urgency,
     consent: Consent,
     referrerContact: ReferrerContact,
-    assignedWorker: Nullable(Type.String({ maxLength: 4000, description: 'The programme social worker guiding her.' })),
+    assignedWorkerId: Nullable(Uuid("The programme's worker guiding her (`GET /organisations/{id}/workers`).")),
+    programmeContact: Nullable(WorkContact),
     firstContactOn: Nullable(DateOnly('Date of the first contact.')),
-    outcome: Nullable(Type.String({ maxLength: 4000, description: 'Outcome recorded at completion.' })),
+    outcome: Nullable(
+      Type.Enum(OUTCOME_CODES, {
+        description: `What became of her when guidance ended. ${describeOutcomes(OUTCOME_CODES)}.`
+      })
+    ),
+    outcomeNote: Nullable(Type.String({ maxLength: 4000, description: "The programme's own words on the outcome." })),
+    statusHistory: Type.Array(StatusStep, {
+      maxItems: 1000,
+      description: 'Each status the referral took, oldest first.'
+    }),
     possibleDuplicateOf: Nullable(Uuid('An open referral of the same mother by another organisation.')),
     acceptedAt: Nullable(DateTime('When the programme accepted: the start of guidance.')),
     consentWithdrawal: Nullable(
@@ -330,17 +372,25 @@ export const TransitionInput = Type.Object(
       Type.String({ maxLength: 500, description: 'On rejection: where to refer instead.' })
     ),
     track: Type.Optional(Type.Enum(TRACKS, { description: 'Required for accepted (not when resuming from on-hold).' })),
-    assignedWorker: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 200,
-        description: 'Required for accepted (not when resuming from on-hold).'
-      })
+    assignedWorkerId: Type.Optional(
+      Uuid(
+        "On accepted: the programme's worker who guides her, an active worker of the programme; the referrer's contact person. Later: `PUT /referrals/{referralId}/assignment`."
+      )
     ),
     firstContactOn: Type.Optional(
       DateOnly('Required for in-progress (not when resuming from on-hold); not in the future.')
     ),
-    outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Required for completed.' })),
+    outcome: Type.Optional(
+      Type.Enum(OUTCOME_CODES, {
+        description: `Required for completed (${OUTCOMES_FOR.completed.join(', ')}); for failed (${OUTCOMES_FOR.failed.join(', ')}) read from the reason code when absent.`
+      })
+    ),
+    outcomeNote: Type.Optional(
+      Type.String({
+        maxLength: 2000,
+        description: "On completed or failed: the programme's own words; the referrer never sees them."
+      })
+    ),
     closeOpenHandoffs: Type.Optional(
       Type.Boolean({
         description:
@@ -351,7 +401,7 @@ export const TransitionInput = Type.Object(
   {
     additionalProperties: false,
     title: 'TransitionInput',
-    examples: [{ status: 'accepted', track: 'opkomst_plus', assignedWorker: 'Sara De Smet' }],
+    examples: [{ status: 'accepted', track: 'opkomst_plus', assignedWorkerId: workerExample.id }],
     // What each target status needs, whoever moves it: the reason code from that status's list.
     allOf: REFERRAL_STATUSES.flatMap((to) => {
       const required = fieldsAlwaysRequired(to)
@@ -363,9 +413,12 @@ export const TransitionInput = Type.Object(
           // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then`, never awaited
           then: {
             required,
-            properties: Object.fromEntries(
-              required.map((field) => [field, field === 'reasonCode' && codes !== undefined ? { enum: codes } : {}])
-            )
+            properties: {
+              ...Object.fromEntries(
+                required.map((field) => [field, field === 'reasonCode' && codes !== undefined ? { enum: codes } : {}])
+              ),
+              ...(to === 'completed' || to === 'failed' ? { outcome: { enum: OUTCOMES_FOR[to] } } : {})
+            }
           }
         }
       ]
@@ -378,7 +431,14 @@ export const HistoryEntry = Type.Object(
   {
     fromStatus: Nullable(Status),
     toStatus: Status,
+    kind: Type.Enum(['status', 'assignment'], {
+      description: '`status`: a transition; `assignment`: the guiding worker changed, the status stayed.'
+    }),
     byOrganisationId: Nullable(Uuid('Who made the transition (null: the operator).')),
+    byWorkerId: Nullable(
+      Uuid('The person of that organisation who acted, when the request named one (`Acting-Person`).')
+    ),
+    assignedWorkerId: Nullable(Uuid('The worker this change assigned.')),
     reasonCode: Nullable(Type.String({ maxLength: 4000, description: 'Reason code given.' })),
     reason: Nullable(Type.String({ maxLength: 4000, description: 'Explanation given.' })),
     at: DateTime('When.')
@@ -390,6 +450,9 @@ export const AccessLogEntry = Type.Object(
   {
     organisationId: Nullable(Uuid('The organisation that read or wrote (null: the operator).')),
     clientId: Nullable(Uuid('Its API client.')),
+    onBehalfOfWorkerId: Nullable(
+      Uuid('The person the client acted for, when the request named one (`Acting-Person`).')
+    ),
     action: Type.String({ maxLength: 4000, description: '`create`, `read`, `list`, `update`, `transition`, …' }),
     purpose: Type.String({ maxLength: 4000, description: 'Why: the operation that touched the data.' }),
     requestId: Nullable(Type.String({ maxLength: 4000, description: 'Request id, as in the logs.' })),

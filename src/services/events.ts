@@ -40,7 +40,9 @@ export async function eventPage(
       referralId: r.referralId,
       handoffId: r.handoffId,
       status: r.status,
-      reasonCode: r.reasonCode
+      reasonCode: r.reasonCode,
+      version: r.version,
+      outcome: r.outcome
     })),
     nextCursor: encodeCursor(last === undefined ? cursor : [last.transactionId, Number(last.id)])
   }

@@ -33,6 +33,8 @@ import { HANDOFF_RECIPIENT_VIEWS, project, recipientView } from '../domain/views
 import { OPEN_STATUSES, type ReferralStatus } from '../domain/vocabulary.ts'
 import type { ServiceDeps } from './deps.ts'
 import { toFull } from './referral-views.ts'
+import { activeWorker, workContact } from './workers.ts'
+import type { WorkContactRow } from '../db/queries/referrals.ts'
 
 type Deps = Pick<ServiceDeps, 'db' | 'identifiers'>
 
@@ -68,7 +70,7 @@ function accessOf(h: HandoffRow, r: ReferralFacts, recipientType: string) {
  * A handoff in API shape. As a `record` (a recipient's closed work) it keeps the codes, statuses
  * and dates and drops every free text, which may speak of the mother.
  */
-export function presentHandoff(h: HandoffRow, as: 'full' | 'record' = 'full') {
+export function presentHandoff(h: HandoffRow, as: 'full' | 'record' = 'full', contact: WorkContactRow | null = null) {
   const text = (value: string | null) => (as === 'record' ? null : value)
   return {
     id: h.id,
@@ -92,6 +94,7 @@ export function presentHandoff(h: HandoffRow, as: 'full' | 'record' = 'full') {
             allocatedOn: h.allocatedOn,
             municipality: h.allocatedMunicipality
           },
+    contact,
     version: h.version,
     createdAt: new Date(h.createdAt).toISOString(),
     updatedAt: new Date(h.updatedAt).toISOString()
@@ -113,7 +116,7 @@ export async function createHandoff(
     const target = await findOrganisation(tx, input.toOrganisationId)
     if (target === undefined)
       throw validationProblem([{ pointer: '/toOrganisationId', message: 'is not a known organisation' }])
-    const typeError = recipientTypeError(input.type, target.type)
+    const typeError = recipientTypeError(input.type, target)
     if (typeError !== null) throw validationProblem([{ pointer: '/toOrganisationId', message: typeError }])
     if (!referral.details.consent.sharingScope.includes(target.type as never)) {
       throw validationProblem([
@@ -127,7 +130,7 @@ export async function createHandoff(
       throw new ProblemError('consent-withdrawn', 'The mother withdrew her consent: nothing more is handed off')
     if (!OPEN_STATUSES.includes(referral.status))
       throw new ProblemError('referral-closed', `The referral is ${referral.status}`)
-    await touchReferralOf(tx, referralId)
+    const referralVersion = await touchReferralOf(tx, referralId)
     const handoff = await insertHandoff(tx, {
       referralId,
       type: input.type,
@@ -141,11 +144,19 @@ export async function createHandoff(
       handoffId: handoff.id,
       fromStatus: null,
       toStatus: 'requested',
-      byOrganisationId: caller.principal.organisationId
+      byOrganisationId: caller.principal.organisationId,
+      byWorkerId: caller.actingWorkerId
     })
     await recordEvent(
       tx,
-      { type: 'handoff.created', referralId, handoffId: handoff.id, status: 'requested' },
+      {
+        type: 'handoff.created',
+        referralId,
+        handoffId: handoff.id,
+        status: 'requested',
+        version: handoff.version,
+        referralVersion
+      },
       partiesOf(handoff, referral)
     )
     await recordAccess(tx, referralId, accessEntry(caller))
@@ -174,13 +185,14 @@ export async function readHandoff(deps: Deps, caller: Caller, id: string) {
   const row = await handoffWithParties(deps.db, id)
   const role = row === undefined ? null : roleIn(caller, row)
   if (row === undefined || role === null) throw notFound('Handoff')
-  if (role !== 'recipient') return { ...presentHandoff(row.handoff), referral: null }
+  if (role !== 'recipient') return { ...presentHandoff(row.handoff, 'full', row.contact), referral: null }
   const type = caller.principal.organisationType
-  if (accessOf(row.handoff, row, type) === 'record') return { ...presentHandoff(row.handoff, 'record'), referral: null }
+  if (accessOf(row.handoff, row, type) === 'record')
+    return { ...presentHandoff(row.handoff, 'record', row.contact), referral: null }
   const referral = await lockReferralForRead(deps, caller, row.handoff.referralId)
   const fields = HANDOFF_RECIPIENT_VIEWS[recipientView(type)]
   return {
-    ...presentHandoff(row.handoff),
+    ...presentHandoff(row.handoff, 'full', row.contact),
     referral: project(toFull(deps.identifiers, referral, `recipient:${type}`), fields)
   }
 }
@@ -217,7 +229,7 @@ export async function handoffList(
         : 'record'
       : 'full'
   return {
-    items: page.map((r) => presentHandoff(r.handoff, shown(r))),
+    items: page.map((r) => presentHandoff(r.handoff, shown(r), r.contact)),
     next: rows.length > q.limit && last !== undefined ? ([last.updatedAt, last.id] as [string, string]) : null
   }
 }
@@ -228,9 +240,12 @@ export async function handoffHistory(deps: Deps, caller: Caller, id: string) {
   if (row === undefined || role === null) throw notFound('Handoff')
   const record = role === 'recipient' && accessOf(row.handoff, row, caller.principal.organisationType) === 'record'
   return (await handoffHistoryOf(deps.db, id)).map((h) => ({
+    kind: 'status' as const,
     fromStatus: h.fromStatus,
     toStatus: h.toStatus,
     byOrganisationId: h.byOrganisationId,
+    byWorkerId: h.byWorkerId,
+    assignedWorkerId: null,
     reasonCode: h.reasonCode,
     reason: record ? null : h.reason,
     at: new Date(h.at).toISOString()
@@ -242,7 +257,12 @@ export async function transitionHandoff(
   caller: Caller,
   id: string,
   ifMatch: string | undefined,
-  input: { status: HandoffStatus; reasonCode?: string | undefined; reason?: string | undefined }
+  input: {
+    status: HandoffStatus
+    reasonCode?: string | undefined
+    reason?: string | undefined
+    contactWorkerId?: string | undefined
+  }
 ) {
   return writeTransaction(deps.db, async (tx) => {
     const row = await lockHandoffWithParties(tx, id)
@@ -268,17 +288,25 @@ export async function transitionHandoff(
     const codeProblem =
       input.reasonCode === undefined ? null : reasonCodeProblem(`handoff.${input.status}`, input.reasonCode)
     if (codeProblem !== null) throw validationProblem([{ pointer: '/reasonCode', message: codeProblem }])
+    if (input.contactWorkerId !== undefined && input.status !== 'accepted')
+      throw validationProblem([{ pointer: '/contactWorkerId', message: 'is named when accepting' }])
+    const contact =
+      input.contactWorkerId === undefined
+        ? null
+        : await activeWorker(tx, caller.principal.organisationId, input.contactWorkerId, '/contactWorkerId')
     const updated = await updateHandoff(tx, id, {
       status: input.status,
       statusReasonCode: input.reasonCode ?? null,
-      statusReason: input.reason ?? null
+      statusReason: input.reason ?? null,
+      ...(contact === null ? {} : { contactWorkerId: contact.id })
     })
-    await touchReferralOf(tx, updated.referralId)
+    const referralVersion = await touchReferralOf(tx, updated.referralId)
     await recordHandoffHistory(tx, {
       handoffId: id,
       fromStatus: row.handoff.status,
       toStatus: input.status,
       byOrganisationId: caller.principal.organisationId,
+      byWorkerId: caller.actingWorkerId,
       reasonCode: input.reasonCode ?? null,
       reason: input.reason ?? null
     })
@@ -289,11 +317,13 @@ export async function transitionHandoff(
         referralId: updated.referralId,
         handoffId: id,
         status: input.status,
-        reasonCode: input.reasonCode ?? null
+        reasonCode: input.reasonCode ?? null,
+        version: updated.version,
+        referralVersion
       },
       partiesOf(updated, row)
     )
-    return presentHandoff(updated)
+    return presentHandoff(updated, 'full', contact === null ? row.contact : workContact(contact))
   })
 }
 
@@ -332,14 +362,22 @@ export async function decideHousing(deps: Deps, caller: Caller, id: string, inpu
             }
           : { housingDecision: 'allocated', allocatedOn: input.allocatedOn, allocatedMunicipality: input.municipality }
     )
-    await touchReferralOf(tx, updated.referralId)
-    // The referrer hears of it as a status only; the programme fetches the details.
+    const referralVersion = await touchReferralOf(tx, updated.referralId)
+    // The referrer hears of it as a change of its view (the decision shows there); the programme fetches the details.
     await recordEvent(
       tx,
-      { type: 'housing_priority.decided', referralId: updated.referralId, handoffId: id, status: input.decision },
+      {
+        type: 'housing_priority.decided',
+        referralId: updated.referralId,
+        handoffId: id,
+        status: input.decision,
+        reasonCode: input.decision === 'refused' ? input.reasonCode : null,
+        version: updated.version,
+        referralVersion
+      },
       partiesOf(updated, row)
     )
-    return presentHandoff(updated)
+    return presentHandoff(updated, 'full', row.contact)
   })
 }
 
@@ -351,7 +389,8 @@ export async function cancelOpenHandoffs(
   tx: Executor,
   referral: { id: string; referrerOrganisationId: string; programmeOrganisationId: string },
   reasonCode: ReasonCode,
-  byOrganisationId: string | null
+  by: { organisationId: string | null; workerId: string | null },
+  referralVersion: number
 ): Promise<string[]> {
   const open = await openHandoffsOfReferral(tx, referral.id)
   for (const h of open) {
@@ -364,12 +403,21 @@ export async function cancelOpenHandoffs(
       handoffId: h.id,
       fromStatus: h.status,
       toStatus: 'cancelled',
-      byOrganisationId,
+      byOrganisationId: by.organisationId,
+      byWorkerId: by.workerId,
       reasonCode
     })
     await recordEvent(
       tx,
-      { type: 'handoff.status_changed', referralId: referral.id, handoffId: h.id, status: 'cancelled', reasonCode },
+      {
+        type: 'handoff.status_changed',
+        referralId: referral.id,
+        handoffId: h.id,
+        status: 'cancelled',
+        reasonCode,
+        version: cancelled.version,
+        referralVersion
+      },
       partiesOf(cancelled, referral)
     )
   }
@@ -398,10 +446,22 @@ export async function withdrawConsent(
       consentWithdrawnAt: input.withdrawnAt,
       consentWithdrawnRecordedBy: input.recordedBy
     })
-    const cancelled = await cancelOpenHandoffs(tx, referral, 'consent_withdrawn', caller.principal.organisationId)
+    const cancelled = await cancelOpenHandoffs(
+      tx,
+      referral,
+      'consent_withdrawn',
+      { organisationId: caller.principal.organisationId, workerId: caller.actingWorkerId },
+      updated.version
+    )
     await recordEvent(
       tx,
-      { type: 'referral.updated', referralId, status: referral.status },
+      {
+        type: 'referral.updated',
+        referralId,
+        status: referral.status,
+        reasonCode: 'consent_withdrawn',
+        version: updated.version
+      },
       { referrer: referral.referrerOrganisationId, programme: referral.programmeOrganisationId }
     )
     await recordAccess(tx, referralId, accessEntry(caller))

@@ -10,12 +10,17 @@ import {
   lockOrganisationWrites,
   organisationNamed,
   type OrganisationRow,
+  openWorkOf,
   programmeAreas,
   updateOrganisation
 } from '../db/queries/organisations.ts'
 import { displayPrefix, generateApiKey, hashApiKey } from '../domain/api-keys.ts'
 import { forbiddenScopes } from '../domain/scopes.ts'
 import type { OrganisationType, Scope } from '../domain/vocabulary.ts'
+import { acceptedTypesError, DEFAULT_HANDOFF_TYPES, type HandoffType } from '../domain/handoffs.ts'
+import { recordEvent } from '../db/record.ts'
+import { revokeClientsOf } from '../db/queries/clients.ts'
+import { disableEndpointsOf } from '../db/queries/webhooks.ts'
 import type { ServiceDeps } from './deps.ts'
 
 type Deps = Pick<ServiceDeps, 'db' | 'programmes'>
@@ -28,11 +33,16 @@ export async function onboardOrganisation(
     type: OrganisationType
     notificationEmail?: string | undefined
     serviceArea?: string[] | undefined
+    acceptedHandoffTypes?: HandoffType[] | undefined
+    contactPhone?: string | undefined
+    contactEmail?: string | undefined
   }
 ): Promise<OrganisationRow> {
   if (input.serviceArea !== undefined && input.serviceArea.length > 0 && input.type !== 'programme') {
     throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme has a service area' }])
   }
+  const accepted = input.acceptedHandoffTypes ?? [...DEFAULT_HANDOFF_TYPES[input.type]]
+  refuseHandoffTypes(input.type, accepted)
   const organisation = await writeTransaction(deps.db, async (tx) => {
     await lockOrganisationWrites(tx)
     await refuseClashes(tx, null, input.type, input.name, input.serviceArea ?? [])
@@ -40,11 +50,19 @@ export async function onboardOrganisation(
       name: input.name.trim(),
       type: input.type,
       notificationEmail: input.notificationEmail ?? null,
-      serviceArea: input.serviceArea ?? []
+      serviceArea: input.serviceArea ?? [],
+      acceptedHandoffTypes: accepted,
+      contactPhone: input.contactPhone ?? null,
+      contactEmail: input.contactEmail ?? null
     })
   })
   if (organisation.type === 'programme') deps.programmes.forget()
   return organisation
+}
+
+function refuseHandoffTypes(type: OrganisationType, accepted: readonly HandoffType[]): void {
+  const problem = acceptedTypesError(type, accepted)
+  if (problem !== null) throw validationProblem([{ pointer: '/acceptedHandoffTypes', message: problem }])
 }
 
 /** 409 when another organisation of the type has the name, or another programme serves one of the codes. */
@@ -78,6 +96,9 @@ export async function changeOrganisation(
     name?: string | undefined
     notificationEmail?: string | null | undefined
     serviceArea?: string[] | undefined
+    acceptedHandoffTypes?: HandoffType[] | undefined
+    contactPhone?: string | null | undefined
+    contactEmail?: string | null | undefined
   }
 ): Promise<OrganisationRow> {
   const changed = await writeTransaction(deps.db, async (tx) => {
@@ -88,11 +109,15 @@ export async function changeOrganisation(
     if (input.serviceArea !== undefined && input.serviceArea.length > 0 && current.type !== 'programme') {
       throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme has a service area' }])
     }
+    if (input.acceptedHandoffTypes !== undefined) refuseHandoffTypes(current.type, input.acceptedHandoffTypes)
     await refuseClashes(tx, id, current.type, input.name ?? current.name, input.serviceArea ?? [])
     const updated = await updateOrganisation(tx, id, current.version, {
       ...(input.name === undefined ? {} : { name: input.name.trim() }),
       ...(input.notificationEmail === undefined ? {} : { notificationEmail: input.notificationEmail }),
-      ...(input.serviceArea === undefined ? {} : { serviceArea: input.serviceArea })
+      ...(input.serviceArea === undefined ? {} : { serviceArea: input.serviceArea }),
+      ...(input.acceptedHandoffTypes === undefined ? {} : { acceptedHandoffTypes: input.acceptedHandoffTypes }),
+      ...(input.contactPhone === undefined ? {} : { contactPhone: input.contactPhone }),
+      ...(input.contactEmail === undefined ? {} : { contactEmail: input.contactEmail })
     })
     if (updated === undefined) throw notFound('Organisation')
     return updated
@@ -150,4 +175,54 @@ export async function clientsOf(deps: Pick<Deps, 'db'>, organisationId: string) 
 /** Revokes a client; its key is refused from the next request on (every process is told by NOTIFY). */
 export async function revokeClientOf(deps: Pick<Deps, 'db'>, organisationId: string, clientId: string): Promise<void> {
   if (!(await revokeClient(deps.db, organisationId, clientId))) throw notFound('API client')
+}
+
+/**
+ * Deactivates an organisation, under `If-Match`: its API clients are revoked at once and its webhook
+ * endpoints disabled; nothing new is referred or handed to it. What it leaves open stays where it
+ * is, visible to the programme, which hears of each piece by an `organisation.deactivated` event.
+ * A programme still guiding mothers is refused (409): its referrals would have no one to read them.
+ */
+export async function deactivateOrganisation(
+  deps: Deps,
+  id: string,
+  ifMatch: string | undefined
+): Promise<OrganisationRow> {
+  const changed = await writeTransaction(deps.db, async (tx) => {
+    await lockOrganisationWrites(tx)
+    const current = await findOrganisation(tx, id)
+    if (current === undefined || current.type === 'operator') throw notFound('Organisation')
+    requireVersion(ifMatch, current.version, 'organisation')
+    if (current.deactivatedAt !== null) return current
+    const open = await openWorkOf(tx, id)
+    const guided = open.filter((w) => w.kind === 'guided')
+    if (guided.length > 0) {
+      throw new ProblemError(
+        'open-work',
+        `The programme still guides ${guided.length} open referral(s): move or close them before deactivating it`
+      )
+    }
+    const updated = await updateOrganisation(tx, id, current.version, { deactivatedAt: new Date().toISOString() })
+    if (updated === undefined) throw notFound('Organisation')
+    await revokeClientsOf(tx, id)
+    await disableEndpointsOf(tx, id, 'the organisation was deactivated')
+    for (const work of open) {
+      await recordEvent(
+        tx,
+        {
+          type: 'organisation.deactivated',
+          referralId: work.referralId,
+          handoffId: work.handoffId,
+          status: work.kind === 'handoff' ? 'recipient_deactivated' : 'referrer_deactivated'
+        },
+        {
+          programme: work.programmeOrganisationId,
+          ...(work.fromOrganisationId === null ? {} : { handoffCreator: work.fromOrganisationId })
+        }
+      )
+    }
+    return updated
+  })
+  if (changed.type === 'programme') deps.programmes.forget()
+  return changed
 }

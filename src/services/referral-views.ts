@@ -1,4 +1,4 @@
-import type { HandoffBrief, ReferralRow } from '../db/queries/referrals.ts'
+import type { HandoffBrief, ReferralRecord } from '../db/queries/referrals.ts'
 import type { IdentifierCipher } from '../crypto/identifier-cipher.ts'
 import { type AnyView, viewFields } from '../domain/access.ts'
 import { isoInstant as isoOf, isoOrNull as iso } from '../domain/dates.ts'
@@ -19,7 +19,7 @@ export const handoffSummary = (h: HandoffBrief) => ({
 /** The whole referral in API shape; the INSZ is decrypted only when the view shows it. */
 export function toFull(
   identifiers: IdentifierCipher,
-  row: ReferralRow,
+  row: ReferralRecord,
   view: AnyView,
   handoffs: readonly HandoffBrief[] = []
 ): Record<string, unknown> {
@@ -48,9 +48,12 @@ export function toFull(
     urgency: d.urgency,
     consent: d.consent,
     referrerContact: d.referrerContact,
-    assignedWorker: row.assignedWorker,
+    assignedWorkerId: row.assignedWorkerId,
+    programmeContact: row.programmeContact ?? null,
     firstContactOn: row.firstContactOn,
     outcome: row.outcome,
+    outcomeNote: row.outcomeNote,
+    statusHistory: (row.statusHistory ?? []).map((step) => ({ ...step, at: isoOf(step.at) })),
     possibleDuplicateOf: row.possibleDuplicateOf,
     acceptedAt: iso(row.acceptedAt),
     consentWithdrawal:
@@ -73,7 +76,7 @@ export interface ViewResult {
 /** A referral as `view` sees it: exactly the fields its row of the view tables names. */
 export function present(
   identifiers: IdentifierCipher,
-  row: ReferralRow,
+  row: ReferralRecord,
   view: AnyView,
   handoffs: readonly HandoffBrief[] = []
 ): ViewResult {

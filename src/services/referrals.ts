@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { Value } from 'typebox/value'
 import { accessEntry, requireVersion, type Caller } from '../core/caller.ts'
-import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
+import { invalidParameters, notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import { sealAnswer, type AnswerToStore } from '../db/idempotency.ts'
 import { inTransaction, writeTransaction } from '../db/client.ts'
 import { hasAssessment } from '../db/queries/assessments.ts'
 import { handoffsOfReferral, handoffsOfReferrals, openHandoffsOfReferral } from '../db/queries/handoffs.ts'
 import {
   accessLogOf,
+  feedbackOf,
   historyOf,
   insertReferral,
   insertReferralIn,
@@ -28,9 +29,10 @@ import {
 import { recordAccess, recordAccessToMany, recordEvent, recordReferralHistory } from '../db/record.ts'
 import { listSideOf, transitionRole, viewFields, viewOf, type AnyView } from '../domain/access.ts'
 import type { ReferralView } from '../domain/views.ts'
+import type { ReferralStatus } from '../domain/vocabulary.ts'
 import { belgianDate, isoInstant as isoOf } from '../domain/dates.ts'
 import { normalizeInsz } from '../domain/insz.ts'
-import { type ReasonCode, reasonCodeProblem } from '../domain/reason-codes.ts'
+import { outcomeOf, outcomeProblem, type ReasonCode, reasonCodeProblem } from '../domain/reason-codes.ts'
 import { normalizeName, referralRuleErrors, type RuleContext } from '../domain/referral-rules.ts'
 import { routeReferral } from '../domain/routing.ts'
 import { checkTransition } from '../domain/status-machine.ts'
@@ -38,6 +40,7 @@ import { ReferralInput, type ReferralDetails, type ReferralPatch, type Transitio
 import type { ServiceDeps } from './deps.ts'
 import { cancelOpenHandoffs } from './handoffs.ts'
 import { present, toFull, type ViewResult } from './referral-views.ts'
+import { activeWorker } from './workers.ts'
 
 type Deps = Pick<ServiceDeps, 'db' | 'identifiers' | 'config'>
 /** Intake routes through the programmes this process keeps. */
@@ -102,16 +105,20 @@ function intakeAnswer(deps: Deps, created: IntakeRow): string {
     statusReason: null,
     redirectSuggestion: null,
     track: null,
-    assignedWorker: null,
+    assignedWorkerId: null,
     firstContactOn: null,
     outcome: null,
+    outcomeNote: null,
     acceptedAt: null,
     consentWithdrawnAt: null,
     consentWithdrawnRecordedBy: null,
     createdAt: created.at,
     updatedAt: created.at
   }
-  return JSON.stringify(present(deps.identifiers, row, 'referrer').body)
+  const requested = { status: 'requested', at: isoOf(created.at), reasonCode: null }
+  return JSON.stringify(
+    present(deps.identifiers, { ...row, statusHistory: [requested], programmeContact: null }, 'referrer').body
+  )
 }
 
 /**
@@ -227,6 +234,7 @@ export async function listReferrals(
   q: {
     status?: string | undefined
     track?: string | undefined
+    assignedWorkerId?: string | undefined
     externalReference?: string | undefined
     updatedSince?: string | undefined
     after: [string, string] | null
@@ -234,6 +242,8 @@ export async function listReferrals(
   }
 ) {
   const side = listSideOf(caller.principal)
+  if (q.assignedWorkerId !== undefined && side !== 'programme')
+    throw invalidParameters([{ pointer: '/assignedWorkerId', message: "filters the programme's own referrals only" }])
   const rows = await listReferralPage(deps.db, {
     side,
     organisationId: caller.principal.organisationId,
@@ -296,6 +306,18 @@ export async function transitionReferral(
   const codeProblem =
     input.reasonCode === undefined ? null : reasonCodeProblem(`referral.${input.status}`, input.reasonCode)
   if (codeProblem !== null) throw validationProblem([{ pointer: '/reasonCode', message: codeProblem }])
+  const outcomeError = input.outcome === undefined ? null : outcomeProblem(input.status, input.outcome)
+  if (outcomeError !== null) throw validationProblem([{ pointer: '/outcome', message: outcomeError }])
+  if (input.outcomeNote !== undefined && input.status !== 'completed' && input.status !== 'failed')
+    throw validationProblem([{ pointer: '/outcomeNote', message: 'is given only when completing or failing' }])
+  if (input.assignedWorkerId !== undefined && input.status !== 'accepted') {
+    throw validationProblem([
+      {
+        pointer: '/assignedWorkerId',
+        message: 'is given on accepted; reassign with PUT /referrals/{referralId}/assignment'
+      }
+    ])
+  }
   const at = caller.clock.now()
   if (input.firstContactOn !== undefined && input.firstContactOn > belgianDate(at)) {
     throw validationProblem([{ pointer: '/firstContactOn', message: 'must not be in the future' }])
@@ -306,8 +328,13 @@ export async function transitionReferral(
       'Record the end assessment (PUT /referrals/{referralId}/assessments/end) before completing'
     )
   }
+  const worker =
+    input.assignedWorkerId === undefined
+      ? null
+      : await activeWorker(deps.db, row.programmeOrganisationId, input.assignedWorkerId, '/assignedWorkerId')
 
   const to = input.status
+  const outcome = outcomeOf(to, input.outcome, input.reasonCode)
   const transition: Transition = {
     id,
     expectedVersion: row.version,
@@ -317,17 +344,19 @@ export async function transitionReferral(
       statusReasonCode: input.reasonCode ?? null,
       statusReason: input.reason ?? null,
       ...(to === 'rejected' ? { redirectSuggestion: input.redirectSuggestion ?? null } : {}),
-      ...(to === 'accepted'
-        ? { track: input.track ?? null, assignedWorker: input.assignedWorker ?? null, acceptedAt: at.toISOString() }
+      ...(to === 'accepted' && from !== 'on-hold'
+        ? { track: input.track ?? null, assignedWorkerId: worker?.id ?? null, acceptedAt: at.toISOString() }
         : {}),
       ...(to === 'in-progress' && input.firstContactOn !== undefined ? { firstContactOn: input.firstContactOn } : {}),
-      ...(to === 'completed' ? { outcome: input.outcome ?? null } : {})
+      ...(outcome === null ? {} : { outcome, outcomeNote: input.outcomeNote ?? null })
     },
     history: {
       fromStatus: from,
       toStatus: to,
       byOrganisationId: caller.principal.organisationId,
       byClientId: caller.principal.clientId,
+      byWorkerId: caller.actingWorkerId,
+      assignedWorkerId: worker?.id ?? null,
       reasonCode: input.reasonCode ?? null,
       reason: input.reason ?? null,
       at: at.toISOString()
@@ -376,13 +405,21 @@ async function endWithHandoffs(
     await recordReferralHistory(tx, { referralId: t.id, ...t.history })
     await recordEvent(
       tx,
-      { type: 'referral.status_changed', referralId: t.id, status: updated.status },
+      {
+        type: 'referral.status_changed',
+        referralId: t.id,
+        status: updated.status,
+        reasonCode: updated.statusReasonCode,
+        version: updated.version,
+        outcome: updated.outcome
+      },
       partiesOf(updated)
     )
     await recordAccess(tx, t.id, t.entry)
-    await cancelOpenHandoffs(tx, updated, reasonCode, t.history.byOrganisationId)
+    const by = { organisationId: t.history.byOrganisationId, workerId: t.history.byWorkerId }
+    await cancelOpenHandoffs(tx, updated, reasonCode, by, updated.version)
     const handoffs = await handoffsOfReferral(tx, t.id)
-    return { ...updated, isRecipient: false, handoffs }
+    return { ...updated, ...(await feedbackOf(tx, t.id)), isRecipient: false, handoffs }
   })
 }
 
@@ -436,9 +473,72 @@ export async function correctReferral(
       inszCiphertext: insz === null ? null : deps.identifiers.encrypt(insz, id),
       inszBlindIndex: insz === null ? null : deps.identifiers.blindIndex(insz)
     })
-    await recordEvent(tx, { type: 'referral.updated', referralId: id, status: row.status }, partiesOf(row))
+    await recordEvent(
+      tx,
+      { type: 'referral.updated', referralId: id, status: row.status, version: updated.version },
+      partiesOf(row)
+    )
     await recordAccess(tx, id, accessEntry(caller))
-    return present(deps.identifiers, updated, view, await handoffsOfReferral(tx, id))
+    return present(
+      deps.identifiers,
+      { ...updated, ...(await feedbackOf(tx, id)) },
+      view,
+      await handoffsOfReferral(tx, id)
+    )
+  })
+}
+
+/** The statuses in which the programme guides her, and so assigns and reassigns her worker. */
+const ASSIGNABLE: readonly ReferralStatus[] = ['accepted', 'in-progress', 'on-hold']
+
+/**
+ * Assigns the programme's worker who guides her (the referrer's contact person), under `If-Match`:
+ * a history entry of kind `assignment`, and `referral.contact_changed` to both parties.
+ */
+export async function assignWorker(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  ifMatch: string | undefined,
+  input: { workerId: string }
+): Promise<ViewResult> {
+  return writeTransaction(deps.db, async (tx) => {
+    const row = await lockReferral(tx, id)
+    const view = row === undefined ? null : viewOf(caller.principal, row)
+    if (row === undefined || view === null) throw notFound('Referral')
+    if (view !== 'programme' || transitionRole(caller.principal, row) !== 'programme')
+      throw new ProblemError('forbidden', 'Only the programme assigns its workers')
+    requireVersion(ifMatch, row.version, 'referral')
+    if (!ASSIGNABLE.includes(row.status))
+      throw new ProblemError(
+        'not-assignable',
+        `A worker is assigned while the referral is ${ASSIGNABLE.join(', ')}; it is ${row.status}`
+      )
+    const worker = await activeWorker(tx, row.programmeOrganisationId, input.workerId, '/workerId')
+    const updated = await updateReferral(tx, id, { assignedWorkerId: worker.id })
+    await recordReferralHistory(tx, {
+      referralId: id,
+      kind: 'assignment',
+      fromStatus: row.status,
+      toStatus: row.status,
+      byOrganisationId: caller.principal.organisationId,
+      byClientId: caller.principal.clientId,
+      byWorkerId: caller.actingWorkerId,
+      assignedWorkerId: worker.id,
+      at: caller.clock.now().toISOString()
+    })
+    await recordEvent(
+      tx,
+      { type: 'referral.contact_changed', referralId: id, status: row.status, version: updated.version },
+      partiesOf(row)
+    )
+    await recordAccess(tx, id, accessEntry(caller))
+    return present(
+      deps.identifiers,
+      { ...updated, ...(await feedbackOf(tx, id)) },
+      view,
+      await handoffsOfReferral(tx, id)
+    )
   })
 }
 
@@ -461,9 +561,12 @@ export async function referralHistory(deps: Deps, caller: Caller, id: string) {
   const showsText = viewFields(view).includes('statusReason')
   const rows = await historyOf(deps.db, id)
   return rows.map((h) => ({
+    kind: h.kind,
     fromStatus: h.fromStatus,
     toStatus: h.toStatus,
     byOrganisationId: h.byOrganisationId,
+    byWorkerId: h.byWorkerId,
+    assignedWorkerId: h.assignedWorkerId,
     reasonCode: h.reasonCode,
     reason: showsText ? h.reason : null,
     at: isoOf(h.at)
@@ -479,6 +582,7 @@ export async function referralAccessLog(deps: Deps, caller: Caller, id: string, 
     items: page.map((r) => ({
       organisationId: r.organisationId,
       clientId: r.clientId,
+      onBehalfOfWorkerId: r.onBehalfOfWorkerId,
       action: r.action,
       purpose: r.purpose,
       requestId: r.requestId,

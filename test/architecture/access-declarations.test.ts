@@ -63,6 +63,24 @@ const CALLS: Record<string, Call> = {
   },
   'GET /admin/organisations/:organisationId/clients': { who: operator, expect: 200 },
   'DELETE /admin/organisations/:organisationId/clients/:clientId': { who: operator, expect: 204 },
+  'POST /organisations/:organisationId/workers': {
+    who: operator,
+    body: { name: 'Fatima', role: 'maatschappelijk werker' },
+    expect: 201,
+    keep: (b) => {
+      made.workerId = b.id
+    }
+  },
+  'GET /organisations/:organisationId/workers': { who: operator, expect: 200 },
+  'GET /organisations/:organisationId/workers/:workerId': { who: operator, expect: 200 },
+  'PATCH /organisations/:organisationId/workers/:workerId': {
+    who: operator,
+    body: { active: false },
+    version: 1,
+    expect: 200
+  },
+  'DELETE /admin/organisations/:organisationId': { who: operator, version: 2, expect: 200 },
+  'GET /directory/organisations': { who: hospital, expect: 200 },
   'POST /referrals': {
     who: hospital,
     body: referralBody(),
@@ -76,8 +94,14 @@ const CALLS: Record<string, Call> = {
   'PATCH /referrals/:referralId': { who: hospital, body: { urgency: 'urgent' }, version: 1, expect: 200 },
   'POST /referrals/:referralId/transitions': {
     who: programme,
-    body: { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' },
+    body: { status: 'accepted', track: 'opkomst' },
     version: 2,
+    expect: 200
+  },
+  'PUT /referrals/:referralId/assignment': {
+    who: programme,
+    body: { workerId: programme.workerId },
+    version: 3,
     expect: 200
   },
   'GET /referrals/:referralId/history': { who: hospital, expect: 200 },
@@ -167,7 +191,9 @@ t.test(
       t.equal(res.statusCode, call.expect, `${route}: ${res.body.slice(0, 200)}`)
       if (res.statusCode < 300 && call.keep !== undefined) call.keep(res.json())
       if (route.startsWith('GET /health') === false) {
-        t.equal(res.headers['cache-control'], 'no-store', `${route}: Cache-Control no-store`)
+        // The directory holds nothing personal: a client may keep it and revalidate.
+        const caching = route === 'GET /directory/organisations' ? 'private, no-cache' : 'no-store'
+        t.equal(res.headers['cache-control'], caching, `${route}: Cache-Control ${caching}`)
       }
       t.equal(res.headers['x-content-type-options'], 'nosniff', `${route}: hardening headers`)
       t.ok(res.headers['content-security-policy'], `${route}: a Content-Security-Policy`)

@@ -107,11 +107,32 @@ t.test('the server accepts every example, in the order of a referral', async (t)
     exampleOf('PATCH /referrals/{referralId}'),
     referral.version
   )
+  const workersAt = `/organisations/${programme.organisationId}/workers`
+  const worker = await post(
+    programme,
+    'POST /organisations/{organisationId}/workers',
+    workersAt,
+    exampleOf('POST /organisations/{organisationId}/workers')
+  )
+  await post(
+    programme,
+    'PATCH /organisations/{organisationId}/workers/{workerId}',
+    `${workersAt}/${worker.id}`,
+    exampleOf('PATCH /organisations/{organisationId}/workers/{workerId}'),
+    worker.version
+  )
   referral = await post(
     programme,
     'POST /referrals/{referralId}/transitions',
     `${at}/transitions`,
-    exampleOf('POST /referrals/{referralId}/transitions'),
+    { ...exampleOf('POST /referrals/{referralId}/transitions'), assignedWorkerId: worker.id },
+    referral.version
+  )
+  referral = await post(
+    programme,
+    'PUT /referrals/{referralId}/assignment',
+    `${at}/assignment`,
+    { ...exampleOf('PUT /referrals/{referralId}/assignment'), workerId: programme.workerId },
     referral.version
   )
   await post(

@@ -5,8 +5,11 @@ import {
   HANDOFF_STATUSES,
   housingDecisionError,
   recipientTypeError,
+  acceptedTypesError,
+  DEFAULT_HANDOFF_TYPES,
   type HandoffRole
 } from '../../src/domain/handoffs.ts'
+import { ORGANISATION_TYPES, type OrganisationType } from '../../src/domain/vocabulary.ts'
 
 // Issue 6 written out again: requested → received → accepted | rejected, accepted → in-progress → completed | failed, cancelled by the creator.
 const EXPECTED: Record<HandoffRole, string[]> = {
@@ -46,8 +49,27 @@ t.test('housing decisions and recipients', async (t) => {
   t.equal(housingDecisionError('granted', 'allocated', '2026-12-01T00:00:00Z', now), null)
   t.match(housingDecisionError('granted', 'allocated', '2026-11-01T00:00:00Z', now), /expired/)
   t.match(housingDecisionError('refused', 'granted', null, now), /already refused/)
-  t.match(recipientTypeError('housing_priority', 'ocmw'), /housing/)
-  t.equal(recipientTypeError('housing_priority', 'housing'), null)
-  t.equal(recipientTypeError('income_support', 'ocmw'), null)
-  t.match(recipientTypeError('other', 'operator'), /operator/)
+  const org = (type: OrganisationType, over: { acceptedHandoffTypes?: string[]; deactivatedAt?: string } = {}) => ({
+    type,
+    acceptedHandoffTypes: over.acceptedHandoffTypes ?? DEFAULT_HANDOFF_TYPES[type],
+    deactivatedAt: over.deactivatedAt ?? null
+  })
+  t.match(
+    recipientTypeError('housing_priority', org('ocmw', { acceptedHandoffTypes: ['housing_priority'] })),
+    /housing/
+  )
+  t.equal(recipientTypeError('housing_priority', org('housing')), null)
+  t.equal(recipientTypeError('income_support', org('ocmw')), null)
+  t.match(
+    recipientTypeError('income_support', org('ocmw', { acceptedHandoffTypes: ['debt_mediation'] })),
+    /does not take income_support/
+  )
+  t.match(recipientTypeError('income_support', org('ocmw', { deactivatedAt: '2026-11-01T00:00:00Z' })), /deactivated/)
+  t.match(recipientTypeError('other', org('operator')), /operator/)
+})
+
+t.test('accepted handoff types', async (t) => {
+  t.equal(acceptedTypesError('housing', ['housing_priority']), null)
+  t.match(acceptedTypesError('ocmw', ['income_support', 'housing_priority']), /only a housing/)
+  for (const type of ORGANISATION_TYPES) t.equal(acceptedTypesError(type, DEFAULT_HANDOFF_TYPES[type]), null, type)
 })

@@ -102,11 +102,11 @@ t.test('views pick exactly their fields', async (t) => {
     id: 'x',
     status: 'requested',
     mother: { givenName: 'A', familyName: 'B', phone: undefined },
-    assignedWorker: null
+    assignedWorkerId: null
   }
   t.same(project(full, ['id', 'mother.givenName', 'missing']), { id: 'x', mother: { givenName: 'A' }, missing: null })
   t.same(project({ a: null }, ['a.b']), { a: null })
-  t.notOk('assignedWorker' in projectReferral(full, 'referrer'))
+  t.notOk('assignedWorkerId' in projectReferral(full, 'referrer'))
   t.same(Object.keys(projectReferral(full, 'operator')).sort(), [...REFERRAL_VIEWS.operator].sort())
   t.same(
     project({ mother: { insz: '1', phone: '2' } }, ['mother', 'mother.insz']),
@@ -181,9 +181,20 @@ t.test('views pick exactly their fields', async (t) => {
       isDeepStrictEqual(project(r, paths), byPath(r, paths))
     )
   )
-  for (const f of ['assignedWorker', 'firstContactOn', 'outcome', 'possibleDuplicateOf', 'acceptedAt']) {
+  for (const f of ['assignedWorkerId', 'outcomeNote', 'statusReason', 'redirectSuggestion', 'possibleDuplicateOf']) {
     t.ok((REFERRAL_VIEWS.programme as readonly string[]).includes(f))
     t.notOk((REFERRAL_VIEWS.referrer as readonly string[]).includes(f), `${f} is internal to the programme`)
+  }
+  // The closed loop: what the referrer hears back.
+  for (const f of [
+    'programmeContact',
+    'firstContactOn',
+    'outcome',
+    'statusHistory',
+    'statusReasonCode',
+    'acceptedAt'
+  ]) {
+    t.ok((REFERRAL_VIEWS.referrer as readonly string[]).includes(f), `${f} goes back to the referrer`)
   }
 })
 

@@ -28,7 +28,7 @@ const EXPECTED: Record<TransitionRole, string[]> = {
   admin: REFERRAL_STATUSES.filter((s) => s !== 'entered-in-error').map((s) => `${s}>entered-in-error`)
 }
 const REQUIRED: Partial<Record<ReferralStatus, string[]>> = {
-  accepted: ['track', 'assignedWorker'],
+  accepted: ['track'],
   rejected: ['reasonCode'],
   cancelled: ['reasonCode'],
   'in-progress': ['firstContactOn'],
@@ -39,7 +39,6 @@ const REQUIRED: Partial<Record<ReferralStatus, string[]>> = {
 }
 const ALL_FIELDS = {
   track: 'opkomst',
-  assignedWorker: 'Ella',
   reasonCode: 'x',
   firstContactOn: '2026-01-01',
   outcome: 'ok'

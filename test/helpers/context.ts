@@ -8,6 +8,7 @@ import { migrateDatabase } from '../../src/db/migrate.ts'
 import { issueClient, onboardOrganisation } from '../../src/services/organisations.ts'
 import type { OrganisationType, Scope } from '../../src/domain/vocabulary.ts'
 import { SCOPES_BY_ORGANISATION_TYPE } from '../../src/domain/scopes.ts'
+import { workers } from '../../src/db/schema/index.ts'
 
 export const PG_BASE = process.env.TEST_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432'
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -74,6 +75,8 @@ export interface Party {
   clientId: string
   key: string
   headers: { authorization: string }
+  /** One worker of the organisation, to assign or name as contact person. */
+  workerId: string
 }
 
 export interface TestContext {
@@ -130,7 +133,23 @@ export async function testContext(
         name: 'test',
         scopes: options.scopes ?? [...SCOPES_BY_ORGANISATION_TYPE[type]]
       })
-      return { organisationId: organisation.id, clientId: client.id, key, headers: { authorization: `Bearer ${key}` } }
+      const [worker] = await app.deps.db
+        .insert(workers)
+        .values({
+          organisationId: organisation.id,
+          name: `Ella ${type}`,
+          role: 'maatschappelijk werker',
+          workPhone: '+32 15 00 00 01',
+          workEmail: 'ella@example.org'
+        })
+        .returning()
+      return {
+        organisationId: organisation.id,
+        clientId: client.id,
+        key,
+        headers: { authorization: `Bearer ${key}` },
+        workerId: worker!.id
+      }
     }
   }
 }

@@ -18,13 +18,7 @@ const hospital = await ctx.party('hospital')
 const housing = await ctx.party('housing')
 const operator = { headers: ctx.admin }
 const referral = (await send(hospital, 'POST', '/referrals', referralBody())).json()
-await send(
-  programme,
-  'POST',
-  `/referrals/${referral.id}/transitions`,
-  { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' },
-  1
-)
+await send(programme, 'POST', `/referrals/${referral.id}/transitions`, { status: 'accepted', track: 'opkomst' }, 1)
 const handoff = (
   await send(programme, 'POST', `/referrals/${referral.id}/handoffs`, {
     type: 'housing_priority',

@@ -77,7 +77,7 @@ t.test(
       method: 'POST',
       url: `/referrals/${accepted}/transitions`,
       headers: { ...programme.headers, 'if-match': '"1"' },
-      payload: { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' }
+      payload: { status: 'accepted', track: 'opkomst' }
     })
     await eventually(
       'first contact overdue',

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, lt, sql } from 'drizzle-orm'
 import { apiClients, organisations } from '../schema/index.ts'
-import type { Database } from '../client.ts'
+import type { Database, Executor } from '../client.ts'
 
 export function prepareClientByKeyHash(db: Database) {
   return db
@@ -54,4 +54,12 @@ export async function revokeClient(db: Database, organisationId: string, clientI
     .where(and(eq(apiClients.id, clientId), eq(apiClients.organisationId, organisationId)))
     .returning({ id: apiClients.id })
   return rows.length > 0
+}
+
+/** Revokes every client of an organisation (deactivation): refused from the next request on, in every process. */
+export async function revokeClientsOf(db: Executor, organisationId: string): Promise<void> {
+  await db
+    .update(apiClients)
+    .set({ revokedAt: sql`coalesce(${apiClients.revokedAt}, now())`, updatedAt: sql`now()` })
+    .where(eq(apiClients.organisationId, organisationId))
 }

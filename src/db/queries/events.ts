@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
 import { prepared, type Database, type Executor } from '../client.ts'
 import type { ThinEvent } from '../../domain/events.ts'
-import type { ReasonCode } from '../../domain/reason-codes.ts'
+import type { Outcome, ReasonCode } from '../../domain/reason-codes.ts'
 import { batchPerDatabase } from '../batch.ts'
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
@@ -130,7 +130,7 @@ export async function claimDelivery(db: Database, id: string, leaseMs: number): 
       RETURNING d.attempts, d.series, w.id AS "endpointId", w.organisation_id AS "organisationId", w.url, w.disabled_at AS "disabledAt",
         w.secret_ciphertext AS "secretCiphertext", w.previous_secret_ciphertext AS "previousSecretCiphertext",
         w.previous_secret_expires_at AS "previousSecretExpiresAt", e.event_id AS "eventId", e.type, e.occurred_at AS "occurredAt",
-        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode"`,
+        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode", e.version, e.outcome`,
     [id, leaseMs]
   )
   return row
@@ -276,6 +276,8 @@ export interface FeedRow extends Record<string, unknown> {
   handoffId: string | null
   status: string | null
   reasonCode: ReasonCode | null
+  version: number | null
+  outcome: Outcome | null
   occurredAt: string
   transactionId: string
 }
@@ -294,7 +296,7 @@ export async function feedPage(
 ): Promise<FeedRow[]> {
   const result = await db.execute<FeedRow>(sql`
     SELECT id, event_id AS "eventId", type, referral_id AS "referralId", handoff_id AS "handoffId", status, reason_code AS "reasonCode",
-      occurred_at AS "occurredAt", transaction_id::text AS "transactionId"
+      version, outcome, occurred_at AS "occurredAt", transaction_id::text AS "transactionId"
     FROM outbox_events
     WHERE audience @> ARRAY[${organisationId}::uuid] AND endpoint_id IS NULL
       AND (transaction_id, id) > (${after[0]}::xid8, ${after[1]}::bigint)

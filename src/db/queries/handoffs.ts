@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { handoffHistory, handoffs, referrals } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
 import { OPEN_HANDOFF_STATUSES } from '../../domain/handoffs.ts'
+import type { WorkContactRow } from './referrals.ts'
 
 export type HandoffRow = typeof handoffs.$inferSelect
 
@@ -34,7 +35,10 @@ const referralFacts = {
   programmeOrganisationId: referrals.programmeOrganisationId,
   referralStatus: referrals.status,
   consentWithdrawnAt: referrals.consentWithdrawnAt,
-  sharingScope: sql<string[]>`${referrals.details}->'consent'->'sharingScope'`
+  sharingScope: sql<string[]>`${referrals.details}->'consent'->'sharingScope'`,
+  /** The recipient's contact person, by their work contact. */
+  contact: sql<WorkContactRow | null>`(SELECT json_build_object('workerId', w.id, 'name', w.name, 'role', w.role,
+    'workPhone', w.work_phone, 'workEmail', w.work_email) FROM workers w WHERE w.id = ${handoffs.contactWorkerId})`
 }
 
 /** A handoff with its referral's parties, locked for a change when asked. */
@@ -63,11 +67,13 @@ export async function lockHandoffWithParties(tx: Executor, id: string) {
  * A handoff changed: its referral's version and `updatedAt` move too (the referrer's and the
  * programme's views show the handoff), so a conditional GET or an `updatedSince` poll sees it.
  */
-export async function touchReferralOf(tx: Executor, referralId: string): Promise<void> {
-  await tx
+export async function touchReferralOf(tx: Executor, referralId: string): Promise<number> {
+  const [row] = await tx
     .update(referrals)
     .set({ version: sql`${referrals.version} + 1`, updatedAt: sql`clock_timestamp()` })
     .where(eq(referrals.id, referralId))
+    .returning({ version: referrals.version })
+  return row!.version
 }
 
 export async function updateHandoff(

@@ -1,6 +1,8 @@
-import { and, eq, gt, ne, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm'
 import { organisations } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
+import { OPEN_STATUSES } from '../../domain/vocabulary.ts'
+import { OPEN_HANDOFF_STATUSES } from '../../domain/handoffs.ts'
 
 export type OrganisationRow = typeof organisations.$inferSelect
 
@@ -42,7 +44,7 @@ export async function programmeAreas(db: Executor): Promise<{ id: string; servic
   return db
     .select({ id: organisations.id, serviceArea: organisations.serviceArea })
     .from(organisations)
-    .where(eq(organisations.type, 'programme'))
+    .where(and(eq(organisations.type, 'programme'), isNull(organisations.deactivatedAt)))
 }
 
 /** Changes an organisation when it is still at `version`; undefined when it is not. */
@@ -83,4 +85,39 @@ export async function listOrganisations(
     )
     .orderBy(organisations.createdAt, organisations.id)
     .limit(limit)
+}
+
+/** Every organisation but the operator's, for the directory: by type, then name. */
+export async function directoryOrganisations(db: Executor): Promise<OrganisationRow[]> {
+  return db
+    .select()
+    .from(organisations)
+    .where(ne(organisations.type, 'operator'))
+    .orderBy(asc(organisations.type), asc(organisations.name), asc(organisations.id))
+}
+
+const OPEN_STATUSES_SQL = `{${OPEN_STATUSES.join(',')}}`
+const OPEN_HANDOFF_STATUSES_SQL = `{${OPEN_HANDOFF_STATUSES.join(',')}}`
+
+/** What a deactivated organisation leaves open: referrals it sent, handoffs made to it, referrals it guides. */
+export async function openWorkOf(tx: Executor, id: string) {
+  const result = await tx.execute<{
+    kind: 'referred' | 'handoff' | 'guided'
+    referralId: string
+    handoffId: string | null
+    referrerOrganisationId: string
+    programmeOrganisationId: string
+    fromOrganisationId: string | null
+  }>(sql`
+    SELECT 'referred' AS kind, r.id AS "referralId", NULL::uuid AS "handoffId", r.referrer_organisation_id AS "referrerOrganisationId",
+      r.programme_organisation_id AS "programmeOrganisationId", NULL::uuid AS "fromOrganisationId"
+    FROM referrals r WHERE r.referrer_organisation_id = ${id}::uuid AND r.status = ANY(${OPEN_STATUSES_SQL}::text[])
+    UNION ALL
+    SELECT 'handoff', h.referral_id, h.id, r.referrer_organisation_id, r.programme_organisation_id, h.from_organisation_id
+    FROM handoffs h JOIN referrals r ON r.id = h.referral_id
+    WHERE h.to_organisation_id = ${id}::uuid AND h.status = ANY(${OPEN_HANDOFF_STATUSES_SQL}::text[])
+    UNION ALL
+    SELECT 'guided', r.id, NULL, r.referrer_organisation_id, r.programme_organisation_id, NULL
+    FROM referrals r WHERE r.programme_organisation_id = ${id}::uuid AND r.status = ANY(${OPEN_STATUSES_SQL}::text[])`)
+  return result.rows
 }

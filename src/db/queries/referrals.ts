@@ -36,7 +36,47 @@ export interface HandoffBrief {
   updatedAt: string
 }
 
-export type ReaderRow = ReferralRow & { isRecipient: boolean; handoffs: HandoffBrief[] }
+/** A step of the referral's status, from its history. */
+export interface StatusStep {
+  status: string
+  at: string
+  reasonCode: string | null
+}
+
+/** A worker's work contact. */
+export interface WorkContactRow {
+  workerId: string
+  name: string
+  role: string
+  workPhone: string | null
+  workEmail: string | null
+}
+
+/** What the referrer hears back, read with the referral: its statuses with their dates, the programme's contact person. */
+export interface Feedback {
+  statusHistory: StatusStep[]
+  programmeContact: WorkContactRow | null
+}
+
+/** A referral as the views present it: its row and, where read, its feedback. */
+export type ReferralRecord = ReferralRow & Partial<Feedback>
+
+export type ReaderRow = ReferralRow & Feedback & { isRecipient: boolean; handoffs: HandoffBrief[] }
+
+const STATUS_HISTORY = `coalesce((SELECT json_agg(json_build_object('status', x.to_status, 'at', x.at, 'reasonCode', x.reason_code) ORDER BY x.id)
+  FROM referral_history x WHERE x.referral_id = r.id AND x.kind = 'status'), '[]')`
+const PROGRAMME_CONTACT = `(SELECT json_build_object('workerId', w.id, 'name', w.name, 'role', w.role, 'workPhone', w.work_phone, 'workEmail', w.work_email)
+  FROM workers w WHERE w.id = r.assigned_worker_id)`
+/** `Feedback` of a referral (`r`) in the statement that reads it. */
+const FEEDBACK = `${STATUS_HISTORY} AS "statusHistory", ${PROGRAMME_CONTACT} AS "programmeContact"`
+
+/** The feedback of one referral, for writes that change it in a transaction (read after the change). */
+export async function feedbackOf(tx: Executor, id: string): Promise<Feedback> {
+  const result = await tx.execute<Feedback & Record<string, unknown>>(
+    sql`SELECT ${sql.raw(FEEDBACK)} FROM referrals r WHERE r.id = ${id}::uuid`
+  )
+  return result.rows[0] ?? { statusHistory: [], programmeContact: null }
+}
 
 /** A referral's handoffs as `HandoffBrief`s, in the statement that reads it (`r`). */
 const HANDOFF_BRIEFS = `coalesce((SELECT json_agg(json_build_object('id', h.id, 'type', h.type, 'status', h.status,
@@ -83,12 +123,14 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) =>
     'referrals_for_readers',
     `
   WITH found AS (
-    SELECT q.n, q.organisation_id AS log_organisation_id, q.client_id AS log_client_id, q.action AS log_action, q.purpose AS log_purpose, q.request_id AS log_request_id,
+    SELECT q.n, q.organisation_id AS log_organisation_id, q.client_id AS log_client_id, q.worker_id AS log_worker_id, q.action AS log_action, q.purpose AS log_purpose, q.request_id AS log_request_id,
       ${READER_COLUMNS},
       (${RECIPIENT_SEES}) AS "isRecipient",
-      CASE WHEN ${HELD} THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs
-    FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[])
-      WITH ORDINALITY AS q(id, party, recipients, held, organisation_id, client_id, action, purpose, request_id, party_type, n)
+      CASE WHEN ${HELD} THEN '[]' ELSE ${HANDOFF_BRIEFS} END AS handoffs,
+      CASE WHEN ${HELD} THEN '[]' ELSE ${STATUS_HISTORY} END AS "statusHistory",
+      CASE WHEN ${HELD} THEN NULL ELSE ${PROGRAMME_CONTACT} END AS "programmeContact"
+    FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[])
+      WITH ORDINALITY AS q(id, party, recipients, held, organisation_id, client_id, action, purpose, request_id, party_type, worker_id, n)
     JOIN referrals r ON r.id = q.id
     WHERE q.party IS NULL OR r.referrer_organisation_id = q.party OR r.programme_organisation_id = q.party
       OR (q.recipients AND ${RECIPIENT_SEES})
@@ -97,6 +139,7 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) =>
       {
         organisationId: 'log_organisation_id',
         clientId: 'log_client_id',
+        onBehalfOfWorkerId: 'log_worker_id',
         referralId: '"id"',
         action: 'log_action',
         purpose: 'log_purpose',
@@ -105,7 +148,7 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) =>
       'found'
     )}
   )
-  SELECT n, ${COLUMN_NAMES}, "isRecipient", handoffs FROM found`,
+  SELECT n, ${COLUMN_NAMES}, "isRecipient", handoffs, "statusHistory", "programmeContact" FROM found`,
     [
       queries.map((q) => q.id),
       queries.map((q) => q.party),
@@ -116,7 +159,8 @@ const readForReaders = grouped<ReaderQuery, ReaderRow>(async (db, queries) =>
       queries.map((q) => q.entry.action),
       queries.map((q) => q.entry.purpose),
       queries.map((q) => q.entry.requestId),
-      queries.map((q) => q.partyType)
+      queries.map((q) => q.partyType),
+      queries.map((q) => q.entry.onBehalfOfWorkerId)
     ]
   )
 )
@@ -151,13 +195,14 @@ export interface ReferralFilter {
   status?: string | undefined
   externalReference?: string | undefined
   track?: string | undefined
+  assignedWorkerId?: string | undefined
   updatedSince?: string | undefined
   after?: [string, string] | null
   limit: number
 }
 
 /** A keyset page (updated_at, id) of one side's referrals (the caller appends their access-log rows). */
-export async function listReferralPage(db: Executor, f: ReferralFilter): Promise<ReferralRow[]> {
+export async function listReferralPage(db: Executor, f: ReferralFilter): Promise<Array<ReferralRow & Feedback>> {
   const conditions: SQL[] = []
   if (f.side !== 'operator') {
     const sideColumn = sql.raw(f.side === 'programme' ? 'programme_organisation_id' : 'referrer_organisation_id')
@@ -166,10 +211,11 @@ export async function listReferralPage(db: Executor, f: ReferralFilter): Promise
   if (f.externalReference !== undefined) conditions.push(sql`external_reference = ${f.externalReference}`)
   if (f.status !== undefined) conditions.push(sql`status = ${f.status}`)
   if (f.track !== undefined) conditions.push(sql`track = ${f.track}`)
+  if (f.assignedWorkerId !== undefined) conditions.push(sql`assigned_worker_id = ${f.assignedWorkerId}::uuid`)
   if (f.updatedSince !== undefined) conditions.push(sql`updated_at >= ${f.updatedSince}::timestamptz`)
   if (f.after != null) conditions.push(sql`(updated_at, id) > (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`)
-  const result = await db.execute<ReferralRow>(sql`
-    SELECT ${COLUMNS} FROM referrals r WHERE ${conditions.length === 0 ? sql`true` : sql.join(conditions, sql` AND `)}
+  const result = await db.execute<ReferralRow & Feedback & Record<string, unknown>>(sql`
+    SELECT ${COLUMNS}, ${sql.raw(f.side === 'operator' ? `'[]'::json AS "statusHistory", NULL AS "programmeContact"` : FEEDBACK)} FROM referrals r WHERE ${conditions.length === 0 ? sql`true` : sql.join(conditions, sql` AND `)}
     ORDER BY r.updated_at, r.id LIMIT ${f.limit}`)
   return result.rows
 }
@@ -228,6 +274,7 @@ export async function lockMother(client: pg.ClientBase, blindIndex: string): Pro
 const ACCESS_OF_ITEM = {
   organisationId: 'q.organisation_id',
   clientId: 'q.client_id',
+  onBehalfOfWorkerId: 'q.worker_id',
   referralId: 'r.id',
   action: 'q.action',
   purpose: 'q.purpose',
@@ -283,6 +330,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
       at: row.at,
       client_id: entry.clientId,
       organisation_id: entry.organisationId,
+      worker_id: entry.onBehalfOfWorkerId,
       action: entry.action,
       purpose: entry.purpose,
       request_id: entry.requestId,
@@ -302,7 +350,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
     WITH q AS (
       SELECT q.* FROM opkomst_answer_by($2::timestamptz), json_to_recordset($1::json) AS q(n int, id uuid, referrer uuid, programme uuid, external_reference text, details jsonb,
         insz_ciphertext text, insz_blind_index text, possible_duplicate_of uuid, at timestamptz,
-        client_id uuid, organisation_id uuid, action text, purpose text, request_id text, body text, principal text, key text, status int, headers text,
+        client_id uuid, organisation_id uuid, worker_id uuid, action text, purpose text, request_id text, body text, principal text, key text, status int, headers text,
         request_hash text, claimed boolean)
     ), r AS (
       INSERT INTO referrals (id, referrer_organisation_id, programme_organisation_id, external_reference, status, details, insz_ciphertext, insz_blind_index,
@@ -319,6 +367,8 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
           toStatus: "'requested'",
           byOrganisationId: 'r.referrer_organisation_id',
           byClientId: 'q.client_id',
+          byWorkerId: 'q.worker_id',
+          assignedWorkerId: 'NULL',
           reasonCode: 'NULL',
           reason: 'NULL',
           at: 'r.created_at'
@@ -328,7 +378,7 @@ async function intakeStatement(on: Database | pg.ClientBase, items: readonly New
     ), event AS (
       ${statements.event(
         'referral.created',
-        { referralId: 'r.id', status: "'requested'" },
+        { referralId: 'r.id', status: "'requested'", reasonCode: 'NULL', version: '1', outcome: 'NULL' },
         { referrer: 'r.referrer_organisation_id', programme: 'r.programme_organisation_id' },
         'r'
       )}
@@ -365,10 +415,11 @@ const TRANSITION_COLUMNS = {
   statusReason: 'text',
   redirectSuggestion: 'text',
   track: 'text',
-  assignedWorker: 'text',
+  assignedWorkerId: 'uuid',
   acceptedAt: 'timestamptz',
   firstContactOn: 'date',
-  outcome: 'text'
+  outcome: 'text',
+  outcomeNote: 'text'
 } as const
 export type TransitionSet = Partial<Record<keyof typeof TRANSITION_COLUMNS, string | null>>
 
@@ -382,6 +433,8 @@ export interface Transition {
     toStatus: ReferralStatus
     byOrganisationId: string | null
     byClientId: string | null
+    byWorkerId: string | null
+    assignedWorkerId: string | null
     reasonCode: string | null
     reason: string | null
     at: string
@@ -412,11 +465,14 @@ async function transitionStatement(db: Database, items: readonly Transition[]): 
       to_status: history.toStatus,
       by_organisation_id: history.byOrganisationId,
       by_client_id: history.byClientId,
+      by_worker_id: history.byWorkerId,
+      assigned_worker_id: history.assignedWorkerId,
       reason_code: history.reasonCode,
       reason: history.reason,
       at: history.at,
       organisation_id: entry.organisationId,
       client_id: entry.clientId,
+      worker_id: entry.onBehalfOfWorkerId,
       action: entry.action,
       purpose: entry.purpose,
       request_id: entry.requestId
@@ -428,7 +484,8 @@ async function transitionStatement(db: Database, items: readonly Transition[]): 
     `
     WITH q AS (
       SELECT q.* FROM opkomst_answer_by($2::timestamptz), json_to_recordset($1::json) AS q(n int, id uuid, version int, set jsonb, from_status text, to_status text, by_organisation_id uuid,
-        by_client_id uuid, reason_code text, reason text, at timestamptz, organisation_id uuid, client_id uuid, action text, purpose text, request_id text)
+        by_client_id uuid, by_worker_id uuid, assigned_worker_id uuid, reason_code text, reason text, at timestamptz, organisation_id uuid, client_id uuid,
+        worker_id uuid, action text, purpose text, request_id text)
     ), changed AS (
       UPDATE referrals r SET ${TRANSITION_SETS}, version = r.version + 1, updated_at = clock_timestamp()
       FROM q WHERE r.id = q.id AND r.version = q.version
@@ -441,6 +498,8 @@ async function transitionStatement(db: Database, items: readonly Transition[]): 
           toStatus: 'q.to_status',
           byOrganisationId: 'q.by_organisation_id',
           byClientId: 'q.by_client_id',
+          byWorkerId: 'q.by_worker_id',
+          assignedWorkerId: 'q.assigned_worker_id',
           reasonCode: 'q.reason_code',
           reason: 'q.reason',
           at: 'q.at'
@@ -450,14 +509,23 @@ async function transitionStatement(db: Database, items: readonly Transition[]): 
     ), event AS (
       ${statements.event(
         'referral.status_changed',
-        { referralId: 'r.id', status: 'r.status' },
+        {
+          referralId: 'r.id',
+          status: 'r.status',
+          reasonCode: 'r.status_reason_code',
+          version: 'r.version',
+          outcome: 'r.outcome'
+        },
         { referrer: 'r.referrer_organisation_id', programme: 'r.programme_organisation_id' },
         'changed r'
       )}
     ), logged AS (
       ${statements.accessLog(ACCESS_OF_ITEM, 'changed r JOIN q USING (n)')}
     )
-    SELECT r.n, ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs FROM changed r`,
+    SELECT r.n, ${COLUMN_LIST}, false AS "isRecipient", ${HANDOFF_BRIEFS} AS handoffs, ${PROGRAMME_CONTACT} AS "programmeContact",
+      -- The history row written above is not visible to this statement: its step is added here.
+      ${STATUS_HISTORY}::jsonb || jsonb_build_array(jsonb_build_object('status', q.to_status, 'at', q.at, 'reasonCode', q.reason_code)) AS "statusHistory"
+    FROM changed r JOIN q USING (n)`,
     [batch, answerBy(db)]
   )
   return inItemOrder(items, rows)

@@ -127,3 +127,16 @@ export async function resetDelivery(db: Executor, endpointId: string, deliveryId
     .returning({ id: webhookDeliveries.id, series: webhookDeliveries.series })
   return r
 }
+
+/** Disables every endpoint of an organisation that is still enabled, saying why. */
+export async function disableEndpointsOf(db: Executor, organisationId: string, reason: string): Promise<void> {
+  await db
+    .update(webhookEndpoints)
+    .set({
+      disabledAt: sql`now()`,
+      disabledReason: reason,
+      version: sql`${webhookEndpoints.version} + 1`,
+      updatedAt: sql`now()`
+    })
+    .where(and(eq(webhookEndpoints.organisationId, organisationId), sql`${webhookEndpoints.disabledAt} IS NULL`))
+}

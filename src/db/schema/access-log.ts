@@ -8,6 +8,8 @@ export const accessLog = pgTable(
     id: bigserial({ mode: 'number' }).primaryKey(),
     organisationId: uuid(),
     clientId: uuid(),
+    /** "Client X on behalf of person Y": the worker the request named (`Acting-Person`). */
+    onBehalfOfWorkerId: uuid(),
     referralId: uuid().notNull(),
     action: text().notNull(),
     purpose: text().notNull(),

@@ -1,6 +1,7 @@
 import { pgTable, uuid, text, integer, bigserial, index, date } from 'drizzle-orm/pg-core'
 import { referrals } from './referrals.ts'
 import { organisations } from './organisations.ts'
+import { workers } from './workers.ts'
 import { instant, timestamps } from './columns.ts'
 import type { HandoffStatus, HandoffType, HousingDecision } from '../../domain/handoffs.ts'
 
@@ -31,6 +32,8 @@ export const handoffs = pgTable(
     housingRefusalReason: text(),
     allocatedOn: date({ mode: 'string' }),
     allocatedMunicipality: text(),
+    /** The recipient's contact person, named when it accepts. */
+    contactWorkerId: uuid().references(() => workers.id),
     version: integer().notNull().default(1),
     ...timestamps
   },
@@ -51,6 +54,8 @@ export const handoffHistory = pgTable(
     fromStatus: text().$type<HandoffStatus>(),
     toStatus: text().$type<HandoffStatus>().notNull(),
     byOrganisationId: uuid(),
+    /** The person of that organisation who acted, when the request named one. */
+    byWorkerId: uuid(),
     reasonCode: text(),
     reason: text(),
     at: instant().notNull().defaultNow()

@@ -1,6 +1,7 @@
 import { pgTable, uuid, text, index, integer } from 'drizzle-orm/pg-core'
-import { timestamps } from './columns.ts'
+import { instant, timestamps } from './columns.ts'
 import type { OrganisationType } from '../../domain/vocabulary.ts'
+import type { HandoffType } from '../../domain/handoffs.ts'
 
 export const organisations = pgTable(
   'organisations',
@@ -11,6 +12,13 @@ export const organisations = pgTable(
     notificationEmail: text(),
     /** Belgian postal codes a `programme` serves; routes referrals without a programmeId. */
     serviceArea: text().array().notNull().default([]),
+    /** Handoff types it takes (`HANDOFF_TYPES`); the directory shows them, handoffs of other types are refused. */
+    acceptedHandoffTypes: text().array().$type<HandoffType[]>().notNull().default([]),
+    /** Its public contact, as the directory shows it (never a person's private data). */
+    contactPhone: text(),
+    contactEmail: text(),
+    /** Deactivated: its clients are revoked, nothing new is sent to it; its open work stays visible. */
+    deactivatedAt: instant(),
     /** Grows with every change; the ETag. */
     version: integer().notNull().default(1),
     ...timestamps

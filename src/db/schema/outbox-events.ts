@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, bigserial, index, uniqueIndex, customType } from 'drizzle-orm/pg-core'
+import { pgTable, uuid, text, bigserial, integer, index, uniqueIndex, customType } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
 import { instant } from './columns.ts'
 
@@ -17,6 +17,10 @@ export const outboxEvents = pgTable(
     status: text(),
     /** A reason code (e.g. `consent_withdrawn`): a code, never free text. */
     reasonCode: text(),
+    /** The referral's version after the change, so a status-only poller need not fetch. */
+    version: integer(),
+    /** An outcome code (`OUTCOMES`) when guidance ended. */
+    outcome: text(),
     /** Organisations that may see the event. */
     audience: uuid().array().notNull(),
     /** Set for an event meant for one webhook endpoint only (`ping`); such events stay out of the feed. */
@@ -35,6 +39,8 @@ export const outboxEvents = pgTable(
     uniqueIndex('outbox_events_once_idx')
       .on(t.type, t.referralId)
       .where(sql`type IN ('referral.overdue', 'referral.first_contact_overdue', 'referral.guidance_ending')`),
-    uniqueIndex('outbox_events_handoff_once_idx').on(t.type, t.handoffId).where(sql`type = 'housing_priority.expired'`)
+    uniqueIndex('outbox_events_handoff_once_idx')
+      .on(t.type, t.handoffId)
+      .where(sql`type IN ('housing_priority.expired', 'handoff.due_soon', 'handoff.overdue')`)
   ]
 )

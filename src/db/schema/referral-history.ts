@@ -4,7 +4,7 @@ import { organisations } from './organisations.ts'
 import { instant } from './columns.ts'
 import type { ReferralStatus } from '../../domain/vocabulary.ts'
 
-/** One row per status transition, written in the transaction that changes the status. */
+/** One row per status transition or reassignment, written in the transaction of the change. */
 export const referralHistory = pgTable(
   'referral_history',
   {
@@ -16,6 +16,12 @@ export const referralHistory = pgTable(
     toStatus: text().$type<ReferralStatus>().notNull(),
     byOrganisationId: uuid().references(() => organisations.id),
     byClientId: uuid(),
+    /** The person of that organisation who acted, when the request named one. */
+    byWorkerId: uuid(),
+    /** `status` (a transition) or `assignment` (the guiding worker changed; the status stays). */
+    kind: text().$type<'status' | 'assignment'>().notNull().default('status'),
+    /** The worker assigned by this change (accepting or reassigning). */
+    assignedWorkerId: uuid(),
     reasonCode: text(),
     reason: text(),
     at: instant().notNull().defaultNow()

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { pgTable, uuid, text, integer, jsonb, index, unique, date } from 'drizzle-orm/pg-core'
 import { organisations } from './organisations.ts'
+import { workers } from './workers.ts'
 import { instant, timestamps } from './columns.ts'
 import type { ReferralDetails } from '../../schemas/referrals.ts'
 import type { ReferralStatus, Track } from '../../domain/vocabulary.ts'
@@ -31,9 +32,13 @@ export const referrals = pgTable(
     inszBlindIndex: text(),
     possibleDuplicateOf: uuid(),
     track: text().$type<Track>(),
-    assignedWorker: text(),
+    /** The programme's worker guiding her: the referrer's contact person. */
+    assignedWorkerId: uuid().references(() => workers.id),
     firstContactOn: date({ mode: 'string' }),
+    /** A code of `OUTCOMES`, set when guidance ends (completed or failed). */
     outcome: text(),
+    /** The programme's own words on the outcome; never shown to the referrer. */
+    outcomeNote: text(),
     acceptedAt: instant(),
     /** From this moment no handoff recipient sees her data (issue 6); the programme keeps its record. */
     consentWithdrawnAt: instant(),

@@ -24,6 +24,7 @@ import type { OrganisationRow } from '../../db/queries/organisations.ts'
 import {
   changeOrganisation,
   clientsOf,
+  deactivateOrganisation,
   getOrganisation,
   issueClient,
   onboardOrganisation,
@@ -39,6 +40,10 @@ const toOrganisation = (o: OrganisationRow) => ({
   type: o.type,
   notificationEmail: o.notificationEmail,
   serviceArea: o.serviceArea,
+  acceptedHandoffTypes: o.acceptedHandoffTypes,
+  contactPhone: o.contactPhone,
+  contactEmail: o.contactEmail,
+  active: o.deactivatedAt === null,
   version: o.version,
   createdAt: new Date(o.createdAt).toISOString()
 })
@@ -144,7 +149,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateOrganisation',
         summary: 'Change an organisation',
         description:
-          'Its name (unique per type), notice inbox or, for a programme, its service area: a postal code another programme serves is refused with 409 naming the codes and that programme. Needs `If-Match`.',
+          'Its name (unique per type), notice inbox, public contact, the handoff types it takes or, for a programme, its service area: a postal code another programme serves is refused with 409 naming the codes and that programme. Needs `If-Match`.',
         params: OrganisationParams,
         headers: IfMatchHeaders,
         body: OrganisationPatch,
@@ -158,6 +163,32 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         request.headers['if-match'],
         request.body
       )
+      return reply.header('etag', etagOf(organisation.version)).send(toOrganisation(organisation))
+    }
+  )
+
+  app.delete(
+    '/admin/organisations/:organisationId',
+    {
+      config,
+      schema: {
+        tags: ['admin'],
+        operationId: 'deactivateOrganisation',
+        summary: 'Deactivate an organisation',
+        description:
+          'Its API clients are revoked at once and its webhooks disabled; nothing new is referred or handed to it. Its open work stays visible to the programme, which hears of each piece by `organisation.deactivated`. A programme still guiding referrals: 409. The record stays (history and access log name it). Needs `If-Match`.',
+        params: OrganisationParams,
+        headers: IfMatchHeaders,
+        response: { 200: answer('Deactivated.', Organisation, ['etag']), ...problemResponses([404, 409]) }
+      }
+    },
+    async (request, reply) => {
+      const organisation = await deactivateOrganisation(
+        app.deps,
+        request.params.organisationId,
+        request.headers['if-match']
+      )
+      app.forgetCredentials() // here at once; other processes when PostgreSQL tells them
       return reply.header('etag', etagOf(organisation.version)).send(toOrganisation(organisation))
     }
   )

@@ -11,8 +11,10 @@ import {
   Page,
   PageQuery,
   problemResponses,
+  Uuid,
   versionedRead
 } from '../../schemas/common.ts'
+import { ids } from '../../schemas/examples.ts'
 import { AccessLogEntry, HistoryEntry, ReferralInput, ReferralPatch, TransitionInput } from '../../schemas/referrals.ts'
 import { AnyReferralView, OperatorView, ProgrammeView, ReferrerView, viewUnion } from '../../schemas/views.ts'
 import { REFERRAL_STATUSES, TRACKS } from '../../domain/vocabulary.ts'
@@ -21,6 +23,7 @@ import { callerOf as caller, cursorAfter, etagOf as etag, heldVersions, publicUr
 import { invalidCursor } from '../../core/problems.ts'
 import { answerStored, answerToStore } from '../../plugins/idempotency.ts'
 import {
+  assignWorker,
   correctReferral,
   createReferral,
   listReferrals,
@@ -102,6 +105,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
                 description: 'Only the referral with this `externalReference` (the sender’s own id).'
               })
             ),
+            assignedWorkerId: Type.Optional(Uuid('Only those guided by this worker (the programme).')),
             updatedSince: Type.Optional(DateTime('Only referrals changed at or after this instant.')),
             ...PageQuery
           },
@@ -222,6 +226,43 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
     }
   )
 
+  app.put(
+    '/referrals/:referralId/assignment',
+    {
+      config: { scope: 'referrals:manage', accessLog: 'assignment' },
+      serializerCompiler: asIs,
+      schema: {
+        tags: ['referrals'],
+        operationId: 'assignWorker',
+        summary: 'Assign or reassign the worker who guides her',
+        description:
+          "The programme, while the referral is accepted, in-progress or on-hold: one of its active workers, who becomes the referrer's contact person. In the history as an `assignment`; both parties hear `referral.contact_changed`. Needs `If-Match`.",
+        params: Params,
+        headers: IfMatchHeaders,
+        body: Type.Object(
+          { workerId: Uuid('An active worker of the programme (`GET /organisations/{id}/workers`).') },
+          { additionalProperties: false, title: 'AssignmentInput', examples: [{ workerId: ids.workerId }] }
+        ),
+        response: {
+          200: answer('Assigned: the referral in your view.', ProgrammeView, ['etag']),
+          ...problemResponses([404, 409])
+        }
+      }
+    },
+    async (request, reply) => {
+      return sendView(
+        reply,
+        await assignWorker(
+          app.deps,
+          caller(request, 'assignment'),
+          request.params.referralId,
+          request.headers['if-match'],
+          request.body
+        )
+      )
+    }
+  )
+
   app.get(
     '/referrals/:referralId/history',
     {
@@ -229,7 +270,7 @@ const referrals: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['referrals'],
         operationId: 'getReferralHistory',
-        summary: 'Every status transition of a referral',
+        summary: 'Every status transition and reassignment of a referral',
         params: Params,
         response: {
           200: answer('The transitions.', List(HistoryEntry, 'Transitions, oldest first.')),

@@ -19,7 +19,8 @@ const allTypes = [
   'referral.status_changed',
   'handoff.created',
   'handoff.status_changed',
-  'housing_priority.decided'
+  'housing_priority.decided',
+  'referral.updated'
 ]
 for (const [who, rx] of [
   [programme, rxProgramme],
@@ -43,7 +44,7 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
         programme,
         'POST',
         `/referrals/${referral.id}/transitions`,
-        { status: 'accepted', track: 'opkomst_plus', assignedWorker: 'Ella' },
+        { status: 'accepted', track: 'opkomst_plus' },
         1
       )
     ).statusCode,
@@ -93,9 +94,7 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
   t.equal(allocated.statusCode, 200)
   t.match(allocated.json().housing, { decision: 'allocated', municipality: 'Mechelen' })
 
-  const expected = [
-    'referral.created',
-    'referral.status_changed',
+  const handoffEvents = [
     'handoff.created',
     'handoff.created',
     'handoff.status_changed',
@@ -103,18 +102,32 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
     'housing_priority.decided',
     'housing_priority.decided'
   ]
+  const expected = {
+    programme: ['referral.created', 'referral.status_changed', ...handoffEvents],
+    // The referrer cannot look a handoff up: each change reaches it as its referral's new version.
+    hospital: ['referral.created', 'referral.status_changed', ...handoffEvents.map(() => 'referral.updated')]
+  }
   for (const [who, rx] of [
     ['programme', rxProgramme],
     ['hospital', rxHospital]
   ] as const) {
-    await eventually(`${who} deliveries`, () => rx.received.length >= expected.length || undefined)
-    t.same(rx.received.map((r) => JSON.parse(r.body).type).sort(), [...expected].sort(), `${who} received its events`)
+    await eventually(`${who} deliveries`, () => rx.received.length >= expected[who].length || undefined)
+    t.same(
+      rx.received.map((r) => JSON.parse(r.body).type).sort(),
+      [...expected[who]].sort(),
+      `${who} received its events`
+    )
   }
-  const decided = rxHospital.received
+  const updates = rxHospital.received
     .map((r) => JSON.parse(r.body))
-    .filter((b) => b.type === 'housing_priority.decided')
-    .map((b) => b.data.status)
-  t.same(decided.sort(), ['allocated', 'granted'], 'the referrer hears the decisions as a status')
+    .filter((b) => b.type === 'referral.updated')
+    .map((b) => b.data.version as number)
+    .sort((a, b) => a - b)
+  t.equal(new Set(updates).size, handoffEvents.length, 'each update names a new version of the referral')
+  t.notOk(
+    rxHospital.received.some((r) => r.body.includes(income.json().id) || r.body.includes(priority.json().id)),
+    'no handoff id reaches the referrer'
+  )
 
   const view = (await send(hospital, 'GET', `/referrals/${referral.id}`)).json()
   t.same(
@@ -138,17 +151,18 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
     [referral.id]
   )
   for (const row of rows) {
-    t.ok(
-      row.audience.includes(hospital.organisationId) && row.audience.includes(programme.organisationId),
-      `${row.type}: referrer and programme`
+    t.equal(
+      row.audience.includes(hospital.organisationId),
+      row.type === 'referral.status_changed',
+      `${row.type}: the referrer hears it as such only if it is the referral's`
     )
+    t.ok(row.audience.includes(programme.organisationId), `${row.type}: the programme`)
     t.notOk(row.audience.includes(bystander.organisationId))
   }
-  const handoffEvents = rows.filter((r) => r.type === 'handoff.status_changed')
   t.ok(
-    handoffEvents.every(
-      (r) => r.audience.includes(ocmw.organisationId) && !r.audience.includes(housing.organisationId)
-    ),
+    rows
+      .filter((r) => r.type === 'handoff.status_changed')
+      .every((r) => r.audience.includes(ocmw.organisationId) && !r.audience.includes(housing.organisationId)),
     "the OCMW's handoff events reach the OCMW, not the housing company"
   )
   t.same((await send(bystander, 'GET', '/events')).json().items, [], 'a bystander hears nothing')

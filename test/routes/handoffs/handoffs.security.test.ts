@@ -13,13 +13,7 @@ const kindEnGezin = await ctx.party('child_family')
 const operator = { headers: ctx.admin }
 const body = referralBody()
 const referral = (await send(hospital, 'POST', '/referrals', body)).json()
-await send(
-  programme,
-  'POST',
-  `/referrals/${referral.id}/transitions`,
-  { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' },
-  1
-)
+await send(programme, 'POST', `/referrals/${referral.id}/transitions`, { status: 'accepted', track: 'opkomst' }, 1)
 
 const handOff = async (type: string, to: Party, reason: string) => {
   const res = await send(programme, 'POST', `/referrals/${referral.id}/handoffs`, {

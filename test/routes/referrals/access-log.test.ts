@@ -13,7 +13,8 @@ const entry = {
   clientId: hospital.clientId,
   action: 'read',
   purpose: 'test',
-  requestId: 'req-1'
+  requestId: 'req-1',
+  onBehalfOfWorkerId: null
 }
 
 t.test(

@@ -21,7 +21,7 @@ async function acceptedWithHandoff() {
       programme,
       'POST',
       `/referrals/${referral.id}/transitions`,
-      { status: 'accepted', track: 'opkomst', assignedWorker: 'Sara' },
+      { status: 'accepted', track: 'opkomst' },
       referral.version
     )
   ).json()

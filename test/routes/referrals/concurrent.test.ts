@@ -128,7 +128,7 @@ t.test('many transitions at once: each decided on its own referral', async (t) =
         'POST',
         `/referrals/${id}/transitions`,
         i < 6
-          ? { status: 'accepted', track: 'opkomst', assignedWorker: 'Ella' }
+          ? { status: 'accepted', track: 'opkomst' }
           : { status: 'rejected', reasonCode: 'not_eligible', reason: 'Buiten werkingsgebied' },
         2
       )

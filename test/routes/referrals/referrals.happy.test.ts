@@ -47,7 +47,7 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
   let version = 1
   const steps = [
     { status: 'received' },
-    { status: 'accepted', track: 'opkomst_plus', assignedWorker: 'Ella', reason: 'Past in Opkomst+' },
+    { status: 'accepted', track: 'opkomst_plus', assignedWorkerId: programme.workerId, reason: 'Past in Opkomst+' },
     { status: 'in-progress', firstContactOn: today() }
   ]
   for (const step of steps) {
@@ -59,14 +59,24 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
     const seen = await app.inject({ method: 'GET', url: `/referrals/${referral.id}`, headers: hospital.headers })
     t.equal(seen.json().status, step.status, `the hospital sees ${step.status}`)
     t.same(keys(seen.json()), topLevelKeys(REFERRAL_VIEWS.referrer), 'never the programme internal fields')
-    t.notOk('assignedWorker' in seen.json())
+    t.notOk('assignedWorkerId' in seen.json())
+    t.notOk('statusReason' in seen.json(), "never the programme's words")
   }
   const mine = (await app.inject({ method: 'GET', url: `/referrals/${referral.id}`, headers: hospital.headers })).json()
-  t.match(mine, { status: 'in-progress', track: 'opkomst_plus', statusReason: null })
+  t.match(mine, {
+    status: 'in-progress',
+    track: 'opkomst_plus',
+    firstContactOn: today(),
+    programmeContact: { workerId: programme.workerId, name: 'Ella programme', workPhone: '+32 15 00 00 01' }
+  })
+  t.same(
+    mine.statusHistory.map((s: { status: string }) => s.status),
+    ['requested', 'received', 'accepted', 'in-progress']
+  )
   const full = (
     await app.inject({ method: 'GET', url: `/referrals/${referral.id}`, headers: programme.headers })
   ).json()
-  t.match(full, { assignedWorker: 'Ella', firstContactOn: today(), track: 'opkomst_plus' })
+  t.match(full, { assignedWorkerId: programme.workerId, firstContactOn: today(), track: 'opkomst_plus' })
   t.type(full.acceptedAt, 'string')
 
   const onHold = await transition(referral.id, programme, version++, {
@@ -77,8 +87,8 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
   t.equal(onHold.statusCode, 200)
   t.match(
     (await app.inject({ method: 'GET', url: `/referrals/${referral.id}`, headers: hospital.headers })).json(),
-    { status: 'on-hold', statusReasonCode: 'hospitalised', statusReason: 'Opname' },
-    'the hospital sees the reason'
+    { status: 'on-hold', statusReasonCode: 'hospitalised' },
+    'the hospital sees the coded reason'
   )
   const back = await transition(referral.id, programme, version++, { status: 'in-progress' })
   t.equal(back.statusCode, 200, 'on-hold returns to the status before it')
@@ -96,7 +106,8 @@ t.test('a hospital refers; the programme receives, accepts, starts; the hospital
   }
   const done = await transition(referral.id, programme, version++, {
     status: 'completed',
-    outcome: 'Inkomen en huisvesting in orde'
+    outcome: 'guidance_completed',
+    outcomeNote: 'Inkomen en huisvesting in orde'
   })
   t.equal(done.statusCode, 200)
 
@@ -277,7 +288,7 @@ t.test('the referrer corrects what it sent while requested or received', async (
     payload: { urgency: 'routine' }
   })
   t.equal(byProgramme.statusCode, 403)
-  await transition(created.id, programme, 2, { status: 'accepted', track: 'opkomst', assignedWorker: 'Katleen' })
+  await transition(created.id, programme, 2, { status: 'accepted', track: 'opkomst' })
   const late = await app.inject({
     method: 'PATCH',
     url: `/referrals/${created.id}`,
