@@ -4,36 +4,58 @@ import { eq } from 'drizzle-orm'
 import type { Database } from '../src/db/client.ts'
 import { organisations } from '../src/db/schema/index.ts'
 import { EMAIL_QUEUE, type EmailJob } from '../src/core/queues.ts'
+import { handoffNoticeFacts, referralNoticeFacts } from '../src/db/queries/events.ts'
+import { noticeFor, type NoticeFacts } from '../src/domain/notices.ts'
+import type { ReferralStatus } from '../src/domain/vocabulary.ts'
 import { onFailure, type WorkerContext } from './context.ts'
 
 export function createTransport(smtpUrl: string): Transporter {
   return nodemailer.createTransport(smtpUrl)
 }
 
-/** The notice holds a link and ids only: never a name, an INSZ or free text. */
-export function noticeFor(job: EmailJob, baseUrl: string): { subject: string; text: string } {
-  if (job.kind === 'new_referral') {
-    return {
-      subject: 'Nieuwe doorverwijzing / new referral',
-      text: `Er is een nieuwe doorverwijzing voor uw organisatie.\nA new referral was sent to your organisation.\n\n${baseUrl}/referrals/${job.referralId}\n\nreferral ${job.referralId}\nevent ${job.eventId}\n`
+/** The facts a job's notice says, read when it is sent; undefined when its record is gone. */
+async function factsOf(db: Database, job: EmailJob): Promise<NoticeFacts | undefined> {
+  switch (job.kind) {
+    case 'new_referral':
+      return { kind: 'new_referral', referralId: job.referralId, eventId: job.eventId }
+    case 'delivery_exhausted':
+      return { kind: 'delivery_exhausted', endpointId: job.endpointId, deliveryId: job.deliveryId }
+    case 'referral_update': {
+      const row = await referralNoticeFacts(db, job.eventId)
+      if (row === undefined) return undefined
+      return {
+        kind: 'referral_update',
+        type: row.type as 'referral.status_changed' | 'referral.contact_changed',
+        status: row.status as ReferralStatus,
+        externalReference: row.externalReference
+      }
     }
-  }
-  return {
-    subject: 'Webhook delivery failed / levering mislukt',
-    text: `A webhook delivery failed after its last attempt. Redeliver it once the endpoint works again.\n\n${baseUrl}/webhooks/${job.endpointId}/deliveries\n\nwebhook ${job.endpointId}\ndelivery ${job.deliveryId}\nevent type webhook.delivery_exhausted\n`
+    case 'handoff_due': {
+      const row = await handoffNoticeFacts(db, job.eventId)
+      if (row === undefined || row.dueBy === null) return undefined
+      return {
+        kind: 'handoff_due',
+        type: row.type as 'handoff.due_soon' | 'handoff.overdue',
+        handoffId: row.handoffId,
+        handoffType: row.handoffType,
+        dueBy: row.dueBy
+      }
+    }
   }
 }
 
 export async function sendNotice(
   deps: { db: Database; transport: Transporter; from: string; baseUrl: string },
   job: EmailJob
-): Promise<'sent' | 'no-address'> {
+): Promise<'sent' | 'no-address' | 'gone'> {
   const [org] = await deps.db
     .select({ email: organisations.notificationEmail })
     .from(organisations)
     .where(eq(organisations.id, job.organisationId))
   if (org?.email == null) return 'no-address'
-  const { subject, text } = noticeFor(job, deps.baseUrl)
+  const facts = await factsOf(deps.db, job)
+  if (facts === undefined) return 'gone'
+  const { subject, text } = noticeFor(facts, deps.baseUrl)
   await deps.transport.sendMail({ from: deps.from, to: org.email, subject, text })
   return 'sent'
 }

@@ -2,10 +2,10 @@ import type { Queue } from 'bullmq'
 import { webhookJobId, type WebhookJob } from '../src/core/queues.ts'
 import type { Database } from '../src/db/client.ts'
 import { orphanedDeliveries, referralsAwaiting } from '../src/db/queries/events.ts'
-import { grantedPriorities } from '../src/db/queries/handoffs.ts'
+import { grantedPriorities, handoffsAwaitingDue } from '../src/db/queries/handoffs.ts'
 import { safeError } from '../src/logging.ts'
 import type { WorkerContext } from './context.ts'
-import { scheduleHousingExpiries, scheduleTimers, type TimerDeps } from './timers.ts'
+import { scheduleHandoffDeadlines, scheduleHousingExpiries, scheduleTimers, type TimerDeps } from './timers.ts'
 
 export interface ReconcileDeps {
   db: Database
@@ -17,8 +17,8 @@ export interface ReconcileDeps {
 
 /**
  * Re-creates from PostgreSQL what Redis should hold: a job for every due delivery nobody holds,
- * the timers of every referral still waiting on a deadline and of every granted priority, and the
- * repeating schedules. Safe to run any time: timer job ids name their deadline, schedules are
+ * the timers of every referral still waiting on a deadline, of every granted priority and of every
+ * open handoff with a `dueBy`, and the repeating schedules. Safe to run any time: timer job ids name their deadline, schedules are
  * upserted, and a duplicate delivery job finds the delivery taken or done.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<{ deliveries: number; referrals: number }> {
@@ -52,6 +52,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<{ deliveries: numb
     waiting.map((r) => ({ id: r.id, facts: r }))
   )
   await scheduleHousingExpiries(deps.timerDeps, await grantedPriorities(deps.db))
+  await scheduleHandoffDeadlines(deps.timerDeps, await handoffsAwaitingDue(deps.db))
   for (const schedule of deps.schedules ?? []) await schedule()
   return { deliveries: orphans.length, referrals: waiting.length }
 }

@@ -4,11 +4,14 @@ import {
   claimForRelay,
   markRelayed,
   organisationsWithEmail,
+  recipientsWithEmail,
   referralsForTimers,
+  referrersWithEmail,
   releaseForRelay,
   type RelayedEvent
 } from '../src/db/queries/events.ts'
-import { grantedPriorities } from '../src/db/queries/handoffs.ts'
+import { grantedPriorities, handoffsAwaitingDue } from '../src/db/queries/handoffs.ts'
+import { referrerIsEmailed } from '../src/domain/notices.ts'
 import {
   EMAIL_QUEUE,
   emailJobId,
@@ -22,7 +25,13 @@ import {
 import { listen } from '../src/db/listen.ts'
 import { safeError } from '../src/logging.ts'
 import type { WorkerContext } from './context.ts'
-import { scheduleHousingExpiries, scheduleTimers, timerFacts, type TimerDeps } from './timers.ts'
+import {
+  scheduleHandoffDeadlines,
+  scheduleHousingExpiries,
+  scheduleTimers,
+  timerFacts,
+  type TimerDeps
+} from './timers.ts'
 
 export interface RelayDeps {
   db: Database
@@ -37,7 +46,8 @@ const BATCH = 200
 
 /**
  * Moves committed outbox events into BullMQ: one delivery row and job per subscribed endpoint,
- * a notice per new referral, and the deadline timers of the referrals and priorities they touch.
+ * the e-mail notices (`noticesOf`), and the deadline timers of the referrals, priorities and
+ * handoffs they touch.
  * In three steps:
  * 1. one statement makes the delivery rows and commits, so a job never starts before the row it
  *    names is visible;
@@ -78,25 +88,8 @@ async function queueJobs(deps: RelayDeps, events: RelayedEvent[]): Promise<void>
     }))
   )
 
-  const created = events.filter((e) => e.type === 'referral.created' && e.referralId !== null)
-  if (deps.email !== null && created.length > 0) {
-    const withEmail = new Set(
-      (await organisationsWithEmail(deps.db, [...new Set(created.flatMap((e) => e.audience))], 'programme')).map(
-        (o) => o.id
-      )
-    )
-    const notices = created.flatMap((e) =>
-      e.audience
-        .filter((id) => withEmail.has(id))
-        .map(
-          (organisationId): EmailJob => ({
-            kind: 'new_referral',
-            organisationId,
-            referralId: e.referralId as string,
-            eventId: e.eventId
-          })
-        )
-    )
+  if (deps.email !== null) {
+    const notices = await noticesOf(deps.db, events)
     if (notices.length > 0)
       await deps.email.addBulk(notices.map((job) => ({ name: job.kind, data: job, opts: { jobId: emailJobId(job) } })))
   }
@@ -112,6 +105,15 @@ async function queueJobs(deps: RelayDeps, events: RelayedEvent[]): Promise<void>
     referrals.map((r) => ({ id: r.id, facts: timerFacts(r) }))
   )
 
+  const handoffIds = [
+    ...new Set(
+      events
+        .filter((e) => e.handoffId !== null && (e.type === 'handoff.created' || e.type === 'handoff.status_changed'))
+        .map((e) => e.handoffId as string)
+    )
+  ]
+  await scheduleHandoffDeadlines(deps.timerDeps, await handoffsAwaitingDue(deps.db, handoffIds))
+
   const granted = events.filter(
     (e) => e.type === 'housing_priority.decided' && e.status === 'granted' && e.handoffId !== null
   )
@@ -122,6 +124,54 @@ async function queueJobs(deps: RelayDeps, events: RelayedEvent[]): Promise<void>
       granted.map((e) => e.handoffId as string)
     )
   )
+}
+
+/**
+ * The e-mail notices of a batch: a new referral to its programme, what the programme did with a
+ * referral to its referrer, a handoff's deadline to its recipient; each to an organisation with a
+ * notice address only.
+ */
+async function noticesOf(db: Database, events: RelayedEvent[]): Promise<EmailJob[]> {
+  const created = events.filter((e) => e.type === 'referral.created' && e.referralId !== null)
+  const programmes = new Set(
+    (await organisationsWithEmail(db, [...new Set(created.flatMap((e) => e.audience))], 'programme')).map((o) => o.id)
+  )
+  const newReferrals = created.flatMap((e) =>
+    e.audience
+      .filter((id) => programmes.has(id))
+      .map(
+        (organisationId): EmailJob => ({
+          kind: 'new_referral',
+          organisationId,
+          referralId: e.referralId as string,
+          eventId: e.eventId
+        })
+      )
+  )
+
+  const updates = events.filter((e) => e.referralId !== null && referrerIsEmailed(e.type, e.status))
+  const referrers = new Map(
+    (await referrersWithEmail(db, [...new Set(updates.map((e) => e.referralId as string))])).map((r) => [
+      r.referralId,
+      r.organisationId
+    ])
+  )
+  const deadlines = events.filter(
+    (e) => e.handoffId !== null && (e.type === 'handoff.due_soon' || e.type === 'handoff.overdue')
+  )
+  const recipients = new Map(
+    (await recipientsWithEmail(db, [...new Set(deadlines.map((e) => e.handoffId as string))])).map((r) => [
+      r.handoffId,
+      r.organisationId
+    ])
+  )
+  const to = (kind: 'referral_update' | 'handoff_due', e: RelayedEvent, organisationId: string | undefined) =>
+    organisationId === undefined ? [] : [{ kind, organisationId, eventId: e.eventId }]
+  return [
+    ...newReferrals,
+    ...updates.flatMap((e) => to('referral_update', e, referrers.get(e.referralId as string))),
+    ...deadlines.flatMap((e) => to('handoff_due', e, recipients.get(e.handoffId as string)))
+  ]
 }
 
 /**

@@ -4,9 +4,14 @@ import type { Database } from '../src/db/client.ts'
 import { referralForTimer } from '../src/db/queries/events.ts'
 import { handoffWithParties } from '../src/db/queries/handoffs.ts'
 import { raiseOnce } from '../src/db/record.ts'
+import type { HandoffStatus } from '../src/domain/handoffs.ts'
 import {
+  HANDOFF_TIMER_EVENTS,
+  HANDOFF_TIMER_KINDS,
+  handoffTimerDue,
   TIMER_EVENTS,
   TIMER_KINDS,
+  type HandoffTimerKind,
   timerDue,
   timerSpans,
   type TimerFacts,
@@ -86,11 +91,33 @@ export async function scheduleHousingExpiries(
   if (jobs.length > 0) await deps.timers.addBulk(jobs)
 }
 
+/** An open handoff with a `dueBy` raises handoff.due_soon, then handoff.overdue, each once. */
+export async function scheduleHandoffDeadlines(
+  deps: TimerDeps,
+  open: ReadonlyArray<{ id: string; status: HandoffStatus; dueBy: string | null }>
+): Promise<void> {
+  const jobs = open.flatMap((h) =>
+    HANDOFF_TIMER_KINDS.flatMap((kind) => {
+      const due = handoffTimerDue(kind, h)
+      if (due === null || due.getTime() > Date.now() + deps.horizonMs) return []
+      return [
+        {
+          name: kind,
+          data: { kind, handoffId: h.id } as TimerJob,
+          opts: { jobId: `${kind}.${h.id}.${due.getTime()}`, delay: Math.max(0, due.getTime() - Date.now()) }
+        }
+      ]
+    })
+  )
+  if (jobs.length > 0) await deps.timers.addBulk(jobs)
+}
+
 type Fired = 'raised' | 'already' | 'moved-on' | 'rescheduled'
 
 /** A timer that fires after its referral has moved on does nothing; a moved deadline is rescheduled. */
 export async function fireTimer(deps: TimerDeps, job: TimerJob): Promise<Fired> {
   if (job.kind === 'housing-expiry') return fireHousingExpiry(deps, job.handoffId)
+  if ('handoffId' in job) return fireHandoffDeadline(deps, job)
   const referral = await referralForTimer(deps.db, job.referralId)
   if (referral === undefined) return 'moved-on'
   const facts = timerFacts(referral)
@@ -125,6 +152,32 @@ async function fireHousingExpiry(deps: TimerDeps, handoffId: string): Promise<Fi
       handoffId: h.id,
       status: h.housingDecision ?? h.status
     },
+    {
+      programme: row.programmeOrganisationId,
+      referrer: row.referrerOrganisationId,
+      handoffRecipient: h.toOrganisationId,
+      handoffCreator: h.fromOrganisationId
+    }
+  )
+  return raised ? 'raised' : 'already'
+}
+
+async function fireHandoffDeadline(
+  deps: TimerDeps,
+  job: { kind: HandoffTimerKind; handoffId: string }
+): Promise<Fired> {
+  const row = await handoffWithParties(deps.db, job.handoffId)
+  if (row === undefined) return 'moved-on'
+  const h = row.handoff
+  const due = handoffTimerDue(job.kind, h)
+  if (due === null) return 'moved-on'
+  if (due.getTime() > Date.now() + 1000) {
+    await scheduleHandoffDeadlines(deps, [h])
+    return 'rescheduled'
+  }
+  const raised = await raiseOnce(
+    deps.db,
+    { type: HANDOFF_TIMER_EVENTS[job.kind], referralId: h.referralId, handoffId: h.id, status: h.status },
     {
       programme: row.programmeOrganisationId,
       referrer: row.referrerOrganisationId,

@@ -32,13 +32,27 @@ export type EmailJob =
       readonly deliveryId: string
       readonly endpointId: string
     }
-export const emailJobId = (job: EmailJob) =>
-  job.kind === 'new_referral' ? `new.${job.eventId}.${job.organisationId}` : `exhausted.${job.deliveryId}`
+  | {
+      readonly kind: 'referral_update' | 'handoff_due'
+      readonly organisationId: string
+      readonly eventId: string
+    }
+export const emailJobId = (job: EmailJob) => {
+  switch (job.kind) {
+    case 'new_referral':
+      return `new.${job.eventId}.${job.organisationId}`
+    case 'delivery_exhausted':
+      return `exhausted.${job.deliveryId}`
+    default:
+      return `${job.kind}.${job.eventId}`
+  }
+}
 
 export const TIMER_QUEUE = 'timers'
 export type TimerJob =
   | { readonly kind: 'ack' | 'first-contact' | 'guidance-ending'; readonly referralId: string }
   | { readonly kind: 'housing-expiry'; readonly handoffId: string }
+  | { readonly kind: 'handoff-due-soon' | 'handoff-overdue'; readonly handoffId: string }
 
 export const ALL_QUEUES = [WEBHOOK_QUEUE, EMAIL_QUEUE, TIMER_QUEUE, MAINTENANCE_QUEUE] as const
 

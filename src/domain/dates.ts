@@ -37,6 +37,16 @@ export function belgianDate(instant: Date): string {
   return BELGIAN_DAY.format(instant)
 }
 
+/** The instant a Belgian calendar day begins (00:00 in Brussels, CET or CEST). */
+export function belgianMidnight(date: string): Date {
+  // Brussels is one or two hours ahead of UTC, and its clocks change at 02:00 or 03:00, never at midnight.
+  for (const hours of [1, 2]) {
+    const at = new Date(Date.parse(`${date}T00:00:00Z`) - hours * 3600_000)
+    if (belgianDate(at) === date && belgianDate(new Date(at.getTime() - 1)) !== date) return at
+  }
+  throw new Error(`no Belgian midnight on ${date}`)
+}
+
 /** A PostgreSQL timestamp as ISO 8601 (null stays null). */
 export const isoInstant = (t: string) => new Date(t).toISOString()
 export const isoOrNull = (t: string | null) => (t === null ? null : isoInstant(t))

@@ -12,6 +12,17 @@ export const HANDOFF_TYPES = [
 ] as const
 export type HandoffType = (typeof HANDOFF_TYPES)[number]
 
+export const HANDOFF_TYPE_LABELS: Record<HandoffType, { nl: string; en: string }> = {
+  income_support: { nl: 'Inkomensondersteuning', en: 'Income support' },
+  housing_priority: { nl: 'Voorrang voor een sociale woning', en: 'Social housing priority' },
+  postnatal_followup: { nl: 'Postnatale opvolging', en: 'Postnatal follow-up' },
+  debt_mediation: { nl: 'Schuldbemiddeling', en: 'Debt mediation' },
+  childcare: { nl: 'Kinderopvang', en: 'Childcare' },
+  mental_health: { nl: 'Geestelijke gezondheid', en: 'Mental health' },
+  social_work: { nl: 'Maatschappelijk werk', en: 'Social work' },
+  other: { nl: 'Andere', en: 'Other' }
+}
+
 export const HANDOFF_STATUSES = [
   'requested',
   'received',

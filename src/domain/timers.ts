@@ -1,6 +1,7 @@
 import type { AudienceType } from './audience.ts'
-import { addSpan, guidanceEnd, parseSpan, type Span } from './deadlines.ts'
-import { addDays, belgianDate } from './dates.ts'
+import { addSpan, guidanceEnd, isWorkingDay, parseSpan, type Span } from './deadlines.ts'
+import { addDays, belgianDate, belgianMidnight } from './dates.ts'
+import { OPEN_HANDOFF_STATUSES, type HandoffStatus } from './handoffs.ts'
 import type { ReferralStatus, Track } from './vocabulary.ts'
 
 export type TimerKind = 'ack' | 'first-contact' | 'guidance-ending'
@@ -61,4 +62,28 @@ export function timerDue(kind: TimerKind, r: TimerFacts, spans: TimerSpans): Dat
       return new Date(Date.parse(`${addDays(end, 0)}T08:00:00Z`) - notice.ms)
     }
   }
+}
+
+export type HandoffTimerKind = 'handoff-due-soon' | 'handoff-overdue'
+export const HANDOFF_TIMER_KINDS: readonly HandoffTimerKind[] = ['handoff-due-soon', 'handoff-overdue']
+
+export const HANDOFF_TIMER_EVENTS = {
+  'handoff-due-soon': 'handoff.due_soon',
+  'handoff-overdue': 'handoff.overdue'
+} as const satisfies Record<HandoffTimerKind, AudienceType>
+
+/**
+ * When an open handoff's `dueBy` notice is due: `due_soon` as the last working day before `dueBy`
+ * begins (a day to act, however a weekend falls), `overdue` as the day after `dueBy` begins; both
+ * Belgian days. Null when there is no `dueBy` or the handoff is no longer open.
+ */
+export function handoffTimerDue(
+  kind: HandoffTimerKind,
+  h: { status: HandoffStatus; dueBy: string | null }
+): Date | null {
+  if (h.dueBy === null || !OPEN_HANDOFF_STATUSES.includes(h.status)) return null
+  if (kind === 'handoff-overdue') return belgianMidnight(addDays(h.dueBy, 1))
+  let day = addDays(h.dueBy, -1)
+  while (!isWorkingDay(day)) day = addDays(day, -1)
+  return belgianMidnight(day)
 }

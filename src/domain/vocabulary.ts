@@ -44,6 +44,19 @@ export const REFERRAL_STATUSES = [
   'entered-in-error'
 ] as const
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
+/** How a person reads each status: the referrer's e-mails. */
+export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, { nl: string; en: string }> = {
+  requested: { nl: 'Verstuurd', en: 'Requested' },
+  received: { nl: 'Ontvangen door het programma', en: 'Received by the programme' },
+  accepted: { nl: 'Aanvaard', en: 'Accepted' },
+  rejected: { nl: 'Niet aanvaard', en: 'Rejected' },
+  cancelled: { nl: 'Geannuleerd', en: 'Cancelled' },
+  'in-progress': { nl: 'Eerste contact gelegd, begeleiding loopt', en: 'First contact made, guidance under way' },
+  'on-hold': { nl: 'Begeleiding tijdelijk onderbroken', en: 'Guidance on hold' },
+  failed: { nl: 'Begeleiding voortijdig beëindigd', en: 'Guidance ended early' },
+  completed: { nl: 'Begeleiding afgerond', en: 'Guidance completed' },
+  'entered-in-error': { nl: 'Foutief ingevoerd', en: 'Entered in error' }
+}
 export const OPEN_STATUSES: readonly ReferralStatus[] = ['requested', 'received', 'accepted', 'in-progress', 'on-hold']
 
 export const TRACKS = ['opkomst', 'opkomst_plus'] as const

@@ -1,37 +1,15 @@
 import t from 'tap'
-import { once } from 'node:events'
 import { Webhook } from 'standardwebhooks'
-import { SMTPServer } from 'smtp-server'
 import { Redis } from 'ioredis'
 import { testContext, REDIS_URL } from '../helpers/context.ts'
 import { referralBody, today } from '../helpers/referrals.ts'
 import { startReceiver, eventually } from '../helpers/receiver.ts'
 import { inProcessWorkers, FAST_EVENTS } from '../helpers/workers.ts'
-import { freePort } from '../helpers/processes.ts'
+import { startMailbox } from '../helpers/mailbox.ts'
 
-// A real SMTP server in this process: what arrives is what a partner's inbox would get.
-const mails: Array<{ to: string; text: string }> = []
-const smtpPort = await freePort()
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  onData(stream, session, done) {
-    let text = ''
-    stream.on('data', (c: Buffer) => {
-      text += c.toString()
-    })
-    // Undo quoted-printable soft line breaks, as a mail client would.
-    stream.on('end', () => {
-      mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), text: text.replace(/=\r\n/g, '') })
-      done()
-    })
-  }
-})
-smtp.listen(smtpPort, '127.0.0.1')
-await once(smtp.server, 'listening')
-t.teardown(() => smtp.close())
+const { url: smtpUrl, mails } = await startMailbox(t)
 
-const ctx = await testContext(t, { ...FAST_EVENTS, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` })
+const ctx = await testContext(t, { ...FAST_EVENTS, SMTP_URL: smtpUrl })
 const { app } = ctx
 const programme = await ctx.party('programme')
 const hospital = await ctx.party('hospital')

@@ -1,5 +1,12 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
-import { webhookDeliveries, webhookEndpoints, organisations, referrals } from '../schema/index.ts'
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm'
+import {
+  handoffs,
+  organisations,
+  outboxEvents,
+  referrals,
+  webhookDeliveries,
+  webhookEndpoints
+} from '../schema/index.ts'
 import { prepared, type Database, type Executor } from '../client.ts'
 import type { ThinEvent } from '../../domain/events.ts'
 import type { Outcome, ReasonCode } from '../../domain/reason-codes.ts'
@@ -84,6 +91,46 @@ export async function markRelayed(db: Database, ids: string[]): Promise<void> {
     FROM (SELECT set_config('synchronous_commit', 'off', true)) AS derived_only WHERE id = ANY($1::bigint[])`,
     [ids]
   )
+}
+
+/** The referrers of these referrals that have a notice address. */
+export async function referrersWithEmail(tx: Executor, referralIds: string[]) {
+  if (referralIds.length === 0) return []
+  return tx
+    .select({ referralId: referrals.id, organisationId: referrals.referrerOrganisationId })
+    .from(referrals)
+    .innerJoin(organisations, eq(organisations.id, referrals.referrerOrganisationId))
+    .where(and(inArray(referrals.id, referralIds), isNotNull(organisations.notificationEmail)))
+}
+
+/** The recipients of these handoffs that have a notice address. */
+export async function recipientsWithEmail(tx: Executor, handoffIds: string[]) {
+  if (handoffIds.length === 0) return []
+  return tx
+    .select({ handoffId: handoffs.id, organisationId: handoffs.toOrganisationId })
+    .from(handoffs)
+    .innerJoin(organisations, eq(organisations.id, handoffs.toOrganisationId))
+    .where(and(inArray(handoffs.id, handoffIds), isNotNull(organisations.notificationEmail)))
+}
+
+/** What a referral update's notice says: the referrer's own reference and the event's status. */
+export async function referralNoticeFacts(tx: Executor, eventId: string) {
+  const [row] = await tx
+    .select({ type: outboxEvents.type, status: outboxEvents.status, externalReference: referrals.externalReference })
+    .from(outboxEvents)
+    .innerJoin(referrals, eq(referrals.id, outboxEvents.referralId))
+    .where(eq(outboxEvents.eventId, eventId))
+  return row
+}
+
+/** What a handoff deadline's notice says: the handoff's type and `dueBy`. */
+export async function handoffNoticeFacts(tx: Executor, eventId: string) {
+  const [row] = await tx
+    .select({ type: outboxEvents.type, handoffId: handoffs.id, handoffType: handoffs.type, dueBy: handoffs.dueBy })
+    .from(outboxEvents)
+    .innerJoin(handoffs, eq(handoffs.id, outboxEvents.handoffId))
+    .where(eq(outboxEvents.eventId, eventId))
+  return row
 }
 
 export async function organisationsWithEmail(tx: Executor, ids: string[], type?: string) {

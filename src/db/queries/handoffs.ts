@@ -130,6 +130,25 @@ export async function listHandoffs(db: Executor, f: HandoffFilter) {
 }
 
 /** Granted housing priorities not allocated (of `ids`, or all): each waits on its expiry timer. */
+/**
+ * Open handoffs with a `dueBy` whose overdue notice is not raised yet: these, or all of them (the
+ * reconcile). Closed handoffs raise nothing.
+ */
+export async function handoffsAwaitingDue(db: Executor, ids?: readonly string[]) {
+  if (ids !== undefined && ids.length === 0) return []
+  return db
+    .select({ id: handoffs.id, status: handoffs.status, dueBy: handoffs.dueBy })
+    .from(handoffs)
+    .where(
+      and(
+        inArray(handoffs.status, [...OPEN_HANDOFF_STATUSES]),
+        sql`${handoffs.dueBy} IS NOT NULL`,
+        sql`NOT EXISTS (SELECT 1 FROM outbox_events e WHERE e.type = 'handoff.overdue' AND e.handoff_id = ${handoffs.id})`,
+        ids === undefined ? undefined : inArray(handoffs.id, [...ids])
+      )
+    )
+}
+
 export async function grantedPriorities(db: Executor, ids?: readonly string[]) {
   if (ids !== undefined && ids.length === 0) return []
   return db
