@@ -112,6 +112,45 @@ t.test('reassigning: both views show the new contact, the history both, the log 
   t.equal(inactive.statusCode, 422, 'an inactive worker is not assigned')
 })
 
+t.test('a recipient names its contact person when it accepts a handoff', async (t) => {
+  const referral = await refer()
+  await send(programme, 'POST', `/referrals/${referral.id}/transitions`, { status: 'accepted', track: 'opkomst' }, 1)
+  const handoff = (
+    await send(programme, 'POST', `/referrals/${referral.id}/handoffs`, {
+      type: 'income_support',
+      toOrganisationId: ocmw.organisationId,
+      reason: 'Leefloon aanvragen'
+    })
+  ).json()
+  const at = `/handoffs/${handoff.id}`
+  t.equal((await send(ocmw, 'POST', `${at}/transitions`, { status: 'received' }, 1)).statusCode, 200)
+  const acting = { headers: { ...ocmw.headers, 'acting-person': ocmw.workerId } }
+  const foreign = await send(
+    acting,
+    'POST',
+    `${at}/transitions`,
+    { status: 'accepted', contactWorkerId: programme.workerId },
+    2
+  )
+  t.equal(foreign.statusCode, 422, 'a worker of its own only')
+  t.match(foreign.json().errors, [{ pointer: '/contactWorkerId' }])
+  const accepted = await send(
+    acting,
+    'POST',
+    `${at}/transitions`,
+    { status: 'accepted', contactWorkerId: ocmw.workerId },
+    2
+  )
+  t.equal(accepted.statusCode, 200, accepted.body)
+  t.match(
+    (await send(programme, 'GET', at)).json().contact,
+    { workerId: ocmw.workerId, name: 'Ella ocmw' },
+    'the programme sees whom to call'
+  )
+  const history = (await send(programme, 'GET', `${at}/history`)).json().items
+  t.match(history.at(-1), { toStatus: 'accepted', byWorkerId: ocmw.workerId }, 'the acting person in the history')
+})
+
 t.test('the directory: programmes with their areas, who takes what, nothing secret, revalidated', async (t) => {
   await app.pool.query("UPDATE organisations SET notification_email = 'secret@example.org' WHERE id = $1", [
     housing.organisationId
