@@ -313,6 +313,82 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Change some scores or notes of an assessment
+         * @description A merge: the scores and notes sent replace theirs, `null` clears one, the others stay. Needs `If-Match`. The programme may correct an assessment after the referral ended; the history shows it as such.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        patch: operations["patchAssessment"];
+        trace?: never;
+    };
+    "/referrals/{referralId}/assessments/{phase}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of an assessment
+         * @description Oldest first, each with who saved it, when, and the status of the referral then.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        get: operations["assessmentHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/referrals/{referralId}/screening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The start situation: the referrer's screening and the programme's own
+         * @description The programme only; the referrer never sees the programme’s values.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        get: operations["getScreening"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record the programme’s own value of some start-situation fields
+         * @description Each field sent is recorded with who and when, beside the referrer's (which stays as sent); the impact report uses the programme's value. Needs `If-Match` with the screening's `ETag` (`"0"` before its first save).
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        patch: operations["correctScreening"];
+        trace?: never;
+    };
+    "/referrals/{referralId}/screening/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every start-situation value the programme recorded
+         * @description Requires scope `referrals:manage`.
+         */
+        get: operations["screeningHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -1216,6 +1292,9 @@ export interface components {
          *         "parenting": 3,
          *         "social_network": 2
          *       },
+         *       "notes": {
+         *         "income": "Geen leefloon aangevraagd; samen met het OCMW opnemen."
+         *       },
          *       "version": 1
          *     }
          */
@@ -1232,9 +1311,10 @@ export interface components {
              */
             assessedOn: string;
             scores: components["schemas"]["Scores"];
+            notes: components["schemas"]["Notes"];
             /**
              * Format: int32
-             * @description Grows with each replacement; the ETag.
+             * @description Grows with each change; the ETag.
              */
             version: number;
         };
@@ -1242,11 +1322,23 @@ export interface components {
         AssessmentInput: {
             /**
              * Format: date
-             * @description Day of the assessment; not in the future.
+             * @description Day of the assessment; from the start of guidance, not in the future.
              * @example 2026-03-14
              */
             assessedOn: string;
             scores: components["schemas"]["Scores"];
+            notes?: components["schemas"]["Notes"];
+        };
+        /** AssessmentPatch */
+        AssessmentPatch: {
+            /**
+             * Format: date
+             * @description Day of the assessment; from the start of guidance, not in the future.
+             * @example 2026-03-14
+             */
+            assessedOn?: string;
+            scores?: components["schemas"]["ScoresPatch"];
+            notes?: components["schemas"]["NotesPatch"];
         };
         /**
          * Assessments
@@ -1255,6 +1347,52 @@ export interface components {
         Assessments: {
             start: components["schemas"]["Assessment"] | null;
             end: components["schemas"]["Assessment"] | null;
+        };
+        /**
+         * AssessmentVersion
+         * @example {
+         *       "version": 1,
+         *       "assessedOn": "2026-06-01",
+         *       "scores": {
+         *         "income": 1,
+         *         "housing": 2,
+         *         "parenting": 3,
+         *         "social_network": 2
+         *       },
+         *       "notes": {
+         *         "income": "Geen leefloon aangevraagd; samen met het OCMW opnemen."
+         *       },
+         *       "referralStatus": "in-progress",
+         *       "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "byClientId": null,
+         *       "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *       "at": "2026-06-01T10:00:00.000Z"
+         *     }
+         */
+        AssessmentVersion: {
+            /**
+             * Format: int32
+             * @description Grows with each change; the ETag.
+             */
+            version: number;
+            /**
+             * Format: date
+             * @description Day of the assessment.
+             * @example 2026-03-14
+             */
+            assessedOn: string;
+            scores: components["schemas"]["Scores"];
+            notes: components["schemas"]["Notes"];
+            /** @description The referral's status when saved: `completed` or `failed` marks a correction after the end. */
+            referralStatus: string;
+            byOrganisationId: string | null;
+            byClientId: string | null;
+            byWorkerId: string | null;
+            /**
+             * Format: date-time
+             * @description When it was saved.
+             */
+            at: string;
         };
         /** AssignmentInput */
         AssignmentInput: {
@@ -2207,6 +2345,54 @@ export interface components {
             preferredLanguage: string;
             /** @description Whether an interpreter is needed to talk with her. */
             interpreterNeeded: boolean;
+        };
+        /**
+         * Notes
+         * @description A note per life domain, where there is one.
+         */
+        Notes: {
+            /** @description The programme's note on the domain. */
+            income?: string;
+            /** @description The programme's note on the domain. */
+            debts?: string;
+            /** @description The programme's note on the domain. */
+            housing?: string;
+            /** @description The programme's note on the domain. */
+            daily_activities?: string;
+            /** @description The programme's note on the domain. */
+            household_relations?: string;
+            /** @description The programme's note on the domain. */
+            parenting?: string;
+            /** @description The programme's note on the domain. */
+            mental_health?: string;
+            /** @description The programme's note on the domain. */
+            physical_health?: string;
+            /** @description The programme's note on the domain. */
+            social_network?: string;
+            /** @description The programme's note on the domain. */
+            community_participation?: string;
+            /** @description The programme's note on the domain. */
+            administration?: string;
+            /** @description The programme's note on the domain. */
+            legal_status?: string;
+        };
+        /**
+         * NotesPatch
+         * @description The notes to change; `null` clears one. The others stay.
+         */
+        NotesPatch: {
+            income?: string | null;
+            debts?: string | null;
+            housing?: string | null;
+            daily_activities?: string | null;
+            household_relations?: string | null;
+            parenting?: string | null;
+            mental_health?: string | null;
+            physical_health?: string | null;
+            social_network?: string | null;
+            community_participation?: string | null;
+            administration?: string | null;
+            legal_status?: string | null;
         };
         /**
          * Organisation
@@ -3405,6 +3591,24 @@ export interface components {
             legal_status?: number;
         };
         /**
+         * ScoresPatch
+         * @description The scores to change; `null` clears one. The others stay.
+         */
+        ScoresPatch: {
+            income?: number | null;
+            debts?: number | null;
+            housing?: number | null;
+            daily_activities?: number | null;
+            household_relations?: number | null;
+            parenting?: number | null;
+            mental_health?: number | null;
+            physical_health?: number | null;
+            social_network?: number | null;
+            community_participation?: number | null;
+            administration?: number | null;
+            legal_status?: number | null;
+        };
+        /**
          * Screening
          * @description Social screening at referral on the six Kind en Gezin deprivation criteria.
          */
@@ -3449,6 +3653,316 @@ export interface components {
              * @enum {unknown}
              */
             housingSituation: "adequate" | "poor_quality" | "overcrowded" | "insecure" | "homeless" | "unknown";
+        };
+        /** ScreeningInput */
+        ScreeningInput: {
+            /**
+             * @description Deprivation on income: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            income?: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on employment: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            employment?: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on education: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            education?: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on housing: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            housing?: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on the child's development and stimulation: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            childDevelopment?: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on health: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            health?: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Main income source; `none` is no income at all.
+             * @enum {unknown}
+             */
+            incomeSource?: "none" | "benefit" | "work" | "other" | "unknown";
+            /**
+             * @description Housing situation; every value but `adequate` and `unknown` counts as bad housing.
+             * @enum {unknown}
+             */
+            housingSituation?: "adequate" | "poor_quality" | "overcrowded" | "insecure" | "homeless" | "unknown";
+            /** @description Single parent: lives without a partner. */
+            livesAloneWithChildren?: boolean;
+            /**
+             * Format: int32
+             * @description Children in the household, not counting the pregnancy.
+             */
+            numberOfChildren?: number;
+        };
+        /**
+         * ScreeningRecord
+         * @example {
+         *       "version": 1,
+         *       "field": "incomeSource",
+         *       "value": "benefit",
+         *       "at": "2026-06-03T09:30:00.000Z",
+         *       "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "byClientId": null,
+         *       "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d"
+         *     }
+         */
+        ScreeningRecord: {
+            /**
+             * Format: int32
+             * @description The save it was in.
+             */
+            version: number;
+            /**
+             * @description The field.
+             * @enum {unknown}
+             */
+            field: "income" | "employment" | "education" | "housing" | "childDevelopment" | "health" | "incomeSource" | "housingSituation" | "livesAloneWithChildren" | "numberOfChildren";
+            /** @description The value recorded. */
+            value: string | number | boolean;
+            /**
+             * Format: date-time
+             * @description When the programme recorded it.
+             */
+            at: string;
+            byOrganisationId: string | null;
+            byClientId: string | null;
+            byWorkerId: string | null;
+        };
+        /**
+         * StartSituation
+         * @description The six deprivation criteria, income source, housing situation and household at the start.
+         */
+        StartSituation: {
+            /**
+             * @description Deprivation on income: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            income: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on employment: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            employment: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on education: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            education: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on housing: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            housing: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on the child's development and stimulation: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            childDevelopment: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Deprivation on health: `vulnerable`, `not_vulnerable` or `unknown`.
+             * @enum {unknown}
+             */
+            health: "vulnerable" | "not_vulnerable" | "unknown";
+            /**
+             * @description Main income source; `none` is no income at all.
+             * @enum {unknown}
+             */
+            incomeSource: "none" | "benefit" | "work" | "other" | "unknown";
+            /**
+             * @description Housing situation; every value but `adequate` and `unknown` counts as bad housing.
+             * @enum {unknown}
+             */
+            housingSituation: "adequate" | "poor_quality" | "overcrowded" | "insecure" | "homeless" | "unknown";
+            /** @description Single parent: lives without a partner. */
+            livesAloneWithChildren: boolean;
+            /**
+             * Format: int32
+             * @description Children in the household, not counting the pregnancy.
+             */
+            numberOfChildren: number;
+        };
+        /**
+         * StartSituationScreening
+         * @description The start situation as the referrer sent it, the programme's own values, and what counts: the programme's value where there is one (the impact report reads `effective`).
+         */
+        StartSituationScreening: {
+            /**
+             * Format: int32
+             * @description Grows with each save of the programme's values, 0 before the first; the ETag.
+             */
+            version: number;
+            referrer: components["schemas"]["StartSituation"];
+            /** @description The programme's current value of each field it recorded, with who and when. */
+            programme: {
+                /** @description The income. */
+                income?: {
+                    /**
+                     * @description Deprivation on income: `vulnerable`, `not_vulnerable` or `unknown`.
+                     * @enum {unknown}
+                     */
+                    value: "vulnerable" | "not_vulnerable" | "unknown";
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The employment. */
+                employment?: {
+                    /**
+                     * @description Deprivation on employment: `vulnerable`, `not_vulnerable` or `unknown`.
+                     * @enum {unknown}
+                     */
+                    value: "vulnerable" | "not_vulnerable" | "unknown";
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The education. */
+                education?: {
+                    /**
+                     * @description Deprivation on education: `vulnerable`, `not_vulnerable` or `unknown`.
+                     * @enum {unknown}
+                     */
+                    value: "vulnerable" | "not_vulnerable" | "unknown";
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The housing. */
+                housing?: {
+                    /**
+                     * @description Deprivation on housing: `vulnerable`, `not_vulnerable` or `unknown`.
+                     * @enum {unknown}
+                     */
+                    value: "vulnerable" | "not_vulnerable" | "unknown";
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The childDevelopment. */
+                childDevelopment?: {
+                    /**
+                     * @description Deprivation on the child's development and stimulation: `vulnerable`, `not_vulnerable` or `unknown`.
+                     * @enum {unknown}
+                     */
+                    value: "vulnerable" | "not_vulnerable" | "unknown";
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The health. */
+                health?: {
+                    /**
+                     * @description Deprivation on health: `vulnerable`, `not_vulnerable` or `unknown`.
+                     * @enum {unknown}
+                     */
+                    value: "vulnerable" | "not_vulnerable" | "unknown";
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The incomeSource. */
+                incomeSource?: {
+                    /**
+                     * @description Main income source; `none` is no income at all.
+                     * @enum {unknown}
+                     */
+                    value: "none" | "benefit" | "work" | "other" | "unknown";
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The housingSituation. */
+                housingSituation?: {
+                    /**
+                     * @description Housing situation; every value but `adequate` and `unknown` counts as bad housing.
+                     * @enum {unknown}
+                     */
+                    value: "adequate" | "poor_quality" | "overcrowded" | "insecure" | "homeless" | "unknown";
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The livesAloneWithChildren. */
+                livesAloneWithChildren?: {
+                    /** @description Single parent: lives without a partner. */
+                    value: boolean;
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+                /** @description The numberOfChildren. */
+                numberOfChildren?: {
+                    /**
+                     * Format: int32
+                     * @description Children in the household, not counting the pregnancy.
+                     */
+                    value: number;
+                    /**
+                     * Format: date-time
+                     * @description When the programme recorded it.
+                     */
+                    at: string;
+                    byOrganisationId: string | null;
+                    byClientId: string | null;
+                    byWorkerId: string | null;
+                };
+            };
+            effective: components["schemas"]["StartSituation"];
         };
         /** StatusStep */
         StatusStep: {
@@ -5753,6 +6267,9 @@ export interface operations {
                      *         "parenting": 3,
                      *         "social_network": 2
                      *       },
+                     *       "notes": {
+                     *         "income": "Geen leefloon aangevraagd; samen met het OCMW opnemen."
+                     *       },
                      *       "version": 1
                      *     }
                      */
@@ -5781,6 +6298,9 @@ export interface operations {
                      *         "parenting": 3,
                      *         "social_network": 2
                      *       },
+                     *       "notes": {
+                     *         "income": "Geen leefloon aangevraagd; samen met het OCMW opnemen."
+                     *       },
                      *       "version": 1
                      *     }
                      */
@@ -5797,6 +6317,368 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    patchAssessment: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+                /** @description Start or end of guidance. */
+                phase: "start" | "end";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "scores": {
+                 *         "debts": 2,
+                 *         "parenting": null
+                 *       },
+                 *       "notes": {
+                 *         "debts": "Afbetalingsplan loopt."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["AssessmentPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "phase": "start",
+                     *       "assessedOn": "2026-06-01",
+                     *       "scores": {
+                     *         "income": 1,
+                     *         "housing": 2,
+                     *         "parenting": 3,
+                     *         "social_network": 2
+                     *       },
+                     *       "notes": {
+                     *         "income": "Geen leefloon aangevraagd; samen met het OCMW opnemen."
+                     *       },
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    assessmentHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+                /** @description Start or end of guidance. */
+                phase: "start" | "end";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its versions. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "version": 1,
+                     *           "assessedOn": "2026-06-01",
+                     *           "scores": {
+                     *             "income": 1,
+                     *             "housing": 2,
+                     *             "parenting": 3,
+                     *             "social_network": 2
+                     *           },
+                     *           "notes": {
+                     *             "income": "Geen leefloon aangevraagd; samen met het OCMW opnemen."
+                     *           },
+                     *           "referralStatus": "in-progress",
+                     *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "byClientId": null,
+                     *           "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *           "at": "2026-06-01T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first. */
+                        items: components["schemas"]["AssessmentVersion"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getScreening: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The start situation. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "referrer": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "none",
+                     *         "housingSituation": "overcrowded",
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       },
+                     *       "programme": {
+                     *         "incomeSource": {
+                     *           "value": "benefit",
+                     *           "at": "2026-06-03T09:30:00.000Z",
+                     *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "byClientId": null,
+                     *           "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d"
+                     *         }
+                     *       },
+                     *       "effective": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "benefit",
+                     *         "housingSituation": "overcrowded",
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StartSituationScreening"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    correctScreening: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "incomeSource": "benefit",
+                 *       "housingSituation": "insecure"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ScreeningInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "referrer": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "none",
+                     *         "housingSituation": "overcrowded",
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       },
+                     *       "programme": {
+                     *         "incomeSource": {
+                     *           "value": "benefit",
+                     *           "at": "2026-06-03T09:30:00.000Z",
+                     *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "byClientId": null,
+                     *           "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d"
+                     *         }
+                     *       },
+                     *       "effective": {
+                     *         "income": "vulnerable",
+                     *         "employment": "vulnerable",
+                     *         "education": "unknown",
+                     *         "housing": "vulnerable",
+                     *         "childDevelopment": "not_vulnerable",
+                     *         "health": "unknown",
+                     *         "incomeSource": "benefit",
+                     *         "housingSituation": "overcrowded",
+                     *         "livesAloneWithChildren": true,
+                     *         "numberOfChildren": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StartSituationScreening"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    screeningHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "version": 1,
+                     *           "field": "incomeSource",
+                     *           "value": "benefit",
+                     *           "at": "2026-06-03T09:30:00.000Z",
+                     *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "byClientId": null,
+                     *           "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first. */
+                        items: components["schemas"]["ScreeningRecord"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -5834,6 +6716,9 @@ export interface operations {
                      *           "housing": 2,
                      *           "parenting": 3,
                      *           "social_network": 2
+                     *         },
+                     *         "notes": {
+                     *           "income": "Geen leefloon aangevraagd; samen met het OCMW opnemen."
                      *         },
                      *         "version": 1
                      *       },

@@ -15,10 +15,19 @@ import {
 } from '../domain/audience.ts'
 import { batchPerDatabase } from './batch.ts'
 import { prepared, type Database, type Executor } from './client.ts'
-import { accessLog, handoffHistory, outboxEvents, referralHistory } from './schema/index.ts'
+import {
+  accessLog,
+  assessmentHistory,
+  handoffHistory,
+  outboxEvents,
+  referralHistory,
+  screeningCorrections
+} from './schema/index.ts'
 
 export type ReferralHistoryRow = typeof referralHistory.$inferInsert
 export type HandoffHistoryRow = typeof handoffHistory.$inferInsert
+export type AssessmentHistoryRow = typeof assessmentHistory.$inferInsert
+export type ScreeningCorrectionRow = typeof screeningCorrections.$inferInsert
 
 /** What an event says: ids, status and a coded reason; never personal data. */
 export interface EventFacts {
@@ -44,6 +53,15 @@ export async function recordReferralHistory(tx: Executor, row: ReferralHistoryRo
 
 export async function recordHandoffHistory(tx: Executor, row: HandoffHistoryRow): Promise<void> {
   await tx.insert(handoffHistory).values(row)
+}
+
+export async function recordAssessmentHistory(tx: Executor, row: AssessmentHistoryRow): Promise<void> {
+  await tx.insert(assessmentHistory).values(row)
+}
+
+/** The programme's screening corrections of one save: they are their own history. */
+export async function recordScreeningCorrections(tx: Executor, rows: ScreeningCorrectionRow[]): Promise<void> {
+  if (rows.length > 0) await tx.insert(screeningCorrections).values(rows)
 }
 
 const eventRow = (event: EventFacts, parties: Partial<Record<Party, string>>) => ({

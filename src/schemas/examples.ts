@@ -191,6 +191,7 @@ export const assessmentExample = {
   phase: 'start',
   assessedOn: '2026-06-01',
   scores: { income: 1, housing: 2, parenting: 3, social_network: 2 },
+  notes: { income: 'Geen leefloon aangevraagd; samen met het OCMW opnemen.' },
   version: 1
 }
 
@@ -218,4 +219,4 @@ export const accessLogExample = {
 
 export const groupSessionExample = { id: 41, date: '2026-06-01', topic: 'Budgetteren met een baby' }
 
-export const ids = { referralId, handoffId, eventId, workerId }
+export const ids = { referralId, handoffId, eventId, workerId, programmeId }

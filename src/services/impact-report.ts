@@ -3,6 +3,7 @@ import { invalidParameters, notFound } from '../core/problems.ts'
 import { cohort, type CohortRow } from '../db/queries/impact-report.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
 import { belgianDate } from '../domain/dates.ts'
+import { effectiveSituation, referrerSituation } from '../domain/screening.ts'
 import { impactReport, type CohortMember } from '../domain/impact-report.ts'
 import type { Track } from '../domain/vocabulary.ts'
 import type { ServiceDeps } from './deps.ts'
@@ -11,6 +12,8 @@ type Deps = Pick<ServiceDeps, 'db' | 'config'>
 
 export function toMember(row: CohortRow): CohortMember {
   const d = row.details
+  // The programme's value of a start-situation field where it recorded one, else the referrer's.
+  const start = effectiveSituation(referrerSituation(d), row.screeningCorrections)
   return {
     motherKey:
       row.inszBlindIndex ??
@@ -19,9 +22,9 @@ export function toMember(row: CohortRow): CohortMember {
     startDate: belgianDate(new Date(row.acceptedAt)),
     motherBirthDate: d.mother.birthDate,
     expectedDeliveryDate: d.pregnancy?.expectedDeliveryDate ?? null,
-    incomeSource: d.screening.incomeSource,
-    housingSituation: d.screening.housingSituation,
-    livesAloneWithChildren: d.household.livesAloneWithChildren,
+    incomeSource: start.incomeSource,
+    housingSituation: start.housingSituation,
+    livesAloneWithChildren: start.livesAloneWithChildren,
     groupSessions: row.groupSessions,
     completed: row.status === 'completed',
     startScores: row.startScores,

@@ -111,7 +111,22 @@ const CALLS: Record<string, Call> = {
     body: { assessedOn: today(), scores: { income: 2 } },
     expect: 201
   },
+  'PATCH /referrals/:referralId/assessments/:phase': {
+    who: programme,
+    body: { scores: { debts: 3 } },
+    version: 1,
+    expect: 200
+  },
+  'GET /referrals/:referralId/assessments/:phase/history': { who: programme, expect: 200 },
   'GET /referrals/:referralId/assessments': { who: programme, expect: 200 },
+  'GET /referrals/:referralId/screening': { who: programme, expect: 200 },
+  'PATCH /referrals/:referralId/screening': {
+    who: programme,
+    body: { incomeSource: 'benefit' },
+    version: 0,
+    expect: 200
+  },
+  'GET /referrals/:referralId/screening/history': { who: programme, expect: 200 },
   'POST /referrals/:referralId/group-sessions': { who: programme, body: { date: today() }, expect: 201 },
   'GET /referrals/:referralId/group-sessions': { who: programme, expect: 200 },
   'GET /reports/impact': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },

@@ -143,6 +143,20 @@ t.test('the server accepts every example, in the order of a referral', async (t)
   )
   await post(
     programme,
+    'PATCH /referrals/{referralId}/assessments/{phase}',
+    `${at}/assessments/start`,
+    exampleOf('PATCH /referrals/{referralId}/assessments/{phase}'),
+    1
+  )
+  await post(
+    programme,
+    'PATCH /referrals/{referralId}/screening',
+    `${at}/screening`,
+    exampleOf('PATCH /referrals/{referralId}/screening'),
+    0
+  )
+  await post(
+    programme,
     'POST /referrals/{referralId}/group-sessions',
     `${at}/group-sessions`,
     exampleOf('POST /referrals/{referralId}/group-sessions')

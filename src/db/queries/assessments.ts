@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { assessments, groupSessions } from '../schema/index.ts'
+import { assessmentHistory, assessments, groupSessions } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
-import type { LifeDomain } from '../../domain/vocabulary.ts'
+import type { AssessmentDocument } from '../../domain/assessments.ts'
 
 export type AssessmentRow = typeof assessments.$inferSelect
 
@@ -32,7 +32,7 @@ export async function lockAssessment(
 
 export async function saveAssessment(
   db: Executor,
-  row: { referralId: string; phase: 'start' | 'end'; assessedOn: string; scores: Partial<Record<LifeDomain, number>> },
+  row: { referralId: string; phase: 'start' | 'end' } & AssessmentDocument,
   replace: boolean
 ): Promise<AssessmentRow> {
   const [saved] = replace
@@ -41,6 +41,7 @@ export async function saveAssessment(
         .set({
           assessedOn: row.assessedOn,
           scores: row.scores,
+          notes: row.notes,
           version: sql`${assessments.version} + 1`,
           updatedAt: sql`now()`
         })
@@ -61,4 +62,12 @@ export async function groupSessionsOf(db: Executor, referralId: string) {
     .from(groupSessions)
     .where(eq(groupSessions.referralId, referralId))
     .orderBy(asc(groupSessions.attendedOn), asc(groupSessions.id))
+}
+
+export async function assessmentHistoryOf(db: Executor, referralId: string, phase: 'start' | 'end') {
+  return db
+    .select()
+    .from(assessmentHistory)
+    .where(and(eq(assessmentHistory.referralId, referralId), eq(assessmentHistory.phase, phase)))
+    .orderBy(asc(assessmentHistory.id))
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Executor } from '../client.ts'
+import type { ScreeningField } from '../../domain/screening.ts'
 import type { LifeDomain, Track } from '../../domain/vocabulary.ts'
 import type { ReferralDetails } from '../../schemas/referrals.ts'
 
@@ -11,6 +12,8 @@ export type CohortRow = {
   details: ReferralDetails
   inszBlindIndex: string | null
   groupSessions: number
+  /** The programme's own start-situation values, oldest first. */
+  screeningCorrections: Array<{ field: ScreeningField; value: string | number | boolean }>
   startScores: Partial<Record<LifeDomain, number>> | null
   endScores: Partial<Record<LifeDomain, number>> | null
 }
@@ -26,6 +29,8 @@ export async function cohort(
   const result = await db.execute<CohortRow>(sql`
     SELECT r.id, r.track, r.accepted_at AS "acceptedAt", r.status, r.details, r.insz_blind_index AS "inszBlindIndex",
       (SELECT count(*)::int FROM group_sessions g WHERE g.referral_id = r.id) AS "groupSessions",
+      coalesce((SELECT json_agg(json_build_object('field', c.field, 'value', c.value) ORDER BY c.id)
+        FROM screening_corrections c WHERE c.referral_id = r.id), '[]') AS "screeningCorrections",
       s.scores AS "startScores", e.scores AS "endScores"
     FROM referrals r
     LEFT JOIN assessments s ON s.referral_id = r.id AND s.phase = 'start'
