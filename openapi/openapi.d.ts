@@ -436,6 +436,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/referrals/{referralId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the mother's consent
+         * @description The referrer and the programme. Oldest first; the last one stands.
+         *
+         *     Requires scope `referrals:read` or `referrals:manage`.
+         */
+        get: operations["consentHistory"];
+        /**
+         * Record a new version of the mother's consent
+         * @description By the referrer or the programme, with `If-Match` on the referral. A narrower scope cancels the open handoffs to the organisation types it no longer names (`consent_narrowed`): they lose access at once. After a withdrawal it is consent given again: new handoffs may follow, cancelled ones stay cancelled.
+         *
+         *     Requires scope `referrals:write` or `referrals:manage`.
+         */
+        put: operations["replaceConsent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/referrals/{referralId}/consent/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that the mother withdrew her consent
+         * @description By the programme or the referrer. Every handoff recipient loses access at once and its open handoffs are cancelled (`consent_withdrawn`); both parties hear `referral.consent_withdrawn`; the programme keeps its record. A new consent (`PUT /referrals/{referralId}/consent`) opens the way to new handoffs.
+         *
+         *     Requires scope `referrals:write` or `referrals:manage`.
+         */
+        post: operations["withdrawConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/impact": {
         parameters: {
             query?: never;
@@ -792,28 +842,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/referrals/{referralId}/consent/withdrawal": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Record that the mother withdrew her consent
-         * @description By the programme or the referrer. Every handoff recipient loses access at once and its open handoffs are cancelled (`consent_withdrawn`); the programme keeps its record.
-         *
-         *     Requires scope `referrals:write` or `referrals:manage`.
-         */
-        post: operations["withdrawConsent"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/organisations/{organisationId}/workers": {
         parameters: {
             query?: never;
@@ -968,6 +996,26 @@ export interface webhooks {
          * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
          */
         post: operations["onReferralContactChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "referral.consent_withdrawn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A `referral.consent_withdrawn` event
+         * @description Sent to each enabled endpoint subscribed to this type, signed as Standard Webhooks. Fetch what you may see through the API: the body holds ids only.
+         */
+        post: operations["onReferralConsentWithdrawnWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1483,6 +1531,16 @@ export interface components {
         /**
          * Consent
          * @description The mother's consent. No consent, no referral.
+         * @example {
+         *       "givenAt": "2026-05-31T10:00:00.000Z",
+         *       "recordedBy": "Sara De Smet (Opkomst)",
+         *       "method": "written",
+         *       "sharingScope": [
+         *         "programme",
+         *         "ocmw"
+         *       ],
+         *       "documentReference": "Dossier 2026/118, formulier 3"
+         *     }
          */
         Consent: {
             /**
@@ -1499,6 +1557,63 @@ export interface components {
             method: "verbal" | "written";
             /** @description Organisation types her data may be shared with. */
             sharingScope: ("hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other")[];
+            /** @description Where the signed form or note is kept in the sender's own file (a reference, not its content). */
+            documentReference?: string;
+        };
+        /** ConsentChange */
+        ConsentChange: {
+            consent: components["schemas"]["ConsentVersion"];
+            /** @description Handoffs the narrower scope cancelled. */
+            cancelledHandoffs: string[];
+            /**
+             * Format: int32
+             * @description The referral version now; the ETag.
+             */
+            version: number;
+        };
+        /**
+         * ConsentVersion
+         * @example {
+         *       "version": 2,
+         *       "kind": "changed",
+         *       "givenAt": "2026-06-10T10:00:00.000Z",
+         *       "recordedBy": "Sara De Smet (Opkomst)",
+         *       "method": "written",
+         *       "sharingScope": [
+         *         "programme",
+         *         "ocmw"
+         *       ],
+         *       "documentReference": "Dossier 2026/118, formulier 3",
+         *       "byOrganisationId": null,
+         *       "byWorkerId": null,
+         *       "at": "2026-06-10T10:05:00.000Z"
+         *     }
+         */
+        ConsentVersion: {
+            /**
+             * Format: int32
+             * @description 1 is the consent sent with the referral.
+             */
+            version: number;
+            /**
+             * @description `given`: the first, or again after a withdrawal; `changed`: its scope changed; `withdrawn`.
+             * @enum {unknown}
+             */
+            kind: "given" | "changed" | "withdrawn";
+            /**
+             * Format: date-time
+             * @description When she gave it (for a withdrawal: withdrew it).
+             */
+            givenAt: string;
+            /** @description Who recorded it. */
+            recordedBy: string;
+            method: ("verbal" | "written") | null;
+            /** @description Organisation types her data may be shared with (empty once withdrawn). */
+            sharingScope: ("hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other")[];
+            documentReference: string | null;
+            byOrganisationId: string | null;
+            byWorkerId: string | null;
+            at: string | null;
         };
         /** ConsentWithdrawal */
         ConsentWithdrawal: {
@@ -1668,7 +1783,7 @@ export interface components {
             referralId: string | null;
             handoffId: string | null;
             status: string | null;
-            reasonCode: ("not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error" | "referral_closed") | null;
+            reasonCode: ("not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "consent_narrowed" | "referral_entered_in_error" | "referral_closed") | null;
             version: number | null;
             outcome: ("guidance_completed" | "transferred" | "moved_away" | "declined" | "not_reached" | "stopped_early") | null;
         };
@@ -2630,6 +2745,23 @@ export interface components {
                 interpreterNeeded?: boolean;
                 address?: components["schemas"]["Address"];
             };
+        };
+        /**
+         * ReferralConsentWithdrawnWebhook
+         * @description A `referral.consent_withdrawn` delivery.
+         */
+        ReferralConsentWithdrawnWebhook: {
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "referral.consent_withdrawn";
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookEventData"];
         };
         /**
          * ReferralContactChangedWebhook
@@ -4083,7 +4215,7 @@ export interface components {
              * @description Reason code of the change.
              * @enum {unknown}
              */
-            reasonCode?: "not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "referral_entered_in_error" | "referral_closed";
+            reasonCode?: "not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "consent_narrowed" | "referral_entered_in_error" | "referral_closed";
             /**
              * Format: int32
              * @description The version of the subject after the change (the referral, or the handoff of a handoff event): the `ETag` a fetch would give.
@@ -4100,7 +4232,7 @@ export interface components {
             /** @description Where deliveries are POSTed: https on port 443, and never a private, loopback, link-local, special or metadata address (nor an IPv6 form that embeds one). */
             url: string;
             /** @description Event types to receive. */
-            eventTypes: ("referral.created" | "referral.updated" | "referral.status_changed" | "referral.contact_changed" | "referral.overdue" | "referral.first_contact_overdue" | "referral.guidance_ending" | "handoff.created" | "handoff.status_changed" | "housing_priority.decided" | "housing_priority.expired" | "handoff.due_soon" | "handoff.overdue" | "organisation.deactivated")[];
+            eventTypes: ("referral.created" | "referral.updated" | "referral.status_changed" | "referral.contact_changed" | "referral.consent_withdrawn" | "referral.overdue" | "referral.first_contact_overdue" | "referral.guidance_ending" | "handoff.created" | "handoff.status_changed" | "housing_priority.decided" | "housing_priority.expired" | "handoff.due_soon" | "handoff.overdue" | "organisation.deactivated")[];
             /** @description What the endpoint is for. */
             description?: string;
         };
@@ -4109,7 +4241,7 @@ export interface components {
             /** @description Where deliveries are POSTed: https on port 443, and never a private, loopback, link-local, special or metadata address (nor an IPv6 form that embeds one). */
             url?: string;
             /** @description Event types to receive. */
-            eventTypes?: ("referral.created" | "referral.updated" | "referral.status_changed" | "referral.contact_changed" | "referral.overdue" | "referral.first_contact_overdue" | "referral.guidance_ending" | "handoff.created" | "handoff.status_changed" | "housing_priority.decided" | "housing_priority.expired" | "handoff.due_soon" | "handoff.overdue" | "organisation.deactivated")[];
+            eventTypes?: ("referral.created" | "referral.updated" | "referral.status_changed" | "referral.contact_changed" | "referral.consent_withdrawn" | "referral.overdue" | "referral.first_contact_overdue" | "referral.guidance_ending" | "handoff.created" | "handoff.status_changed" | "housing_priority.decided" | "housing_priority.expired" | "handoff.due_soon" | "handoff.overdue" | "organisation.deactivated")[];
             description?: string | null;
             /**
              * @description Re-enables an endpoint that was disabled (e.g. after a 410).
@@ -6845,6 +6977,215 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    consentHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its versions. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "version": 2,
+                     *           "kind": "changed",
+                     *           "givenAt": "2026-06-10T10:00:00.000Z",
+                     *           "recordedBy": "Sara De Smet (Opkomst)",
+                     *           "method": "written",
+                     *           "sharingScope": [
+                     *             "programme",
+                     *             "ocmw"
+                     *           ],
+                     *           "documentReference": "Dossier 2026/118, formulier 3",
+                     *           "byOrganisationId": null,
+                     *           "byWorkerId": null,
+                     *           "at": "2026-06-10T10:05:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first. */
+                        items: components["schemas"]["ConsentVersion"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replaceConsent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The mother's consent. No consent, no referral. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "givenAt": "2026-05-31T10:00:00.000Z",
+                 *       "recordedBy": "Sara De Smet (Opkomst)",
+                 *       "method": "written",
+                 *       "sharingScope": [
+                 *         "programme",
+                 *         "ocmw"
+                 *       ],
+                 *       "documentReference": "Dossier 2026/118, formulier 3"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Consent"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "consent": {
+                     *         "version": 2,
+                     *         "kind": "changed",
+                     *         "givenAt": "2026-06-10T10:00:00.000Z",
+                     *         "recordedBy": "Sara De Smet (Opkomst)",
+                     *         "method": "written",
+                     *         "sharingScope": [
+                     *           "programme",
+                     *           "ocmw"
+                     *         ],
+                     *         "documentReference": "Dossier 2026/118, formulier 3",
+                     *         "byOrganisationId": null,
+                     *         "byWorkerId": null,
+                     *         "at": "2026-06-10T10:05:00.000Z"
+                     *       },
+                     *       "cancelledHandoffs": [
+                     *         "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f"
+                     *       ],
+                     *       "version": 5
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsentChange"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    withdrawConsent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+                /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "withdrawnAt": "2026-05-31T18:00:00+02:00",
+                 *       "recordedBy": "Sara De Smet (Opkomst)"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConsentWithdrawalInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "withdrawnAt": "2026-05-31T16:00:00.000Z",
+                     *       "cancelledHandoffs": [
+                     *         "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f"
+                     *       ],
+                     *       "version": 4
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsentWithdrawal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getImpactReport: {
         parameters: {
             query: {
@@ -8191,70 +8532,6 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    withdrawConsent: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
-                "acting-person"?: string;
-                /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
-                "idempotency-key"?: string;
-            };
-            path: {
-                /** @description Id of the referral. */
-                referralId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "withdrawnAt": "2026-05-31T18:00:00+02:00",
-                 *       "recordedBy": "Sara De Smet (Opkomst)"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ConsentWithdrawalInput"];
-            };
-        };
-        responses: {
-            /** @description Recorded. */
-            200: {
-                headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
-                     *       "withdrawnAt": "2026-05-31T16:00:00.000Z",
-                     *       "cancelledHandoffs": [
-                     *         "9b2d4f7e-1c3a-4b5d-8e6f-0a1b2c3d4e5f"
-                     *       ],
-                     *       "version": 4
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ConsentWithdrawal"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["ContentTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
     listWorkers: {
         parameters: {
             query?: never;
@@ -8711,6 +8988,42 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ReferralContactChangedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more until enabled again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received. Any other answer, or none within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onReferralConsentWithdrawnWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every attempt of one event. Drop one you have seen. */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse one far from your clock. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with your `whsec_` secret; during a rotation, two, space-separated. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralConsentWithdrawnWebhook"];
             };
         };
         responses: {

@@ -29,6 +29,7 @@ import idempotency from './plugins/idempotency.ts'
 import rateLimits from './plugins/rate-limits.ts'
 import referrals from './routes/referrals/index.ts'
 import assessments from './routes/referrals/assessments.ts'
+import consent from './routes/referrals/consent.ts'
 import impactReport from './routes/reports/impact-report.ts'
 import queues from './plugins/queues.ts'
 import events from './routes/events.ts'
@@ -151,6 +152,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(admin)
   await app.register(referrals)
   await app.register(assessments)
+  await app.register(consent)
   await app.register(impactReport)
   await app.register(events)
   await app.register(webhooks)

@@ -30,6 +30,10 @@ async function factsOf(db: Database, job: EmailJob): Promise<NoticeFacts | undef
         externalReference: row.externalReference
       }
     }
+    case 'consent_withdrawn': {
+      const row = await referralNoticeFacts(db, job.eventId)
+      return row === undefined ? undefined : { kind: 'consent_withdrawn', referralId: row.referralId }
+    }
     case 'handoff_due': {
       const row = await handoffNoticeFacts(db, job.eventId)
       if (row === undefined || row.dueBy === null) return undefined

@@ -127,14 +127,17 @@ async function queueJobs(deps: RelayDeps, events: RelayedEvent[]): Promise<void>
 }
 
 /**
- * The e-mail notices of a batch: a new referral to its programme, what the programme did with a
- * referral to its referrer, a handoff's deadline to its recipient; each to an organisation with a
+ * The e-mail notices of a batch: a new referral and a withdrawn consent to the programme, what the
+ * programme did with a referral to its referrer, a handoff's deadline to its recipient; each to an organisation with a
  * notice address only.
  */
 async function noticesOf(db: Database, events: RelayedEvent[]): Promise<EmailJob[]> {
   const created = events.filter((e) => e.type === 'referral.created' && e.referralId !== null)
+  const withdrawn = events.filter((e) => e.type === 'referral.consent_withdrawn')
   const programmes = new Set(
-    (await organisationsWithEmail(db, [...new Set(created.flatMap((e) => e.audience))], 'programme')).map((o) => o.id)
+    (
+      await organisationsWithEmail(db, [...new Set([...created, ...withdrawn].flatMap((e) => e.audience))], 'programme')
+    ).map((o) => o.id)
   )
   const newReferrals = created.flatMap((e) =>
     e.audience
@@ -165,10 +168,16 @@ async function noticesOf(db: Database, events: RelayedEvent[]): Promise<EmailJob
       r.organisationId
     ])
   )
-  const to = (kind: 'referral_update' | 'handoff_due', e: RelayedEvent, organisationId: string | undefined) =>
-    organisationId === undefined ? [] : [{ kind, organisationId, eventId: e.eventId }]
+  const to = (
+    kind: 'referral_update' | 'handoff_due' | 'consent_withdrawn',
+    e: RelayedEvent,
+    organisationId: string | undefined
+  ) => (organisationId === undefined ? [] : [{ kind, organisationId, eventId: e.eventId }])
   return [
     ...newReferrals,
+    ...withdrawn.flatMap((e) =>
+      e.audience.filter((id) => programmes.has(id)).flatMap((id) => to('consent_withdrawn', e, id))
+    ),
     ...updates.flatMap((e) => to('referral_update', e, referrers.get(e.referralId as string))),
     ...deadlines.flatMap((e) => to('handoff_due', e, recipients.get(e.handoffId as string)))
   ]

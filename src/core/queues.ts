@@ -33,7 +33,7 @@ export type EmailJob =
       readonly endpointId: string
     }
   | {
-      readonly kind: 'referral_update' | 'handoff_due'
+      readonly kind: 'referral_update' | 'handoff_due' | 'consent_withdrawn'
       readonly organisationId: string
       readonly eventId: string
     }

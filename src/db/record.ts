@@ -18,6 +18,7 @@ import { prepared, type Database, type Executor } from './client.ts'
 import {
   accessLog,
   assessmentHistory,
+  consentVersions,
   handoffHistory,
   outboxEvents,
   referralHistory,
@@ -28,6 +29,7 @@ export type ReferralHistoryRow = typeof referralHistory.$inferInsert
 export type HandoffHistoryRow = typeof handoffHistory.$inferInsert
 export type AssessmentHistoryRow = typeof assessmentHistory.$inferInsert
 export type ScreeningCorrectionRow = typeof screeningCorrections.$inferInsert
+export type ConsentVersionRow = typeof consentVersions.$inferInsert
 
 /** What an event says: ids, status and a coded reason; never personal data. */
 export interface EventFacts {
@@ -62,6 +64,11 @@ export async function recordAssessmentHistory(tx: Executor, row: AssessmentHisto
 /** The programme's screening corrections of one save: they are their own history. */
 export async function recordScreeningCorrections(tx: Executor, rows: ScreeningCorrectionRow[]): Promise<void> {
   if (rows.length > 0) await tx.insert(screeningCorrections).values(rows)
+}
+
+/** Versions of the mother's consent (the first, when it is written late, and the new one). */
+export async function recordConsentVersions(tx: Executor, rows: ConsentVersionRow[]): Promise<void> {
+  if (rows.length > 0) await tx.insert(consentVersions).values(rows)
 }
 
 const eventRow = (event: EventFacts, parties: Partial<Record<Party, string>>) => ({

@@ -13,6 +13,7 @@ export const EVENT_AUDIENCE: Record<Exclude<EventType, 'ping'>, readonly Party[]
   'referral.updated': ['referrer', 'programme'],
   'referral.status_changed': ['referrer', 'programme'],
   'referral.contact_changed': ['referrer', 'programme'],
+  'referral.consent_withdrawn': ['referrer', 'programme'],
   'referral.overdue': ['programme', 'referrer'],
   'referral.first_contact_overdue': ['programme'],
   'referral.guidance_ending': ['programme'],

@@ -6,6 +6,7 @@ export const EVENT_TYPES = [
   'referral.updated',
   'referral.status_changed',
   'referral.contact_changed',
+  'referral.consent_withdrawn',
   'referral.overdue',
   'referral.first_contact_overdue',
   'referral.guidance_ending',

@@ -9,6 +9,7 @@ import { REFERRAL_STATUS_LABELS, type ReferralStatus } from './vocabulary.ts'
 export type NoticeFacts =
   | { kind: 'new_referral'; referralId: string; eventId: string }
   | { kind: 'delivery_exhausted'; endpointId: string; deliveryId: string }
+  | { kind: 'consent_withdrawn'; referralId: string }
   | {
       kind: 'referral_update'
       type: 'referral.status_changed' | 'referral.contact_changed'
@@ -43,6 +44,11 @@ export function noticeFor(facts: NoticeFacts, baseUrl: string): { subject: strin
       return {
         subject: 'Webhook delivery failed / levering mislukt',
         text: `A webhook delivery failed after its last attempt. Redeliver it once the endpoint works again.\n\n${baseUrl}/webhooks/${facts.endpointId}/deliveries\n\nwebhook ${facts.endpointId}\ndelivery ${facts.deliveryId}\nevent type webhook.delivery_exhausted\n`
+      }
+    case 'consent_withdrawn':
+      return {
+        subject: 'Toestemming ingetrokken / consent withdrawn',
+        text: `De mama trok haar toestemming in. Wie een overdracht van haar had, ziet haar gegevens niet meer; lopende overdrachten zijn geannuleerd.\nThe mother withdrew her consent. Handoff recipients no longer see her data; open handoffs were cancelled.\n\n${baseUrl}/referrals/${facts.referralId}\n\nreferral ${facts.referralId}\n`
       }
     case 'referral_update': {
       const label = REFERRAL_STATUS_LABELS[facts.status]

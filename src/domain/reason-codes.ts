@@ -26,6 +26,7 @@ export const REASON_CODES = {
   no_local_tie: { nl: 'Geen lokale binding', en: 'No local tie' },
   committee_refused: { nl: 'Geweigerd door de toewijzingscommissie', en: 'Refused by the allocation committee' },
   consent_withdrawn: { nl: 'Toestemming ingetrokken', en: 'Consent withdrawn' },
+  consent_narrowed: { nl: 'Toestemming beperkt', en: 'Consent narrowed' },
   referral_entered_in_error: { nl: 'Doorverwijzing foutief ingevoerd', en: 'Referral entered in error' },
   referral_closed: { nl: 'Doorverwijzing afgesloten', en: 'Referral closed' }
 } as const satisfies Record<string, { nl: string; en: string }>

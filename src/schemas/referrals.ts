@@ -139,9 +139,65 @@ export const Consent = Type.Object(
       maxItems: SHARING_TYPES.length,
       uniqueItems: true,
       description: 'Organisation types her data may be shared with.'
-    })
+    }),
+    documentReference: Type.Optional(
+      Text(200, "Where the signed form or note is kept in the sender's own file (a reference, not its content).")
+    )
   },
-  { title: 'Consent', ...closed, description: "The mother's consent. No consent, no referral." }
+  {
+    title: 'Consent',
+    ...closed,
+    description: "The mother's consent. No consent, no referral.",
+    examples: [
+      {
+        givenAt: '2026-05-31T10:00:00.000Z',
+        recordedBy: 'Sara De Smet (Opkomst)',
+        method: 'written',
+        sharingScope: ['programme', 'ocmw'],
+        documentReference: 'Dossier 2026/118, formulier 3'
+      }
+    ]
+  }
+)
+export type ConsentInput = Static<typeof Consent>
+
+export const consentVersionExample = {
+  version: 2,
+  kind: 'changed',
+  givenAt: '2026-06-10T10:00:00.000Z',
+  recordedBy: 'Sara De Smet (Opkomst)',
+  method: 'written',
+  sharingScope: ['programme', 'ocmw'],
+  documentReference: 'Dossier 2026/118, formulier 3',
+  byOrganisationId: null,
+  byWorkerId: null,
+  at: '2026-06-10T10:05:00.000Z'
+}
+
+export const ConsentVersion = Type.Object(
+  {
+    version: Type.Integer({
+      format: 'int32',
+      minimum: 1,
+      maximum: 2147483647,
+      description: '1 is the consent sent with the referral.'
+    }),
+    kind: Type.Enum(['given', 'changed', 'withdrawn'], {
+      description: '`given`: the first, or again after a withdrawal; `changed`: its scope changed; `withdrawn`.'
+    }),
+    givenAt: DateTime('When she gave it (for a withdrawal: withdrew it).'),
+    recordedBy: Type.String({ maxLength: 200, description: 'Who recorded it.' }),
+    method: Nullable(Type.Enum(CONSENT_METHODS, { description: 'How it was given (null for a withdrawal).' })),
+    sharingScope: Type.Array(Type.Enum(SHARING_TYPES), {
+      maxItems: SHARING_TYPES.length,
+      description: 'Organisation types her data may be shared with (empty once withdrawn).'
+    }),
+    documentReference: Nullable(Type.String({ maxLength: 200, description: 'Where the form or note is kept.' })),
+    byOrganisationId: Nullable(Uuid('The organisation that recorded it.')),
+    byWorkerId: Nullable(Uuid('The person it acted for (`Acting-Person`), if named.')),
+    at: Nullable(DateTime('When it was recorded here.'))
+  },
+  { title: 'ConsentVersion', additionalProperties: false, examples: [consentVersionExample] }
 )
 
 export const ReferrerContact = Type.Object(

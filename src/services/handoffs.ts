@@ -3,7 +3,7 @@ import { writeTransaction } from '../db/client.ts'
 import { notFound, ProblemError, validationProblem } from '../core/problems.ts'
 import type { Executor } from '../db/client.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
-import { findReferral, lockReferral, updateReferral, type ReferralRow } from '../db/queries/referrals.ts'
+import { findReferral, lockReferral, type ReferralRow } from '../db/queries/referrals.ts'
 import {
   handoffHistoryOf,
   handoffWithParties,
@@ -382,17 +382,19 @@ export async function decideHousing(deps: Deps, caller: Caller, id: string, inpu
 }
 
 /**
- * Cancels every open handoff of a referral with a coded reason, each with its history row and its
- * event, in the caller's transaction (consent withdrawn, referral entered in error). Answers their ids.
+ * Cancels the open handoffs of a referral (all, or `only` these) with a coded reason, each with its
+ * history row and its event, in the caller's transaction (consent withdrawn or narrowed, referral
+ * ended or entered in error). Answers their ids.
  */
 export async function cancelOpenHandoffs(
   tx: Executor,
   referral: { id: string; referrerOrganisationId: string; programmeOrganisationId: string },
   reasonCode: ReasonCode,
   by: { organisationId: string | null; workerId: string | null },
-  referralVersion: number
+  referralVersion: number,
+  only?: readonly string[]
 ): Promise<string[]> {
-  const open = await openHandoffsOfReferral(tx, referral.id)
+  const open = (await openHandoffsOfReferral(tx, referral.id)).filter((h) => only === undefined || only.includes(h.id))
   for (const h of open) {
     const cancelled = await updateHandoff(tx, h.id, {
       status: 'cancelled',
@@ -422,54 +424,4 @@ export async function cancelOpenHandoffs(
     )
   }
   return open.map((h) => h.id)
-}
-
-/**
- * From `withdrawnAt` on no recipient sees her data: open handoffs are cancelled with
- * `consent_withdrawn` (each told by event); the programme keeps its record (legal retention).
- */
-export async function withdrawConsent(
-  deps: Deps,
-  caller: Caller,
-  referralId: string,
-  input: { withdrawnAt: string; recordedBy: string }
-) {
-  if (Date.parse(input.withdrawnAt) > Date.now() + 5 * 60_000)
-    throw validationProblem([{ pointer: '/withdrawnAt', message: 'must not be in the future' }])
-  return writeTransaction(deps.db, async (tx) => {
-    const referral = await lockReferral(tx, referralId)
-    const view = referral === undefined ? null : viewOf(caller.principal, referral)
-    if (referral === undefined || (view !== 'programme' && view !== 'referrer')) throw notFound('Referral')
-    if (referral.consentWithdrawnAt !== null)
-      throw new ProblemError('consent-withdrawn', 'The withdrawal was recorded before')
-    const updated = await updateReferral(tx, referralId, {
-      consentWithdrawnAt: input.withdrawnAt,
-      consentWithdrawnRecordedBy: input.recordedBy
-    })
-    const cancelled = await cancelOpenHandoffs(
-      tx,
-      referral,
-      'consent_withdrawn',
-      { organisationId: caller.principal.organisationId, workerId: caller.actingWorkerId },
-      updated.version
-    )
-    await recordEvent(
-      tx,
-      {
-        type: 'referral.updated',
-        referralId,
-        status: referral.status,
-        reasonCode: 'consent_withdrawn',
-        version: updated.version
-      },
-      { referrer: referral.referrerOrganisationId, programme: referral.programmeOrganisationId }
-    )
-    await recordAccess(tx, referralId, accessEntry(caller))
-    return {
-      referralId,
-      withdrawnAt: new Date(input.withdrawnAt).toISOString(),
-      cancelledHandoffs: cancelled,
-      version: updated.version
-    }
-  })
 }

@@ -166,6 +166,18 @@ const CALLS: Record<string, Call> = {
     body: { decision: 'granted', validUntil: new Date(Date.now() + 86_400_000).toISOString() },
     expect: 200
   },
+  'GET /referrals/:referralId/consent': { who: hospital, expect: 200 },
+  'PUT /referrals/:referralId/consent': {
+    who: hospital,
+    body: {
+      givenAt: new Date(Date.now() - 60_000).toISOString(),
+      recordedBy: 'Sociale dienst',
+      method: 'verbal',
+      sharingScope: ['programme', 'housing']
+    },
+    version: 7,
+    expect: 200
+  },
   'POST /referrals/:referralId/consent/withdrawal': {
     who: hospital,
     body: { withdrawnAt: new Date().toISOString(), recordedBy: 'Sociale dienst' },

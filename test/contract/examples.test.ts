@@ -210,6 +210,14 @@ t.test('the server accepts every example, in the order of a referral', async (t)
     exampleOf('POST /webhooks/{webhookId}/deliveries/redeliver')
   )
 
+  const current = (await ctx.send(programme, 'GET', at)).json()
+  await post(
+    programme,
+    'PUT /referrals/{referralId}/consent',
+    `${at}/consent`,
+    exampleOf('PUT /referrals/{referralId}/consent'),
+    current.version
+  )
   await post(
     programme,
     'POST /referrals/{referralId}/consent/withdrawal',

@@ -17,7 +17,8 @@ const programme = await ctx.party('programme')
 const ocmw = await ctx.party('ocmw')
 for (const [who, address] of [
   [hospital, 'sociale.dienst@hospital.example.org'],
-  [ocmw, 'onthaal@ocmw.example.org']
+  [ocmw, 'onthaal@ocmw.example.org'],
+  [programme, 'team@opkomst.example.org']
 ] as const) {
   await app.pool.query('UPDATE organisations SET notification_email = $2 WHERE id = $1', [who.organisationId, address])
 }
@@ -185,4 +186,26 @@ t.test('a handoff past its dueBy raises handoff.overdue once, and its recipient 
     polled.some((e) => e.type === 'handoff.overdue' && e.handoffId === handoffId),
     'in the recipient’s feed'
   )
+})
+
+t.test('a withdrawn consent is e-mailed to the programme', async (t) => {
+  const other = referralBody()
+  const referral = (
+    await send(hospital, 'POST', '/referrals', {
+      ...other,
+      mother: { ...other.mother, insz: undefined, inszAbsentReason: 'unknown' }
+    })
+  ).json()
+  const withdrawn = await send(hospital, 'POST', `/referrals/${referral.id}/consent/withdrawal`, {
+    withdrawnAt: new Date().toISOString(),
+    recordedBy: 'Sociale dienst'
+  })
+  t.equal(withdrawn.statusCode, 200)
+  const mail = await eventually('the withdrawal e-mail', () =>
+    mailbox.mails.find(
+      (m) => m.to === 'team@opkomst.example.org' && m.text.includes(referral.id) && m.subject.startsWith('Toestemming')
+    )
+  )
+  t.equal(mail.subject, 'Toestemming ingetrokken / consent withdrawn')
+  t.notOk(mail.text.includes(other.mother.familyName), 'no name')
 })

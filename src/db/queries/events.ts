@@ -116,7 +116,12 @@ export async function recipientsWithEmail(tx: Executor, handoffIds: string[]) {
 /** What a referral update's notice says: the referrer's own reference and the event's status. */
 export async function referralNoticeFacts(tx: Executor, eventId: string) {
   const [row] = await tx
-    .select({ type: outboxEvents.type, status: outboxEvents.status, externalReference: referrals.externalReference })
+    .select({
+      type: outboxEvents.type,
+      status: outboxEvents.status,
+      referralId: referrals.id,
+      externalReference: referrals.externalReference
+    })
     .from(outboxEvents)
     .innerJoin(referrals, eq(referrals.id, outboxEvents.referralId))
     .where(eq(outboxEvents.eventId, eventId))

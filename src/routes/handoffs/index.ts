@@ -13,7 +13,6 @@ import {
   versionedRead
 } from '../../schemas/common.ts'
 import {
-  ConsentWithdrawalInput,
   Handoff,
   HandoffInput,
   HandoffTransition,
@@ -23,7 +22,6 @@ import {
 import { HistoryEntry } from '../../schemas/referrals.ts'
 import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../../domain/handoffs.ts'
 import { encodeCursor } from '../../domain/cursor.ts'
-import { ids } from '../../schemas/examples.ts'
 import { answeredNotModified, callerOf as caller, cursorAfter, etagOf, publicUrl } from '../request.ts'
 import {
   createHandoff,
@@ -31,8 +29,7 @@ import {
   handoffHistory,
   handoffList,
   readHandoff,
-  transitionHandoff,
-  withdrawConsent
+  transitionHandoff
 } from '../../services/handoffs.ts'
 
 const Params = Type.Object({ handoffId: Uuid('Id of the handoff.') })
@@ -194,57 +191,6 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         reply,
         await decideHousing(app.deps, caller(request, 'housing decision'), request.params.handoffId, request.body)
       )
-  )
-
-  app.post(
-    '/referrals/:referralId/consent/withdrawal',
-    {
-      config: { scope: ['referrals:write', 'referrals:manage'], accessLog: 'consent withdrawal' },
-      schema: {
-        tags: ['referrals'],
-        operationId: 'withdrawConsent',
-        summary: 'Record that the mother withdrew her consent',
-        description:
-          'By the programme or the referrer. Every handoff recipient loses access at once and its open handoffs are cancelled (`consent_withdrawn`); the programme keeps its record.',
-        params: Type.Object({ referralId: Uuid('Id of the referral.') }),
-        body: ConsentWithdrawalInput,
-        response: {
-          200: answer(
-            'Recorded.',
-            Type.Object(
-              {
-                referralId: Uuid('The referral.'),
-                withdrawnAt: DateTime('From when.'),
-                cancelledHandoffs: Type.Array(Uuid('A cancelled handoff.'), {
-                  maxItems: 1000,
-                  description: 'Handoffs cancelled by the withdrawal.'
-                }),
-                version: Type.Integer({
-                  format: 'int32',
-                  minimum: 0,
-                  maximum: 2147483647,
-                  description: 'The referral version now.'
-                })
-              },
-              {
-                title: 'ConsentWithdrawal',
-                examples: [
-                  {
-                    referralId: ids.referralId,
-                    withdrawnAt: '2026-05-31T16:00:00.000Z',
-                    cancelledHandoffs: [ids.handoffId],
-                    version: 4
-                  }
-                ]
-              }
-            )
-          ),
-          ...problemResponses([404, 409])
-        }
-      }
-    },
-    async (request) =>
-      withdrawConsent(app.deps, caller(request, 'consent withdrawal'), request.params.referralId, request.body)
   )
 }
 
