@@ -830,12 +830,34 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Grant, refuse, or record the allocation of housing priority
-         * @description The housing organisation that received a `housing_priority` handoff. `allocated` only after `granted`, before it expires.
+         * Grant, extend, revoke, refuse, or record the allocation of housing priority
+         * @description The housing organisation that received a `housing_priority` handoff, once it accepted it (409 before). `granted` holds through `validUntil` (a Belgian date) and is stored as `expired` the day after unless extended, revoked or allocated; after an expiry or a revocation it may be granted again. Each decision is kept with who and when (`GET …/housing-decisions`).
          *
          *     Requires scope `handoffs:write`.
          */
         post: operations["decideHousingPriority"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handoffs/{handoffId}/housing-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every decision on a housing priority
+         * @description Oldest first, each with when and by whom; the housing company and the handoff’s creator.
+         *
+         *     Requires scope `handoffs:write` or `referrals:read`.
+         */
+        get: operations["housingDecisionHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1883,10 +1905,11 @@ export interface components {
             statusReasonCode: string | null;
             statusReason: string | null;
             housing: {
-                decision: ("granted" | "refused" | "allocated") | null;
+                decision: ("granted" | "extended" | "revoked" | "expired" | "allocated" | "refused") | null;
+                decidedAt: string | null;
                 validUntil: string | null;
-                refusalCode: string | null;
-                refusalReason: string | null;
+                reasonCode: string | null;
+                reason: string | null;
                 allocatedOn: string | null;
                 municipality: string | null;
             } | null;
@@ -2053,10 +2076,11 @@ export interface components {
             statusReasonCode: string | null;
             statusReason: string | null;
             housing: {
-                decision: ("granted" | "refused" | "allocated") | null;
+                decision: ("granted" | "extended" | "revoked" | "expired" | "allocated" | "refused") | null;
+                decidedAt: string | null;
                 validUntil: string | null;
-                refusalCode: string | null;
-                refusalReason: string | null;
+                reasonCode: string | null;
+                reason: string | null;
                 allocatedOn: string | null;
                 municipality: string | null;
             } | null;
@@ -2128,28 +2152,70 @@ export interface components {
              */
             numberOfChildren: number;
         };
-        /** HousingAllocated */
-        HousingAllocated: {
-            /** @enum {string} */
-            decision: "allocated";
+        /**
+         * HousingDecisionInput
+         * @description A decision on local allocation priority ("lokaal toewijzingsreglement").
+         */
+        HousingDecisionInput: {
+            /**
+             * @description `granted` (with `validUntil`), `extended` (a later `validUntil`), `revoked` or `refused` (with `reasonCode`), `allocated` (with `allocatedOn` and `municipality`). Once the handoff is accepted; after an expiry or a revocation it may be granted again.
+             * @enum {unknown}
+             */
+            decision: "granted" | "extended" | "revoked" | "refused" | "allocated";
             /**
              * Format: date
-             * @description When the dwelling was allocated.
+             * @description The last day the priority holds (Europe/Brussels): it expires as the next begins.
              * @example 2026-03-14
              */
-            allocatedOn: string;
+            validUntil?: string;
+            /**
+             * @description Why it is refused (no_need, income_too_high, no_local_tie, not_eligible, committee_refused) or revoked (no_longer_needed, moved_away, income_too_high, no_local_tie, declined_by_mother). `no_need`: Geen nood aan voorrang / No need for priority; `income_too_high`: Inkomen te hoog / Income too high; `no_local_tie`: Geen lokale binding / No local tie; `not_eligible`: Voldoet niet aan de voorwaarden / Not eligible; `committee_refused`: Geweigerd door de toewijzingscommissie / Refused by the allocation committee; `no_longer_needed`: Niet meer nodig / No longer needed; `moved_away`: Verhuisd / Moved away; `declined_by_mother`: Mama wil niet (meer) / Declined by the mother.
+             * @enum {unknown}
+             */
+            reasonCode?: "no_need" | "income_too_high" | "no_local_tie" | "not_eligible" | "committee_refused" | "no_longer_needed" | "moved_away" | "declined_by_mother";
+            /** @description Explanation. */
+            reason?: string;
+            /**
+             * Format: date
+             * @description When a dwelling was allocated.
+             * @example 2026-03-14
+             */
+            allocatedOn?: string;
             /** @description Where. */
-            municipality: string;
-        };
-        /** HousingGranted */
-        HousingGranted: {
-            /** @enum {string} */
-            decision: "granted";
+            municipality?: string;
+        } & (unknown & unknown & unknown & unknown & unknown);
+        /**
+         * HousingDecisionRecord
+         * @example {
+         *       "decision": "granted",
+         *       "validThrough": "2026-11-30",
+         *       "reasonCode": null,
+         *       "reason": null,
+         *       "allocatedOn": null,
+         *       "municipality": null,
+         *       "byOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+         *       "byWorkerId": null,
+         *       "at": "2026-06-02T09:00:00.000Z"
+         *     }
+         */
+        HousingDecisionRecord: {
+            /**
+             * @description The decision; `expired` is stored by the service.
+             * @enum {unknown}
+             */
+            decision: "granted" | "extended" | "revoked" | "expired" | "allocated" | "refused";
+            validThrough: string | null;
+            reasonCode: string | null;
+            reason: string | null;
+            allocatedOn: string | null;
+            municipality: string | null;
+            byOrganisationId: string | null;
+            byWorkerId: string | null;
             /**
              * Format: date-time
-             * @description Until when the priority holds.
+             * @description When.
              */
-            validUntil: string;
+            at: string;
         };
         /**
          * HousingPriorityDecidedWebhook
@@ -2184,18 +2250,6 @@ export interface components {
              */
             timestamp: string;
             data: components["schemas"]["WebhookEventData"];
-        };
-        /** HousingRefused */
-        HousingRefused: {
-            /** @enum {string} */
-            decision: "refused";
-            /**
-             * @description Why not. `no_need`: Geen nood aan voorrang / No need for priority; `income_too_high`: Inkomen te hoog / Income too high; `no_local_tie`: Geen lokale binding / No local tie; `not_eligible`: Voldoet niet aan de voorwaarden / Not eligible; `committee_refused`: Geweigerd door de toewijzingscommissie / Refused by the allocation committee.
-             * @enum {unknown}
-             */
-            reasonCode: "no_need" | "income_too_high" | "no_local_tie" | "not_eligible" | "committee_refused";
-            /** @description Explanation. */
-            reason?: string;
         };
         /** ImpactFigures */
         ImpactFigures: {
@@ -3285,6 +3339,7 @@ export interface components {
          *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
          *           "dueBy": "2026-06-15",
          *           "housingDecision": null,
+         *           "housingDecidedAt": null,
          *           "createdAt": "2026-06-01T07:45:00.000Z",
          *           "updatedAt": "2026-06-01T09:02:00.000Z"
          *         }
@@ -3382,7 +3437,8 @@ export interface components {
                 /** @description Why it was handed off. */
                 reason: string;
                 dueBy: string | null;
-                housingDecision: ("granted" | "refused" | "allocated") | null;
+                housingDecision: ("granted" | "extended" | "revoked" | "expired" | "allocated" | "refused") | null;
+                housingDecidedAt: string | null;
                 /**
                  * Format: date-time
                  * @description When it was made.
@@ -3505,6 +3561,7 @@ export interface components {
          *           "type": "income_support",
          *           "status": "received",
          *           "housingDecision": null,
+         *           "housingDecidedAt": null,
          *           "createdAt": "2026-06-01T07:45:00.000Z",
          *           "updatedAt": "2026-06-01T09:02:00.000Z"
          *         }
@@ -3594,7 +3651,8 @@ export interface components {
                 type: string;
                 /** @description Handoff status (FHIR Task codes). */
                 status: string;
-                housingDecision: ("granted" | "refused" | "allocated") | null;
+                housingDecision: ("granted" | "extended" | "revoked" | "expired" | "allocated" | "refused") | null;
+                housingDecidedAt: string | null;
                 /**
                  * Format: date-time
                  * @description When it was made.
@@ -5316,6 +5374,7 @@ export interface operations {
                      *               "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
                      *               "dueBy": "2026-06-15",
                      *               "housingDecision": null,
+                     *               "housingDecidedAt": null,
                      *               "createdAt": "2026-06-01T07:45:00.000Z",
                      *               "updatedAt": "2026-06-01T09:02:00.000Z"
                      *             }
@@ -5532,6 +5591,7 @@ export interface operations {
                      *           "type": "income_support",
                      *           "status": "received",
                      *           "housingDecision": null,
+                     *           "housingDecidedAt": null,
                      *           "createdAt": "2026-06-01T07:45:00.000Z",
                      *           "updatedAt": "2026-06-01T09:02:00.000Z"
                      *         }
@@ -5689,6 +5749,7 @@ export interface operations {
                      *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
                      *           "dueBy": "2026-06-15",
                      *           "housingDecision": null,
+                     *           "housingDecidedAt": null,
                      *           "createdAt": "2026-06-01T07:45:00.000Z",
                      *           "updatedAt": "2026-06-01T09:02:00.000Z"
                      *         }
@@ -5856,6 +5917,7 @@ export interface operations {
                      *           "type": "income_support",
                      *           "status": "received",
                      *           "housingDecision": null,
+                     *           "housingDecidedAt": null,
                      *           "createdAt": "2026-06-01T07:45:00.000Z",
                      *           "updatedAt": "2026-06-01T09:02:00.000Z"
                      *         }
@@ -6032,6 +6094,7 @@ export interface operations {
                      *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
                      *           "dueBy": "2026-06-15",
                      *           "housingDecision": null,
+                     *           "housingDecidedAt": null,
                      *           "createdAt": "2026-06-01T07:45:00.000Z",
                      *           "updatedAt": "2026-06-01T09:02:00.000Z"
                      *         }
@@ -6203,6 +6266,7 @@ export interface operations {
                      *           "reason": "Leefloon aanvragen: geen inkomen sinds januari.",
                      *           "dueBy": "2026-06-15",
                      *           "housingDecision": null,
+                     *           "housingDecidedAt": null,
                      *           "createdAt": "2026-06-01T07:45:00.000Z",
                      *           "updatedAt": "2026-06-01T09:02:00.000Z"
                      *         }
@@ -8477,10 +8541,10 @@ export interface operations {
                 /**
                  * @example {
                  *       "decision": "granted",
-                 *       "validUntil": "2026-11-30T23:59:59+01:00"
+                 *       "validUntil": "2026-11-30"
                  *     }
                  */
-                "application/json": components["schemas"]["HousingGranted"] | components["schemas"]["HousingRefused"] | components["schemas"]["HousingAllocated"];
+                "application/json": components["schemas"]["HousingDecisionInput"];
             };
         };
         responses: {
@@ -8527,6 +8591,60 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    housingDecisionHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the handoff. */
+                handoffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its decisions. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "decision": "granted",
+                     *           "validThrough": "2026-11-30",
+                     *           "reasonCode": null,
+                     *           "reason": null,
+                     *           "allocatedOn": null,
+                     *           "municipality": null,
+                     *           "byOrganisationId": "3f2b6c1e-8a4d-4e7b-9c2a-5d6e7f8a9b0c",
+                     *           "byWorkerId": null,
+                     *           "at": "2026-06-02T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first. */
+                        items: components["schemas"]["HousingDecisionRecord"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -115,7 +115,10 @@ async function queueJobs(deps: RelayDeps, events: RelayedEvent[]): Promise<void>
   await scheduleHandoffDeadlines(deps.timerDeps, await handoffsAwaitingDue(deps.db, handoffIds))
 
   const granted = events.filter(
-    (e) => e.type === 'housing_priority.decided' && e.status === 'granted' && e.handoffId !== null
+    (e) =>
+      e.type === 'housing_priority.decided' &&
+      (e.status === 'granted' || e.status === 'extended') &&
+      e.handoffId !== null
   )
   await scheduleHousingExpiries(
     deps.timerDeps,

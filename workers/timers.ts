@@ -2,9 +2,9 @@ import { type Queue, Worker, type Job } from 'bullmq'
 import { TIMER_QUEUE, type TimerJob } from '../src/core/queues.ts'
 import type { Database } from '../src/db/client.ts'
 import { referralForTimer } from '../src/db/queries/events.ts'
-import { handoffWithParties } from '../src/db/queries/handoffs.ts'
-import { raiseOnce } from '../src/db/record.ts'
-import type { HandoffStatus } from '../src/domain/handoffs.ts'
+import { expirePriority, handoffWithParties, touchReferralOf } from '../src/db/queries/handoffs.ts'
+import { raiseOnce, recordEvent, recordHousingDecision } from '../src/db/record.ts'
+import { housingExpiresAt, isStandingPriority, type HandoffStatus } from '../src/domain/handoffs.ts'
 import {
   HANDOFF_TIMER_EVENTS,
   HANDOFF_TIMER_KINDS,
@@ -72,14 +72,15 @@ export async function scheduleTimers(
   if (jobs.length > 0) await deps.timers.addBulk(jobs)
 }
 
-/** A granted housing priority that reaches `validUntil` unallocated raises housing_priority.expired. */
+/** A standing housing priority past its last day unallocated is stored as expired and raises housing_priority.expired. */
 export async function scheduleHousingExpiries(
   deps: TimerDeps,
-  priorities: ReadonlyArray<{ id: string; validUntil: string | null }>
+  priorities: ReadonlyArray<{ id: string; validThrough: string | null }>
 ): Promise<void> {
-  const jobs = priorities.flatMap(({ id: handoffId, validUntil }) => {
-    const due = validUntil === null ? Number.NaN : Date.parse(validUntil)
-    if (Number.isNaN(due) || due > Date.now() + deps.horizonMs) return []
+  const jobs = priorities.flatMap(({ id: handoffId, validThrough }) => {
+    if (validThrough === null) return []
+    const due = housingExpiresAt(validThrough).getTime()
+    if (due > Date.now() + deps.horizonMs) return []
     return [
       {
         name: 'housing-expiry',
@@ -137,29 +138,39 @@ export async function fireTimer(deps: TimerDeps, job: TimerJob): Promise<Fired> 
 
 async function fireHousingExpiry(deps: TimerDeps, handoffId: string): Promise<Fired> {
   const row = await handoffWithParties(deps.db, handoffId)
-  if (row === undefined || row.handoff.housingDecision !== 'granted' || row.handoff.housingValidUntil === null)
-    return 'moved-on'
-  if (Date.parse(row.handoff.housingValidUntil) > Date.now() + 1000) {
-    await scheduleHousingExpiries(deps, [{ id: handoffId, validUntil: row.handoff.housingValidUntil }])
+  const validThrough = row?.handoff.housingValidThrough ?? null
+  if (row === undefined || !isStandingPriority(row.handoff.housingDecision) || validThrough === null) return 'moved-on'
+  if (housingExpiresAt(validThrough).getTime() > Date.now() + 1000) {
+    await scheduleHousingExpiries(deps, [{ id: handoffId, validThrough }])
     return 'rescheduled'
   }
-  const h = row.handoff
-  const raised = await raiseOnce(
-    deps.db,
-    {
-      type: 'housing_priority.expired',
-      referralId: h.referralId,
-      handoffId: h.id,
-      status: h.housingDecision ?? h.status
-    },
-    {
-      programme: row.programmeOrganisationId,
-      referrer: row.referrerOrganisationId,
-      handoffRecipient: h.toOrganisationId,
-      handoffCreator: h.fromOrganisationId
-    }
-  )
-  return raised ? 'raised' : 'already'
+  // Stored, its record and its event in one transaction, by whichever timer stores it first.
+  const stored = await deps.db.transaction(async (tx) => {
+    const at = new Date().toISOString()
+    const h = await expirePriority(tx, handoffId, validThrough, at)
+    if (h === undefined) return false
+    await recordHousingDecision(tx, { handoffId, decision: 'expired', validThrough, at })
+    const referralVersion = await touchReferralOf(tx, h.referralId)
+    await recordEvent(
+      tx,
+      {
+        type: 'housing_priority.expired',
+        referralId: h.referralId,
+        handoffId,
+        status: 'expired',
+        version: h.version,
+        referralVersion
+      },
+      {
+        programme: row.programmeOrganisationId,
+        referrer: row.referrerOrganisationId,
+        handoffRecipient: h.toOrganisationId,
+        handoffCreator: h.fromOrganisationId
+      }
+    )
+    return true
+  })
+  return stored ? 'raised' : 'already'
 }
 
 async function fireHandoffDeadline(

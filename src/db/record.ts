@@ -20,6 +20,7 @@ import {
   assessmentHistory,
   consentVersions,
   handoffHistory,
+  housingDecisions,
   outboxEvents,
   referralHistory,
   screeningCorrections
@@ -51,6 +52,10 @@ export async function recordAccess(tx: Executor, referralId: string, entry: Acce
 
 export async function recordReferralHistory(tx: Executor, row: ReferralHistoryRow): Promise<void> {
   await tx.insert(referralHistory).values(row)
+}
+
+export async function recordHousingDecision(tx: Executor, row: typeof housingDecisions.$inferInsert): Promise<void> {
+  await tx.insert(housingDecisions).values(row)
 }
 
 export async function recordHandoffHistory(tx: Executor, row: HandoffHistoryRow): Promise<void> {

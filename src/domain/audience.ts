@@ -34,7 +34,8 @@ export const EVENT_AUDIENCE: Record<Exclude<EventType, 'ping'>, readonly Party[]
 export const REFERRER_HEARS_AS_UPDATE: ReadonlySet<AudienceType> = new Set([
   'handoff.created',
   'handoff.status_changed',
-  'housing_priority.decided'
+  'housing_priority.decided',
+  'housing_priority.expired'
 ])
 
 export type AudienceType = keyof typeof EVENT_AUDIENCE

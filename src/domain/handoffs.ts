@@ -1,3 +1,4 @@
+import { addDays, addMonths, belgianMidnight } from './dates.ts'
 import type { OrganisationType } from './vocabulary.ts'
 
 export const HANDOFF_TYPES = [
@@ -110,19 +111,67 @@ export function acceptedTypesError(type: OrganisationType, accepted: readonly Ha
   return null
 }
 
-export type HousingDecision = 'granted' | 'refused' | 'allocated'
+/**
+ * A housing priority's decisions, in order: `granted` (valid through a Belgian date), `extended`,
+ * `revoked` (coded), `expired` (stored by the timer the day after it ran out), `allocated`; or
+ * `refused`. After an expiry or a revocation it may be granted again.
+ */
+export const HOUSING_DECISIONS = ['granted', 'extended', 'revoked', 'expired', 'allocated', 'refused'] as const
+export type HousingDecision = (typeof HOUSING_DECISIONS)[number]
+/** What a housing company decides; `expired` is the timer's. */
+export type HousingCompanyDecision = Exclude<HousingDecision, 'expired'>
 
-/** The decisions a housing company may take next: grant or refuse once, then allocate while granted. */
+const NEXT_DECISIONS: Record<HousingDecision | 'none', readonly HousingCompanyDecision[]> = {
+  none: ['granted', 'refused'],
+  granted: ['extended', 'revoked', 'allocated'],
+  extended: ['extended', 'revoked', 'allocated'],
+  revoked: ['granted'],
+  expired: ['granted'],
+  allocated: [],
+  refused: []
+}
+
+/** The handoff statuses in which a housing company decides: it accepted the work and has not ended it. */
+export const HOUSING_DECIDING_STATUSES: readonly HandoffStatus[] = ['accepted', 'in-progress']
+
+/** A priority that stands: granted or extended, not yet expired, revoked or used. */
+export const isStandingPriority = (decision: HousingDecision | null) =>
+  decision === 'granted' || decision === 'extended'
+
+/**
+ * Why a housing company may not take `next` now, or null. `validThrough` is the standing
+ * priority's last day, `until` the one a grant or extension asks for, `today` the Belgian date.
+ */
 export function housingDecisionError(
   current: HousingDecision | null,
-  next: HousingDecision,
-  validUntil: string | null,
-  now: Date
+  next: HousingCompanyDecision,
+  facts: { validThrough: string | null; until?: string | undefined; today: string }
 ): string | null {
-  if (next === 'allocated') {
-    if (current !== 'granted') return 'allocation needs a granted priority'
-    if (validUntil !== null && Date.parse(validUntil) < now.getTime()) return 'the priority expired before allocation'
-    return null
+  const allowed = NEXT_DECISIONS[current ?? 'none']
+  if (!allowed.includes(next)) {
+    const after = current === null ? 'before any decision' : `after ${current}`
+    return allowed.length === 0
+      ? `the priority was ${current}: nothing more is decided`
+      : `${after} the priority can be ${allowed.join(' or ')}, not ${next}`
   }
-  return current === null ? null : `the priority was already ${current}`
+  if (next === 'allocated' && facts.validThrough !== null && facts.validThrough < facts.today)
+    return 'the priority expired before allocation'
+  if (
+    next === 'extended' &&
+    facts.until !== undefined &&
+    facts.validThrough !== null &&
+    facts.until <= facts.validThrough
+  )
+    return `an extension runs past the current last day (${facts.validThrough})`
+  return null
 }
+
+/** Why a grant's or an extension's last day is refused, or null: from today, within two years. */
+export function validThroughProblem(until: string, today: string): string | null {
+  if (until < today) return 'must not be in the past'
+  if (until > addMonths(today, 24)) return 'must be within two years'
+  return null
+}
+
+/** A priority valid through a Belgian day expires as the next one begins. */
+export const housingExpiresAt = (validThrough: string): Date => belgianMidnight(addDays(validThrough, 1))

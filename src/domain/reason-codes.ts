@@ -55,7 +55,8 @@ export const REASON_CODES_FOR = {
   'handoff.rejected': ['not_eligible', 'income_too_high', 'no_capacity', 'outside_service_area', 'not_our_competence'],
   'handoff.failed': ['unreachable', 'declined_by_mother', 'moved_away', 'no_engagement'],
   'handoff.cancelled': ['no_longer_needed', 'done_elsewhere', 'declined_by_mother', 'moved_away'],
-  'housing.refused': ['no_need', 'income_too_high', 'no_local_tie', 'not_eligible', 'committee_refused']
+  'housing.refused': ['no_need', 'income_too_high', 'no_local_tie', 'not_eligible', 'committee_refused'],
+  'housing.revoked': ['no_longer_needed', 'moved_away', 'income_too_high', 'no_local_tie', 'declined_by_mother']
 } as const satisfies Record<string, readonly ReasonCode[]>
 
 /** Every code a caller may give for any referral transition, for handoff transitions, for housing refusals. */
@@ -69,7 +70,7 @@ const codesOf = (prefix: string) =>
   ] as ReasonCode[]
 export const REFERRAL_REASON_CODES = codesOf('referral.')
 export const HANDOFF_REASON_CODES = codesOf('handoff.')
-export const HOUSING_REFUSAL_CODES = codesOf('housing.')
+export const HOUSING_REASON_CODES = codesOf('housing.')
 
 /** Why a code may not be given for `use`, or null. */
 export function reasonCodeProblem(use: string, code: string): string | null {

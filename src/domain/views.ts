@@ -73,6 +73,7 @@ export const REFERRAL_VIEWS = {
     'handoffs.type',
     'handoffs.status',
     'handoffs.housingDecision',
+    'handoffs.housingDecidedAt',
     'handoffs.createdAt',
     'handoffs.updatedAt',
     'createdAt',

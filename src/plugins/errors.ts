@@ -109,6 +109,9 @@ export function fieldErrors(
       for (const p of (params.requiredProperties as string[] | undefined) ?? [String(params.missingProperty)]) {
         byPointer.set(`${e.instancePath}/${p}`, `is required${when}`)
       }
+    } else if (e.keyword === 'format' && FORMAT_WORDS[String(params.format)] !== undefined) {
+      // Says more than a length or pattern error on the same field: an instant is too long for a date.
+      byPointer.set(e.instancePath, FORMAT_WORDS[String(params.format)] as string)
     } else if (e.keyword === 'additionalProperties') {
       for (const p of params.additionalProperties as string[]) {
         byPointer.set(`${e.instancePath}/${p}`, 'is not an allowed field')
@@ -118,6 +121,15 @@ export function fieldErrors(
     }
   }
   return [...byPointer].map(([pointer, message]) => ({ pointer: pointer === '' ? '/' : pointer, message }))
+}
+
+/** What a value of each format looks like, said with an example: `must match format "date"` told no one how. */
+const FORMAT_WORDS: Record<string, string> = {
+  date: 'must be a calendar date, YYYY-MM-DD (2026-06-30)',
+  'date-time': 'must be an instant with its offset, RFC 3339 (2026-06-30T14:00:00+02:00)',
+  email: 'must be an e-mail address',
+  uuid: 'must be a UUID',
+  uri: 'must be an absolute URL'
 }
 
 /** A framework error (schema, parser, limits) as the problem the caller gets. */

@@ -100,6 +100,7 @@ export const referralExample = {
       reason: 'Leefloon aanvragen: geen inkomen sinds januari.',
       dueBy: '2026-06-15',
       housingDecision: null,
+      housingDecidedAt: null,
       createdAt: '2026-06-01T07:45:00.000Z',
       updatedAt: '2026-06-01T09:02:00.000Z'
     }

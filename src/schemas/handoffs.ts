@@ -1,9 +1,9 @@
-import { describeCodes, HANDOFF_REASON_CODES, HOUSING_REFUSAL_CODES } from '../domain/reason-codes.ts'
+import { describeCodes, HANDOFF_REASON_CODES, HOUSING_REASON_CODES, REASON_CODES_FOR } from '../domain/reason-codes.ts'
 import { handoffExample } from './examples.ts'
 import { WorkContact } from './referrals.ts'
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
-import { HANDOFF_STATUSES, HANDOFF_TYPES } from '../domain/handoffs.ts'
+import { HANDOFF_STATUSES, HANDOFF_TYPES, HOUSING_DECISIONS, type HousingCompanyDecision } from '../domain/handoffs.ts'
 import { RecipientViews, viewExample, viewUnion } from './views.ts'
 import { HANDOFF_RECIPIENT_VIEWS } from '../domain/views.ts'
 
@@ -60,11 +60,12 @@ export const Handoff = Type.Object(
       Type.Object(
         {
           decision: Nullable(
-            Type.Enum(['granted', 'refused', 'allocated'], { description: 'The housing decision so far.' })
+            Type.Enum(HOUSING_DECISIONS, { description: 'The last decision (history: `…/housing-decisions`).' })
           ),
-          validUntil: Nullable(DateTime('Until when a granted priority holds.')),
-          refusalCode: Nullable(Type.String({ maxLength: 4000, description: 'Why priority was refused.' })),
-          refusalReason: Nullable(Type.String({ maxLength: 4000, description: 'Explanation of a refusal.' })),
+          decidedAt: Nullable(DateTime('When it was taken.')),
+          validUntil: Nullable(DateOnly('The last day a granted or extended priority holds.')),
+          reasonCode: Nullable(Type.String({ maxLength: 100, description: 'Why it was refused or revoked.' })),
+          reason: Nullable(Type.String({ maxLength: 4000, description: 'Explanation of a refusal or revocation.' })),
           allocatedOn: Nullable(DateOnly('When a dwelling was allocated.')),
           municipality: Nullable(Type.String({ maxLength: 4000, description: 'Where.' }))
         },
@@ -111,34 +112,90 @@ export const HandoffTransition = Type.Object(
   { additionalProperties: false, title: 'HandoffTransition', examples: [{ status: 'received' }] }
 )
 
-export const HousingDecisionInput = Type.Union(
-  [
-    Type.Object(
-      { decision: Type.Literal('granted'), validUntil: DateTime('Until when the priority holds.') },
-      { additionalProperties: false, title: 'HousingGranted' }
-    ),
-    Type.Object(
-      {
-        decision: Type.Literal('refused'),
-        reasonCode: Type.Enum(HOUSING_REFUSAL_CODES, {
-          description: `Why not. ${describeCodes(HOUSING_REFUSAL_CODES)}.`
-        }),
-        reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Explanation.' }))
-      },
-      { additionalProperties: false, title: 'HousingRefused' }
-    ),
-    Type.Object(
-      {
-        decision: Type.Literal('allocated'),
-        allocatedOn: DateOnly('When the dwelling was allocated.'),
-        municipality: Type.String({ minLength: 1, maxLength: 100, description: 'Where.' })
-      },
-      { additionalProperties: false, title: 'HousingAllocated' }
-    )
-  ],
+/** What each decision needs; the rest of the fields are refused with it. */
+const HOUSING_DECISION_FIELDS: Record<HousingCompanyDecision, readonly string[]> = {
+  granted: ['validUntil'],
+  extended: ['validUntil'],
+  revoked: ['reasonCode'],
+  refused: ['reasonCode'],
+  allocated: ['allocatedOn', 'municipality']
+}
+const OPTIONAL_WITH: Record<string, readonly string[]> = { revoked: ['reason'], refused: ['reason'] }
+
+export const HousingDecisionInput = Type.Object(
   {
+    decision: Type.Enum(Object.keys(HOUSING_DECISION_FIELDS) as HousingCompanyDecision[], {
+      description:
+        '`granted` (with `validUntil`), `extended` (a later `validUntil`), `revoked` or `refused` (with `reasonCode`), `allocated` (with `allocatedOn` and `municipality`). Once the handoff is accepted; after an expiry or a revocation it may be granted again.'
+    }),
+    validUntil: Type.Optional(
+      DateOnly('The last day the priority holds (Europe/Brussels): it expires as the next begins.')
+    ),
+    reasonCode: Type.Optional(
+      Type.Enum(HOUSING_REASON_CODES, {
+        description: `Why it is refused (${REASON_CODES_FOR['housing.refused'].join(', ')}) or revoked (${REASON_CODES_FOR['housing.revoked'].join(', ')}). ${describeCodes(HOUSING_REASON_CODES)}.`
+      })
+    ),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Explanation.' })),
+    allocatedOn: Type.Optional(DateOnly('When a dwelling was allocated.')),
+    municipality: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Where.' }))
+  },
+  {
+    additionalProperties: false,
+    title: 'HousingDecisionInput',
     description: 'A decision on local allocation priority ("lokaal toewijzingsreglement").',
-    examples: [{ decision: 'granted', validUntil: '2026-11-30T23:59:59+01:00' }]
+    examples: [{ decision: 'granted', validUntil: '2026-11-30' }],
+    allOf: Object.entries(HOUSING_DECISION_FIELDS).map(([decision, required]) => {
+      const allowed = new Set(['decision', ...required, ...(OPTIONAL_WITH[decision] ?? [])])
+      const codes = REASON_CODES_FOR[`housing.${decision}` as keyof typeof REASON_CODES_FOR]
+      return {
+        if: { properties: { decision: { const: decision } }, required: ['decision'] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then`, never awaited
+        then: {
+          required,
+          properties: {
+            ...Object.fromEntries(
+              ['validUntil', 'reasonCode', 'reason', 'allocatedOn', 'municipality']
+                .filter((f) => !allowed.has(f))
+                .map((f) => [f, false])
+            ),
+            ...(codes === undefined ? {} : { reasonCode: { enum: codes } })
+          }
+        }
+      }
+    })
+  }
+)
+export type HousingDecisionInput = Static<typeof HousingDecisionInput>
+
+export const HousingDecisionRecord = Type.Object(
+  {
+    decision: Type.Enum(HOUSING_DECISIONS, { description: 'The decision; `expired` is stored by the service.' }),
+    validThrough: Nullable(DateOnly('The last day a grant or an extension holds.')),
+    reasonCode: Nullable(Type.String({ maxLength: 100, description: 'Why it was refused or revoked.' })),
+    reason: Nullable(Type.String({ maxLength: 2000, description: 'Explanation.' })),
+    allocatedOn: Nullable(DateOnly('When a dwelling was allocated.')),
+    municipality: Nullable(Type.String({ maxLength: 100, description: 'Where.' })),
+    byOrganisationId: Nullable(Uuid('Who decided (null: the service, for an expiry).')),
+    byWorkerId: Nullable(Uuid('The person it acted for (`Acting-Person`), if named.')),
+    at: DateTime('When.')
+  },
+  {
+    additionalProperties: false,
+    title: 'HousingDecisionRecord',
+    examples: [
+      {
+        decision: 'granted',
+        validThrough: '2026-11-30',
+        reasonCode: null,
+        reason: null,
+        allocatedOn: null,
+        municipality: null,
+        byOrganisationId: handoffExample.toOrganisationId,
+        byWorkerId: null,
+        at: '2026-06-02T09:00:00.000Z'
+      }
+    ]
   }
 )
 

@@ -9,6 +9,7 @@ import {
 import { accessLogExample, historyExample, referralExample, workerExample } from './examples.ts'
 import { fieldsAlwaysRequired } from '../domain/status-machine.ts'
 import { Type, type Static } from 'typebox'
+import { HOUSING_DECISIONS } from '../domain/handoffs.ts'
 import { DateOnly, DateTime, exactlyOneOf, Nullable, Uuid } from './common.ts'
 import {
   CONSENT_METHODS,
@@ -397,10 +398,11 @@ export const ReferralFull = Type.Object(
           reason: Type.String({ maxLength: 4000, description: 'Why it was handed off.' }),
           dueBy: Nullable(DateOnly('When it should be done.')),
           housingDecision: Nullable(
-            Type.Enum(['granted', 'refused', 'allocated'], {
-              description: 'Housing priority decision (housing_priority only).'
+            Type.Enum(HOUSING_DECISIONS, {
+              description: 'Housing priority decision so far (housing_priority only).'
             })
           ),
+          housingDecidedAt: Nullable(DateTime('When that decision was taken.')),
           createdAt: DateTime('When it was made.'),
           updatedAt: DateTime('Last change.')
         },

@@ -7,6 +7,7 @@ import { findReferral, lockReferral, type ReferralRow } from '../db/queries/refe
 import {
   handoffHistoryOf,
   handoffWithParties,
+  housingDecisionsOf,
   insertHandoff,
   listHandoffs,
   openHandoffsOfReferral,
@@ -15,15 +16,17 @@ import {
   updateHandoff,
   type HandoffRow
 } from '../db/queries/handoffs.ts'
-import { recordAccess, recordEvent, recordHandoffHistory } from '../db/record.ts'
+import { recordAccess, recordEvent, recordHandoffHistory, recordHousingDecision } from '../db/record.ts'
 import { recipientAccess, viewOf } from '../domain/access.ts'
 import type { Party } from '../domain/audience.ts'
-import { belgianDate, isoOrNull as iso } from '../domain/dates.ts'
+import { belgianDate, isoInstant, isoOrNull as iso } from '../domain/dates.ts'
 import { reasonCodeProblem, type ReasonCode } from '../domain/reason-codes.ts'
 import { dueByProblem } from '../domain/referral-rules.ts'
 import {
   checkHandoffTransition,
+  HOUSING_DECIDING_STATUSES,
   housingDecisionError,
+  validThroughProblem,
   recipientTypeError,
   type HandoffRole,
   type HandoffStatus,
@@ -32,6 +35,7 @@ import {
 import { HANDOFF_RECIPIENT_VIEWS, project, recipientView } from '../domain/views.ts'
 import { OPEN_STATUSES, type ReferralStatus } from '../domain/vocabulary.ts'
 import type { ServiceDeps } from './deps.ts'
+import type { HousingDecisionInput } from '../schemas/handoffs.ts'
 import { toFull } from './referral-views.ts'
 import { activeWorker, workContact } from './workers.ts'
 import type { WorkContactRow } from '../db/queries/referrals.ts'
@@ -88,9 +92,10 @@ export function presentHandoff(h: HandoffRow, as: 'full' | 'record' = 'full', co
         ? null
         : {
             decision: h.housingDecision,
-            validUntil: iso(h.housingValidUntil),
-            refusalCode: h.housingRefusalCode,
-            refusalReason: text(h.housingRefusalReason),
+            decidedAt: iso(h.housingDecidedAt),
+            validUntil: h.housingValidThrough,
+            reasonCode: h.housingReasonCode,
+            reason: text(h.housingReason),
             allocatedOn: h.allocatedOn,
             municipality: h.allocatedMunicipality
           },
@@ -327,41 +332,71 @@ export async function transitionHandoff(
   })
 }
 
-export type HousingDecisionInput =
-  | { decision: 'granted'; validUntil: string }
-  | { decision: 'refused'; reasonCode: string; reason?: string | undefined }
-  | { decision: 'allocated'; allocatedOn: string; municipality: string }
+/** The columns of a handoff a housing decision sets: the decision stands there, its record in `housing_decisions`. */
+function housingColumns(input: HousingDecisionInput, current: HandoffRow): Partial<HandoffRow> {
+  switch (input.decision) {
+    case 'granted':
+    case 'extended':
+      return { housingValidThrough: input.validUntil ?? null, housingReasonCode: null, housingReason: null }
+    case 'revoked':
+    case 'refused':
+      return { housingReasonCode: input.reasonCode ?? null, housingReason: input.reason ?? null }
+    case 'allocated':
+      return {
+        allocatedOn: input.allocatedOn ?? null,
+        allocatedMunicipality: input.municipality ?? null,
+        housingValidThrough: current.housingValidThrough
+      }
+  }
+}
 
+/**
+ * A housing company's decision on a priority it accepted: grant (valid through a Belgian date),
+ * extend, revoke (coded), allocate, or refuse; granted again after an expiry or a revocation.
+ * Each is stored with who and when (`housing_decisions`) and raises `housing_priority.decided`.
+ */
 export async function decideHousing(deps: Deps, caller: Caller, id: string, input: HousingDecisionInput) {
   return writeTransaction(deps.db, async (tx) => {
     const row = await lockHandoffWithParties(tx, id)
     if (row === undefined || roleIn(caller, row) !== 'recipient') throw notFound('Handoff')
-    if (row.handoff.type !== 'housing_priority')
+    const h = row.handoff
+    if (h.type !== 'housing_priority')
       throw new ProblemError('not-housing-priority', 'Only a housing_priority handoff takes a housing decision')
-    if (accessOf(row.handoff, row, caller.principal.organisationType) === 'record')
-      throw new ProblemError('housing-decision-not-allowed', `The handoff is ${row.handoff.status}: its work has ended`)
-    const error = housingDecisionError(
-      row.handoff.housingDecision,
-      input.decision,
-      row.handoff.housingValidUntil,
-      new Date()
-    )
+    if (!HOUSING_DECIDING_STATUSES.includes(h.status))
+      throw new ProblemError(
+        'housing-decision-not-allowed',
+        `The handoff is ${h.status}: decide once you accepted it, while it is accepted or in progress`
+      )
+    const today = belgianDate(caller.clock.now())
+    if (input.validUntil !== undefined) {
+      const problem = validThroughProblem(input.validUntil, today)
+      if (problem !== null) throw validationProblem([{ pointer: '/validUntil', message: problem }])
+    }
+    const error = housingDecisionError(h.housingDecision, input.decision, {
+      validThrough: h.housingValidThrough,
+      until: input.validUntil,
+      today
+    })
     if (error !== null) throw new ProblemError('housing-decision-not-allowed', error)
-    if (input.decision === 'granted' && Date.parse(input.validUntil) <= Date.now())
-      throw validationProblem([{ pointer: '/validUntil', message: 'must be in the future' }])
-    const updated = await updateHandoff(
-      tx,
-      id,
-      input.decision === 'granted'
-        ? { housingDecision: 'granted', housingValidUntil: input.validUntil }
-        : input.decision === 'refused'
-          ? {
-              housingDecision: 'refused',
-              housingRefusalCode: input.reasonCode,
-              housingRefusalReason: input.reason ?? null
-            }
-          : { housingDecision: 'allocated', allocatedOn: input.allocatedOn, allocatedMunicipality: input.municipality }
-    )
+    const at = caller.clock.now().toISOString()
+    const updated = await updateHandoff(tx, id, {
+      housingDecision: input.decision,
+      housingDecidedAt: at,
+      ...housingColumns(input, h)
+    })
+    await recordHousingDecision(tx, {
+      handoffId: id,
+      decision: input.decision,
+      validThrough: updated.housingValidThrough,
+      reasonCode: input.reasonCode ?? null,
+      reason: input.reason ?? null,
+      allocatedOn: input.allocatedOn ?? null,
+      municipality: input.municipality ?? null,
+      byOrganisationId: caller.principal.organisationId,
+      byClientId: caller.principal.clientId,
+      byWorkerId: caller.actingWorkerId,
+      at
+    })
     const referralVersion = await touchReferralOf(tx, updated.referralId)
     // The referrer hears of it as a change of its view (the decision shows there); the programme fetches the details.
     await recordEvent(
@@ -371,7 +406,7 @@ export async function decideHousing(deps: Deps, caller: Caller, id: string, inpu
         referralId: updated.referralId,
         handoffId: id,
         status: input.decision,
-        reasonCode: input.decision === 'refused' ? input.reasonCode : null,
+        reasonCode: input.reasonCode ?? null,
         version: updated.version,
         referralVersion
       },
@@ -379,6 +414,24 @@ export async function decideHousing(deps: Deps, caller: Caller, id: string, inpu
     )
     return presentHandoff(updated, 'full', row.contact)
   })
+}
+
+/** Every decision on a housing priority, oldest first: for the housing company and the handoff's creator. */
+export async function housingDecisionHistory(deps: Deps, caller: Caller, id: string) {
+  const row = await handoffWithParties(deps.db, id)
+  const role = row === undefined ? null : roleIn(caller, row)
+  if (row === undefined || role === null) throw notFound('Handoff')
+  return (await housingDecisionsOf(deps.db, id)).map((d) => ({
+    decision: d.decision,
+    validThrough: d.validThrough,
+    reasonCode: d.reasonCode,
+    reason: d.reason,
+    allocatedOn: d.allocatedOn,
+    municipality: d.municipality,
+    byOrganisationId: d.byOrganisationId,
+    byWorkerId: d.byWorkerId,
+    at: isoInstant(d.at)
+  }))
 }
 
 /**

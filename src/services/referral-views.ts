@@ -12,6 +12,7 @@ export const handoffSummary = (h: HandoffBrief) => ({
   reason: h.reason,
   dueBy: h.dueBy,
   housingDecision: h.housingDecision,
+  housingDecidedAt: h.housingDecidedAt === null ? null : new Date(h.housingDecidedAt).toISOString(),
   createdAt: new Date(h.createdAt).toISOString(),
   updatedAt: new Date(h.updatedAt).toISOString()
 })

@@ -163,9 +163,11 @@ const CALLS: Record<string, Call> = {
   'GET /handoffs/:handoffId/history': { who: housing, expect: 200 },
   'POST /handoffs/:handoffId/housing-decision': {
     who: housing,
-    body: { decision: 'granted', validUntil: new Date(Date.now() + 86_400_000).toISOString() },
-    expect: 200
+    body: { decision: 'granted', validUntil: '2099-12-31' },
+    // Only once the housing company accepted the handoff (received here): it logs nothing either way.
+    expect: 409
   },
+  'GET /handoffs/:handoffId/housing-decisions': { who: housing, expect: 200 },
   'GET /referrals/:referralId/consent': { who: hospital, expect: 200 },
   'PUT /referrals/:referralId/consent': {
     who: hospital,
@@ -175,7 +177,7 @@ const CALLS: Record<string, Call> = {
       method: 'verbal',
       sharingScope: ['programme', 'housing']
     },
-    version: 7,
+    version: 6,
     expect: 200
   },
   'POST /referrals/:referralId/consent/withdrawal': {

@@ -119,7 +119,7 @@ t.test('hospital → programme → OCMW → housing, through a generated client'
     })
     housingVersion = moved.data?.version ?? 0
   }
-  const validUntil = new Date(Date.now() + 180 * 86_400_000).toISOString()
+  const validUntil = new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10)
   const granted = await asHousing.POST('/handoffs/{handoffId}/housing-decision', {
     params: { path: { handoffId: priorityId } },
     body: { decision: 'granted', validUntil }

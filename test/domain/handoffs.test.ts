@@ -4,6 +4,9 @@ import {
   checkHandoffTransition,
   HANDOFF_STATUSES,
   housingDecisionError,
+  housingExpiresAt,
+  HOUSING_DECISIONS,
+  validThroughProblem,
   recipientTypeError,
   acceptedTypesError,
   DEFAULT_HANDOFF_TYPES,
@@ -42,13 +45,32 @@ t.test('every (from, to, role) triple', async (t) => {
 })
 
 t.test('housing decisions and recipients', async (t) => {
-  const now = new Date('2026-11-26T10:00:00Z')
-  t.equal(housingDecisionError(null, 'granted', null, now), null)
-  t.equal(housingDecisionError(null, 'refused', null, now), null)
-  t.match(housingDecisionError(null, 'allocated', null, now), /granted/)
-  t.equal(housingDecisionError('granted', 'allocated', '2026-12-01T00:00:00Z', now), null)
-  t.match(housingDecisionError('granted', 'allocated', '2026-11-01T00:00:00Z', now), /expired/)
-  t.match(housingDecisionError('refused', 'granted', null, now), /already refused/)
+  const today = '2026-11-26'
+  const f = (validThrough: string | null, until?: string) => ({ validThrough, until, today })
+  // Every (current, next) pair of the lifecycle: grant or refuse; extend, revoke or allocate a
+  // standing grant; grant again after an expiry or a revocation; nothing after allocated or refused.
+  const ALLOWED: Record<string, string[]> = {
+    none: ['granted', 'refused'],
+    granted: ['extended', 'revoked', 'allocated'],
+    extended: ['extended', 'revoked', 'allocated'],
+    revoked: ['granted'],
+    expired: ['granted'],
+    allocated: [],
+    refused: []
+  }
+  for (const current of ['none', ...HOUSING_DECISIONS] as const) {
+    for (const next of ['granted', 'extended', 'revoked', 'allocated', 'refused'] as const) {
+      const error = housingDecisionError(current === 'none' ? null : current, next, f('2026-12-31', '2027-01-31'))
+      t.equal(error === null, ALLOWED[current]?.includes(next), `${current} → ${next}: ${error ?? 'allowed'}`)
+    }
+  }
+  t.match(housingDecisionError('granted', 'allocated', f('2026-11-25')), /expired/)
+  t.equal(housingDecisionError('granted', 'allocated', f('2026-11-26')), null, 'its last day still counts')
+  t.match(housingDecisionError('granted', 'extended', f('2026-12-31', '2026-12-01')), /past the current last day/)
+  t.match(housingDecisionError('refused', 'granted', f(null)), /nothing more/)
+  t.equal(validThroughProblem('2026-11-25', today), 'must not be in the past')
+  t.equal(validThroughProblem('2026-11-26', today), null)
+  t.equal(housingExpiresAt('2026-11-30').toISOString(), '2026-11-30T23:00:00.000Z', 'as the next Belgian day begins')
   const org = (type: OrganisationType, over: { acceptedHandoffTypes?: string[]; deactivatedAt?: string } = {}) => ({
     type,
     acceptedHandoffTypes: over.acceptedHandoffTypes ?? DEFAULT_HANDOFF_TYPES[type],

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
-import { handoffHistory, handoffs, referrals } from '../schema/index.ts'
+import { handoffHistory, handoffs, housingDecisions, referrals } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
 import { OPEN_HANDOFF_STATUSES } from '../../domain/handoffs.ts'
 import type { WorkContactRow } from './referrals.ts'
@@ -152,7 +152,44 @@ export async function handoffsAwaitingDue(db: Executor, ids?: readonly string[])
 export async function grantedPriorities(db: Executor, ids?: readonly string[]) {
   if (ids !== undefined && ids.length === 0) return []
   return db
-    .select({ id: handoffs.id, validUntil: handoffs.housingValidUntil })
+    .select({ id: handoffs.id, validThrough: handoffs.housingValidThrough })
     .from(handoffs)
-    .where(and(eq(handoffs.housingDecision, 'granted'), ids === undefined ? undefined : inArray(handoffs.id, [...ids])))
+    .where(
+      and(
+        inArray(handoffs.housingDecision, ['granted', 'extended']),
+        ids === undefined ? undefined : inArray(handoffs.id, [...ids])
+      )
+    )
+}
+
+/**
+ * A standing priority past its last day becomes `expired`: stored only if it still stands through
+ * `validThrough`, so of the timers that fire for it one stores it; answers the row it stored.
+ */
+export async function expirePriority(tx: Executor, id: string, validThrough: string, at: string) {
+  const [row] = await tx
+    .update(handoffs)
+    .set({
+      housingDecision: 'expired',
+      housingDecidedAt: at,
+      version: sql`${handoffs.version} + 1`,
+      updatedAt: sql`clock_timestamp()`
+    })
+    .where(
+      and(
+        eq(handoffs.id, id),
+        inArray(handoffs.housingDecision, ['granted', 'extended']),
+        eq(handoffs.housingValidThrough, validThrough)
+      )
+    )
+    .returning()
+  return row
+}
+
+export async function housingDecisionsOf(db: Executor, handoffId: string) {
+  return db
+    .select()
+    .from(housingDecisions)
+    .where(eq(housingDecisions.handoffId, handoffId))
+    .orderBy(asc(housingDecisions.id))
 }

@@ -32,6 +32,7 @@ export interface HandoffBrief {
   reason: string
   dueBy: string | null
   housingDecision: string | null
+  housingDecidedAt: string | null
   createdAt: string
   updatedAt: string
 }
@@ -80,7 +81,7 @@ export async function feedbackOf(tx: Executor, id: string): Promise<Feedback> {
 
 /** A referral's handoffs as `HandoffBrief`s, in the statement that reads it (`r`). */
 const HANDOFF_BRIEFS = `coalesce((SELECT json_agg(json_build_object('id', h.id, 'type', h.type, 'status', h.status,
-  'toOrganisationId', h.to_organisation_id, 'reason', h.reason, 'dueBy', h.due_by, 'housingDecision', h.housing_decision,
+  'toOrganisationId', h.to_organisation_id, 'reason', h.reason, 'dueBy', h.due_by, 'housingDecision', h.housing_decision, 'housingDecidedAt', h.housing_decided_at,
   'createdAt', h.created_at, 'updatedAt', h.updated_at) ORDER BY h.created_at, h.id) FROM handoffs h WHERE h.referral_id = r.id), '[]')`
 
 /** At a version the reader holds (`If-None-Match`), the heavy columns stay in the database. */

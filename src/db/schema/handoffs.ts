@@ -25,11 +25,14 @@ export const handoffs = pgTable(
     status: text().$type<HandoffStatus>().notNull(),
     statusReasonCode: text(),
     statusReason: text(),
-    /** Local allocation priority (housing_priority only). */
+    /** Local allocation priority (housing_priority only): the last decision; each is in `housing_decisions`. */
     housingDecision: text().$type<HousingDecision>(),
-    housingValidUntil: instant(),
-    housingRefusalCode: text(),
-    housingRefusalReason: text(),
+    housingDecidedAt: instant(),
+    /** The last day (Belgian) a granted or extended priority holds. */
+    housingValidThrough: date({ mode: 'string' }),
+    /** The code and words of a refusal or a revocation. */
+    housingReasonCode: text(),
+    housingReason: text(),
     allocatedOn: date({ mode: 'string' }),
     allocatedMunicipality: text(),
     /** The recipient's contact person, named when it accepts. */
@@ -58,6 +61,28 @@ export const handoffHistory = pgTable(
     byWorkerId: uuid(),
     reasonCode: text(),
     reason: text(),
+    at: instant().notNull().defaultNow()
+  },
+  (t) => [index().on(t.handoffId, t.id)]
+)
+
+/** Every decision on a housing priority, with when and by whom (the timer's `expired` by no one). */
+export const housingDecisions = pgTable(
+  'housing_decisions',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    handoffId: uuid()
+      .notNull()
+      .references(() => handoffs.id),
+    decision: text().$type<HousingDecision>().notNull(),
+    validThrough: date({ mode: 'string' }),
+    reasonCode: text(),
+    reason: text(),
+    allocatedOn: date({ mode: 'string' }),
+    municipality: text(),
+    byOrganisationId: uuid(),
+    byClientId: uuid(),
+    byWorkerId: uuid(),
     at: instant().notNull().defaultNow()
   },
   (t) => [index().on(t.handoffId, t.id)]

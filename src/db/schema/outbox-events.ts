@@ -39,8 +39,10 @@ export const outboxEvents = pgTable(
     uniqueIndex('outbox_events_once_idx')
       .on(t.type, t.referralId)
       .where(sql`type IN ('referral.overdue', 'referral.first_contact_overdue', 'referral.guidance_ending')`),
+    // An expiry is raised once per grant by the timer's conditional update, not here: a priority
+    // granted again may expire again.
     uniqueIndex('outbox_events_handoff_once_idx')
       .on(t.type, t.handoffId)
-      .where(sql`type IN ('housing_priority.expired', 'handoff.due_soon', 'handoff.overdue')`)
+      .where(sql`type IN ('handoff.due_soon', 'handoff.overdue')`)
   ]
 )

@@ -17,6 +17,7 @@ import {
   HandoffInput,
   HandoffTransition,
   HandoffWithReferral,
+  HousingDecisionRecord,
   HousingDecisionInput
 } from '../../schemas/handoffs.ts'
 import { HistoryEntry } from '../../schemas/referrals.ts'
@@ -26,6 +27,7 @@ import { answeredNotModified, callerOf as caller, cursorAfter, etagOf, publicUrl
 import {
   createHandoff,
   decideHousing,
+  housingDecisionHistory,
   handoffHistory,
   handoffList,
   readHandoff,
@@ -178,9 +180,9 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['handoffs'],
         operationId: 'decideHousingPriority',
-        summary: 'Grant, refuse, or record the allocation of housing priority',
+        summary: 'Grant, extend, revoke, refuse, or record the allocation of housing priority',
         description:
-          'The housing organisation that received a `housing_priority` handoff. `allocated` only after `granted`, before it expires.',
+          'The housing organisation that received a `housing_priority` handoff, once it accepted it (409 before). `granted` holds through `validUntil` (a Belgian date) and is stored as `expired` the day after unless extended, revoked or allocated; after an expiry or a revocation it may be granted again. Each decision is kept with who and when (`GET …/housing-decisions`).',
         params: Params,
         body: HousingDecisionInput,
         response: { 200: answer('Decided: the handoff.', Handoff, ['etag']), ...problemResponses([404, 409]) }
@@ -191,6 +193,27 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
         reply,
         await decideHousing(app.deps, caller(request, 'housing decision'), request.params.handoffId, request.body)
       )
+  )
+
+  app.get(
+    '/handoffs/:handoffId/housing-decisions',
+    {
+      config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
+      schema: {
+        tags: ['handoffs'],
+        operationId: 'housingDecisionHistory',
+        summary: 'Every decision on a housing priority',
+        description: 'Oldest first, each with when and by whom; the housing company and the handoff’s creator.',
+        params: Params,
+        response: {
+          200: answer('Its decisions.', List(HousingDecisionRecord, 'Oldest first.')),
+          ...problemResponses([404])
+        }
+      }
+    },
+    async (request) => ({
+      items: await housingDecisionHistory(app.deps, caller(request, 'housing decisions'), request.params.handoffId)
+    })
   )
 }
 

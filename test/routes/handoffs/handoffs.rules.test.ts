@@ -1,6 +1,7 @@
 import t from 'tap'
 import { testContext } from '../../helpers/context.ts'
-import { referralBody } from '../../helpers/referrals.ts'
+import { referralBody, today as belgianToday } from '../../helpers/referrals.ts'
+import { addMonths } from '../../../src/domain/dates.ts'
 import { eventually } from '../../helpers/receiver.ts'
 import { inProcessWorkers, FAST_EVENTS } from '../../helpers/workers.ts'
 import { HANDOFF_RECIPIENT_VIEWS, topLevelKeys } from '../../../src/domain/views.ts'
@@ -19,6 +20,18 @@ const body = referralBody({
   consent: { ...referralBody().consent, sharingScope: ['programme', 'ocmw', 'housing', 'child_family', 'social_work'] }
 })
 const referral = (await send(hospital, 'POST', '/referrals', body)).json()
+const inMonths = (n: number) => addMonths(belgianToday(), n)
+
+/** The recipient receives and accepts a handoff: housing decisions come after. */
+async function acceptAs(who: { headers: object }, handoffId: string) {
+  for (const [status, version] of [
+    ['received', 1],
+    ['accepted', 2]
+  ] as const) {
+    const res = await send(who, 'POST', `/handoffs/${handoffId}/transitions`, { status }, version)
+    if (res.statusCode !== 200) throw new Error(res.body)
+  }
+}
 const handTo = (type: string, to: { organisationId: string }, reason = 'Graag opvolgen') =>
   send(programme, 'POST', `/referrals/${referral.id}/handoffs`, { type, toOrganisationId: to.organisationId, reason })
 
@@ -116,7 +129,13 @@ t.test('refusals: outside the consent scope, housing priority to an OCMW, alloca
     municipality: 'Mechelen'
   })
   t.equal(early.statusCode, 409)
-  t.match(early.json(), { type: 'urn:opkomst:problem:housing-decision-not-allowed' })
+  t.match(early.json(), { type: 'urn:opkomst:problem:housing-decision-not-allowed', detail: /accepted/ })
+  const requested = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
+    decision: 'granted',
+    validUntil: inMonths(12)
+  })
+  t.equal(requested.statusCode, 409, 'no decision on a requested handoff')
+  await acceptAs(housing, priority.id)
   const refused = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
     decision: 'refused',
     reasonCode: 'income_too_high'
@@ -126,11 +145,11 @@ t.test('refusals: outside the consent scope, housing priority to an OCMW, alloca
     (
       await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
         decision: 'granted',
-        validUntil: new Date(Date.now() + 86_400_000).toISOString()
+        validUntil: inMonths(12)
       })
     ).statusCode,
     409,
-    'one decision'
+    'nothing after a refusal'
   )
   const income = (await handTo('income_support', ocmw)).json()
   t.equal(
@@ -158,31 +177,108 @@ t.test('refusals: outside the consent scope, housing priority to an OCMW, alloca
   t.equal(byCreator.statusCode, 200, 'the creator cancels')
 })
 
-t.test('a granted priority not allocated by validUntil raises housing_priority.expired once', async (t) => {
-  await inProcessWorkers(t, ctx.config)
-  const priority = (await handTo('housing_priority', housing)).json()
-  const granted = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
-    decision: 'granted',
-    validUntil: new Date(Date.now() + 2000).toISOString()
-  })
-  t.equal(granted.statusCode, 200)
-  const count = async () =>
-    (
-      await app.pool.query(
-        "SELECT count(*)::int AS n FROM outbox_events WHERE type = 'housing_priority.expired' AND handoff_id = $1",
-        [priority.id]
-      )
-    ).rows[0].n
-  await eventually('expired', async () => (await count()) === 1 || undefined, 15_000)
-  await new Promise((resolve) => setTimeout(resolve, 1500))
-  t.equal(await count(), 1, 'once')
-  const late = await send(housing, 'POST', `/handoffs/${priority.id}/housing-decision`, {
-    decision: 'allocated',
-    allocatedOn: '2026-11-26',
-    municipality: 'Mechelen'
-  })
-  t.equal(late.statusCode, 409, 'no allocation after expiry')
-})
+t.test(
+  'housing priority: grant, extend, expire (stored, once), grant again, allocate; revoke with a code',
+  async (t) => {
+    const workers = await inProcessWorkers(t, ctx.config)
+    const priority = (await handTo('housing_priority', housing)).json()
+    await acceptAs(housing, priority.id)
+    const at = `/handoffs/${priority.id}/housing-decision`
+    const decide = (payload: object, who: { headers: object } = housing) => send(who, 'POST', at, payload)
+    const acting = { headers: { ...housing.headers, 'acting-person': housing.workerId } }
+
+    const instant = await decide({ decision: 'granted', validUntil: '2026-12-31T23:59:59+01:00' })
+    t.equal(instant.statusCode, 422, 'validUntil is a date')
+    t.same(instant.json().errors, [
+      { pointer: '/validUntil', message: 'must be a calendar date, YYYY-MM-DD (2026-06-30)' }
+    ])
+    const missing = await decide({ decision: 'granted' })
+    t.equal(missing.statusCode, 422)
+    t.match(missing.json().errors, [{ pointer: '/validUntil', message: /required when decision is granted/ }])
+
+    const today = belgianToday()
+    t.equal((await decide({ decision: 'granted', validUntil: today }, acting)).statusCode, 200)
+    t.equal((await decide({ decision: 'extended', validUntil: today })).statusCode, 409, 'an extension runs later')
+    const extended = await decide({ decision: 'extended', validUntil: inMonths(6) })
+    t.equal(extended.statusCode, 200, extended.body)
+    t.match(extended.json().housing, { decision: 'extended', validUntil: inMonths(6) })
+
+    // Time passes: its last day is now behind it (the API refuses a past date).
+    await app.pool.query('UPDATE handoffs SET housing_valid_through = current_date - 1 WHERE id = $1', [priority.id])
+    const stored = await eventually(
+      'stored as expired',
+      async () => {
+        const h = (await send(housing, 'GET', `/handoffs/${priority.id}`)).json()
+        return h.housing.decision === 'expired' && h
+      },
+      15_000
+    )
+    t.ok(stored.housing.decidedAt, 'with its time')
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    const expired = await app.pool.query(
+      "SELECT audience FROM outbox_events WHERE type = 'housing_priority.expired' AND handoff_id = $1",
+      [priority.id]
+    )
+    t.equal(expired.rows.length, 1, 'the event once, however often the reconcile reschedules it')
+    t.equal(
+      (await decide({ decision: 'allocated', allocatedOn: today, municipality: 'Mechelen' })).statusCode,
+      409,
+      'no allocation after expiry'
+    )
+    t.equal((await decide({ decision: 'granted', validUntil: inMonths(12) }, acting)).statusCode, 200, 'a new grant')
+    const allocated = await decide({ decision: 'allocated', allocatedOn: today, municipality: 'Mechelen' })
+    t.equal(allocated.statusCode, 200)
+
+    const history = (await send(programme, 'GET', `/handoffs/${priority.id}/housing-decisions`)).json().items
+    t.match(history, [
+      {
+        decision: 'granted',
+        validThrough: today,
+        byOrganisationId: housing.organisationId,
+        byWorkerId: housing.workerId
+      },
+      { decision: 'extended', validThrough: inMonths(6), byWorkerId: null },
+      { decision: 'expired', byOrganisationId: null },
+      { decision: 'granted', validThrough: inMonths(12) },
+      { decision: 'allocated', allocatedOn: today, municipality: 'Mechelen' }
+    ])
+    t.ok(
+      history.every((d: { at: string }) => !Number.isNaN(Date.parse(d.at))),
+      'each with its time'
+    )
+    t.equal((await send(housing, 'GET', `/handoffs/${priority.id}/housing-decisions`)).statusCode, 200)
+    t.equal((await send(ocmw, 'GET', `/handoffs/${priority.id}/housing-decisions`)).statusCode, 404)
+    const brief = (await send(hospital, 'GET', `/referrals/${referral.id}`)).json().handoffs as Array<
+      Record<string, unknown>
+    >
+    t.ok(
+      brief.some((h) => h.housingDecision === 'allocated' && typeof h.housingDecidedAt === 'string'),
+      'the referrer sees the current decision and its date'
+    )
+
+    const other = (await handTo('housing_priority', otherHousing)).json()
+    await acceptAs(otherHousing, other.id)
+    const otherAt = `/handoffs/${other.id}/housing-decision`
+    await send(otherHousing, 'POST', otherAt, { decision: 'granted', validUntil: inMonths(12) })
+    const uncoded = await send(otherHousing, 'POST', otherAt, { decision: 'revoked' })
+    t.equal(uncoded.statusCode, 422, 'a revocation needs its code')
+    const wrongCode = await send(otherHousing, 'POST', otherAt, {
+      decision: 'revoked',
+      reasonCode: 'committee_refused'
+    })
+    t.equal(wrongCode.statusCode, 422)
+    t.match(wrongCode.json().errors, [{ pointer: '/reasonCode' }])
+    const revoked = await send(otherHousing, 'POST', otherAt, { decision: 'revoked', reasonCode: 'moved_away' })
+    t.equal(revoked.statusCode, 200, revoked.body)
+    t.match(revoked.json().housing, { decision: 'revoked', reasonCode: 'moved_away' })
+    t.equal(
+      (await send(otherHousing, 'POST', otherAt, { decision: 'granted', validUntil: inMonths(12) })).statusCode,
+      200,
+      'granted again after a revocation'
+    )
+    await workers.close()
+  }
+)
 
 t.test(
   'after consent withdrawal recipients get 404 on the referral, keep a record of their handoff, and each got a handoff.status_changed event with consent_withdrawn',

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { testContext } from '../../helpers/context.ts'
 import { referralBody, today } from '../../helpers/referrals.ts'
+import { addDays } from '../../../src/domain/dates.ts'
 import { startReceiver, eventually } from '../../helpers/receiver.ts'
 import { inProcessWorkers, FAST_EVENTS } from '../../helpers/workers.ts'
 
@@ -81,9 +82,17 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
     200
   )
 
+  // The housing company decides once it took the handoff on.
+  for (const [status, version] of [
+    ['received', 1],
+    ['accepted', 2]
+  ] as const) {
+    const moved = await send(housing, 'POST', `/handoffs/${priority.json().id}/transitions`, { status }, version)
+    t.equal(moved.statusCode, 200, moved.body)
+  }
   const granted = await send(housing, 'POST', `/handoffs/${priority.json().id}/housing-decision`, {
     decision: 'granted',
-    validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString()
+    validUntil: addDays(today(), 90)
   })
   t.equal(granted.statusCode, 200, granted.body)
   const allocated = await send(housing, 'POST', `/handoffs/${priority.json().id}/housing-decision`, {
@@ -97,6 +106,8 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
   const handoffEvents = [
     'handoff.created',
     'handoff.created',
+    'handoff.status_changed',
+    'handoff.status_changed',
     'handoff.status_changed',
     'handoff.status_changed',
     'housing_priority.decided',
@@ -133,13 +144,13 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
   t.same(
     view.handoffs.map((h: Record<string, unknown>) => Object.keys(h).sort()),
     [
-      ['createdAt', 'housingDecision', 'status', 'type', 'updatedAt'],
-      ['createdAt', 'housingDecision', 'status', 'type', 'updatedAt']
+      ['createdAt', 'housingDecidedAt', 'housingDecision', 'status', 'type', 'updatedAt'],
+      ['createdAt', 'housingDecidedAt', 'housingDecision', 'status', 'type', 'updatedAt']
     ],
-    'type, status and dates, nothing more'
+    'type, status, decision and dates, nothing more'
   )
   t.same(view.handoffs.map((h: { type: string; status: string }) => `${h.type}:${h.status}`).sort(), [
-    'housing_priority:requested',
+    'housing_priority:accepted',
     'income_support:accepted'
   ])
   const full = (await send(programme, 'GET', `/referrals/${referral.id}`)).json()
@@ -159,11 +170,17 @@ t.test('hospital → programme → OCMW and housing company, and everyone hears 
     t.ok(row.audience.includes(programme.organisationId), `${row.type}: the programme`)
     t.notOk(row.audience.includes(bystander.organisationId))
   }
+  const handoffRows = await app.pool.query(
+    "SELECT handoff_id, audience FROM outbox_events WHERE type = 'handoff.status_changed' AND referral_id = $1",
+    [referral.id]
+  )
   t.ok(
-    rows
-      .filter((r) => r.type === 'handoff.status_changed')
-      .every((r) => r.audience.includes(ocmw.organisationId) && !r.audience.includes(housing.organisationId)),
-    "the OCMW's handoff events reach the OCMW, not the housing company"
+    handoffRows.rows.every(
+      (r) =>
+        r.audience.includes(r.handoff_id === income.json().id ? ocmw.organisationId : housing.organisationId) &&
+        !r.audience.includes(r.handoff_id === income.json().id ? housing.organisationId : ocmw.organisationId)
+    ),
+    "each handoff's events reach its recipient, not the other's"
   )
   t.same((await send(bystander, 'GET', '/events')).json().items, [], 'a bystander hears nothing')
   const ocmwFeed = await eventually('the OCMW feed', async () => {

@@ -95,7 +95,7 @@ t.test('a recipient that rejects its handoff loses the referral at once', async 
   await cutOff(t, housing, handoff.id, 'rejected', 'not_eligible')
   const decision = await send(housing, 'POST', `/handoffs/${handoff.id}/housing-decision`, {
     decision: 'granted',
-    validUntil: new Date(Date.now() + 86_400_000).toISOString()
+    validUntil: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
   })
   t.equal(decision.statusCode, 409, 'no decision on ended work')
 })
