@@ -152,6 +152,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/referrals/{referralId}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a mother's data from a closed referral at once
+         * @description Pseudonymises the referral now, as the retention job would later: identity, contact, address, every free text, the INSZ ciphertext and blind index are erased; what the impact report needs stays, and the figures do not change. In the access log as `erasure`. An open referral is refused (409): the programme closes it first. Repeating it changes nothing.
+         *
+         *     Requires scope `admin`.
+         */
+        post: operations["eraseReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/referrals": {
         parameters: {
             query?: never;
@@ -1774,6 +1796,32 @@ export interface components {
             /** @description True when n is below REPORT_MIN_CELL. */
             suppressed: boolean;
         };
+        /** Erasure */
+        Erasure: {
+            /**
+             * Format: uuid
+             * @description The referral.
+             */
+            referralId: string;
+            /**
+             * Format: date-time
+             * @description When it was pseudonymised.
+             */
+            pseudonymisedAt: string;
+            /**
+             * @description Why.
+             * @enum {unknown}
+             */
+            reasonCode: "retention_expired" | "data_subject_request" | "unlawful_processing";
+        };
+        /** ErasureInput */
+        ErasureInput: {
+            /**
+             * @description `data_subject_request`: she asked (art. 17); `unlawful_processing`: it should never have been kept.
+             * @enum {unknown}
+             */
+            reasonCode: "data_subject_request" | "unlawful_processing";
+        };
         /**
          * Event
          * @description A thin event: ids, type, status, codes, version and time, never personal data. Fetch what you may see through the API.
@@ -1805,7 +1853,7 @@ export interface components {
             referralId: string | null;
             handoffId: string | null;
             status: string | null;
-            reasonCode: ("not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "consent_narrowed" | "referral_entered_in_error" | "referral_closed") | null;
+            reasonCode: ("not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "consent_narrowed" | "referral_entered_in_error" | "referral_closed" | "retention_expired" | "data_subject_request" | "unlawful_processing") | null;
             version: number | null;
             outcome: ("guidance_completed" | "transferred" | "moved_away" | "declined" | "not_reached" | "stopped_early") | null;
         };
@@ -4273,7 +4321,7 @@ export interface components {
              * @description Reason code of the change.
              * @enum {unknown}
              */
-            reasonCode?: "not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "consent_narrowed" | "referral_entered_in_error" | "referral_closed";
+            reasonCode?: "not_eligible" | "outside_service_area" | "no_capacity" | "referred_elsewhere" | "declined_by_mother" | "moved_away" | "no_longer_needed" | "hospitalised" | "temporarily_unreachable" | "mother_request" | "unreachable" | "no_engagement" | "wrong_mother" | "duplicate_record" | "test_record" | "done_elsewhere" | "income_too_high" | "not_our_competence" | "no_need" | "no_local_tie" | "committee_refused" | "consent_withdrawn" | "consent_narrowed" | "referral_entered_in_error" | "referral_closed" | "retention_expired" | "data_subject_request" | "unlawful_processing";
             /**
              * Format: int32
              * @description The version of the subject after the change (the referral, or the handoff of a handoff event): the `ETag` a fetch would give.
@@ -5226,6 +5274,66 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    eraseReferral: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+                /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Id of the referral. */
+                referralId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reasonCode": "data_subject_request"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErasureInput"];
+            };
+        };
+        responses: {
+            /** @description Erased. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "referralId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                     *       "pseudonymisedAt": "2026-12-04T10:00:00.000Z",
+                     *       "reasonCode": "data_subject_request"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

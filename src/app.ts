@@ -25,6 +25,7 @@ import auth from './plugins/auth.ts'
 import accessDeclarations from './plugins/access-declarations.ts'
 import health from './routes/health.ts'
 import admin from './routes/admin/organisations.ts'
+import erasure from './routes/admin/erasure.ts'
 import idempotency from './plugins/idempotency.ts'
 import rateLimits from './plugins/rate-limits.ts'
 import referrals from './routes/referrals/index.ts'
@@ -150,6 +151,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   await app.register(health)
   await app.register(admin)
+  await app.register(erasure)
   await app.register(referrals)
   await app.register(assessments)
   await app.register(consent)

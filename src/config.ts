@@ -200,6 +200,11 @@ const spec = {
     default: '30d',
     doc: 'How long before the end of guidance `referral.guidance_ending` is raised.'
   },
+  RETENTION_AFTER_CLOSURE: {
+    schema: Type.String({ pattern: '^\\d+(ms|s|m|h|d)$' }),
+    default: '1826d',
+    doc: 'How long a closed referral keeps the mother\'s identity before the daily job pseudonymises it (README, "Personal data").'
+  },
   REPORT_MIN_CELL: {
     schema: Type.Integer({ minimum: 1, maximum: 100 }),
     default: 5,

@@ -1,7 +1,7 @@
 /** Queue names and job data, shared by the API and the workers. Jobs carry ids, never personal data. */
 
 export const MAINTENANCE_QUEUE = 'maintenance'
-export type MaintenanceJob = { readonly task: 'purge-idempotency-keys' }
+export type MaintenanceJob = { readonly task: 'purge-idempotency-keys' | 'pseudonymise-closed-referrals' }
 
 export const WEBHOOK_QUEUE = 'webhook-deliveries'
 export type WebhookJob = { readonly deliveryId: string }

@@ -63,6 +63,14 @@ export class IdentifierCipher {
     return Buffer.concat([decipher.update(sealed.subarray(idEnd + 28)), decipher.final()]).toString('utf8')
   }
 
+  /**
+   * A stable pseudonym for a mother, from what identifies her (her blind index, or name and birth
+   * date without an INSZ): the report counts mothers by it, before and after pseudonymisation alike.
+   */
+  pseudonym(identity: string): string {
+    return createHmac('sha256', this.keys.blindIndex).update(`pseudonym:${identity}`).digest('base64url')
+  }
+
   blindIndex(normalized: string): string {
     return createHmac('sha256', this.keys.blindIndex).update(normalized).digest('base64url')
   }

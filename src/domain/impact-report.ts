@@ -159,3 +159,15 @@ export function impactCsv(report: ImpactReport): string {
   }
   return `${rows.map((r) => r.join(',')).join('\r\n')}\r\n`
 }
+
+/**
+ * What identifies a mother across her referrals: her INSZ's blind index, or without one her name and
+ * birth date. The report counts her by a pseudonym of it, which pseudonymisation keeps.
+ */
+export function motherIdentity(r: {
+  inszBlindIndex: string | null
+  details: { mother: { givenName: string; familyName: string; birthDate: string } }
+}): string {
+  const m = r.details.mother
+  return r.inszBlindIndex ?? `${m.givenName.toLowerCase()}|${m.familyName.toLowerCase()}|${m.birthDate}`
+}

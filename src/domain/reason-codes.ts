@@ -25,15 +25,19 @@ export const REASON_CODES = {
   no_need: { nl: 'Geen nood aan voorrang', en: 'No need for priority' },
   no_local_tie: { nl: 'Geen lokale binding', en: 'No local tie' },
   committee_refused: { nl: 'Geweigerd door de toewijzingscommissie', en: 'Refused by the allocation committee' },
+  // The service's own codes, not a caller's: the ones below.
   consent_withdrawn: { nl: 'Toestemming ingetrokken', en: 'Consent withdrawn' },
   consent_narrowed: { nl: 'Toestemming beperkt', en: 'Consent narrowed' },
   referral_entered_in_error: { nl: 'Doorverwijzing foutief ingevoerd', en: 'Referral entered in error' },
-  referral_closed: { nl: 'Doorverwijzing afgesloten', en: 'Referral closed' }
+  referral_closed: { nl: 'Doorverwijzing afgesloten', en: 'Referral closed' },
+  retention_expired: { nl: 'Bewaartermijn verstreken', en: 'Retention period ended' },
+  data_subject_request: { nl: 'Op vraag van de betrokkene (AVG art. 17)', en: 'At her request (GDPR art. 17)' },
+  unlawful_processing: { nl: 'Onrechtmatige verwerking', en: 'Unlawful processing' }
 } as const satisfies Record<string, { nl: string; en: string }>
 
 export type ReasonCode = keyof typeof REASON_CODES
 
-/** The codes a caller may give, by what it gives them for. The last three codes above are the service's own. */
+/** The codes a caller may give, by what it gives them for. The codes from `consent_withdrawn` on above are the service's own (and the operator's erasure codes). */
 export const REASON_CODES_FOR = {
   'referral.rejected': [
     'not_eligible',

@@ -154,6 +154,7 @@ export const HousingDecisionInput = Type.Object(
         then: {
           required,
           properties: {
+            ...Object.fromEntries(required.map((f) => [f, {}])),
             ...Object.fromEntries(
               ['validUntil', 'reasonCode', 'reason', 'allocatedOn', 'municipality']
                 .filter((f) => !allowed.has(f))

@@ -4,20 +4,18 @@ import { cohort, type CohortRow } from '../db/queries/impact-report.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
 import { belgianDate } from '../domain/dates.ts'
 import { effectiveSituation, referrerSituation } from '../domain/screening.ts'
-import { impactReport, type CohortMember } from '../domain/impact-report.ts'
+import { impactReport, motherIdentity, type CohortMember } from '../domain/impact-report.ts'
 import type { Track } from '../domain/vocabulary.ts'
 import type { ServiceDeps } from './deps.ts'
 
-type Deps = Pick<ServiceDeps, 'db' | 'config'>
+type Deps = Pick<ServiceDeps, 'db' | 'config' | 'identifiers'>
 
-export function toMember(row: CohortRow): CohortMember {
+export function toMember(row: CohortRow, pseudonym: (identity: string) => string): CohortMember {
   const d = row.details
   // The programme's value of a start-situation field where it recorded one, else the referrer's.
   const start = effectiveSituation(referrerSituation(d), row.screeningCorrections)
   return {
-    motherKey:
-      row.inszBlindIndex ??
-      `${d.mother.givenName.toLowerCase()}|${d.mother.familyName.toLowerCase()}|${d.mother.birthDate}`,
+    motherKey: row.motherPseudonym ?? pseudonym(motherIdentity(row)),
     track: row.track,
     startDate: belgianDate(new Date(row.acceptedAt)),
     motherBirthDate: d.mother.birthDate,
@@ -50,7 +48,11 @@ export async function buildImpactReport(
     programmeId = caller.principal.organisationId as string
   }
   const rows = await cohort(deps.db, programmeId, q.from, q.to, q.track)
-  const report = impactReport(rows.map(toMember), deps.config.REPORT_MIN_CELL)
+  const pseudonym = (identity: string) => deps.identifiers.pseudonym(identity)
+  const report = impactReport(
+    rows.map((row) => toMember(row, pseudonym)),
+    deps.config.REPORT_MIN_CELL
+  )
   return {
     programmeId,
     from: q.from,

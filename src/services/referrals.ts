@@ -112,6 +112,9 @@ function intakeAnswer(deps: Deps, created: IntakeRow): string {
     acceptedAt: null,
     consentWithdrawnAt: null,
     consentWithdrawnRecordedBy: null,
+    pseudonymisedAt: null,
+    erasureReasonCode: null,
+    motherPseudonym: null,
     createdAt: created.at,
     updatedAt: created.at
   }

@@ -31,6 +31,8 @@ interface Call {
   version?: number
   expect: number
   keep?: (body: { id: string }) => void
+  /** What the call needs first, done as another party. */
+  before?: () => Promise<void>
 }
 
 /** One call per route, in an order that makes what later calls need; `who` is the party the route serves. */
@@ -184,6 +186,23 @@ const CALLS: Record<string, Call> = {
     who: hospital,
     body: { withdrawnAt: new Date().toISOString(), recordedBy: 'Sociale dienst' },
     expect: 200
+  },
+  // Last: the operator closes the referral (entered in error), then erases it.
+  'POST /admin/referrals/:referralId/erasure': {
+    who: operator,
+    before: async () => {
+      const { version } = (await ctx.send(programme, 'GET', fill('/referrals/:referralId'))).json()
+      const closed = await ctx.send(
+        operator,
+        'POST',
+        fill('/referrals/:referralId/transitions'),
+        { status: 'entered-in-error', reasonCode: 'test_record' },
+        version
+      )
+      if (closed.statusCode !== 200) throw new Error(closed.body)
+    },
+    body: { reasonCode: 'data_subject_request' },
+    expect: 200
   }
 }
 
@@ -206,6 +225,7 @@ t.test(
     )
     for (const [route, call] of Object.entries(CALLS)) {
       const [method, url] = route.split(' ') as [string, string]
+      await call.before?.()
       const requestId = `decl-${randomUUID()}`
       const res = await app.inject({
         method: method as 'GET',

@@ -224,6 +224,29 @@ t.test('the server accepts every example, in the order of a referral', async (t)
     `${at}/consent/withdrawal`,
     exampleOf('POST /referrals/{referralId}/consent/withdrawal')
   )
+  // Erasure is of a closed referral: a second one (another reference, no INSZ), rejected.
+  const second = exampleOf('POST /referrals') as { mother: Record<string, unknown> }
+  const closed = (
+    await ctx.send(hospital, 'POST', '/referrals', {
+      ...second,
+      externalReference: 'EPD-erasure',
+      mother: { ...second.mother, insz: undefined, inszAbsentReason: 'unknown' }
+    })
+  ).json()
+  const rejected = await ctx.send(
+    programme,
+    'POST',
+    `/referrals/${closed.id}/transitions`,
+    { status: 'rejected', reasonCode: 'not_eligible' },
+    closed.version
+  )
+  t.equal(rejected.statusCode, 200, rejected.body)
+  await post(
+    operator,
+    'POST /admin/referrals/{referralId}/erasure',
+    `/admin/referrals/${closed.id}/erasure`,
+    exampleOf('POST /admin/referrals/{referralId}/erasure')
+  )
   t.same([...posted].sort(), operations.map((o) => o.key).sort(), 'every example was posted')
 })
 

@@ -172,7 +172,7 @@ t.test('the reconciler queues again only a delivery whose job is gone, not one w
   )
 })
 
-t.test('after Redis lost its data the reconciler makes the repeating purge again', async (t) => {
+t.test('after Redis lost its data the reconciler makes the repeating purge and retention job again', async (t) => {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null })
   t.teardown(() => connection.disconnect())
   const deps = relayDeps(connection)
@@ -197,8 +197,8 @@ t.test('after Redis lost its data the reconciler makes the repeating purge again
     schedules: [maintenance.schedule]
   })
   t.same(
-    (await queue.getJobSchedulers()).map((s) => s.key),
-    ['purge-idempotency-keys'],
+    (await queue.getJobSchedulers()).map((s) => s.key).sort(),
+    ['pseudonymise-closed-referrals', 'purge-idempotency-keys'],
     'the reconciler made it again'
   )
 })

@@ -11,6 +11,7 @@ export type CohortRow = {
   status: string
   details: ReferralDetails
   inszBlindIndex: string | null
+  motherPseudonym: string | null
   groupSessions: number
   /** The programme's own start-situation values, oldest first. */
   screeningCorrections: Array<{ field: ScreeningField; value: string | number | boolean }>
@@ -27,7 +28,7 @@ export async function cohort(
   track: Track | undefined
 ): Promise<CohortRow[]> {
   const result = await db.execute<CohortRow>(sql`
-    SELECT r.id, r.track, r.accepted_at AS "acceptedAt", r.status, r.details, r.insz_blind_index AS "inszBlindIndex",
+    SELECT r.id, r.track, r.accepted_at AS "acceptedAt", r.status, r.details, r.insz_blind_index AS "inszBlindIndex", r.mother_pseudonym AS "motherPseudonym",
       (SELECT count(*)::int FROM group_sessions g WHERE g.referral_id = r.id) AS "groupSessions",
       coalesce((SELECT json_agg(json_build_object('field', c.field, 'value', c.value) ORDER BY c.id)
         FROM screening_corrections c WHERE c.referral_id = r.id), '[]') AS "screeningCorrections",

@@ -43,6 +43,11 @@ export const referrals = pgTable(
     /** From this moment no handoff recipient sees her data (issue 6); the programme keeps its record. */
     consentWithdrawnAt: instant(),
     consentWithdrawnRecordedBy: text(),
+    /** When her identity, contact, address and free text were erased (retention or her request). */
+    pseudonymisedAt: instant(),
+    erasureReasonCode: text(),
+    /** Who she is to the impact report once pseudonymised (`IdentifierCipher.pseudonym`). */
+    motherPseudonym: text(),
     ...timestamps
   },
   (t) => [
