@@ -123,10 +123,17 @@ export const normalizeName = (name: string) => name.normalize('NFC').trim()
  * Why a day cannot be one of the mother's guidance (an assessment, a group session), or null: from
  * the day the programme accepted her (in Belgium) to today.
  */
-export function outsideGuidance(day: string, guidanceStartedOn: string | null, today: string): string | null {
+export function outsideGuidance(
+  day: string,
+  guidanceStartedOn: string | null,
+  today: string,
+  guidanceEndedOn: string | null = null
+): string | null {
   if (guidanceStartedOn === null) return 'the referral is not in guidance yet (not accepted)'
   if (day < guidanceStartedOn) return `must not be before the start of guidance (${guidanceStartedOn})`
   if (day > today) return 'must not be in the future'
+  if (guidanceEndedOn !== null && day > guidanceEndedOn)
+    return `must not be after the end of guidance (${guidanceEndedOn})`
   return null
 }
 

@@ -11,7 +11,7 @@ import {
   saveAssessment,
   type AssessmentRow
 } from '../db/queries/assessments.ts'
-import { lockReferral } from '../db/queries/referrals.ts'
+import { guidanceEndedAt, lockReferral } from '../db/queries/referrals.ts'
 import { recordAccess, recordAssessmentHistory } from '../db/record.ts'
 import { viewOf } from '../domain/access.ts'
 import {
@@ -42,10 +42,26 @@ async function asProgramme(caller: Caller, referralId: string, tx: Executor) {
   return row
 }
 
-/** An assessment or a session is a day of the mother's guidance: 422 naming the field otherwise. */
-function inGuidance(caller: Caller, referral: { acceptedAt: string | null }, day: string, pointer: string): void {
+/**
+ * An assessment or a session is a day of the mother's guidance, from acceptance to the day it
+ * ended (completed or failed) or today: 422 naming the field otherwise.
+ */
+async function inGuidance(
+  tx: Executor,
+  caller: Caller,
+  referral: { id: string; acceptedAt: string | null; status: string },
+  day: string,
+  pointer: string
+): Promise<void> {
   const started = referral.acceptedAt === null ? null : belgianDate(new Date(referral.acceptedAt))
-  const problem = outsideGuidance(day, started, belgianDate(caller.clock.now()))
+  const ended =
+    referral.status === 'completed' || referral.status === 'failed' ? await guidanceEndedAt(tx, referral.id) : null
+  const problem = outsideGuidance(
+    day,
+    started,
+    belgianDate(caller.clock.now()),
+    ended === null ? null : belgianDate(new Date(ended))
+  )
   if (problem !== null) throw validationProblem([{ pointer, message: problem }])
 }
 
@@ -86,7 +102,7 @@ export async function putAssessment(
 ) {
   return writeTransaction(deps.db, async (tx) => {
     const referral = await asProgramme(caller, referralId, tx)
-    inGuidance(caller, referral, body.assessedOn, '/assessedOn')
+    await inGuidance(tx, caller, referral, body.assessedOn, '/assessedOn')
     const existing = await lockAssessment(tx, referralId, phase)
     if (existing !== undefined) requireVersion(ifMatch, existing.version, `${phase} assessment`)
     else if (ifMatch !== undefined && ifMatch !== '*')
@@ -118,7 +134,7 @@ export async function patchAssessment(
     const existing = await lockAssessment(tx, referralId, phase)
     if (existing === undefined) throw notFound(`The ${phase} assessment`)
     requireVersion(ifMatch, existing.version, `${phase} assessment`)
-    if (patch.assessedOn !== undefined) inGuidance(caller, referral, patch.assessedOn, '/assessedOn')
+    if (patch.assessedOn !== undefined) await inGuidance(tx, caller, referral, patch.assessedOn, '/assessedOn')
     const merged = mergeAssessment(existing, patch)
     if (merged === null) throw validationProblem([{ pointer: '/scores', message: 'would leave no score' }])
     return save(tx, caller, referral, phase, merged, true)
@@ -165,7 +181,7 @@ export async function addGroupSession(
 ) {
   return writeTransaction(deps.db, async (tx) => {
     const referral = await asProgramme(caller, referralId, tx)
-    inGuidance(caller, referral, body.date, '/date')
+    await inGuidance(tx, caller, referral, body.date, '/date')
     const row = await insertGroupSession(tx, referralId, body.date, body.topic ?? null)
     await recordAccess(tx, referralId, accessEntry(caller))
     return { id: row.id, date: row.attendedOn, topic: row.topic }

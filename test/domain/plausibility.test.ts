@@ -56,4 +56,9 @@ t.test('assessments and sessions lie within the guidance', async (t) => {
   t.match(outsideGuidance('2026-12-02', '2026-05-01', '2026-12-01'), /future/)
   t.match(outsideGuidance('2026-06-01', null, '2026-12-01'), /not in guidance/)
   t.match(outsideGuidance('1900-01-01', '2026-05-01', '2026-12-01'), /before/)
+  t.equal(outsideGuidance('2026-11-30', '2026-05-01', '2026-12-01', '2026-11-30'), null, 'its last day counts')
+  t.match(
+    outsideGuidance('2026-12-01', '2026-05-01', '2026-12-01', '2026-11-30'),
+    /after the end of guidance \(2026-11-30\)/
+  )
 })

@@ -142,4 +142,13 @@ t.test('the end assessment is corrected after completion, and the history says s
     { version: 2, scores: { income: 3, housing: 4 }, referralStatus: 'completed', byClientId: programme.clientId }
   ])
   t.equal((await send(hospital, 'GET', `${ref}/assessments/end/history`)).statusCode, 403)
+
+  // Guidance ended yesterday (its history says so): a correction may not date the assessment after it.
+  await ctx.app.pool.query(
+    "UPDATE referral_history SET at = now() - interval '1 day' WHERE referral_id = $1 AND to_status = 'completed'",
+    [id]
+  )
+  const late = await send(programme, 'PATCH', `${ref}/assessments/end`, { assessedOn: today() }, 2)
+  t.equal(late.statusCode, 422)
+  t.match(late.json().errors, [{ pointer: '/assessedOn', message: /after the end of guidance/ }])
 })

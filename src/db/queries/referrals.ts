@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { getTableColumns } from 'drizzle-orm'
 import { getTableConfig } from 'drizzle-orm/pg-core'
 import { accessLog, referralHistory, referrals } from '../schema/index.ts'
@@ -546,6 +546,21 @@ export async function updateReferral(tx: Executor, id: string, set: Partial<NewR
     .where(eq(referrals.id, id))
     .returning()
   return updated!
+}
+
+/** When a completed or failed referral's guidance ended: its last move to either. */
+export async function guidanceEndedAt(db: Executor, referralId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ at: sql<string | null>`max(${referralHistory.at})` })
+    .from(referralHistory)
+    .where(
+      and(
+        eq(referralHistory.referralId, referralId),
+        eq(referralHistory.kind, 'status'),
+        inArray(referralHistory.toStatus, ['completed', 'failed'])
+      )
+    )
+  return row?.at ?? null
 }
 
 export async function historyOf(db: Executor, referralId: string) {
