@@ -443,15 +443,119 @@ export interface paths {
         };
         /**
          * Group sessions the mother attended
-         * @description Requires scope `referrals:manage`.
+         * @description Sessions are recorded as their own resource (`/group-sessions`); this is her part of them.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        get: operations["listSessionsAttended"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/group-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List group sessions
+         * @description The programme's group work: its own sessions only (404 for anyone else's). Newest first, with how many came (not who); follow `nextCursor`.
+         *
+         *     Requires scope `referrals:manage`.
          */
         get: operations["listGroupSessions"];
         put?: never;
         /**
-         * Record that the mother attended a group session
-         * @description Requires scope `referrals:manage`.
+         * Record a group session
+         * @description The programme's group work: its own sessions only (404 for anyone else's). Recorded once held; then its attendance with `PUT …/attendance` (`If-Match: "1"`).
+         *
+         *     Requires scope `referrals:manage`.
          */
-        post: operations["addGroupSession"];
+        post: operations["recordGroupSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/group-sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a group session and who attended
+         * @description The programme's group work: its own sessions only (404 for anyone else's).
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        get: operations["getGroupSession"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group session recorded in error
+         * @description The programme's group work: its own sessions only (404 for anyone else's). Needs `If-Match`. It leaves the lists, her record and the report; its history stays readable.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        delete: operations["deleteGroupSession"];
+        options?: never;
+        head?: never;
+        /**
+         * Correct a group session
+         * @description The programme's group work: its own sessions only (404 for anyone else's). Needs `If-Match`. A new day must lie in the guidance of everyone who attended (422 naming her referral otherwise). Kept in its history.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        patch: operations["correctGroupSession"];
+        trace?: never;
+    };
+    "/group-sessions/{sessionId}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record who attended a group session
+         * @description The programme's group work: its own sessions only (404 for anyone else's). The whole list, replacing the one held; needs `If-Match`. Each mother once (a repeat: 422 at its position), each a referral of the programme in guidance on the day (422 at her position otherwise). Kept in its history.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        put: operations["replaceGroupSessionAttendance"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/group-sessions/{sessionId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of a group session
+         * @description The programme's group work: its own sessions only (404 for anyone else's). Oldest first, each with what changed, who and when; a deleted session's too.
+         *
+         *     Requires scope `referrals:manage`.
+         */
+        get: operations["groupSessionHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1494,6 +1598,48 @@ export interface components {
              */
             workerId: string;
         };
+        /** AttendanceInput */
+        AttendanceInput: {
+            /** @description The mothers who attended, by referral; each once, each in guidance on the day. */
+            referralIds: string[];
+        };
+        /**
+         * AttendedSession
+         * @description A session she attended.
+         * @example {
+         *       "id": "d4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a",
+         *       "heldOn": "2026-06-01",
+         *       "theme": "money_admin",
+         *       "track": "opkomst",
+         *       "place": "Huis van het Kind, Stationsstraat",
+         *       "title": "Budgetteren met een baby"
+         *     }
+         */
+        AttendedSession: {
+            /**
+             * Format: uuid
+             * @description Id of the session.
+             */
+            id: string;
+            /**
+             * Format: date
+             * @description Day it was held.
+             * @example 2026-03-14
+             */
+            heldOn: string;
+            /**
+             * @description What it was about: `pregnancy_birth` (Zwangerschap en bevalling), `baby_care` (Zorg voor de baby), `feeding` (Voeding), `parenting` (Opvoeding), `mental_wellbeing` (Mentaal welzijn), `meeting` (Ontmoeting), `money_admin` (Budget en administratie), `rights_services` (Rechten en voorzieningen), `other` (Ander thema).
+             * @enum {unknown}
+             */
+            theme: "pregnancy_birth" | "baby_care" | "feeding" | "parenting" | "mental_wellbeing" | "meeting" | "money_admin" | "rights_services" | "other";
+            /**
+             * @description The track it was organised for.
+             * @enum {unknown}
+             */
+            track: "opkomst" | "opkomst_plus";
+            place: string | null;
+            title: string | null;
+        };
         /**
          * Client
          * @example {
@@ -1864,38 +2010,243 @@ export interface components {
             /** @description Pass as `after` to continue; returned even when there was nothing new. */
             nextCursor: string;
         };
-        /**
-         * GroupSession
-         * @example {
-         *       "id": 41,
-         *       "date": "2026-06-01",
-         *       "topic": "Budgetteren met een baby"
-         *     }
-         */
+        /** GroupSession */
         GroupSession: {
             /**
-             * Format: int32
-             * @description Id of the attendance record.
+             * Format: uuid
+             * @description Id of the session.
              */
-            id: number;
+            id: string;
             /**
              * Format: date
-             * @description Day of the session.
+             * @description Day it was held.
              * @example 2026-03-14
              */
-            date: string;
-            topic: string | null;
+            heldOn: string;
+            /**
+             * @description What it was about: `pregnancy_birth` (Zwangerschap en bevalling), `baby_care` (Zorg voor de baby), `feeding` (Voeding), `parenting` (Opvoeding), `mental_wellbeing` (Mentaal welzijn), `meeting` (Ontmoeting), `money_admin` (Budget en administratie), `rights_services` (Rechten en voorzieningen), `other` (Ander thema).
+             * @enum {unknown}
+             */
+            theme: "pregnancy_birth" | "baby_care" | "feeding" | "parenting" | "mental_wellbeing" | "meeting" | "money_admin" | "rights_services" | "other";
+            /**
+             * @description The track it was organised for.
+             * @enum {unknown}
+             */
+            track: "opkomst" | "opkomst_plus";
+            place: string | null;
+            title: string | null;
+            facilitatorWorkerId: string | null;
+            /** @description The mothers who attended, by referral; each once, each in guidance on the day. */
+            referralIds: string[];
+            /**
+             * Format: int32
+             * @description Grows with each change, attendance included; the ETag.
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @description When it was recorded.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            updatedAt: string;
         };
         /** GroupSessionInput */
         GroupSessionInput: {
             /**
              * Format: date
-             * @description Day of the session; not in the future.
+             * @description Day the session was held (Belgian date); not in the future.
              * @example 2026-03-14
              */
-            date: string;
-            /** @description What the session was about. */
-            topic?: string;
+            heldOn: string;
+            /**
+             * @description What it was about: `pregnancy_birth` (Zwangerschap en bevalling), `baby_care` (Zorg voor de baby), `feeding` (Voeding), `parenting` (Opvoeding), `mental_wellbeing` (Mentaal welzijn), `meeting` (Ontmoeting), `money_admin` (Budget en administratie), `rights_services` (Rechten en voorzieningen), `other` (Ander thema).
+             * @enum {unknown}
+             */
+            theme: "pregnancy_birth" | "baby_care" | "feeding" | "parenting" | "mental_wellbeing" | "meeting" | "money_admin" | "rights_services" | "other";
+            /**
+             * @description The track it was organised for.
+             * @enum {unknown}
+             */
+            track: "opkomst" | "opkomst_plus";
+            /** @description Where it was held, e.g. `Huis van het Kind, Stationsstraat`. */
+            place: string;
+            /** @description The session's own title. Never a mother's name: this is not her record. */
+            title?: string;
+            /**
+             * Format: uuid
+             * @description The worker of the programme who led it (an active worker, `GET /organisations/{id}/workers`).
+             */
+            facilitatorWorkerId: string;
+        };
+        /** GroupSessionPatch */
+        GroupSessionPatch: {
+            /**
+             * Format: date
+             * @description Day the session was held (Belgian date); not in the future.
+             * @example 2026-03-14
+             */
+            heldOn?: string;
+            /**
+             * @description What it was about: `pregnancy_birth` (Zwangerschap en bevalling), `baby_care` (Zorg voor de baby), `feeding` (Voeding), `parenting` (Opvoeding), `mental_wellbeing` (Mentaal welzijn), `meeting` (Ontmoeting), `money_admin` (Budget en administratie), `rights_services` (Rechten en voorzieningen), `other` (Ander thema).
+             * @enum {unknown}
+             */
+            theme?: "pregnancy_birth" | "baby_care" | "feeding" | "parenting" | "mental_wellbeing" | "meeting" | "money_admin" | "rights_services" | "other";
+            /**
+             * @description The track it was organised for.
+             * @enum {unknown}
+             */
+            track?: "opkomst" | "opkomst_plus";
+            /** @description Where it was held, e.g. `Huis van het Kind, Stationsstraat`. */
+            place?: string;
+            title?: string | null;
+            /**
+             * Format: uuid
+             * @description The worker of the programme who led it (an active worker, `GET /organisations/{id}/workers`).
+             */
+            facilitatorWorkerId?: string;
+        };
+        /**
+         * GroupSessionSummary
+         * @description A session in a list: how many came, not who.
+         * @example {
+         *       "id": "d4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a",
+         *       "heldOn": "2026-06-01",
+         *       "theme": "money_admin",
+         *       "track": "opkomst",
+         *       "place": "Huis van het Kind, Stationsstraat",
+         *       "title": "Budgetteren met een baby",
+         *       "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *       "version": 2,
+         *       "createdAt": "2026-06-01T15:00:00.000Z",
+         *       "updatedAt": "2026-06-01T15:05:00.000Z",
+         *       "attendees": 12
+         *     }
+         */
+        GroupSessionSummary: {
+            /**
+             * Format: uuid
+             * @description Id of the session.
+             */
+            id: string;
+            /**
+             * Format: date
+             * @description Day it was held.
+             * @example 2026-03-14
+             */
+            heldOn: string;
+            /**
+             * @description What it was about: `pregnancy_birth` (Zwangerschap en bevalling), `baby_care` (Zorg voor de baby), `feeding` (Voeding), `parenting` (Opvoeding), `mental_wellbeing` (Mentaal welzijn), `meeting` (Ontmoeting), `money_admin` (Budget en administratie), `rights_services` (Rechten en voorzieningen), `other` (Ander thema).
+             * @enum {unknown}
+             */
+            theme: "pregnancy_birth" | "baby_care" | "feeding" | "parenting" | "mental_wellbeing" | "meeting" | "money_admin" | "rights_services" | "other";
+            /**
+             * @description The track it was organised for.
+             * @enum {unknown}
+             */
+            track: "opkomst" | "opkomst_plus";
+            place: string | null;
+            title: string | null;
+            facilitatorWorkerId: string | null;
+            /**
+             * Format: int32
+             * @description How many came.
+             */
+            attendees: number;
+            /**
+             * Format: int32
+             * @description Grows with each change, attendance included; the ETag.
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @description When it was recorded.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            updatedAt: string;
+        };
+        /**
+         * GroupSessionVersion
+         * @example {
+         *       "version": 1,
+         *       "change": "recorded",
+         *       "heldOn": "2026-06-01",
+         *       "theme": "money_admin",
+         *       "track": "opkomst",
+         *       "place": "Huis van het Kind, Stationsstraat",
+         *       "title": "Budgetteren met een baby",
+         *       "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *       "referralIds": [],
+         *       "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "byClientId": null,
+         *       "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+         *       "at": "2026-06-01T15:00:00.000Z"
+         *     }
+         */
+        GroupSessionVersion: {
+            /**
+             * Format: int32
+             * @description Grows with each change, attendance included; the ETag.
+             */
+            version: number;
+            /**
+             * @description What this version did.
+             * @enum {unknown}
+             */
+            change: "recorded" | "corrected" | "attendance" | "deleted";
+            /**
+             * Format: date
+             * @description Day it was held.
+             * @example 2026-03-14
+             */
+            heldOn: string;
+            /**
+             * @description What it was about: `pregnancy_birth` (Zwangerschap en bevalling), `baby_care` (Zorg voor de baby), `feeding` (Voeding), `parenting` (Opvoeding), `mental_wellbeing` (Mentaal welzijn), `meeting` (Ontmoeting), `money_admin` (Budget en administratie), `rights_services` (Rechten en voorzieningen), `other` (Ander thema).
+             * @enum {unknown}
+             */
+            theme: "pregnancy_birth" | "baby_care" | "feeding" | "parenting" | "mental_wellbeing" | "meeting" | "money_admin" | "rights_services" | "other";
+            /**
+             * @description The track it was organised for.
+             * @enum {unknown}
+             */
+            track: "opkomst" | "opkomst_plus";
+            place: string | null;
+            title: string | null;
+            facilitatorWorkerId: string | null;
+            /** @description Who attended after it; for a change of attendance, those before it too (whose record it touched). */
+            referralIds: string[];
+            byOrganisationId: string | null;
+            byClientId: string | null;
+            byWorkerId: string | null;
+            /**
+             * Format: date-time
+             * @description When it was saved.
+             */
+            at: string;
+        };
+        /**
+         * GroupWork
+         * @description Sessions held in [from, to) by their date. Counts of sessions, not of people: never suppressed.
+         */
+        GroupWork: {
+            /**
+             * Format: int32
+             * @description Group sessions held in the period (of this track), not deleted, with at least one mother.
+             */
+            sessionsHeld: number;
+            /**
+             * Format: int32
+             * @description Mothers present, summed over those sessions (a mother at three sessions counts three times).
+             */
+            attendances: number;
+            meanAttendance: number | null;
         };
         /**
          * Handoff
@@ -2343,13 +2694,14 @@ export interface components {
                 /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
                 suppressed: boolean;
             };
-            /** @description Share who attended at least one group session. */
+            /** @description Share of the mothers reached by group work: who attended at least one group session (any time in her guidance). */
             shareInGroupSessions: {
                 value: number | null;
                 n: number | null;
                 /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
                 suppressed: boolean;
             };
+            groupWork: components["schemas"]["GroupWork"];
             /** @description Over completed referrals with both assessments, per domain present. */
             progressByDomain: components["schemas"]["DomainProgress"][];
         };
@@ -2396,6 +2748,11 @@ export interface components {
          *           "value": 0.55,
          *           "n": 80,
          *           "suppressed": false
+         *         },
+         *         "groupWork": {
+         *           "sessionsHeld": 44,
+         *           "attendances": 352,
+         *           "meanAttendance": 8
          *         },
          *         "progressByDomain": [
          *           {
@@ -2445,6 +2802,11 @@ export interface components {
          *             "n": 77,
          *             "suppressed": false
          *           },
+         *           "groupWork": {
+         *             "sessionsHeld": 44,
+         *             "attendances": 352,
+         *             "meanAttendance": 8
+         *           },
          *           "progressByDomain": [
          *             {
          *               "domain": "income",
@@ -2491,6 +2853,11 @@ export interface components {
          *             "value": null,
          *             "n": null,
          *             "suppressed": true
+         *           },
+         *           "groupWork": {
+         *             "sessionsHeld": 44,
+         *             "attendances": 352,
+         *             "meanAttendance": 8
          *           },
          *           "progressByDomain": []
          *         }
@@ -7041,7 +7408,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    listGroupSessions: {
+    listSessionsAttended: {
         parameters: {
             query?: never;
             header?: never;
@@ -7067,16 +7434,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 41,
-                     *           "date": "2026-06-01",
-                     *           "topic": "Budgetteren met een baby"
+                     *           "id": "d4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *           "heldOn": "2026-06-01",
+                     *           "theme": "money_admin",
+                     *           "track": "opkomst",
+                     *           "place": "Huis van het Kind, Stationsstraat",
+                     *           "title": "Budgetteren met een baby"
                      *         }
                      *       ]
                      *     }
                      */
                     "application/json": {
                         /** @description Oldest first. */
-                        items: components["schemas"]["GroupSession"][];
+                        items: components["schemas"]["AttendedSession"][];
                     };
                 };
             };
@@ -7089,7 +7459,79 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    addGroupSession: {
+    listGroupSessions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only sessions held on or after this day.
+                 * @example 2026-03-14
+                 */
+                from?: string;
+                /**
+                 * @description Only sessions held before this day.
+                 * @example 2026-03-14
+                 */
+                to?: string;
+                /** @description Only this track. */
+                track?: "opkomst" | "opkomst_plus";
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sessions. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "d4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *           "heldOn": "2026-06-01",
+                     *           "theme": "money_admin",
+                     *           "track": "opkomst",
+                     *           "place": "Huis van het Kind, Stationsstraat",
+                     *           "title": "Budgetteren met een baby",
+                     *           "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *           "version": 2,
+                     *           "createdAt": "2026-06-01T15:00:00.000Z",
+                     *           "updatedAt": "2026-06-01T15:05:00.000Z",
+                     *           "attendees": 12
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Sessions. */
+                        items: components["schemas"]["GroupSessionSummary"][];
+                        /** @description Pass as `cursor` for the next page; null on the last. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordGroupSession: {
         parameters: {
             query?: never;
             header?: {
@@ -7098,18 +7540,19 @@ export interface operations {
                 /** @description Makes the POST safe to retry: the same key returns the first answer for 24 hours. */
                 "idempotency-key"?: string;
             };
-            path: {
-                /** @description Id of the referral. */
-                referralId: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
                 /**
                  * @example {
-                 *       "date": "2026-06-01",
-                 *       "topic": "Budgetteren met een baby"
+                 *       "heldOn": "2026-06-01",
+                 *       "theme": "money_admin",
+                 *       "track": "opkomst",
+                 *       "place": "Huis van het Kind, Stationsstraat",
+                 *       "title": "Budgetteren met een baby",
+                 *       "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d"
                  *     }
                  */
                 "application/json": components["schemas"]["GroupSessionInput"];
@@ -7119,6 +7562,10 @@ export interface operations {
             /** @description Recorded. */
             201: {
                 headers: {
+                    /** @description Absolute URL of the created resource, under the deployment’s `PUBLIC_BASE_URL`. */
+                    Location: string;
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -7129,9 +7576,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 41,
-                     *       "date": "2026-06-01",
-                     *       "topic": "Budgetteren met een baby"
+                     *       "id": "d4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *       "heldOn": "2026-06-01",
+                     *       "theme": "money_admin",
+                     *       "track": "opkomst",
+                     *       "place": "Huis van het Kind, Stationsstraat",
+                     *       "title": "Budgetteren met een baby",
+                     *       "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "referralIds": [
+                     *         "0f8fad5b-d9cb-469f-a165-70867728950e"
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-06-01T15:00:00.000Z",
+                     *       "updatedAt": "2026-06-01T15:05:00.000Z"
                      *     }
                      */
                     "application/json": components["schemas"]["GroupSession"];
@@ -7144,6 +7601,315 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getGroupSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold; 304 when unchanged. */
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description Id of the group session. */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "d4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *       "heldOn": "2026-06-01",
+                     *       "theme": "money_admin",
+                     *       "track": "opkomst",
+                     *       "place": "Huis van het Kind, Stationsstraat",
+                     *       "title": "Budgetteren met een baby",
+                     *       "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "referralIds": [
+                     *         "0f8fad5b-d9cb-469f-a165-70867728950e"
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-06-01T15:00:00.000Z",
+                     *       "updatedAt": "2026-06-01T15:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GroupSession"];
+                };
+            };
+            /** @description Not modified: the version you hold is current. */
+            304: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteGroupSession: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the group session. */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    correctGroupSession: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the group session. */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "theme": "feeding",
+                 *       "title": "Flesvoeding en borstvoeding"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GroupSessionPatch"];
+            };
+        };
+        responses: {
+            /** @description Corrected. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "d4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *       "heldOn": "2026-06-01",
+                     *       "theme": "money_admin",
+                     *       "track": "opkomst",
+                     *       "place": "Huis van het Kind, Stationsstraat",
+                     *       "title": "Budgetteren met een baby",
+                     *       "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "referralIds": [
+                     *         "0f8fad5b-d9cb-469f-a165-70867728950e"
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-06-01T15:00:00.000Z",
+                     *       "updatedAt": "2026-06-01T15:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GroupSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replaceGroupSessionAttendance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The `ETag` of the version being changed (required). */
+                "if-match": string;
+                /** @description The worker of your organisation this request acts for (`GET /organisations/{id}/workers`): history and the access log record "this client on behalf of this person". */
+                "acting-person"?: string;
+            };
+            path: {
+                /** @description Id of the group session. */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "referralIds": [
+                 *         "0f8fad5b-d9cb-469f-a165-70867728950e"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AttendanceInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description The version of the resource, a strong entity tag (`"3"`): send it as `If-Match` or `If-None-Match`. */
+                    ETag: string;
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "d4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *       "heldOn": "2026-06-01",
+                     *       "theme": "money_admin",
+                     *       "track": "opkomst",
+                     *       "place": "Huis van het Kind, Stationsstraat",
+                     *       "title": "Budgetteren met een baby",
+                     *       "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *       "referralIds": [
+                     *         "0f8fad5b-d9cb-469f-a165-70867728950e"
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-06-01T15:00:00.000Z",
+                     *       "updatedAt": "2026-06-01T15:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GroupSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    groupSessionHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the group session. */
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its versions. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "version": 1,
+                     *           "change": "recorded",
+                     *           "heldOn": "2026-06-01",
+                     *           "theme": "money_admin",
+                     *           "track": "opkomst",
+                     *           "place": "Huis van het Kind, Stationsstraat",
+                     *           "title": "Budgetteren met een baby",
+                     *           "facilitatorWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *           "referralIds": [],
+                     *           "byOrganisationId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *           "byClientId": null,
+                     *           "byWorkerId": "5a1c3e7b-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                     *           "at": "2026-06-01T15:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first. */
+                        items: components["schemas"]["GroupSessionVersion"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -7435,6 +8201,11 @@ export interface operations {
                      *           "n": 80,
                      *           "suppressed": false
                      *         },
+                     *         "groupWork": {
+                     *           "sessionsHeld": 44,
+                     *           "attendances": 352,
+                     *           "meanAttendance": 8
+                     *         },
                      *         "progressByDomain": [
                      *           {
                      *             "domain": "income",
@@ -7483,6 +8254,11 @@ export interface operations {
                      *             "n": 77,
                      *             "suppressed": false
                      *           },
+                     *           "groupWork": {
+                     *             "sessionsHeld": 44,
+                     *             "attendances": 352,
+                     *             "meanAttendance": 8
+                     *           },
                      *           "progressByDomain": [
                      *             {
                      *               "domain": "income",
@@ -7529,6 +8305,11 @@ export interface operations {
                      *             "value": null,
                      *             "n": null,
                      *             "suppressed": true
+                     *           },
+                     *           "groupWork": {
+                     *             "sessionsHeld": 44,
+                     *             "attendances": 352,
+                     *             "meanAttendance": 8
                      *           },
                      *           "progressByDomain": []
                      *         }

@@ -29,6 +29,7 @@ import erasure from './routes/admin/erasure.ts'
 import idempotency from './plugins/idempotency.ts'
 import rateLimits from './plugins/rate-limits.ts'
 import referrals from './routes/referrals/index.ts'
+import groupSessions from './routes/group-sessions.ts'
 import assessments from './routes/referrals/assessments.ts'
 import consent from './routes/referrals/consent.ts'
 import impactReport from './routes/reports/impact-report.ts'
@@ -154,6 +155,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(erasure)
   await app.register(referrals)
   await app.register(assessments)
+  await app.register(groupSessions)
   await app.register(consent)
   await app.register(impactReport)
   await app.register(events)

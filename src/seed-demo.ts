@@ -7,10 +7,17 @@ import { programmeAreas } from './db/queries/organisations.ts'
 import { addWorker, listWorkers } from './services/workers.ts'
 import { serviceAreaOverlaps } from './domain/routing.ts'
 import { createReferral, transitionReferral } from './services/referrals.ts'
-import { addGroupSession, putAssessment } from './services/assessments.ts'
+import { putAssessment } from './services/assessments.ts'
+import { recordGroupSession, replaceGroupSessionAttendance } from './services/group-sessions.ts'
 import { addDays, belgianDate, daysBetween } from './domain/dates.ts'
 import { SCOPES_BY_ORGANISATION_TYPE } from './domain/scopes.ts'
-import { LIFE_DOMAINS, type OrganisationType, type Track } from './domain/vocabulary.ts'
+import {
+  GROUP_SESSION_THEMES,
+  LIFE_DOMAINS,
+  type GroupSessionTheme,
+  type OrganisationType,
+  type Track
+} from './domain/vocabulary.ts'
 import type { ReferralInput } from './schemas/referrals.ts'
 
 /** A small deterministic PRNG (mulberry32): the same demo every time. */
@@ -129,6 +136,13 @@ function inszFor(birthDate: string, serial: number): string {
 
 const atNoon = (date: string) => new Date(`${date}T11:00:00Z`)
 
+/** The group session a mother would join on or after `day`: Opkomst meets on Thursdays, Opkomst+ on Tuesdays. */
+function sessionDay(day: string, track: Track): string {
+  const weekday = track === 'opkomst' ? 4 : 2
+  const offset = (weekday - atNoon(day).getUTCDay() + 7) % 7
+  return addDays(day, offset)
+}
+
 /**
  * A demo network (hospital, programme, OCMW, housing company) and about `mothers` synthetic
  * mothers referred since January 2020, shaped like the programme's published figures.
@@ -154,6 +168,8 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
   })
   const workers = await demoWorkers(deps, act(programme, new Date(), 'workers'), programme.organisationId)
   let referred = 0
+  // Who joins which session (`track|day`), recorded once every referral is in.
+  const attendance = new Map<string, Set<string>>()
 
   for (let i = 0; i < count; i++) {
     const track: Track = rnd.chance(0.6) ? 'opkomst' : 'opkomst_plus'
@@ -239,12 +255,10 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
     })
     if (rnd.chance(plus ? 0.06 : 0.5)) {
       for (let s = rnd.int(1, 4); s > 0; s--) {
-        const on = addDays(firstContact, rnd.int(7, 150))
-        if (on <= today)
-          await addGroupSession(deps, act(programme, atNoon(on), 'group-session'), created.id, {
-            date: on,
-            topic: rnd.pick(['Babymassage', 'Voeding', 'Slapen', 'Budget'])
-          })
+        const on = sessionDay(addDays(firstContact, rnd.int(7, 150)), track)
+        if (on > today) continue
+        const key = `${track}|${on}`
+        attendance.set(key, (attendance.get(key) ?? new Set()).add(created.id))
       }
     }
     const endOn = addDays(firstContact, rnd.int(200, plus ? 700 : 330))
@@ -261,6 +275,19 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
       scores: end
     })
     await step(endOn, { status: 'completed', outcome: rnd.chance(0.9) ? 'guidance_completed' : 'transferred' }, 3)
+  }
+  const themes = Object.keys(GROUP_SESSION_THEMES) as GroupSessionTheme[]
+  for (const [key, referralIds] of [...attendance].sort(([a], [b]) => a.localeCompare(b))) {
+    const [track, heldOn] = key.split('|') as [Track, string]
+    const caller = act(programme, atNoon(heldOn), 'group session')
+    const session = await recordGroupSession(deps, caller, {
+      heldOn,
+      theme: rnd.pick(themes),
+      track,
+      place: 'Huis van het Kind, Demostraat',
+      facilitatorWorkerId: rnd.pick(workers)
+    })
+    await replaceGroupSessionAttendance(deps, caller, session.id, '"1"', [...referralIds])
   }
   return { referred, parties: { hospital, programme, ocmw, housing } }
 }

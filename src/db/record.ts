@@ -19,6 +19,7 @@ import {
   accessLog,
   assessmentHistory,
   consentVersions,
+  groupSessionHistory,
   handoffHistory,
   housingDecisions,
   outboxEvents,
@@ -50,6 +51,16 @@ export async function recordAccess(tx: Executor, referralId: string, entry: Acce
   await tx.insert(accessLog).values({ ...entry, referralId })
 }
 
+/** One access-log row per referral read or changed together (a group session's attendance). */
+export async function recordAccessEach(
+  tx: Executor,
+  referralIds: readonly string[],
+  entry: AccessEntry
+): Promise<void> {
+  if (referralIds.length > 0)
+    await tx.insert(accessLog).values(referralIds.map((referralId) => ({ ...entry, referralId })))
+}
+
 export async function recordReferralHistory(tx: Executor, row: ReferralHistoryRow): Promise<void> {
   await tx.insert(referralHistory).values(row)
 }
@@ -64,6 +75,14 @@ export async function recordHandoffHistory(tx: Executor, row: HandoffHistoryRow)
 
 export async function recordAssessmentHistory(tx: Executor, row: AssessmentHistoryRow): Promise<void> {
   await tx.insert(assessmentHistory).values(row)
+}
+
+/** A version of a group session with its attendance, as saved (recorded, corrected, attendance, deleted). */
+export async function recordGroupSessionHistory(
+  tx: Executor,
+  row: typeof groupSessionHistory.$inferInsert
+): Promise<void> {
+  await tx.insert(groupSessionHistory).values(row)
 }
 
 /** The programme's screening corrections of one save: they are their own history. */

@@ -4,7 +4,7 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 }
 
 /** What each part of a cursor's key is; a forged part is refused before it reaches a query. */
-export type CursorPart = 'instant' | 'uuid' | 'integer' | 'transaction'
+export type CursorPart = 'instant' | 'date' | 'uuid' | 'integer' | 'transaction'
 
 const PARTS: Record<CursorPart, (v: unknown) => boolean> = {
   // As PostgreSQL writes a timestamptz, which is what lists give out; years the service can hold.
@@ -12,6 +12,7 @@ const PARTS: Record<CursorPart, (v: unknown) => boolean> = {
     typeof v === 'string' &&
     /^(19|2\d)\d{2}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(v) &&
     !Number.isNaN(Date.parse(v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))),
+  date: (v) => typeof v === 'string' && /^(19|2\d)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(v),
   uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
   integer: (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0,
   transaction: (v) => typeof v === 'string' && /^\d{1,19}$/.test(v)

@@ -1,4 +1,5 @@
 import { ageInYears, daysBetween } from './dates.ts'
+import { groupWork, type GroupWork, type HeldSession } from './group-sessions.ts'
 import { LIFE_DOMAINS, TRACKS, type LifeDomain, type Track } from './vocabulary.ts'
 
 /** One accepted referral, as the report needs it. Start of guidance = acceptance (issue 7). */
@@ -40,6 +41,8 @@ export interface Figures {
   shareBadHousing: Figure
   shareLivingAlone: Figure
   shareInGroupSessions: Figure
+  /** Sessions are not people: their counts are not suppressed. */
+  groupWork: GroupWork
   progressByDomain: DomainProgress[]
 }
 export interface ImpactReport {
@@ -65,7 +68,11 @@ export function pregnancyMonthAtStart(startDate: string, expectedDeliveryDate: s
   return (PREGNANCY_DAYS - daysToGo) / DAYS_PER_MONTH
 }
 
-export function impactFigures(members: readonly CohortMember[], minCell: number): Figures {
+export function impactFigures(
+  members: readonly CohortMember[],
+  sessions: readonly HeldSession[],
+  minCell: number
+): Figures {
   const n = members.length
   const months = members
     .map((m) => pregnancyMonthAtStart(m.startDate, m.expectedDeliveryDate))
@@ -112,21 +119,28 @@ export function impactFigures(members: readonly CohortMember[], minCell: number)
     ),
     shareLivingAlone: figure(n, () => members.filter((m) => m.livesAloneWithChildren).length / n, minCell),
     shareInGroupSessions: figure(n, () => members.filter((m) => m.groupSessions > 0).length / n, minCell),
+    groupWork: groupWork(sessions),
     progressByDomain
   }
 }
 
-export function impactReport(members: readonly CohortMember[], minCell: number): ImpactReport {
+/** The figures overall and per track: the mothers by their track, the sessions by theirs. */
+export function impactReport(
+  members: readonly CohortMember[],
+  sessions: readonly HeldSession[],
+  minCell: number
+): ImpactReport {
   const tracks = Object.fromEntries(
     TRACKS.map((track) => [
       track,
       impactFigures(
         members.filter((m) => m.track === track),
+        sessions.filter((s) => s.track === track),
         minCell
       )
     ])
   ) as Record<Track, Figures>
-  return { overall: impactFigures(members, minCell), tracks }
+  return { overall: impactFigures(members, sessions, minCell), tracks }
 }
 
 const SCALAR_FIGURES = [
@@ -150,6 +164,9 @@ export function impactCsv(report: ImpactReport): string {
     for (const name of SCALAR_FIGURES) {
       const f = figures[name]
       rows.push([name, track, '', cell(f.value), cell(f.n), String(f.suppressed)])
+    }
+    for (const part of ['sessionsHeld', 'attendances', 'meanAttendance'] as const) {
+      rows.push([`groupWork.${part}`, track, '', cell(figures.groupWork[part]), '', 'false'])
     }
     for (const p of figures.progressByDomain) {
       for (const part of ['meanStart', 'meanEnd', 'shareImproved'] as const) {

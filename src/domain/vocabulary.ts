@@ -102,3 +102,17 @@ export type LifeDomain = (typeof LIFE_DOMAINS)[number]
 export const INSZ_ABSENT_REASONS = ['none_issued', 'unknown', 'refused'] as const
 export const URGENCIES = ['routine', 'urgent'] as const
 export const CONSENT_METHODS = ['verbal', 'written'] as const
+
+/** Themes of the programme's group sessions (group work, "groepswerking"), with how a person reads them. */
+export const GROUP_SESSION_THEMES = {
+  pregnancy_birth: { nl: 'Zwangerschap en bevalling', en: 'Pregnancy and birth' },
+  baby_care: { nl: 'Zorg voor de baby', en: 'Caring for the baby' },
+  feeding: { nl: 'Voeding', en: 'Feeding' },
+  parenting: { nl: 'Opvoeding', en: 'Parenting' },
+  mental_wellbeing: { nl: 'Mentaal welzijn', en: 'Mental wellbeing' },
+  meeting: { nl: 'Ontmoeting', en: 'Meeting other mothers' },
+  money_admin: { nl: 'Budget en administratie', en: 'Money and paperwork' },
+  rights_services: { nl: 'Rechten en voorzieningen', en: 'Rights and services' },
+  other: { nl: 'Ander thema', en: 'Other theme' }
+} as const satisfies Record<string, { nl: string; en: string }>
+export type GroupSessionTheme = keyof typeof GROUP_SESSION_THEMES

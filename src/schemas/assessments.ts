@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox'
-import { assessmentExample, groupSessionExample, ids } from './examples.ts'
+import { assessmentExample, ids } from './examples.ts'
 import { DateOnly, DateTime, Nullable, Uuid } from './common.ts'
 import { LIFE_DOMAINS } from '../domain/vocabulary.ts'
 
@@ -149,25 +149,4 @@ export const Assessments = Type.Object(
     description: 'Both assessments; null until recorded.',
     examples: [{ start: assessmentExample, end: null }]
   }
-)
-
-export const GroupSessionInput = Type.Object(
-  {
-    date: DateOnly('Day of the session; not in the future.'),
-    topic: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'What the session was about.' }))
-  },
-  {
-    additionalProperties: false,
-    title: 'GroupSessionInput',
-    examples: [{ date: '2026-06-01', topic: 'Budgetteren met een baby' }]
-  }
-)
-
-export const GroupSession = Type.Object(
-  {
-    id: Type.Integer({ format: 'int32', minimum: 0, maximum: 2147483647, description: 'Id of the attendance record.' }),
-    date: DateOnly('Day of the session.'),
-    topic: Nullable(Type.String({ maxLength: 4000, description: 'What it was about.' }))
-  },
-  { title: 'GroupSession', additionalProperties: false, examples: [groupSessionExample] }
 )

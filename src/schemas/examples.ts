@@ -218,6 +218,19 @@ export const accessLogExample = {
   at: '2026-06-01T09:01:30.000Z'
 }
 
-export const groupSessionExample = { id: 41, date: '2026-06-01', topic: 'Budgetteren met een baby' }
+/** A session of the programme's group work, on the day she was accepted, with her among those who came. */
+export const groupSessionExample = {
+  id: 'd4c3b2a1-6f5e-4d7c-8b9a-0f1e2d3c4b5a',
+  heldOn: '2026-06-01',
+  theme: 'money_admin',
+  track: 'opkomst',
+  place: 'Huis van het Kind, Stationsstraat',
+  title: 'Budgetteren met een baby',
+  facilitatorWorkerId: workerId,
+  referralIds: [referralId],
+  version: 2,
+  createdAt: '2026-06-01T15:00:00.000Z',
+  updatedAt: '2026-06-01T15:05:00.000Z'
+}
 
 export const ids = { referralId, handoffId, eventId, workerId, programmeId }

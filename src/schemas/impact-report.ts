@@ -42,6 +42,23 @@ const DomainProgress = Type.Object(
   { title: 'DomainProgress', additionalProperties: false }
 )
 
+const Count = (description: string) => Type.Integer({ format: 'int32', minimum: 0, maximum: 2147483647, description })
+
+const GroupWork = Type.Object(
+  {
+    sessionsHeld: Count('Group sessions held in the period (of this track), not deleted, with at least one mother.'),
+    attendances: Count('Mothers present, summed over those sessions (a mother at three sessions counts three times).'),
+    meanAttendance: Nullable(
+      Type.Number({ minimum: 0, description: 'attendances / sessionsHeld; null without sessions.' })
+    )
+  },
+  {
+    title: 'GroupWork',
+    additionalProperties: false,
+    description: 'Sessions held in [from, to) by their date. Counts of sessions, not of people: never suppressed.'
+  }
+)
+
 export const Figures = Type.Object(
   {
     mothersSupported: Figure('Distinct mothers accepted in the period (a mother referred twice counts once).'),
@@ -54,7 +71,10 @@ export const Figures = Type.Object(
       'Share in bad housing (poor quality, overcrowded, insecure, homeless), over those whose housing is known.'
     ),
     shareLivingAlone: Figure('Share of single parents.'),
-    shareInGroupSessions: Figure('Share who attended at least one group session.'),
+    shareInGroupSessions: Figure(
+      'Share of the mothers reached by group work: who attended at least one group session (any time in her guidance).'
+    ),
+    groupWork: GroupWork,
     progressByDomain: Type.Array(DomainProgress, {
       maxItems: 1000,
       description: 'Over completed referrals with both assessments, per domain present.'
@@ -95,6 +115,7 @@ export function impactReportExample() {
     shareBadHousing: figure(n === null ? null : 0.61, n),
     shareLivingAlone: figure(n === null ? null : 0.38, n),
     shareInGroupSessions: figure(n === null ? null : 0.55, n),
+    groupWork: { sessionsHeld: 44, attendances: 352, meanAttendance: 8 },
     progressByDomain:
       n === null
         ? []

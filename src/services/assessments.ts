@@ -5,8 +5,6 @@ import type { Executor } from '../db/client.ts'
 import {
   assessmentHistoryOf,
   assessmentsOf,
-  groupSessionsOf,
-  insertGroupSession,
   lockAssessment,
   saveAssessment,
   type AssessmentRow
@@ -35,7 +33,7 @@ const present = (a: AssessmentRow) => ({
   version: a.version
 })
 
-/** Assessments and attendance are the programme's own record: anyone else gets 404. */
+/** Assessments are the programme's own record: anyone else gets 404. */
 async function asProgramme(caller: Caller, referralId: string, tx: Executor) {
   const row = await lockReferral(tx, referralId)
   if (row === undefined || viewOf(caller.principal, row) !== 'programme') throw notFound('Referral')
@@ -43,7 +41,7 @@ async function asProgramme(caller: Caller, referralId: string, tx: Executor) {
 }
 
 /**
- * An assessment or a session is a day of the mother's guidance, from acceptance to the day it
+ * An assessment is a day of the mother's guidance, from acceptance to the day it
  * ended (completed or failed) or today: 422 naming the field otherwise.
  */
 async function inGuidance(
@@ -170,28 +168,5 @@ export async function getAssessments(deps: Deps, caller: Caller, referralId: str
       return a === undefined ? null : present(a)
     }
     return { start: of('start'), end: of('end') }
-  })
-}
-
-export async function addGroupSession(
-  deps: Deps,
-  caller: Caller,
-  referralId: string,
-  body: { date: string; topic?: string | undefined }
-) {
-  return writeTransaction(deps.db, async (tx) => {
-    const referral = await asProgramme(caller, referralId, tx)
-    await inGuidance(tx, caller, referral, body.date, '/date')
-    const row = await insertGroupSession(tx, referralId, body.date, body.topic ?? null)
-    await recordAccess(tx, referralId, accessEntry(caller))
-    return { id: row.id, date: row.attendedOn, topic: row.topic }
-  })
-}
-
-export async function listGroupSessions(deps: Deps, caller: Caller, referralId: string) {
-  return deps.db.transaction(async (tx) => {
-    await asProgramme(caller, referralId, tx)
-    await recordAccess(tx, referralId, accessEntry(caller))
-    return (await groupSessionsOf(tx, referralId)).map((g) => ({ id: g.id, date: g.attendedOn, topic: g.topic }))
   })
 }

@@ -244,6 +244,8 @@ export async function handoffHistory(deps: Deps, caller: Caller, id: string) {
   const role = row === undefined ? null : roleIn(caller, row)
   if (row === undefined || role === null) throw notFound('Handoff')
   const record = role === 'recipient' && accessOf(row.handoff, row, caller.principal.organisationType) === 'record'
+  // Its reasons are free text about her: a read of her record.
+  await recordAccess(deps.db, row.handoff.referralId, accessEntry(caller))
   return (await handoffHistoryOf(deps.db, id)).map((h) => ({
     kind: 'status' as const,
     fromStatus: h.fromStatus,
@@ -421,6 +423,8 @@ export async function housingDecisionHistory(deps: Deps, caller: Caller, id: str
   const row = await handoffWithParties(deps.db, id)
   const role = row === undefined ? null : roleIn(caller, row)
   if (row === undefined || role === null) throw notFound('Handoff')
+  // Whether she got housing priority, and why not, is about her: a read of her record.
+  await recordAccess(deps.db, row.handoff.referralId, accessEntry(caller))
   return (await housingDecisionsOf(deps.db, id)).map((d) => ({
     decision: d.decision,
     validThrough: d.validThrough,

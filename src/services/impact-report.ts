@@ -1,5 +1,6 @@
 import type { Caller } from '../core/caller.ts'
 import { invalidParameters, notFound } from '../core/problems.ts'
+import { heldSessions } from '../db/queries/group-sessions.ts'
 import { cohort, type CohortRow } from '../db/queries/impact-report.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
 import { belgianDate } from '../domain/dates.ts'
@@ -48,9 +49,11 @@ export async function buildImpactReport(
     programmeId = caller.principal.organisationId as string
   }
   const rows = await cohort(deps.db, programmeId, q.from, q.to, q.track)
+  const sessions = await heldSessions(deps.db, programmeId, q.from, q.to, q.track)
   const pseudonym = (identity: string) => deps.identifiers.pseudonym(identity)
   const report = impactReport(
     rows.map((row) => toMember(row, pseudonym)),
+    sessions,
     deps.config.REPORT_MIN_CELL
   )
   return {

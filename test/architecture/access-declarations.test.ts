@@ -129,7 +129,27 @@ const CALLS: Record<string, Call> = {
     expect: 200
   },
   'GET /referrals/:referralId/screening/history': { who: programme, expect: 200 },
-  'POST /referrals/:referralId/group-sessions': { who: programme, body: { date: today() }, expect: 201 },
+  'POST /group-sessions': {
+    who: programme,
+    body: { heldOn: today(), theme: 'meeting', track: 'opkomst', place: 'x', facilitatorWorkerId: programme.workerId },
+    expect: 201,
+    keep: (b) => {
+      made.sessionId = b.id
+    }
+  },
+  'PUT /group-sessions/:sessionId/attendance': {
+    who: programme,
+    get body() {
+      return { referralIds: [made.referralId] }
+    },
+    version: 1,
+    expect: 200
+  },
+  'GET /group-sessions': { who: programme, expect: 200 },
+  'GET /group-sessions/:sessionId': { who: programme, expect: 200 },
+  'PATCH /group-sessions/:sessionId': { who: programme, body: { theme: 'feeding' }, version: 2, expect: 200 },
+  'GET /group-sessions/:sessionId/history': { who: programme, expect: 200 },
+  'DELETE /group-sessions/:sessionId': { who: programme, version: 3, expect: 204 },
   'GET /referrals/:referralId/group-sessions': { who: programme, expect: 200 },
   'GET /reports/impact': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
   'GET /reports/impact/progress.svg': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },

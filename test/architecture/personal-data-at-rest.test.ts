@@ -104,7 +104,18 @@ t.test('the mother is found only in her referral', async (t) => {
       .statusCode,
     201
   )
-  t.equal((await send(programme, 'POST', `/referrals/${id}/group-sessions`, { date: today() })).statusCode, 201)
+  const session = await send(programme, 'POST', '/group-sessions', {
+    heldOn: today(),
+    theme: 'meeting',
+    track: 'opkomst',
+    place: 'Huis van het Kind',
+    facilitatorWorkerId: programme.workerId
+  })
+  t.equal(
+    (await send(programme, 'PUT', `/group-sessions/${session.json().id}/attendance`, { referralIds: [id] }, 1))
+      .statusCode,
+    200
+  )
   t.equal((await send(hospital, 'GET', `/referrals/${id}`)).statusCode, 200)
   await eventually('the webhook deliveries', () => receiver.received.length >= 3 || undefined)
 

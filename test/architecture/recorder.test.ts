@@ -4,8 +4,28 @@ import { join, relative } from 'node:path'
 import { ROOT } from '../helpers/processes.ts'
 
 const RECORDER = 'src/db/record.ts'
-const TABLES = ['access_log', 'outbox_events', 'referral_history', 'handoff_history']
-const DRIZZLE_TABLES = ['accessLog', 'outboxEvents', 'referralHistory', 'handoffHistory']
+const TABLES = [
+  'access_log',
+  'outbox_events',
+  'referral_history',
+  'handoff_history',
+  'assessment_history',
+  'screening_corrections',
+  'consent_versions',
+  'housing_decisions',
+  'group_session_history'
+]
+const DRIZZLE_TABLES = [
+  'accessLog',
+  'outboxEvents',
+  'referralHistory',
+  'handoffHistory',
+  'assessmentHistory',
+  'screeningCorrections',
+  'consentVersions',
+  'housingDecisions',
+  'groupSessionHistory'
+]
 
 /** Lines of `text` that write one of the recorded tables, in SQL or through Drizzle. */
 export function recordingLines(text: string): string[] {
@@ -34,5 +54,6 @@ t.test('the search finds a write added anywhere else', async (t) => {
   t.equal(recordingLines('await db.execute(sql`INSERT INTO access_log (referral_id) VALUES ($1)`)').length, 1)
   t.equal(recordingLines('  insert into outbox_events (type) values ($1)').length, 1)
   t.equal(recordingLines('await tx.insert(referralHistory).values(row)').length, 1)
+  t.equal(recordingLines('await tx.insert(groupSessionHistory).values(row)').length, 1)
   t.equal(recordingLines('await tx.insert(handoffs).values(row)').length, 0)
 })

@@ -155,11 +155,23 @@ t.test('the server accepts every example, in the order of a referral', async (t)
     exampleOf('PATCH /referrals/{referralId}/screening'),
     0
   )
+  const session = await post(programme, 'POST /group-sessions', '/group-sessions', {
+    ...exampleOf('POST /group-sessions'),
+    facilitatorWorkerId: programme.workerId
+  })
   await post(
     programme,
-    'POST /referrals/{referralId}/group-sessions',
-    `${at}/group-sessions`,
-    exampleOf('POST /referrals/{referralId}/group-sessions')
+    'PUT /group-sessions/{sessionId}/attendance',
+    `/group-sessions/${session.id}/attendance`,
+    { ...exampleOf('PUT /group-sessions/{sessionId}/attendance'), referralIds: [referral.id] },
+    session.version
+  )
+  await post(
+    programme,
+    'PATCH /group-sessions/{sessionId}',
+    `/group-sessions/${session.id}`,
+    exampleOf('PATCH /group-sessions/{sessionId}'),
+    session.version + 1
   )
 
   const handoffKey = 'POST /referrals/{referralId}/handoffs'

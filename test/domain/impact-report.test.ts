@@ -33,16 +33,16 @@ t.test('pregnancy month at the start', async (t) => {
 })
 
 t.test('suppression at n = 4, not at n = 5', async (t) => {
-  const four = impactFigures(five().slice(0, 4), 5)
+  const four = impactFigures(five().slice(0, 4), [], 5)
   t.same(four.mothersSupported, { value: null, n: null, suppressed: true })
   t.same(four.meanAgeAtStart, { value: null, n: null, suppressed: true })
-  const fiveFigures = impactFigures(five(), 5)
+  const fiveFigures = impactFigures(five(), [], 5)
   t.same(fiveFigures.mothersSupported, { value: 5, n: 5, suppressed: false })
   t.same(fiveFigures.meanAgeAtStart, { value: 30, n: 5, suppressed: false })
 })
 
 t.test('a mother referred twice counts once among mothers, but each referral counts in n', async (t) => {
-  const figures = impactFigures([...five(), member({ motherKey: 'same' }), member({ motherKey: 'same' })], 5)
+  const figures = impactFigures([...five(), member({ motherKey: 'same' }), member({ motherKey: 'same' })], [], 5)
   t.same(figures.mothersSupported, { value: 6, n: 7, suppressed: false })
 })
 
@@ -55,7 +55,7 @@ t.test('unknowns are left out of the denominators', async (t) => {
     member({ incomeSource: 'other', housingSituation: 'adequate' }),
     member({ incomeSource: 'unknown', housingSituation: 'unknown' })
   ]
-  const f = impactFigures(cohort, 5)
+  const f = impactFigures(cohort, [], 5)
   t.same(f.shareWithoutIncome, { value: 2 / 5, n: 5, suppressed: false })
   t.same(f.shareBadHousing, { value: 4 / 5, n: 5, suppressed: false })
   t.same(f.shareLivingAlone, { value: 0, n: 6, suppressed: false })
@@ -67,10 +67,10 @@ t.test('pregnancy vs already born: only those pregnant at the start count for th
     member({ expectedDeliveryDate: null }),
     member({ expectedDeliveryDate: '2024-01-01' })
   ]
-  const month = impactFigures(cohort, 5).meanPregnancyMonthAtStart
+  const month = impactFigures(cohort, [], 5).meanPregnancyMonthAtStart
   t.match(month, { n: 5, suppressed: false })
   t.ok(Math.abs((month.value as number) - 210 / 30.4375) < 1e-12, 'full precision, no rounding')
-  t.equal(impactFigures(cohort, 5).meanAgeAtStart.n, 7)
+  t.equal(impactFigures(cohort, [], 5).meanAgeAtStart.n, 7)
 })
 
 t.test('age in completed years; group sessions; living alone', async (t) => {
@@ -81,7 +81,7 @@ t.test('age in completed years; group sessions; living alone', async (t) => {
     member({ motherBirthDate: '2002-03-01' }),
     member({ motherBirthDate: '2002-03-01', livesAloneWithChildren: true })
   ]
-  const f = impactFigures(cohort, 5)
+  const f = impactFigures(cohort, [], 5)
   t.equal(f.meanAgeAtStart.value, (29 + 30 + 22 + 22 + 22) / 5)
   t.equal(f.shareInGroupSessions.value, 2 / 5)
   t.equal(f.shareLivingAlone.value, 2 / 5)
@@ -97,7 +97,7 @@ t.test('progress per domain: ties are not progress; only completed with both ass
     member({ completed: false, startScores: { income: 1 }, endScores: { income: 5 } }),
     member({ completed: true, startScores: { income: 1 }, endScores: null })
   ]
-  const progress = impactFigures(cohort, 5).progressByDomain
+  const progress = impactFigures(cohort, [], 5).progressByDomain
   t.same(
     progress.map((p) => p.domain),
     ['income', 'housing'],
@@ -128,7 +128,20 @@ t.test('the report per track, the CSV and the chart', async (t) => {
       endScores: { income: 2, parenting: 2 }
     })
   ]
-  const report = impactReport(cohort, 5)
+  const sessions = [
+    { track: 'opkomst', attendees: 12 },
+    { track: 'opkomst', attendees: 6 },
+    { track: 'opkomst', attendees: 0 },
+    { track: 'opkomst_plus', attendees: 3 }
+  ]
+  const report = impactReport(cohort, sessions, 5)
+  t.same(
+    report.overall.groupWork,
+    { sessionsHeld: 3, attendances: 21, meanAttendance: 7 },
+    'an empty session was not held'
+  )
+  t.same(report.tracks.opkomst.groupWork, { sessionsHeld: 2, attendances: 18, meanAttendance: 9 })
+  t.same(report.tracks.opkomst_plus.groupWork, { sessionsHeld: 1, attendances: 3, meanAttendance: 3 })
   t.equal(report.overall.mothersSupported.value, 10)
   t.equal(report.tracks.opkomst.shareWithoutIncome.value, 1)
   t.equal(report.tracks.opkomst_plus.shareWithoutIncome.value, 0)
@@ -141,6 +154,10 @@ t.test('the report per track, the CSV and the chart', async (t) => {
   t.same(
     csv.find((r) => r[0] === 'shareWithoutIncome' && r[1] === 'opkomst'),
     ['shareWithoutIncome', 'opkomst', '', '1', '5', 'false']
+  )
+  t.same(
+    csv.find((r) => r[0] === 'groupWork.meanAttendance' && r[1] === 'opkomst'),
+    ['groupWork.meanAttendance', 'opkomst', '', '9', '', 'false']
   )
   t.same(
     csv.find((r) => r[0] === 'progress.shareImproved' && r[1] === 'opkomst_plus' && r[2] === 'parenting'),

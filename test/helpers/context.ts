@@ -56,7 +56,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
       DATABASE_POOL_SIZE: 5,
       REDIS_URL,
       REDIS_PREFIX: `opk-test-${randomBytes(5).toString('hex')}`,
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? 'silent') as Config['LOG_LEVEL'],
       PUBLIC_BASE_URL: 'https://opkomst.test',
       ADMIN_API_KEY: ADMIN_KEY,
       IDENTIFIER_KEYS: `t1:${randomBytes(32).toString('base64')}`,
@@ -91,7 +91,7 @@ export interface TestContext {
   /** A request as `who`, with `If-Match` when a version is given. */
   send: (
     who: { headers: object },
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     url: string,
     payload?: object,
     version?: number

@@ -26,12 +26,22 @@ const handoff = (
     reason: 'x'
   })
 ).json()
+const session = (
+  await send(programme, 'POST', '/group-sessions', {
+    heldOn: today(),
+    theme: 'meeting',
+    track: 'opkomst',
+    place: 'x',
+    facilitatorWorkerId: programme.workerId
+  })
+).json()
 const webhook = (
   await send(hospital, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/h', eventTypes: ['referral.created'] })
 ).json()
 const ids: Record<string, string> = {
   referralId: referral.id,
   handoffId: handoff.id,
+  sessionId: session.id,
   webhookId: webhook.id,
   organisationId: hospital.organisationId,
   clientId: hospital.clientId,
@@ -84,7 +94,15 @@ const GOOD: Record<string, object> = {
   'patch /referrals/{referralId}': { urgency: 'urgent', needs: ['income'] },
   'post /referrals/{referralId}/transitions': { status: 'in-progress', firstContactOn: today() },
   'put /referrals/{referralId}/assessments/{phase}': { assessedOn: today(), scores: { income: 2 } },
-  'post /referrals/{referralId}/group-sessions': { date: today(), topic: 'Voeding' },
+  'post /group-sessions': {
+    heldOn: today(),
+    theme: 'meeting',
+    track: 'opkomst',
+    place: 'x',
+    facilitatorWorkerId: programme.workerId
+  },
+  'patch /group-sessions/{sessionId}': { heldOn: today(), title: 'x' },
+  'put /group-sessions/{sessionId}/attendance': { referralIds: [referral.id] },
   'post /referrals/{referralId}/handoffs': {
     type: 'income_support',
     toOrganisationId: housing.organisationId,

@@ -251,8 +251,21 @@ t.test('plausible dates: no assessment before guidance, no far-off due date, nam
   })
   t.match(early.json(), { status: 422, errors: [{ pointer: '/assessedOn', message: /not in guidance/ }] })
   await ctx.send(programme, 'POST', `/referrals/${id}/transitions`, { status: 'accepted', track: 'opkomst' }, 1)
-  const session = await ctx.send(programme, 'POST', `/referrals/${id}/group-sessions`, { date: '2019-06-01' })
-  t.match(session.json(), { status: 422, errors: [{ pointer: '/date', message: /before the start of guidance/ }] })
+  const session = await ctx.send(programme, 'POST', '/group-sessions', {
+    heldOn: '2019-06-01',
+    theme: 'meeting',
+    track: 'opkomst',
+    place: 'Huis van het Kind',
+    facilitatorWorkerId: programme.workerId
+  })
+  const attended = await ctx.send(
+    programme,
+    'PUT',
+    `/group-sessions/${session.json().id}/attendance`,
+    { referralIds: [id] },
+    1
+  )
+  t.match(attended.json(), { status: 422, errors: [{ pointer: '/referralIds/0', message: /after the session/ }] })
   const far = await ctx.send(programme, 'POST', `/referrals/${id}/handoffs`, {
     type: 'income_support',
     toOrganisationId: ocmw.organisationId,

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
-import { assessmentHistory, assessments, groupSessions } from '../schema/index.ts'
+import { assessmentHistory, assessments } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
 import type { AssessmentDocument } from '../../domain/assessments.ts'
 
@@ -49,19 +49,6 @@ export async function saveAssessment(
         .returning()
     : await db.insert(assessments).values(row).returning()
   return saved!
-}
-
-export async function insertGroupSession(db: Executor, referralId: string, attendedOn: string, topic: string | null) {
-  const [row] = await db.insert(groupSessions).values({ referralId, attendedOn, topic }).returning()
-  return row!
-}
-
-export async function groupSessionsOf(db: Executor, referralId: string) {
-  return db
-    .select()
-    .from(groupSessions)
-    .where(eq(groupSessions.referralId, referralId))
-    .orderBy(asc(groupSessions.attendedOn), asc(groupSessions.id))
 }
 
 export async function assessmentHistoryOf(db: Executor, referralId: string, phase: 'start' | 'end') {

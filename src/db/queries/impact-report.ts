@@ -29,7 +29,8 @@ export async function cohort(
 ): Promise<CohortRow[]> {
   const result = await db.execute<CohortRow>(sql`
     SELECT r.id, r.track, r.accepted_at AS "acceptedAt", r.status, r.details, r.insz_blind_index AS "inszBlindIndex", r.mother_pseudonym AS "motherPseudonym",
-      (SELECT count(*)::int FROM group_sessions g WHERE g.referral_id = r.id) AS "groupSessions",
+      (SELECT count(*)::int FROM group_session_attendance a JOIN group_sessions g ON g.id = a.session_id
+        WHERE a.referral_id = r.id AND g.deleted_at IS NULL) AS "groupSessions",
       coalesce((SELECT json_agg(json_build_object('field', c.field, 'value', c.value) ORDER BY c.id)
         FROM screening_corrections c WHERE c.referral_id = r.id), '[]') AS "screeningCorrections",
       s.scores AS "startScores", e.scores AS "endScores"

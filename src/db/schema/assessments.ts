@@ -43,18 +43,3 @@ export const assessmentHistory = pgTable(
   },
   (t) => [index().on(t.referralId, t.phase, t.id)]
 )
-
-/** One row per group session the mother attended. */
-export const groupSessions = pgTable(
-  'group_sessions',
-  {
-    id: bigserial({ mode: 'number' }).primaryKey(),
-    referralId: uuid()
-      .notNull()
-      .references(() => referrals.id),
-    attendedOn: date({ mode: 'string' }).notNull(),
-    topic: text(),
-    createdAt: instant().notNull().defaultNow()
-  },
-  (t) => [index().on(t.referralId)]
-)

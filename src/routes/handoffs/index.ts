@@ -156,7 +156,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/handoffs/:handoffId/history',
     {
-      config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
+      config: { scope: ['handoffs:write', 'referrals:read'], accessLog: 'handoff history' },
       schema: {
         tags: ['handoffs'],
         operationId: 'getHandoffHistory',
@@ -198,7 +198,7 @@ const handoffs: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/handoffs/:handoffId/housing-decisions',
     {
-      config: { scope: ['handoffs:write', 'referrals:read'], accessLog: false },
+      config: { scope: ['handoffs:write', 'referrals:read'], accessLog: 'housing decisions' },
       schema: {
         tags: ['handoffs'],
         operationId: 'housingDecisionHistory',

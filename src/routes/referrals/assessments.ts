@@ -6,18 +6,11 @@ import {
   AssessmentInput,
   AssessmentPatch,
   Assessments,
-  AssessmentVersion,
-  GroupSession,
-  GroupSessionInput
+  AssessmentVersion
 } from '../../schemas/assessments.ts'
-import {
-  addGroupSession,
-  assessmentVersions,
-  getAssessments,
-  listGroupSessions,
-  patchAssessment,
-  putAssessment
-} from '../../services/assessments.ts'
+import { AttendedSession } from '../../schemas/group-sessions.ts'
+import { sessionsOfReferral } from '../../services/group-sessions.ts'
+import { assessmentVersions, getAssessments, patchAssessment, putAssessment } from '../../services/assessments.ts'
 import type { StartSituation } from '../../domain/screening.ts'
 import { Screening, ScreeningInput, ScreeningRecord } from '../../schemas/screening.ts'
 import { correctScreening, readScreening, screeningHistory } from '../../services/screening.ts'
@@ -30,7 +23,7 @@ const PhaseParams = Type.Object({
 })
 const scope = 'referrals:manage'
 
-/** The programme's impact registration per referral: assessments and group-session attendance. */
+/** The programme's impact registration per referral: screening, assessments and the group sessions she attended. */
 const assessments: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/referrals/:referralId/assessments/:phase',
@@ -205,44 +198,24 @@ const assessments: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => getAssessments(app.deps, caller(request, 'assessment'), request.params.referralId)
   )
 
-  app.post(
-    '/referrals/:referralId/group-sessions',
-    {
-      config: { scope, accessLog: 'group-session' },
-      schema: {
-        tags: ['impact'],
-        operationId: 'addGroupSession',
-        summary: 'Record that the mother attended a group session',
-        params: Params,
-        body: GroupSessionInput,
-        response: { 201: answer('Recorded.', GroupSession), ...problemResponses([404]) }
-      }
-    },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await addGroupSession(app.deps, caller(request, 'group session'), request.params.referralId, request.body)
-        )
-  )
-
   app.get(
     '/referrals/:referralId/group-sessions',
     {
       config: { scope, accessLog: 'group-sessions' },
       schema: {
         tags: ['impact'],
-        operationId: 'listGroupSessions',
+        operationId: 'listSessionsAttended',
         summary: 'Group sessions the mother attended',
+        description: 'Sessions are recorded as their own resource (`/group-sessions`); this is her part of them.',
         params: Params,
         response: {
-          200: answer('The sessions attended.', List(GroupSession, 'Oldest first.')),
+          200: answer('The sessions attended.', List(AttendedSession, 'Oldest first.')),
           ...problemResponses([404])
         }
       }
     },
     async (request) => ({
-      items: await listGroupSessions(app.deps, caller(request, 'group session'), request.params.referralId)
+      items: await sessionsOfReferral(app.deps, caller(request, 'group sessions'), request.params.referralId)
     })
   )
 }

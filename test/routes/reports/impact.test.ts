@@ -66,14 +66,27 @@ async function refer(spec: Spec): Promise<string> {
   }
   await go({ status: 'accepted', track: spec.track })
   for (let i = 0; i < spec.sessions; i++) {
+    const session = await app.inject({
+      method: 'POST',
+      url: '/group-sessions',
+      headers: programme.headers,
+      payload: {
+        heldOn: today(),
+        theme: 'baby_care',
+        track: spec.track,
+        place: 'Huis van het Kind',
+        facilitatorWorkerId: programme.workerId
+      }
+    })
+    expectStatus(session, 201)
     expectStatus(
       await app.inject({
-        method: 'POST',
-        url: `/referrals/${id}/group-sessions`,
-        headers: programme.headers,
-        payload: { date: today(), topic: 'Babymassage' }
+        method: 'PUT',
+        url: `/group-sessions/${session.json().id}/attendance`,
+        headers: headersOf(programme, 1),
+        payload: { referralIds: [id] }
       }),
-      201
+      200
     )
   }
   if (spec.start !== undefined) {
@@ -268,13 +281,15 @@ t.test('the CSV holds the same numbers', async (t) => {
           ...figures.progressByDomain.find((d: { domain: string }) => d.domain === domain),
           value: figures.progressByDomain.find((d: { domain: string }) => d.domain === domain)[figure!.slice(9)]
         }
-      : figures[figure!]
+      : figure!.startsWith('groupWork.')
+        ? { value: figures.groupWork[figure!.slice(10)], n: null, suppressed: false }
+        : figures[figure!]
     t.equal(value === '' ? null : Number(value), f.value, `${figure} ${track} ${domain}`)
     t.equal(n === '' ? null : Number(n), f.n)
     t.equal(suppressed, String(f.suppressed))
     compared++
   }
-  t.equal(compared, 3 * 7 + 3 * 3 + 3 * 3 + 2 * 3)
+  t.equal(compared, 3 * 7 + 3 * 3 + 3 * 3 + 3 * 3 + 2 * 3)
 })
 
 t.test('the radar chart is a standalone SVG with an axis per domain shown and two polygons', async (t) => {
@@ -447,18 +462,6 @@ t.test('assessment and completion rules', async (t) => {
     (await app.inject({ method: 'GET', url: `/referrals/${id}/group-sessions`, headers: otherProgramme.headers }))
       .statusCode,
     404
-  )
-  t.equal(
-    (
-      await app.inject({
-        method: 'POST',
-        url: `/referrals/${id}/group-sessions`,
-        headers: programme.headers,
-        payload: { date: addDays(today(), 2) }
-      })
-    ).statusCode,
-    422,
-    'not in the future'
   )
   t.same(
     (await app.inject({ method: 'GET', url: `/referrals/${id}/group-sessions`, headers: programme.headers })).json(),
