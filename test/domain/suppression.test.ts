@@ -13,7 +13,9 @@ function table(cells: number[][]) {
   const relations: Relation[] = []
   const tracks = cells[0]!.length
   cells.forEach((row, i) => {
-    row.forEach((v, j) => counts.set(`c${i}.${j}`, v))
+    row.forEach((v, j) => {
+      counts.set(`c${i}.${j}`, v)
+    })
     counts.set(
       `c${i}.all`,
       row.reduce((a, b) => a + b, 0)
