@@ -91,7 +91,12 @@ const spec = {
   PUBLIC_BASE_URL: {
     schema: Type.String({ pattern: '^https?://' }),
     default: 'http://localhost:3000',
-    doc: 'Base of absolute links (`Location`, e-mails).'
+    doc: 'Base of absolute links the API gives (`Location`).'
+  },
+  PORTAL_BASE_URL: {
+    schema: Type.String({ pattern: '^https?://' }),
+    default: undefined,
+    doc: "The partners' portal, where e-mails link to (`<portal>/referrals/<id>`, `/handoffs/<id>`, `/webhooks/<id>`); unset: e-mails carry no link. Never the API, which a browser cannot open."
   },
   ADMIN_API_KEY: {
     schema: Type.String({ minLength: 32 }),

@@ -16,8 +16,16 @@ export function createTransport(smtpUrl: string): Transporter {
 /** The facts a job's notice says, read when it is sent; undefined when its record is gone. */
 async function factsOf(db: Database, job: EmailJob): Promise<NoticeFacts | undefined> {
   switch (job.kind) {
-    case 'new_referral':
-      return { kind: 'new_referral', referralId: job.referralId, eventId: job.eventId }
+    case 'new_referral': {
+      const row = await referralNoticeFacts(db, job.eventId)
+      if (row === undefined) return undefined
+      return {
+        kind: 'new_referral',
+        referralId: row.referralId,
+        externalReference: row.externalReference,
+        urgent: row.urgent
+      }
+    }
     case 'delivery_exhausted':
       return { kind: 'delivery_exhausted', endpointId: job.endpointId, deliveryId: job.deliveryId }
     case 'referral_update': {
@@ -27,12 +35,15 @@ async function factsOf(db: Database, job: EmailJob): Promise<NoticeFacts | undef
         kind: 'referral_update',
         type: row.type as 'referral.status_changed' | 'referral.contact_changed',
         status: row.status as ReferralStatus,
+        referralId: row.referralId,
         externalReference: row.externalReference
       }
     }
     case 'consent_withdrawn': {
       const row = await referralNoticeFacts(db, job.eventId)
-      return row === undefined ? undefined : { kind: 'consent_withdrawn', referralId: row.referralId }
+      return row === undefined
+        ? undefined
+        : { kind: 'consent_withdrawn', referralId: row.referralId, externalReference: row.externalReference }
     }
     case 'handoff_due': {
       const row = await handoffNoticeFacts(db, job.eventId)
@@ -49,18 +60,18 @@ async function factsOf(db: Database, job: EmailJob): Promise<NoticeFacts | undef
 }
 
 export async function sendNotice(
-  deps: { db: Database; transport: Transporter; from: string; baseUrl: string },
+  deps: { db: Database; transport: Transporter; from: string; portalUrl: string | undefined },
   job: EmailJob
 ): Promise<'sent' | 'no-address' | 'gone'> {
   const [org] = await deps.db
-    .select({ email: organisations.notificationEmail })
+    .select({ email: organisations.notificationEmail, language: organisations.noticeLanguage })
     .from(organisations)
     .where(eq(organisations.id, job.organisationId))
   if (org?.email == null) return 'no-address'
   const facts = await factsOf(deps.db, job)
   if (facts === undefined) return 'gone'
-  const { subject, text } = noticeFor(facts, deps.baseUrl)
-  await deps.transport.sendMail({ from: deps.from, to: org.email, subject, text })
+  const { subject, text, html } = noticeFor(facts, { language: org.language, portalUrl: deps.portalUrl })
+  await deps.transport.sendMail({ from: deps.from, to: org.email, subject, text, html })
   return 'sent'
 }
 
@@ -73,7 +84,7 @@ export function startEmail(ctx: WorkerContext): { email: Queue<EmailJob>; close:
   }
   const email = ctx.queue<EmailJob>(EMAIL_QUEUE, ctx.connection)
   const transport = createTransport(smtpUrl)
-  const deps = { db: ctx.db, transport, from: ctx.config.SMTP_FROM, baseUrl: ctx.config.PUBLIC_BASE_URL }
+  const deps = { db: ctx.db, transport, from: ctx.config.SMTP_FROM, portalUrl: ctx.config.PORTAL_BASE_URL }
   const worker = new Worker<EmailJob>(
     EMAIL_QUEUE,
     async (job: Job<EmailJob>) => sendNotice(deps, job.data),

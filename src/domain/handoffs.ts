@@ -35,6 +35,16 @@ export const HANDOFF_STATUSES = [
   'cancelled'
 ] as const
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number]
+export const HANDOFF_STATUS_LABELS: Record<HandoffStatus, { nl: string; en: string }> = {
+  requested: { nl: 'Gevraagd', en: 'Requested' },
+  received: { nl: 'Ontvangen', en: 'Received' },
+  accepted: { nl: 'Aanvaard', en: 'Accepted' },
+  rejected: { nl: 'Geweigerd', en: 'Rejected' },
+  'in-progress': { nl: 'Loopt', en: 'In progress' },
+  completed: { nl: 'Afgerond', en: 'Completed' },
+  failed: { nl: 'Niet gelukt', en: 'Failed' },
+  cancelled: { nl: 'Geannuleerd', en: 'Cancelled' }
+}
 export const OPEN_HANDOFF_STATUSES: readonly HandoffStatus[] = ['requested', 'received', 'accepted', 'in-progress']
 
 /** Who acts on a handoff: the organisation that made it, or the one it was made to. */
@@ -86,6 +96,7 @@ export const DEFAULT_HANDOFF_TYPES: Record<OrganisationType, readonly HandoffTyp
   midwife: ['postnatal_followup', 'other'],
   programme: ['social_work', 'other'],
   other: HANDOFF_TYPES.filter((t) => t !== 'housing_priority'),
+  city: [],
   operator: []
 }
 
@@ -95,6 +106,7 @@ export function recipientTypeError(
   recipient: { type: OrganisationType; acceptedHandoffTypes: readonly string[]; deactivatedAt: string | null }
 ): string | null {
   if (recipient.type === 'operator') return 'the operator receives no handoffs'
+  if (recipient.type === 'city') return 'the city receives no handoffs: it reads aggregate figures only'
   if (recipient.deactivatedAt !== null) return 'the organisation was deactivated'
   if (type === 'housing_priority' && recipient.type !== 'housing')
     return 'a housing_priority handoff goes to a housing organisation'
@@ -108,6 +120,7 @@ export function acceptedTypesError(type: OrganisationType, accepted: readonly Ha
   if (type !== 'housing' && accepted.includes('housing_priority'))
     return 'only a housing organisation takes housing_priority'
   if (type === 'operator' && accepted.length > 0) return 'the operator takes no handoffs'
+  if (type === 'city' && accepted.length > 0) return 'the city takes no handoffs'
   return null
 }
 

@@ -1,18 +1,21 @@
 import { HANDOFF_TYPE_LABELS, type HandoffType } from './handoffs.ts'
 import { TRANSITIONS } from './status-machine.ts'
 import { REFERRAL_STATUS_LABELS, type ReferralStatus } from './vocabulary.ts'
+import { labelOf, message, type Language } from '../i18n/index.ts'
+import type { MessageKey } from '../i18n/messages.ts'
 
 /**
  * What an e-mail notice may say: ids, the partner's own reference, codes and dates. Never a name,
  * an INSZ or free text: an inbox is not where special-category data belongs.
  */
 export type NoticeFacts =
-  | { kind: 'new_referral'; referralId: string; eventId: string }
+  | { kind: 'new_referral'; referralId: string; externalReference: string; urgent: boolean }
   | { kind: 'delivery_exhausted'; endpointId: string; deliveryId: string }
-  | { kind: 'consent_withdrawn'; referralId: string }
+  | { kind: 'consent_withdrawn'; referralId: string; externalReference: string }
   | {
       kind: 'referral_update'
       type: 'referral.status_changed' | 'referral.contact_changed'
+      referralId: string
       externalReference: string
       status: ReferralStatus
     }
@@ -33,48 +36,93 @@ export function referrerIsEmailed(type: string, status: string | null): boolean 
   return type === 'referral.status_changed' && PROGRAMME_STATUSES.has(status as ReferralStatus)
 }
 
-export function noticeFor(facts: NoticeFacts, baseUrl: string): { subject: string; text: string } {
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+export interface Notice {
+  subject: string
+  text: string
+  html: string
+}
+
+/** The subject, the sentences and the portal page of a notice, in `language`. */
+function contentOf(facts: NoticeFacts, language: Language): { subject: string; lines: string[]; page: string | null } {
+  const say = (key: MessageKey, params: Record<string, string> = {}) => message(language, key, params)
   switch (facts.kind) {
-    case 'new_referral':
+    case 'new_referral': {
+      const reference = facts.externalReference
       return {
-        subject: 'Nieuwe doorverwijzing / new referral',
-        text: `Er is een nieuwe doorverwijzing voor uw organisatie.\nA new referral was sent to your organisation.\n\n${baseUrl}/referrals/${facts.referralId}\n\nreferral ${facts.referralId}\nevent ${facts.eventId}\n`
+        subject: say(facts.urgent ? 'email.newReferral.subjectUrgent' : 'email.newReferral.subject', { reference }),
+        lines: [
+          ...(facts.urgent ? [`${say('email.urgent')}: ${say('email.newReferral.urgent')}`] : []),
+          say('email.newReferral.body', { reference })
+        ],
+        page: `/referrals/${facts.referralId}`
       }
+    }
     case 'delivery_exhausted':
       return {
-        subject: 'Webhook delivery failed / levering mislukt',
-        text: `A webhook delivery failed after its last attempt. Redeliver it once the endpoint works again.\n\n${baseUrl}/webhooks/${facts.endpointId}/deliveries\n\nwebhook ${facts.endpointId}\ndelivery ${facts.deliveryId}\nevent type webhook.delivery_exhausted\n`
+        subject: say('email.deliveryExhausted.subject'),
+        lines: [say('email.deliveryExhausted.body', { endpointId: facts.endpointId, deliveryId: facts.deliveryId })],
+        page: `/webhooks/${facts.endpointId}`
       }
     case 'consent_withdrawn':
       return {
-        subject: 'Toestemming ingetrokken / consent withdrawn',
-        text: `De mama trok haar toestemming in. Wie een overdracht van haar had, ziet haar gegevens niet meer; lopende overdrachten zijn geannuleerd.\nThe mother withdrew her consent. Handoff recipients no longer see her data; open handoffs were cancelled.\n\n${baseUrl}/referrals/${facts.referralId}\n\nreferral ${facts.referralId}\n`
+        subject: say('email.consentWithdrawn.subject', { reference: facts.externalReference }),
+        lines: [say('email.consentWithdrawn.body', { reference: facts.externalReference })],
+        page: `/referrals/${facts.referralId}`
       }
     case 'referral_update': {
-      const label = REFERRAL_STATUS_LABELS[facts.status]
-      const ref = facts.externalReference
-      if (facts.type === 'referral.contact_changed')
-        return {
-          subject: `Doorverwijzing ${ref}: nieuwe contactpersoon / new contact person`,
-          text: `Uw doorverwijzing ${ref} heeft een nieuwe contactpersoon bij het programma; u vindt die in de doorverwijzing.\nYour referral ${ref} has a new contact person at the programme; the referral shows who.\n\nStatus: ${label.nl} / ${label.en}\n`
-        }
+      const status = labelOf(REFERRAL_STATUS_LABELS, facts.status, language)
+      const reference = facts.externalReference
+      const contact = facts.type === 'referral.contact_changed'
       return {
-        subject: `Doorverwijzing ${ref}: ${label.nl} / ${label.en}`,
-        text: `Uw doorverwijzing ${ref} heeft een nieuwe status: ${label.nl}.\nYour referral ${ref} has a new status: ${label.en}.\n`
+        subject: say(contact ? 'email.contact.subject' : 'email.status.subject', { reference, status }),
+        lines: [say(contact ? 'email.contact.body' : 'email.status.body', { reference, status })],
+        // The referrer follows its referral in its own system by its own reference: no id, no link.
+        page: null
       }
     }
     case 'handoff_due': {
-      const label = HANDOFF_TYPE_LABELS[facts.handoffType]
-      const link = `${baseUrl}/handoffs/${facts.handoffId}`
-      if (facts.type === 'handoff.overdue')
-        return {
-          subject: `Overdracht over tijd / handoff overdue: ${label.nl}`,
-          text: `Een overdracht aan uw organisatie (${label.nl}) moest afgehandeld zijn op ${facts.dueBy}.\nA handoff to your organisation (${label.en}) was due on ${facts.dueBy}.\n\n${link}\n`
-        }
+      const type = labelOf(HANDOFF_TYPE_LABELS, facts.handoffType, language)
+      const overdue = facts.type === 'handoff.overdue'
       return {
-        subject: `Overdracht bijna over tijd / handoff due soon: ${label.nl}`,
-        text: `Een overdracht aan uw organisatie (${label.nl}) moet afgehandeld zijn op ${facts.dueBy}.\nA handoff to your organisation (${label.en}) is due on ${facts.dueBy}.\n\n${link}\n`
+        subject: say(overdue ? 'email.handoffOverdue.subject' : 'email.handoffDue.subject', { type }),
+        lines: [say(overdue ? 'email.handoffOverdue.body' : 'email.handoffDue.body', { type, dueBy: facts.dueBy })],
+        page: `/handoffs/${facts.handoffId}`
       }
     }
   }
+}
+
+/**
+ * A notice as text and HTML, in the recipient organisation's language: a clear subject, the
+ * partner's own reference, urgency where the referral says so, and a link into the partners'
+ * portal when one is configured (never into the API, which a browser cannot open).
+ */
+export function noticeFor(facts: NoticeFacts, options: { language: Language; portalUrl: string | undefined }): Notice {
+  const { language } = options
+  const { subject, lines, page } = contentOf(facts, language)
+  const link =
+    options.portalUrl === undefined || page === null ? null : `${options.portalUrl.replace(/\/+$/, '')}${page}`
+  const greeting = message(language, 'email.greeting')
+  const closing = [message(language, 'email.signature'), message(language, 'email.noReply')]
+  const text = [
+    greeting,
+    '',
+    ...lines,
+    ...(link === null ? [] : ['', `${message(language, 'email.open')}: ${link}`]),
+    '',
+    ...closing
+  ].join('\n')
+  const html = `<!doctype html>
+<html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: Arial, sans-serif; font-size: 15px; color: #1a1a1a;">
+<p>${escapeHtml(greeting)}</p>
+${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
+${link === null ? '' : `<p><a href="${escapeHtml(link)}">${escapeHtml(message(language, 'email.open'))}</a></p>`}
+<p style="color: #555555; font-size: 13px;">${closing.map(escapeHtml).join('<br>')}</p>
+</body></html>
+`
+  return { subject, text: `${text}\n`, html }
 }

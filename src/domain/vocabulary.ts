@@ -9,13 +9,15 @@ export const ORGANISATION_TYPES = [
   'social_work',
   'midwife',
   'other',
+  /** The city administration: reads the aggregate figures of the programmes in its area, nothing else. */
+  'city',
   'operator'
 ] as const
 export type OrganisationType = (typeof ORGANISATION_TYPES)[number]
 
-/** Organisation types a mother may consent to share with (the operator is never a recipient). */
+/** Organisation types a mother may consent to share with (never the operator, never the city). */
 export const SHARING_TYPES = ORGANISATION_TYPES.filter(
-  (t): t is Exclude<OrganisationType, 'operator'> => t !== 'operator'
+  (t): t is Exclude<OrganisationType, 'operator' | 'city'> => t !== 'operator' && t !== 'city'
 )
 
 export const SCOPES = [
@@ -116,3 +118,48 @@ export const GROUP_SESSION_THEMES = {
   other: { nl: 'Ander thema', en: 'Other theme' }
 } as const satisfies Record<string, { nl: string; en: string }>
 export type GroupSessionTheme = keyof typeof GROUP_SESSION_THEMES
+
+/** How a person reads each code of the lists above (reports, charts, e-mails). */
+export type Labels<K extends string> = Record<K, { nl: string; en: string }>
+
+export const TRACK_LABELS: Labels<Track> = {
+  opkomst: { nl: 'Opkomst', en: 'Opkomst' },
+  opkomst_plus: { nl: 'Opkomst+', en: 'Opkomst+' }
+}
+
+export const LIFE_DOMAIN_LABELS: Labels<LifeDomain> = {
+  income: { nl: 'Inkomen', en: 'Income' },
+  debts: { nl: 'Schulden', en: 'Debts' },
+  housing: { nl: 'Huisvesting', en: 'Housing' },
+  daily_activities: { nl: 'Dagbesteding', en: 'Daily activities' },
+  household_relations: { nl: 'Huiselijke relaties', en: 'Household relations' },
+  parenting: { nl: 'Opvoeding', en: 'Parenting' },
+  mental_health: { nl: 'Geestelijke gezondheid', en: 'Mental health' },
+  physical_health: { nl: 'Lichamelijke gezondheid', en: 'Physical health' },
+  social_network: { nl: 'Sociaal netwerk', en: 'Social network' },
+  community_participation: { nl: 'Maatschappelijke participatie', en: 'Community participation' },
+  administration: { nl: 'Administratie', en: 'Paperwork' },
+  legal_status: { nl: 'Verblijfsstatus en justitie', en: 'Legal status' }
+}
+
+export const SCREENING_CRITERION_LABELS: Labels<(typeof SCREENING_CRITERIA)[number]> = {
+  income: { nl: 'Inkomen', en: 'Income' },
+  employment: { nl: 'Arbeidssituatie', en: 'Employment' },
+  education: { nl: 'Opleiding', en: 'Education' },
+  housing: { nl: 'Huisvesting', en: 'Housing' },
+  childDevelopment: { nl: 'Ontwikkeling van de kinderen', en: "Children's development" },
+  health: { nl: 'Gezondheid', en: 'Health' }
+}
+
+export const ORGANISATION_TYPE_LABELS: Labels<OrganisationType> = {
+  hospital: { nl: 'Ziekenhuis', en: 'Hospital' },
+  programme: { nl: 'Programma', en: 'Programme' },
+  ocmw: { nl: 'OCMW', en: 'Public social welfare centre (OCMW)' },
+  housing: { nl: 'Woonmaatschappij', en: 'Social housing company' },
+  child_family: { nl: 'Kind en Gezin', en: 'Child and Family' },
+  social_work: { nl: 'Sociaal werk', en: 'Social work' },
+  midwife: { nl: 'Vroedvrouw', en: 'Midwife' },
+  other: { nl: 'Andere', en: 'Other' },
+  city: { nl: 'Stad', en: 'City' },
+  operator: { nl: 'Beheerder', en: 'Operator' }
+}

@@ -31,7 +31,7 @@ export default fp(
       for (const name of Object.keys(reply.getHeaders())) {
         if (name !== 'content-type' && name !== 'x-request-id') reply.removeHeader(name)
       }
-      return JSON.stringify(problemBody(new ProblemError('contract-mismatch', mismatches.join('; ')), request.id))
+      return JSON.stringify(problemBody(new ProblemError('contract-mismatch', mismatches.join('; ')), request))
     })
   },
   { name: 'contract-check', dependencies: ['errors'] }

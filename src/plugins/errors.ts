@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyRequest, FastifySchemaValidationError } from 'fastify'
+import { languageOf, message } from '../i18n/index.ts'
 import { safeError } from '../logging.ts'
 import { databaseFault } from '../db/unavailable.ts'
 import { type FieldError, kindOfStatus, ProblemError, problemType, validationProblem } from '../core/problems.ts'
@@ -15,14 +16,15 @@ declare module 'fastify' {
   }
 }
 
-/** The RFC 9457 body of a problem. */
-export function problemBody(problem: ProblemError, requestId: string): Record<string, unknown> {
+/** The RFC 9457 body of a problem, its title in the caller's language (`Accept-Language`, Dutch by default). */
+export function problemBody(problem: ProblemError, request: FastifyRequest): Record<string, unknown> {
+  const language = languageOf(request.headers['accept-language'])
   return {
     type: problemType(problem.kind),
-    title: problem.title,
+    title: message(language, `problem.${problem.kind}`),
     status: problem.status,
     ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
-    instance: `urn:request:${requestId}`,
+    instance: `urn:request:${request.id}`,
     ...problem.extra
   }
 }
@@ -199,12 +201,20 @@ export default fp(
         const sent = request.headers.authorization !== undefined
         reply.header('www-authenticate', `Bearer realm="opkomst"${sent ? ', error="invalid_token"' : ''}`)
       }
-      return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id))
+      return reply
+        .code(problem.status)
+        .type(PROBLEM_CONTENT_TYPE)
+        .header('content-language', languageOf(request.headers['accept-language']))
+        .send(problemBody(problem, request))
     })
 
     app.setNotFoundHandler((request, reply) => {
       const problem = new ProblemError('not-found', `No route ${request.method} ${request.url.split('?')[0]}`)
-      return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id))
+      return reply
+        .code(404)
+        .type(PROBLEM_CONTENT_TYPE)
+        .header('content-language', languageOf(request.headers['accept-language']))
+        .send(problemBody(problem, request))
     })
   },
   { name: 'errors' }

@@ -38,7 +38,7 @@ export default fp(
             await operatorOnly(request)
           } catch (err) {
             if (!(err instanceof ProblemError)) throw err
-            return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(err, request.id))
+            return reply.code(err.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(err, request))
           }
         })
         await scoped.register(board.registerPlugin() as never)

@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { clientExample, organisationExample } from './examples.ts'
 import { DateTime, Nullable, Uuid } from './common.ts'
 import { ORGANISATION_TYPES, SCOPES } from '../domain/vocabulary.ts'
+import { LANGUAGES } from '../i18n/index.ts'
 import { HANDOFF_TYPES } from '../domain/handoffs.ts'
 
 const PublicPhone = Type.String({
@@ -24,11 +25,14 @@ export const OrganisationInput = Type.Object(
     notificationEmail: Type.Optional(
       Type.String({ format: 'email', maxLength: 254, description: 'Inbox for notices (never personal data).' })
     ),
+    noticeLanguage: Type.Optional(
+      Type.Enum(LANGUAGES, { description: 'The language of the notices it is e-mailed: `nl` (default) or `en`.' })
+    ),
     serviceArea: Type.Optional(
       Type.Array(Type.String({ pattern: '^[1-9][0-9]{3}$', maxLength: 4 }), {
         uniqueItems: true,
         maxItems: 1000,
-        description: 'Postal codes a `programme` serves (programmes only).'
+        description: 'Postal codes a `programme` serves, or whose programmes a `city` reads the figures of.'
       })
     ),
     acceptedHandoffTypes: Type.Optional(
@@ -57,11 +61,14 @@ export const OrganisationPatch = Type.Object(
     notificationEmail: Type.Optional(
       Nullable(Type.String({ format: 'email', maxLength: 254, description: 'Inbox for notices; null removes it.' }))
     ),
+    noticeLanguage: Type.Optional(
+      Type.Enum(LANGUAGES, { description: 'The language of the notices it is e-mailed: `nl` (default) or `en`.' })
+    ),
     serviceArea: Type.Optional(
       Type.Array(Type.String({ pattern: '^[1-9][0-9]{3}$', maxLength: 4 }), {
         uniqueItems: true,
         maxItems: 1000,
-        description: 'Postal codes a programme serves; none may be served by another programme.'
+        description: 'Postal codes a programme serves (none may be served by another programme), or a city covers.'
       })
     ),
     acceptedHandoffTypes: Type.Optional(
@@ -88,6 +95,7 @@ export const Organisation = Type.Object(
     name: Type.String({ maxLength: 4000, description: 'Name.' }),
     type: Type.Enum(ORGANISATION_TYPES, { description: 'Organisation type.' }),
     notificationEmail: Nullable(Type.String({ maxLength: 4000, description: 'Notice inbox.' })),
+    noticeLanguage: Type.Enum(LANGUAGES, { description: 'Language of its notices.' }),
     serviceArea: Type.Array(Type.String({ maxLength: 4000 }), {
       maxItems: 1000,
       description: 'Postal codes served (programmes).'

@@ -114,6 +114,7 @@ export const organisationExample = {
   name: 'AZ Sint-Maarten, sociale dienst',
   type: 'hospital',
   notificationEmail: 'sociale.dienst@azsm.example.be',
+  noticeLanguage: 'nl',
   serviceArea: [],
   acceptedHandoffTypes: ['postnatal_followup', 'mental_health', 'other'],
   contactPhone: '+32 15 89 20 00',

@@ -17,11 +17,15 @@ import {
 import { displayPrefix, generateApiKey, hashApiKey } from '../domain/api-keys.ts'
 import { forbiddenScopes } from '../domain/scopes.ts'
 import type { OrganisationType, Scope } from '../domain/vocabulary.ts'
+import type { Language } from '../i18n/index.ts'
 import { acceptedTypesError, DEFAULT_HANDOFF_TYPES, type HandoffType } from '../domain/handoffs.ts'
 import { recordEvent } from '../db/record.ts'
 import { revokeClientsOf } from '../db/queries/clients.ts'
 import { disableEndpointsOf } from '../db/queries/webhooks.ts'
 import type { ServiceDeps } from './deps.ts'
+
+/** A programme's area is where it takes referrals; a city's, whose programmes' figures it reads. */
+const HAS_AREA: readonly OrganisationType[] = ['programme', 'city']
 
 type Deps = Pick<ServiceDeps, 'db' | 'programmes'>
 
@@ -32,14 +36,15 @@ export async function onboardOrganisation(
     name: string
     type: OrganisationType
     notificationEmail?: string | undefined
+    noticeLanguage?: Language | undefined
     serviceArea?: string[] | undefined
     acceptedHandoffTypes?: HandoffType[] | undefined
     contactPhone?: string | undefined
     contactEmail?: string | undefined
   }
 ): Promise<OrganisationRow> {
-  if (input.serviceArea !== undefined && input.serviceArea.length > 0 && input.type !== 'programme') {
-    throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme has a service area' }])
+  if (input.serviceArea !== undefined && input.serviceArea.length > 0 && !HAS_AREA.includes(input.type)) {
+    throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme or a city has a service area' }])
   }
   const accepted = input.acceptedHandoffTypes ?? [...DEFAULT_HANDOFF_TYPES[input.type]]
   refuseHandoffTypes(input.type, accepted)
@@ -50,6 +55,7 @@ export async function onboardOrganisation(
       name: input.name.trim(),
       type: input.type,
       notificationEmail: input.notificationEmail ?? null,
+      noticeLanguage: input.noticeLanguage ?? 'nl',
       serviceArea: input.serviceArea ?? [],
       acceptedHandoffTypes: accepted,
       contactPhone: input.contactPhone ?? null,
@@ -95,6 +101,7 @@ export async function changeOrganisation(
   input: {
     name?: string | undefined
     notificationEmail?: string | null | undefined
+    noticeLanguage?: Language | undefined
     serviceArea?: string[] | undefined
     acceptedHandoffTypes?: HandoffType[] | undefined
     contactPhone?: string | null | undefined
@@ -106,14 +113,15 @@ export async function changeOrganisation(
     const current = await findOrganisation(tx, id)
     if (current === undefined) throw notFound('Organisation')
     requireVersion(ifMatch, current.version, 'organisation')
-    if (input.serviceArea !== undefined && input.serviceArea.length > 0 && current.type !== 'programme') {
-      throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme has a service area' }])
+    if (input.serviceArea !== undefined && input.serviceArea.length > 0 && !HAS_AREA.includes(current.type)) {
+      throw validationProblem([{ pointer: '/serviceArea', message: 'only a programme or a city has a service area' }])
     }
     if (input.acceptedHandoffTypes !== undefined) refuseHandoffTypes(current.type, input.acceptedHandoffTypes)
     await refuseClashes(tx, id, current.type, input.name ?? current.name, input.serviceArea ?? [])
     const updated = await updateOrganisation(tx, id, current.version, {
       ...(input.name === undefined ? {} : { name: input.name.trim() }),
       ...(input.notificationEmail === undefined ? {} : { notificationEmail: input.notificationEmail }),
+      ...(input.noticeLanguage === undefined ? {} : { noticeLanguage: input.noticeLanguage }),
       ...(input.serviceArea === undefined ? {} : { serviceArea: input.serviceArea }),
       ...(input.acceptedHandoffTypes === undefined ? {} : { acceptedHandoffTypes: input.acceptedHandoffTypes }),
       ...(input.contactPhone === undefined ? {} : { contactPhone: input.contactPhone }),

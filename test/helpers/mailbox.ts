@@ -8,6 +8,8 @@ export interface Mail {
   to: string
   subject: string
   text: string
+  /** The HTML part, as a mail client would show it; empty without one. */
+  html: string
 }
 
 /**
@@ -26,7 +28,8 @@ export async function startMailbox(t: Teardown): Promise<{ url: string; mails: M
           mails.push({
             to: session.envelope.rcptTo.map((r) => r.address).join(','),
             subject: parsed.subject ?? '',
-            text: parsed.text ?? ''
+            text: parsed.text ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : ''
           })
           done()
         },

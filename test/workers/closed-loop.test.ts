@@ -10,7 +10,11 @@ import { FAST_EVENTS, inProcessWorkers } from '../helpers/workers.ts'
  * each step the programme takes, reads each in its view, and never sees the programme's own words.
  */
 const mailbox = await startMailbox(t)
-const ctx = await testContext(t, { ...FAST_EVENTS, SMTP_URL: mailbox.url })
+const ctx = await testContext(t, {
+  ...FAST_EVENTS,
+  SMTP_URL: mailbox.url,
+  PORTAL_BASE_URL: 'https://portaal.opkomst.test'
+})
 const { app, send } = ctx
 const hospital = await ctx.party('hospital')
 const programme = await ctx.party('programme')
@@ -25,7 +29,7 @@ for (const [who, address] of [
 await inProcessWorkers(t, ctx.config)
 
 const PROGRAMME_WORDS = 'Mama voelt zich sterker, werkt aan haar Nederlands'
-const body = referralBody({ externalReference: 'EPD-2026-7781' })
+const body = referralBody({ externalReference: 'EPD-2026-7781', urgency: 'urgent' })
 
 t.test('the hospital hears every step, reads it in its view, and is e-mailed its reference only', async (t) => {
   const rx = await startReceiver(t)
@@ -101,10 +105,10 @@ t.test('the hospital hears every step, reads it in its view, and is e-mailed its
     return mine.length >= 4 && mine
   })
   t.same(mails.map((m) => m.subject).sort(), [
-    'Doorverwijzing EPD-2026-7781: Aanvaard / Accepted',
-    'Doorverwijzing EPD-2026-7781: Begeleiding afgerond / Guidance completed',
-    'Doorverwijzing EPD-2026-7781: Eerste contact gelegd, begeleiding loopt / First contact made, guidance under way',
-    'Doorverwijzing EPD-2026-7781: Ontvangen door het programma / Received by the programme'
+    'Doorverwijzing EPD-2026-7781: Aanvaard',
+    'Doorverwijzing EPD-2026-7781: Begeleiding afgerond',
+    'Doorverwijzing EPD-2026-7781: Eerste contact gelegd, begeleiding loopt',
+    'Doorverwijzing EPD-2026-7781: Ontvangen door het programma'
   ])
   const personal = [
     body.mother.givenName,
@@ -121,6 +125,17 @@ t.test('the hospital hears every step, reads it in its view, and is e-mailed its
   for (const mail of mails) {
     for (const word of personal) t.notOk(`${mail.subject}\n${mail.text}`.includes(word), `no ${word} in an e-mail`)
   }
+  // The programme's notice of the new referral: Dutch, urgent, the hospital's reference, a portal link.
+  const news = await eventually('the new-referral e-mail', () =>
+    mailbox.mails.find((m) => m.to === 'team@opkomst.example.org' && m.subject.includes('EPD-2026-7781'))
+  )
+  t.equal(news.subject, 'DRINGEND: nieuwe doorverwijzing EPD-2026-7781')
+  t.match(news.text, 'DRINGEND: De verwijzer vraagt dringend contact.')
+  t.match(news.text, `Openen in het portaal: https://portaal.opkomst.test/referrals/${id}`)
+  t.match(news.html, `<a href="https://portaal.opkomst.test/referrals/${id}">`)
+  t.notOk(news.text.includes(ctx.config.PUBLIC_BASE_URL), 'never a link to the API')
+  for (const word of personal.filter((w) => w !== id))
+    t.notOk(`${news.subject}\n${news.text}\n${news.html}`.includes(word), `no ${word} in the new-referral e-mail`)
 })
 
 t.test('a handoff past its dueBy raises handoff.overdue once, and its recipient is e-mailed', async (t) => {
@@ -171,10 +186,11 @@ t.test('a handoff past its dueBy raises handoff.overdue once, and its recipient 
   t.notOk(overdue.audience.includes(hospital.organisationId), 'the referrer is not told')
 
   const mail = await eventually('the overdue e-mail', () =>
-    mailbox.mails.find((m) => m.to === 'onthaal@ocmw.example.org' && m.subject.includes('over tijd /'))
+    mailbox.mails.find((m) => m.to === 'onthaal@ocmw.example.org' && m.subject.startsWith('Overdracht over tijd'))
   )
   t.match(mail.text, 'Inkomensondersteuning')
-  t.match(mail.text, `/handoffs/${handoffId}`)
+  t.match(mail.text, `https://portaal.opkomst.test/handoffs/${handoffId}`)
+  t.match(mail.html, `<a href="https://portaal.opkomst.test/handoffs/${handoffId}">Openen in het portaal</a>`)
   t.notOk(mail.text.includes(referralBody().mother.familyName), 'no name of the mother')
 
   const polled = (await send(ocmw, 'GET', '/events')).json().items as Array<{ type: string; handoffId: string }>
@@ -202,6 +218,7 @@ t.test('a withdrawn consent is e-mailed to the programme', async (t) => {
       (m) => m.to === 'team@opkomst.example.org' && m.text.includes(referral.id) && m.subject.startsWith('Toestemming')
     )
   )
-  t.equal(mail.subject, 'Toestemming ingetrokken / consent withdrawn')
+  t.equal(mail.subject, `Toestemming ingetrokken (${other.externalReference})`)
+  t.match(mail.html, '<html lang="nl">')
   t.notOk(mail.text.includes(other.mother.familyName), 'no name')
 })

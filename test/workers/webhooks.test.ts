@@ -176,7 +176,8 @@ t.test('a receiver that never answers ends failed, is e-mailed, and a redelivery
   t.match(failed.lastError, /no answer/)
   const notice = await eventually('exhausted notice', () => mails.find((m) => m.text.includes(failed.id)))
   t.equal(notice.to, 'it@hospital.example.org')
-  t.match(notice.text, /webhook\.delivery_exhausted/)
+  t.match(notice.subject, 'Webhook-levering mislukt')
+  t.match(notice.text, `webhook ${hook.id}`)
   rx.setAnswer(() => 200)
   const redelivered = await app.inject({
     method: 'POST',
@@ -280,12 +281,13 @@ t.test('private, loopback, link-local and metadata URLs are refused unless allow
   await app.inject({ method: 'DELETE', url: `/webhooks/${allowed.json().id}`, headers: hospital.headers })
 })
 
-t.test('new-referral notices carry a link and ids, never personal data', async (t) => {
+t.test('new-referral notices carry the reference, never personal data; no link without a portal', async (t) => {
   const referral = await refer()
   const mail = await eventually('notice', () =>
-    mails.find((m) => m.text.includes(referral.id) && m.to === 'opkomst@example.org')
+    mails.find((m) => m.subject.includes(referral.externalReference) && m.to === 'opkomst@example.org')
   )
-  t.match(mail.text, `/referrals/${referral.id}`)
+  t.equal(mail.subject, `Nieuwe doorverwijzing ${referral.externalReference}`)
+  t.notMatch(mail.text, /https?:/, 'PORTAL_BASE_URL is not set here: no link, and never one to the API')
   for (const personal of [
     referral.mother.givenName,
     referral.mother.familyName,

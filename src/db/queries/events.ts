@@ -113,14 +113,15 @@ export async function recipientsWithEmail(tx: Executor, handoffIds: string[]) {
     .where(and(inArray(handoffs.id, handoffIds), isNotNull(organisations.notificationEmail)))
 }
 
-/** What a referral update's notice says: the referrer's own reference and the event's status. */
+/** What a referral's notice says: the referrer's own reference, the event's status, whether it is urgent. */
 export async function referralNoticeFacts(tx: Executor, eventId: string) {
   const [row] = await tx
     .select({
       type: outboxEvents.type,
       status: outboxEvents.status,
       referralId: referrals.id,
-      externalReference: referrals.externalReference
+      externalReference: referrals.externalReference,
+      urgent: sql<boolean>`coalesce(${referrals.details}->>'urgency' = 'urgent', false)`
     })
     .from(outboxEvents)
     .innerJoin(referrals, eq(referrals.id, outboxEvents.referralId))

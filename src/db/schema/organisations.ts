@@ -2,6 +2,7 @@ import { pgTable, uuid, text, index, integer } from 'drizzle-orm/pg-core'
 import { instant, timestamps } from './columns.ts'
 import type { OrganisationType } from '../../domain/vocabulary.ts'
 import type { HandoffType } from '../../domain/handoffs.ts'
+import type { Language } from '../../i18n/index.ts'
 
 export const organisations = pgTable(
   'organisations',
@@ -10,6 +11,8 @@ export const organisations = pgTable(
     name: text().notNull(),
     type: text().$type<OrganisationType>().notNull(),
     notificationEmail: text(),
+    /** The language of the notices it is e-mailed. */
+    noticeLanguage: text().$type<Language>().notNull().default('nl'),
     /** Belgian postal codes a `programme` serves; routes referrals without a programmeId. */
     serviceArea: text().array().notNull().default([]),
     /** Handoff types it takes (`HANDOFF_TYPES`); the directory shows them, handoffs of other types are refused. */

@@ -39,6 +39,7 @@ const toOrganisation = (o: OrganisationRow) => ({
   name: o.name,
   type: o.type,
   notificationEmail: o.notificationEmail,
+  noticeLanguage: o.noticeLanguage,
   serviceArea: o.serviceArea,
   acceptedHandoffTypes: o.acceptedHandoffTypes,
   contactPhone: o.contactPhone,

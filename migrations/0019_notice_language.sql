@@ -1,0 +1,1 @@
+ALTER TABLE "organisations" ADD COLUMN "notice_language" text DEFAULT 'nl' NOT NULL;

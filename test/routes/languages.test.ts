@@ -1,0 +1,41 @@
+import t from 'tap'
+import { testContext } from '../helpers/context.ts'
+
+/** Problems speak Dutch unless the caller asks for English; their machine keys stay English. */
+const ctx = await testContext(t)
+const hospital = await ctx.party('hospital')
+
+t.test('problem titles in Dutch by default and for nl, in English for en', async (t) => {
+  const ask = (language?: string) =>
+    ctx.app.inject({
+      method: 'GET',
+      url: '/referrals/00000000-0000-4000-8000-000000000000',
+      headers: { ...hospital.headers, ...(language === undefined ? {} : { 'accept-language': language }) }
+    })
+  for (const [language, title, content] of [
+    [undefined, 'Niet gevonden', 'nl'],
+    ['nl-BE', 'Niet gevonden', 'nl'],
+    ['en-GB,en;q=0.8', 'Not found', 'en'],
+    ['de', 'Niet gevonden', 'nl']
+  ] as const) {
+    const res = await ask(language)
+    t.equal(res.statusCode, 404)
+    t.match(res.json(), { type: 'urn:opkomst:problem:not-found', title }, `Accept-Language ${language}`)
+    t.equal(res.headers['content-language'], content)
+  }
+  const invalid = await ctx.app.inject({
+    method: 'POST',
+    url: '/referrals',
+    headers: { ...hospital.headers, 'accept-language': 'en' },
+    payload: { colour: 'blue' }
+  })
+  t.match(invalid.json(), { type: 'urn:opkomst:problem:validation', title: 'Invalid request' })
+  const dutch = await ctx.app.inject({ method: 'POST', url: '/referrals', headers: hospital.headers, payload: {} })
+  t.match(dutch.json(), { type: 'urn:opkomst:problem:validation', title: 'Ongeldige vraag' })
+  const forbidden = await ctx.app.inject({
+    method: 'GET',
+    url: '/reports/impact?from=2026-01-01&to=2027-01-01',
+    headers: hospital.headers
+  })
+  t.match(forbidden.json(), { status: 403, title: 'Geen toegang' })
+})
