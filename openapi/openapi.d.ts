@@ -620,10 +620,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The programme's impact figures for a period
-         * @description Referrals accepted in [from, to), overall and per track. `Accept: text/csv` gives the same figures as CSV (one row per figure and track). Figures over fewer than REPORT_MIN_CELL referrals are null and `suppressed`.
+         * The impact figures for a period
+         * @description A programme reads its own figures; the city (organisation type `city`) those of the programmes in its area. The figures are defined in the README and below each field. `Accept: text/csv` gives the same figures as CSV, a row per number with a header row in the caller's language (`Accept-Language`, Dutch by default); `dialect` chooses Dutch Excel's form or RFC 4180. Counts below REPORT_MIN_CELL are withheld, with a second number wherever the first could be derived from a total.
          *
-         *     Requires scope `reports:read` or `admin`.
+         *     Requires scope `reports:read`.
          */
         get: operations["getImpactReport"];
         put?: never;
@@ -642,12 +642,100 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Progress per life domain as a radar chart (SVG)
-         * @description Mean start and end scores of completed guidance per domain (the chosen track, or all).
+         * Progress per life domain, Opkomst and Opkomst+ side by side (SVG)
+         * @description Mean start and end scores (1–5) per domain of guidance completed in the period, a radar per track with its n. Labels in the caller's language (Dutch by default). A programme reads its own figures; the city (organisation type `city`) those of the programmes in its area. The figures are defined in the README and below each field.
          *
-         *     Requires scope `reports:read` or `admin`.
+         *     Requires scope `reports:read`.
          */
-        get: operations["getImpactRadar"];
+        get: operations["getImpactProgressSVG"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/impact/progress.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress per life domain, Opkomst and Opkomst+ side by side (PNG)
+         * @description Mean start and end scores (1–5) per domain of guidance completed in the period, a radar per track with its n. Labels in the caller's language (Dutch by default). A programme reads its own figures; the city (organisation type `city`) those of the programmes in its area. The figures are defined in the README and below each field.
+         *
+         *     Requires scope `reports:read`.
+         */
+        get: operations["getImpactProgressPNG"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/impact/shares.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The start profile and the reach of group work, per track (SVG)
+         * @description Shares without income, in bad housing, single, per deprivation criterion and reached by group work: a bar per track with its n. Labels in the caller's language (Dutch by default). A programme reads its own figures; the city (organisation type `city`) those of the programmes in its area. The figures are defined in the README and below each field.
+         *
+         *     Requires scope `reports:read`.
+         */
+        get: operations["getImpactSharesSVG"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/impact/shares.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The start profile and the reach of group work, per track (PNG)
+         * @description Shares without income, in bad housing, single, per deprivation criterion and reached by group work: a bar per track with its n. Labels in the caller's language (Dutch by default). A programme reads its own figures; the city (organisation type `city`) those of the programmes in its area. The figures are defined in the README and below each field.
+         *
+         *     Requires scope `reports:read`.
+         */
+        get: operations["getImpactSharesPNG"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/impact.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The impact report as a printable page (A4)
+         * @description The figures, the charts, the definitions and the suppression note, in the caller's language (Dutch by default), laid out for printing. A programme reads its own figures; the city (organisation type `city`) those of the programmes in its area. The figures are defined in the README and below each field.
+         *
+         *     Requires scope `reports:read`.
+         */
+        get: operations["getImpactReportPage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1001,7 +1089,7 @@ export interface paths {
          * List an organisation's workers
          * @description An organisation keeps its own workers; the operator those of any organisation.
          *
-         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `reports:read` or `admin`.
+         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `admin`.
          */
         get: operations["listWorkers"];
         put?: never;
@@ -1029,7 +1117,7 @@ export interface paths {
          * Get a worker
          * @description An organisation keeps its own workers; the operator those of any organisation.
          *
-         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `reports:read` or `admin`.
+         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `admin`.
          */
         get: operations["getWorker"];
         put?: never;
@@ -1057,7 +1145,7 @@ export interface paths {
          * The directory of organisations
          * @description Every organisation of the network, by type and name: the service area of programmes, the handoff types each takes, whether it is active, its public contact. Nothing secret. Revalidate with `If-None-Match`: 304 while nothing changed.
          *
-         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `reports:read` or `admin`.
+         *     Requires scope `referrals:write` or `referrals:read` or `referrals:manage` or `handoffs:write` or `events:read` or `webhooks:manage` or `admin`.
          */
         get: operations["listDirectory"];
         put?: never;
@@ -1913,7 +2001,7 @@ export interface components {
              * @description Organisation type.
              * @enum {unknown}
              */
-            type: "hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other" | "operator";
+            type: "hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other" | "city" | "operator";
             /** @description The postal codes a programme serves (routes referrals without `programmeId`); empty for others. */
             serviceArea: string[];
             /** @description The handoff types it takes. */
@@ -1939,7 +2027,7 @@ export interface components {
             meanStart: number | null;
             meanEnd: number | null;
             shareImproved: number | null;
-            /** @description True when n is below REPORT_MIN_CELL. */
+            /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
             suppressed: boolean;
         };
         /** Erasure */
@@ -2652,112 +2740,275 @@ export interface components {
         };
         /** ImpactFigures */
         ImpactFigures: {
-            /** @description Distinct mothers accepted in the period (a mother referred twice counts once). */
-            mothersSupported: {
+            /** @description Distinct mothers in guidance at some point of the period: accepted before its end, guidance not ended before its start. */
+            mothersInGuidance: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Distinct mothers whose guidance started (acceptance) in the period. */
+            mothersStarted: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Distinct mothers in guidance in the period with a first contact on or before its last day: the mothers (and families) supported. */
+            mothersReached: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description mothersInGuidance − mothersReached: accepted, no first contact yet. */
+            mothersNotReached: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Guidance that ended `completed` in the period (referrals). */
+            guidanceCompleted: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Guidance that ended `failed` in the period (referrals): drop-out. */
+            guidanceDroppedOut: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Children of the mothers reached: the household's children at referral, plus the expected child when she was pregnant at the start. */
+            childrenReached: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Mean of the mother's age in completed years at the start, over the referrals in guidance. */
+            meanAgeAtStart: {
                 value: number | null;
                 n: number | null;
-                /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Share pregnant at the start (the due date not passed). */
+            sharePregnantAtStart: {
+                value: number | null;
+                n: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
                 suppressed: boolean;
             };
             /** @description Mean pregnancy month at the start, over those pregnant then: (280 − days to the due date) / 30.4375. */
             meanPregnancyMonthAtStart: {
                 value: number | null;
                 n: number | null;
-                /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
                 suppressed: boolean;
             };
-            /** @description Mean of the mother's age in completed years at the start. */
-            meanAgeAtStart: {
-                value: number | null;
-                n: number | null;
-                /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
-                suppressed: boolean;
+            /** @description The six deprivation criteria (the programme's screening where it recorded one, else the referrer's). */
+            criteria: {
+                /** @description Share `vulnerable` on income, over those for whom it is known. */
+                income: {
+                    value: number | null;
+                    n: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+                /** @description Share `vulnerable` on employment, over those for whom it is known. */
+                employment: {
+                    value: number | null;
+                    n: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+                /** @description Share `vulnerable` on education, over those for whom it is known. */
+                education: {
+                    value: number | null;
+                    n: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+                /** @description Share `vulnerable` on housing, over those for whom it is known. */
+                housing: {
+                    value: number | null;
+                    n: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+                /** @description Share `vulnerable` on childDevelopment, over those for whom it is known. */
+                childDevelopment: {
+                    value: number | null;
+                    n: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+                /** @description Share `vulnerable` on health, over those for whom it is known. */
+                health: {
+                    value: number | null;
+                    n: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
             };
             /** @description Share with income source `none`, over those whose income source is known. */
             shareWithoutIncome: {
                 value: number | null;
                 n: number | null;
-                /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
                 suppressed: boolean;
             };
             /** @description Share in bad housing (poor quality, overcrowded, insecure, homeless), over those whose housing is known. */
             shareBadHousing: {
                 value: number | null;
                 n: number | null;
-                /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
                 suppressed: boolean;
             };
             /** @description Share of single parents. */
             shareLivingAlone: {
                 value: number | null;
                 n: number | null;
-                /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
                 suppressed: boolean;
             };
-            /** @description Share of the mothers reached by group work: who attended at least one group session (any time in her guidance). */
+            /** @description Share of the mothers reached who attended at least one group session: the reach of group work. */
             shareInGroupSessions: {
                 value: number | null;
                 n: number | null;
-                /** @description True when n is below REPORT_MIN_CELL, so a small group cannot be recognised. */
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
                 suppressed: boolean;
             };
             groupWork: components["schemas"]["GroupWork"];
-            /** @description Over completed referrals with both assessments, per domain present. */
+            /** @description Days from acceptance to the end, over guidance that ended (completed or failed) in the period. */
+            guidanceDays: {
+                median: number | null;
+                p90: number | null;
+                n: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Over guidance completed in the period with both assessments, per domain present. */
             progressByDomain: components["schemas"]["DomainProgress"][];
         };
         /**
          * ImpactReport
          * @example {
-         *       "programmeId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+         *       "programmeIds": [
+         *         "6fa459ea-ee8a-3ca4-894e-db77e160355e"
+         *       ],
          *       "from": "2026-01-01",
          *       "to": "2027-01-01",
          *       "track": null,
          *       "minCell": 5,
          *       "overall": {
-         *         "mothersSupported": {
+         *         "mothersInGuidance": {
          *           "value": 80,
+         *           "suppressed": false
+         *         },
+         *         "mothersStarted": {
+         *           "value": 40,
+         *           "suppressed": false
+         *         },
+         *         "mothersReached": {
+         *           "value": 74,
+         *           "suppressed": false
+         *         },
+         *         "mothersNotReached": {
+         *           "value": 6,
+         *           "suppressed": false
+         *         },
+         *         "guidanceCompleted": {
+         *           "value": 27,
+         *           "suppressed": false
+         *         },
+         *         "guidanceDroppedOut": {
+         *           "value": 5,
+         *           "suppressed": false
+         *         },
+         *         "childrenReached": {
+         *           "value": 152,
+         *           "suppressed": false
+         *         },
+         *         "meanAgeAtStart": {
+         *           "value": 28.9,
+         *           "n": 80,
+         *           "suppressed": false
+         *         },
+         *         "sharePregnantAtStart": {
+         *           "value": 0.88,
          *           "n": 80,
          *           "suppressed": false
          *         },
          *         "meanPregnancyMonthAtStart": {
-         *           "value": 5.4,
-         *           "n": 64,
+         *           "value": 6.9,
+         *           "n": 70,
          *           "suppressed": false
          *         },
-         *         "meanAgeAtStart": {
-         *           "value": 27.9,
-         *           "n": 80,
-         *           "suppressed": false
+         *         "criteria": {
+         *           "income": {
+         *             "value": 0.5,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "employment": {
+         *             "value": 0.5,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "education": {
+         *             "value": 0.5,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "housing": {
+         *             "value": 0.5,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "childDevelopment": {
+         *             "value": 0.5,
+         *             "n": 77,
+         *             "suppressed": false
+         *           },
+         *           "health": {
+         *             "value": 0.5,
+         *             "n": 77,
+         *             "suppressed": false
+         *           }
          *         },
          *         "shareWithoutIncome": {
-         *           "value": 0.42,
-         *           "n": 80,
+         *           "value": 0.3,
+         *           "n": 78,
          *           "suppressed": false
          *         },
          *         "shareBadHousing": {
-         *           "value": 0.61,
-         *           "n": 80,
+         *           "value": 0.41,
+         *           "n": 78,
          *           "suppressed": false
          *         },
          *         "shareLivingAlone": {
-         *           "value": 0.38,
+         *           "value": 0.2,
          *           "n": 80,
          *           "suppressed": false
          *         },
          *         "shareInGroupSessions": {
-         *           "value": 0.55,
-         *           "n": 80,
+         *           "value": 0.33,
+         *           "n": 74,
          *           "suppressed": false
          *         },
          *         "groupWork": {
-         *           "sessionsHeld": 44,
-         *           "attendances": 352,
+         *           "sessionsHeld": 40,
+         *           "attendances": 320,
          *           "meanAttendance": 8
+         *         },
+         *         "guidanceDays": {
+         *           "median": 260,
+         *           "p90": 320,
+         *           "n": 32,
+         *           "suppressed": false
          *         },
          *         "progressByDomain": [
          *           {
          *             "domain": "income",
-         *             "n": 21,
+         *             "n": 27,
          *             "meanStart": 1.8,
          *             "meanEnd": 3.1,
          *             "shareImproved": 0.76,
@@ -2767,50 +3018,116 @@ export interface components {
          *       },
          *       "tracks": {
          *         "opkomst": {
-         *           "mothersSupported": {
-         *             "value": 77,
-         *             "n": 77,
+         *           "mothersInGuidance": {
+         *             "value": 48,
          *             "suppressed": false
          *           },
-         *           "meanPregnancyMonthAtStart": {
-         *             "value": 5.4,
-         *             "n": 62,
+         *           "mothersStarted": {
+         *             "value": 24,
+         *             "suppressed": false
+         *           },
+         *           "mothersReached": {
+         *             "value": 42,
+         *             "suppressed": false
+         *           },
+         *           "mothersNotReached": {
+         *             "value": 6,
+         *             "suppressed": false
+         *           },
+         *           "guidanceCompleted": {
+         *             "value": 16,
+         *             "suppressed": false
+         *           },
+         *           "guidanceDroppedOut": {
+         *             "value": 5,
+         *             "suppressed": false
+         *           },
+         *           "childrenReached": {
+         *             "value": 91,
          *             "suppressed": false
          *           },
          *           "meanAgeAtStart": {
-         *             "value": 28.099999999999998,
-         *             "n": 77,
+         *             "value": 28.9,
+         *             "n": 48,
          *             "suppressed": false
          *           },
+         *           "sharePregnantAtStart": {
+         *             "value": 0.88,
+         *             "n": 48,
+         *             "suppressed": false
+         *           },
+         *           "meanPregnancyMonthAtStart": {
+         *             "value": 6.9,
+         *             "n": 42,
+         *             "suppressed": false
+         *           },
+         *           "criteria": {
+         *             "income": {
+         *               "value": 0.5,
+         *               "n": 45,
+         *               "suppressed": false
+         *             },
+         *             "employment": {
+         *               "value": 0.5,
+         *               "n": 45,
+         *               "suppressed": false
+         *             },
+         *             "education": {
+         *               "value": 0.5,
+         *               "n": 45,
+         *               "suppressed": false
+         *             },
+         *             "housing": {
+         *               "value": 0.5,
+         *               "n": 45,
+         *               "suppressed": false
+         *             },
+         *             "childDevelopment": {
+         *               "value": 0.5,
+         *               "n": 45,
+         *               "suppressed": false
+         *             },
+         *             "health": {
+         *               "value": 0.5,
+         *               "n": 45,
+         *               "suppressed": false
+         *             }
+         *           },
          *           "shareWithoutIncome": {
-         *             "value": 0.42,
-         *             "n": 77,
+         *             "value": 0.3,
+         *             "n": 46,
          *             "suppressed": false
          *           },
          *           "shareBadHousing": {
-         *             "value": 0.61,
-         *             "n": 77,
+         *             "value": 0.41,
+         *             "n": 46,
          *             "suppressed": false
          *           },
          *           "shareLivingAlone": {
-         *             "value": 0.38,
-         *             "n": 77,
+         *             "value": 0.2,
+         *             "n": 48,
          *             "suppressed": false
          *           },
          *           "shareInGroupSessions": {
-         *             "value": 0.55,
-         *             "n": 77,
+         *             "value": 0.33,
+         *             "n": 42,
          *             "suppressed": false
          *           },
          *           "groupWork": {
-         *             "sessionsHeld": 44,
-         *             "attendances": 352,
+         *             "sessionsHeld": 40,
+         *             "attendances": 320,
          *             "meanAttendance": 8
+         *           },
+         *           "guidanceDays": {
+         *             "median": 260,
+         *             "p90": 320,
+         *             "n": 21,
+         *             "suppressed": false
          *           },
          *           "progressByDomain": [
          *             {
          *               "domain": "income",
-         *               "n": 21,
+         *               "n": 16,
          *               "meanStart": 1.8,
          *               "meanEnd": 3.1,
          *               "shareImproved": 0.76,
@@ -2819,73 +3136,229 @@ export interface components {
          *           ]
          *         },
          *         "opkomst_plus": {
-         *           "mothersSupported": {
+         *           "mothersInGuidance": {
+         *             "value": 32,
+         *             "suppressed": false
+         *           },
+         *           "mothersStarted": {
+         *             "value": 16,
+         *             "suppressed": false
+         *           },
+         *           "mothersReached": {
+         *             "value": 26,
+         *             "suppressed": false
+         *           },
+         *           "mothersNotReached": {
          *             "value": null,
-         *             "n": null,
          *             "suppressed": true
          *           },
-         *           "meanPregnancyMonthAtStart": {
+         *           "guidanceCompleted": {
+         *             "value": 11,
+         *             "suppressed": false
+         *           },
+         *           "guidanceDroppedOut": {
          *             "value": null,
-         *             "n": null,
          *             "suppressed": true
+         *           },
+         *           "childrenReached": {
+         *             "value": 61,
+         *             "suppressed": false
          *           },
          *           "meanAgeAtStart": {
-         *             "value": null,
-         *             "n": null,
-         *             "suppressed": true
+         *             "value": 22.4,
+         *             "n": 32,
+         *             "suppressed": false
+         *           },
+         *           "sharePregnantAtStart": {
+         *             "value": 0.88,
+         *             "n": 32,
+         *             "suppressed": false
+         *           },
+         *           "meanPregnancyMonthAtStart": {
+         *             "value": 6.9,
+         *             "n": 28,
+         *             "suppressed": false
+         *           },
+         *           "criteria": {
+         *             "income": {
+         *               "value": 0.5,
+         *               "n": 29,
+         *               "suppressed": false
+         *             },
+         *             "employment": {
+         *               "value": 0.5,
+         *               "n": 29,
+         *               "suppressed": false
+         *             },
+         *             "education": {
+         *               "value": 0.5,
+         *               "n": 29,
+         *               "suppressed": false
+         *             },
+         *             "housing": {
+         *               "value": 0.5,
+         *               "n": 29,
+         *               "suppressed": false
+         *             },
+         *             "childDevelopment": {
+         *               "value": 0.5,
+         *               "n": 29,
+         *               "suppressed": false
+         *             },
+         *             "health": {
+         *               "value": 0.5,
+         *               "n": 29,
+         *               "suppressed": false
+         *             }
          *           },
          *           "shareWithoutIncome": {
-         *             "value": null,
-         *             "n": null,
-         *             "suppressed": true
+         *             "value": 0.4,
+         *             "n": 30,
+         *             "suppressed": false
          *           },
          *           "shareBadHousing": {
-         *             "value": null,
-         *             "n": null,
-         *             "suppressed": true
+         *             "value": 0.41,
+         *             "n": 30,
+         *             "suppressed": false
          *           },
          *           "shareLivingAlone": {
-         *             "value": null,
-         *             "n": null,
-         *             "suppressed": true
+         *             "value": 0.5,
+         *             "n": 32,
+         *             "suppressed": false
          *           },
          *           "shareInGroupSessions": {
-         *             "value": null,
-         *             "n": null,
-         *             "suppressed": true
+         *             "value": 0.06,
+         *             "n": 26,
+         *             "suppressed": false
          *           },
          *           "groupWork": {
-         *             "sessionsHeld": 44,
-         *             "attendances": 352,
-         *             "meanAttendance": 8
+         *             "sessionsHeld": 4,
+         *             "attendances": 9,
+         *             "meanAttendance": 2.25
          *           },
-         *           "progressByDomain": []
+         *           "guidanceDays": {
+         *             "median": 540,
+         *             "p90": 690,
+         *             "n": 16,
+         *             "suppressed": false
+         *           },
+         *           "progressByDomain": [
+         *             {
+         *               "domain": "income",
+         *               "n": 11,
+         *               "meanStart": 1.8,
+         *               "meanEnd": 3.1,
+         *               "shareImproved": 0.76,
+         *               "suppressed": false
+         *             }
+         *           ]
          *         }
+         *       },
+         *       "referralsReceived": {
+         *         "value": 74,
+         *         "suppressed": false
+         *       },
+         *       "sources": [
+         *         {
+         *           "organisationType": "hospital",
+         *           "referrals": {
+         *             "value": 52,
+         *             "suppressed": false
+         *           },
+         *           "shareAccepted": {
+         *             "value": 0.9,
+         *             "n": 52,
+         *             "suppressed": false
+         *           },
+         *           "daysToAcceptance": {
+         *             "median": 3,
+         *             "p90": 8,
+         *             "n": 47,
+         *             "suppressed": false
+         *           },
+         *           "daysToFirstContact": {
+         *             "median": 9,
+         *             "p90": 21,
+         *             "n": 44,
+         *             "suppressed": false
+         *           }
+         *         }
+         *       ],
+         *       "outcomes": [
+         *         {
+         *           "code": "guidance_completed",
+         *           "count": {
+         *             "value": 24,
+         *             "suppressed": false
+         *           }
+         *         },
+         *         {
+         *           "code": "transferred",
+         *           "count": {
+         *             "value": 3,
+         *             "suppressed": false
+         *           }
+         *         }
+         *       ],
+         *       "dropOutReasons": [
+         *         {
+         *           "code": "unreachable",
+         *           "count": {
+         *             "value": 5,
+         *             "suppressed": false
+         *           }
+         *         }
+         *       ],
+         *       "housingPriority": {
+         *         "granted": {
+         *           "value": 9,
+         *           "suppressed": false
+         *         },
+         *         "allocated": {
+         *           "value": 6,
+         *           "suppressed": false
+         *         },
+         *         "expired": {
+         *           "value": null,
+         *           "suppressed": true
+         *         }
+         *       },
+         *       "incomeSupport": {
+         *         "handoffs": {
+         *           "value": 21,
+         *           "suppressed": false
+         *         },
+         *         "byStatus": [
+         *           {
+         *             "status": "completed",
+         *             "count": {
+         *               "value": 17,
+         *               "suppressed": false
+         *             }
+         *           }
+         *         ]
          *       }
          *     }
          */
         ImpactReport: {
-            /**
-             * Format: uuid
-             * @description The programme reported on.
-             */
-            programmeId: string;
+            /** @description The programmes the figures are of: a programme its own, the city those in its area. */
+            programmeIds: string[];
             /**
              * Format: date
-             * @description First day of the period (acceptance on or after it).
+             * @description First day of the period.
              * @example 2026-03-14
              */
             from: string;
             /**
              * Format: date
-             * @description Day after the period (acceptance before it).
+             * @description Day after the last day of the period.
              * @example 2026-03-14
              */
             to: string;
             track: ("opkomst" | "opkomst_plus") | null;
             /**
              * Format: int32
-             * @description Figures over fewer referrals than this are suppressed.
+             * @description Counts below this are withheld.
              */
             minCell: number;
             overall: components["schemas"]["ImpactFigures"];
@@ -2893,6 +3366,76 @@ export interface components {
             tracks: {
                 opkomst: components["schemas"]["ImpactFigures"];
                 opkomst_plus: components["schemas"]["ImpactFigures"];
+            };
+            /** @description Referrals made in the period (accepted or not). */
+            referralsReceived: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Where the referrals of the period came from, and how fast they were taken up. */
+            sources: components["schemas"]["ReferralSource"][];
+            /** @description Guidance completed in the period, by outcome. */
+            outcomes: {
+                /** @description The code. */
+                code: string;
+                /** @description How many. */
+                count: {
+                    value: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+            }[];
+            /** @description Guidance ended `failed` in the period, by coded reason. */
+            dropOutReasons: {
+                /** @description The code. */
+                code: string;
+                /** @description How many. */
+                count: {
+                    value: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+            }[];
+            /** @description Decisions on housing priority for the mothers, in the period. */
+            housingPriority: {
+                /** @description Housing priority granted in the period. */
+                granted: {
+                    value: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+                /** @description Dwellings allocated in the period. */
+                allocated: {
+                    value: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+                /** @description Grants expired in the period. */
+                expired: {
+                    value: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+            };
+            incomeSupport: {
+                /** @description Income-support handoffs of the mothers in guidance. */
+                handoffs: {
+                    value: number | null;
+                    /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                    suppressed: boolean;
+                };
+                /** @description By their status now. */
+                byStatus: {
+                    /** @description The code. */
+                    status: string;
+                    /** @description How many. */
+                    count: {
+                        value: number | null;
+                        /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                        suppressed: boolean;
+                    };
+                }[];
             };
         };
         /**
@@ -2985,6 +3528,7 @@ export interface components {
          *       "name": "AZ Sint-Maarten, sociale dienst",
          *       "type": "hospital",
          *       "notificationEmail": "sociale.dienst@azsm.example.be",
+         *       "noticeLanguage": "nl",
          *       "serviceArea": [],
          *       "acceptedHandoffTypes": [
          *         "postnatal_followup",
@@ -3010,8 +3554,13 @@ export interface components {
              * @description Organisation type.
              * @enum {unknown}
              */
-            type: "hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other" | "operator";
+            type: "hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other" | "city" | "operator";
             notificationEmail: string | null;
+            /**
+             * @description Language of its notices.
+             * @enum {unknown}
+             */
+            noticeLanguage: "nl" | "en";
             /** @description Postal codes served (programmes). */
             serviceArea: string[];
             /** @description Handoff types it takes. */
@@ -3056,13 +3605,18 @@ export interface components {
              * @description What kind of partner it is; decides which scopes its clients may hold.
              * @enum {unknown}
              */
-            type: "hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other" | "operator";
+            type: "hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other" | "city" | "operator";
             /**
              * Format: email
              * @description Inbox for notices (never personal data).
              */
             notificationEmail?: string;
-            /** @description Postal codes a `programme` serves (programmes only). */
+            /**
+             * @description The language of the notices it is e-mailed: `nl` (default) or `en`.
+             * @enum {unknown}
+             */
+            noticeLanguage?: "nl" | "en";
+            /** @description Postal codes a `programme` serves, or whose programmes a `city` reads the figures of. */
             serviceArea?: string[];
             /** @description Handoff types it takes; by default those its type usually takes (`housing_priority`: housing only). */
             acceptedHandoffTypes?: ("income_support" | "housing_priority" | "postnatal_followup" | "debt_mediation" | "childcare" | "mental_health" | "social_work" | "other")[];
@@ -3079,7 +3633,12 @@ export interface components {
             /** @description Name; unique per type. */
             name?: string;
             notificationEmail?: string | null;
-            /** @description Postal codes a programme serves; none may be served by another programme. */
+            /**
+             * @description The language of the notices it is e-mailed: `nl` (default) or `en`.
+             * @enum {unknown}
+             */
+            noticeLanguage?: "nl" | "en";
+            /** @description Postal codes a programme serves (none may be served by another programme), or a city covers. */
             serviceArea?: string[];
             /** @description Handoff types it takes from now on (`housing_priority`: housing only). */
             acceptedHandoffTypes?: ("income_support" | "housing_priority" | "postnatal_followup" | "debt_mediation" | "childcare" | "mental_health" | "social_work" | "other")[];
@@ -4080,6 +4639,43 @@ export interface components {
                 updatedAt: string;
             }[];
         };
+        /** ReferralSource */
+        ReferralSource: {
+            /**
+             * @description Who referred.
+             * @enum {unknown}
+             */
+            organisationType: "hospital" | "programme" | "ocmw" | "housing" | "child_family" | "social_work" | "midwife" | "other" | "city" | "operator";
+            /** @description Referrals of this source made in the period. */
+            referrals: {
+                value: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Share of them accepted (by now). */
+            shareAccepted: {
+                value: number | null;
+                n: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Days from referral to acceptance. */
+            daysToAcceptance: {
+                median: number | null;
+                p90: number | null;
+                n: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+            /** @description Days from referral to first contact. */
+            daysToFirstContact: {
+                median: number | null;
+                p90: number | null;
+                n: number | null;
+                /** @description True when withheld: fewer than REPORT_MIN_CELL people, or a second number withheld so the first cannot be recovered by subtraction. */
+                suppressed: boolean;
+            };
+        };
         /**
          * ReferralStatusChangedWebhook
          * @description A `referral.status_changed` delivery.
@@ -5025,6 +5621,8 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
+        /** @description A download: `attachment; filename="opkomst-impact_<first day>_<last day>_<track or all>_<generated, UTC>.csv"`. */
+        "Content-Disposition": string;
         /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
         "Idempotent-Replayed": "true";
         /** @description Requests allowed in the current window (IETF RateLimit header draft); sent when rate limits are on. */
@@ -5160,6 +5758,7 @@ export interface operations {
                      *           "name": "AZ Sint-Maarten, sociale dienst",
                      *           "type": "hospital",
                      *           "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *           "noticeLanguage": "nl",
                      *           "serviceArea": [],
                      *           "acceptedHandoffTypes": [
                      *             "postnatal_followup",
@@ -5238,6 +5837,7 @@ export interface operations {
                      *       "name": "AZ Sint-Maarten, sociale dienst",
                      *       "type": "hospital",
                      *       "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *       "noticeLanguage": "nl",
                      *       "serviceArea": [],
                      *       "acceptedHandoffTypes": [
                      *         "postnatal_followup",
@@ -5299,6 +5899,7 @@ export interface operations {
                      *       "name": "AZ Sint-Maarten, sociale dienst",
                      *       "type": "hospital",
                      *       "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *       "noticeLanguage": "nl",
                      *       "serviceArea": [],
                      *       "acceptedHandoffTypes": [
                      *         "postnatal_followup",
@@ -5368,6 +5969,7 @@ export interface operations {
                      *       "name": "AZ Sint-Maarten, sociale dienst",
                      *       "type": "hospital",
                      *       "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *       "noticeLanguage": "nl",
                      *       "serviceArea": [],
                      *       "acceptedHandoffTypes": [
                      *         "postnatal_followup",
@@ -5444,6 +6046,7 @@ export interface operations {
                      *       "name": "AZ Sint-Maarten, sociale dienst",
                      *       "type": "hospital",
                      *       "notificationEmail": "sociale.dienst@azsm.example.be",
+                     *       "noticeLanguage": "nl",
                      *       "serviceArea": [],
                      *       "acceptedHandoffTypes": [
                      *         "postnatal_followup",
@@ -8139,8 +8742,10 @@ export interface operations {
                 to: string;
                 /** @description Only this track. */
                 track?: "opkomst" | "opkomst_plus";
-                /** @description The programme (operator only; a programme always gets its own). */
+                /** @description The city: only this programme of its area (a programme always gets its own figures). */
                 programmeId?: string;
+                /** @description For `Accept: text/csv`: `excel-nl` (`;`, decimal comma, UTF-8 BOM: what Dutch-language Excel reads) or `rfc4180` (`,`, decimal point). Default `excel-nl`. */
+                dialect?: "excel-nl" | "rfc4180";
             };
             header?: never;
             path?: never;
@@ -8151,6 +8756,9 @@ export interface operations {
             /** @description The report. */
             200: {
                 headers: {
+                    /** @description The language of every label and sentence in the answer: `nl`, or `en` when `Accept-Language` asks for it. */
+                    "Content-Language": "nl" | "en";
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -8160,56 +8768,124 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "programmeId": "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+                     *       "programmeIds": [
+                     *         "6fa459ea-ee8a-3ca4-894e-db77e160355e"
+                     *       ],
                      *       "from": "2026-01-01",
                      *       "to": "2027-01-01",
                      *       "track": null,
                      *       "minCell": 5,
                      *       "overall": {
-                     *         "mothersSupported": {
+                     *         "mothersInGuidance": {
                      *           "value": 80,
+                     *           "suppressed": false
+                     *         },
+                     *         "mothersStarted": {
+                     *           "value": 40,
+                     *           "suppressed": false
+                     *         },
+                     *         "mothersReached": {
+                     *           "value": 74,
+                     *           "suppressed": false
+                     *         },
+                     *         "mothersNotReached": {
+                     *           "value": 6,
+                     *           "suppressed": false
+                     *         },
+                     *         "guidanceCompleted": {
+                     *           "value": 27,
+                     *           "suppressed": false
+                     *         },
+                     *         "guidanceDroppedOut": {
+                     *           "value": 5,
+                     *           "suppressed": false
+                     *         },
+                     *         "childrenReached": {
+                     *           "value": 152,
+                     *           "suppressed": false
+                     *         },
+                     *         "meanAgeAtStart": {
+                     *           "value": 28.9,
+                     *           "n": 80,
+                     *           "suppressed": false
+                     *         },
+                     *         "sharePregnantAtStart": {
+                     *           "value": 0.88,
                      *           "n": 80,
                      *           "suppressed": false
                      *         },
                      *         "meanPregnancyMonthAtStart": {
-                     *           "value": 5.4,
-                     *           "n": 64,
+                     *           "value": 6.9,
+                     *           "n": 70,
                      *           "suppressed": false
                      *         },
-                     *         "meanAgeAtStart": {
-                     *           "value": 27.9,
-                     *           "n": 80,
-                     *           "suppressed": false
+                     *         "criteria": {
+                     *           "income": {
+                     *             "value": 0.5,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "employment": {
+                     *             "value": 0.5,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "education": {
+                     *             "value": 0.5,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "housing": {
+                     *             "value": 0.5,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "childDevelopment": {
+                     *             "value": 0.5,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           },
+                     *           "health": {
+                     *             "value": 0.5,
+                     *             "n": 77,
+                     *             "suppressed": false
+                     *           }
                      *         },
                      *         "shareWithoutIncome": {
-                     *           "value": 0.42,
-                     *           "n": 80,
+                     *           "value": 0.3,
+                     *           "n": 78,
                      *           "suppressed": false
                      *         },
                      *         "shareBadHousing": {
-                     *           "value": 0.61,
-                     *           "n": 80,
+                     *           "value": 0.41,
+                     *           "n": 78,
                      *           "suppressed": false
                      *         },
                      *         "shareLivingAlone": {
-                     *           "value": 0.38,
+                     *           "value": 0.2,
                      *           "n": 80,
                      *           "suppressed": false
                      *         },
                      *         "shareInGroupSessions": {
-                     *           "value": 0.55,
-                     *           "n": 80,
+                     *           "value": 0.33,
+                     *           "n": 74,
                      *           "suppressed": false
                      *         },
                      *         "groupWork": {
-                     *           "sessionsHeld": 44,
-                     *           "attendances": 352,
+                     *           "sessionsHeld": 40,
+                     *           "attendances": 320,
                      *           "meanAttendance": 8
+                     *         },
+                     *         "guidanceDays": {
+                     *           "median": 260,
+                     *           "p90": 320,
+                     *           "n": 32,
+                     *           "suppressed": false
                      *         },
                      *         "progressByDomain": [
                      *           {
                      *             "domain": "income",
-                     *             "n": 21,
+                     *             "n": 27,
                      *             "meanStart": 1.8,
                      *             "meanEnd": 3.1,
                      *             "shareImproved": 0.76,
@@ -8219,50 +8895,116 @@ export interface operations {
                      *       },
                      *       "tracks": {
                      *         "opkomst": {
-                     *           "mothersSupported": {
-                     *             "value": 77,
-                     *             "n": 77,
+                     *           "mothersInGuidance": {
+                     *             "value": 48,
                      *             "suppressed": false
                      *           },
-                     *           "meanPregnancyMonthAtStart": {
-                     *             "value": 5.4,
-                     *             "n": 62,
+                     *           "mothersStarted": {
+                     *             "value": 24,
+                     *             "suppressed": false
+                     *           },
+                     *           "mothersReached": {
+                     *             "value": 42,
+                     *             "suppressed": false
+                     *           },
+                     *           "mothersNotReached": {
+                     *             "value": 6,
+                     *             "suppressed": false
+                     *           },
+                     *           "guidanceCompleted": {
+                     *             "value": 16,
+                     *             "suppressed": false
+                     *           },
+                     *           "guidanceDroppedOut": {
+                     *             "value": 5,
+                     *             "suppressed": false
+                     *           },
+                     *           "childrenReached": {
+                     *             "value": 91,
                      *             "suppressed": false
                      *           },
                      *           "meanAgeAtStart": {
-                     *             "value": 28.099999999999998,
-                     *             "n": 77,
+                     *             "value": 28.9,
+                     *             "n": 48,
                      *             "suppressed": false
                      *           },
+                     *           "sharePregnantAtStart": {
+                     *             "value": 0.88,
+                     *             "n": 48,
+                     *             "suppressed": false
+                     *           },
+                     *           "meanPregnancyMonthAtStart": {
+                     *             "value": 6.9,
+                     *             "n": 42,
+                     *             "suppressed": false
+                     *           },
+                     *           "criteria": {
+                     *             "income": {
+                     *               "value": 0.5,
+                     *               "n": 45,
+                     *               "suppressed": false
+                     *             },
+                     *             "employment": {
+                     *               "value": 0.5,
+                     *               "n": 45,
+                     *               "suppressed": false
+                     *             },
+                     *             "education": {
+                     *               "value": 0.5,
+                     *               "n": 45,
+                     *               "suppressed": false
+                     *             },
+                     *             "housing": {
+                     *               "value": 0.5,
+                     *               "n": 45,
+                     *               "suppressed": false
+                     *             },
+                     *             "childDevelopment": {
+                     *               "value": 0.5,
+                     *               "n": 45,
+                     *               "suppressed": false
+                     *             },
+                     *             "health": {
+                     *               "value": 0.5,
+                     *               "n": 45,
+                     *               "suppressed": false
+                     *             }
+                     *           },
                      *           "shareWithoutIncome": {
-                     *             "value": 0.42,
-                     *             "n": 77,
+                     *             "value": 0.3,
+                     *             "n": 46,
                      *             "suppressed": false
                      *           },
                      *           "shareBadHousing": {
-                     *             "value": 0.61,
-                     *             "n": 77,
+                     *             "value": 0.41,
+                     *             "n": 46,
                      *             "suppressed": false
                      *           },
                      *           "shareLivingAlone": {
-                     *             "value": 0.38,
-                     *             "n": 77,
+                     *             "value": 0.2,
+                     *             "n": 48,
                      *             "suppressed": false
                      *           },
                      *           "shareInGroupSessions": {
-                     *             "value": 0.55,
-                     *             "n": 77,
+                     *             "value": 0.33,
+                     *             "n": 42,
                      *             "suppressed": false
                      *           },
                      *           "groupWork": {
-                     *             "sessionsHeld": 44,
-                     *             "attendances": 352,
+                     *             "sessionsHeld": 40,
+                     *             "attendances": 320,
                      *             "meanAttendance": 8
+                     *           },
+                     *           "guidanceDays": {
+                     *             "median": 260,
+                     *             "p90": 320,
+                     *             "n": 21,
+                     *             "suppressed": false
                      *           },
                      *           "progressByDomain": [
                      *             {
                      *               "domain": "income",
-                     *               "n": 21,
+                     *               "n": 16,
                      *               "meanStart": 1.8,
                      *               "meanEnd": 3.1,
                      *               "shareImproved": 0.76,
@@ -8271,57 +9013,215 @@ export interface operations {
                      *           ]
                      *         },
                      *         "opkomst_plus": {
-                     *           "mothersSupported": {
+                     *           "mothersInGuidance": {
+                     *             "value": 32,
+                     *             "suppressed": false
+                     *           },
+                     *           "mothersStarted": {
+                     *             "value": 16,
+                     *             "suppressed": false
+                     *           },
+                     *           "mothersReached": {
+                     *             "value": 26,
+                     *             "suppressed": false
+                     *           },
+                     *           "mothersNotReached": {
                      *             "value": null,
-                     *             "n": null,
                      *             "suppressed": true
                      *           },
-                     *           "meanPregnancyMonthAtStart": {
+                     *           "guidanceCompleted": {
+                     *             "value": 11,
+                     *             "suppressed": false
+                     *           },
+                     *           "guidanceDroppedOut": {
                      *             "value": null,
-                     *             "n": null,
                      *             "suppressed": true
+                     *           },
+                     *           "childrenReached": {
+                     *             "value": 61,
+                     *             "suppressed": false
                      *           },
                      *           "meanAgeAtStart": {
-                     *             "value": null,
-                     *             "n": null,
-                     *             "suppressed": true
+                     *             "value": 22.4,
+                     *             "n": 32,
+                     *             "suppressed": false
+                     *           },
+                     *           "sharePregnantAtStart": {
+                     *             "value": 0.88,
+                     *             "n": 32,
+                     *             "suppressed": false
+                     *           },
+                     *           "meanPregnancyMonthAtStart": {
+                     *             "value": 6.9,
+                     *             "n": 28,
+                     *             "suppressed": false
+                     *           },
+                     *           "criteria": {
+                     *             "income": {
+                     *               "value": 0.5,
+                     *               "n": 29,
+                     *               "suppressed": false
+                     *             },
+                     *             "employment": {
+                     *               "value": 0.5,
+                     *               "n": 29,
+                     *               "suppressed": false
+                     *             },
+                     *             "education": {
+                     *               "value": 0.5,
+                     *               "n": 29,
+                     *               "suppressed": false
+                     *             },
+                     *             "housing": {
+                     *               "value": 0.5,
+                     *               "n": 29,
+                     *               "suppressed": false
+                     *             },
+                     *             "childDevelopment": {
+                     *               "value": 0.5,
+                     *               "n": 29,
+                     *               "suppressed": false
+                     *             },
+                     *             "health": {
+                     *               "value": 0.5,
+                     *               "n": 29,
+                     *               "suppressed": false
+                     *             }
                      *           },
                      *           "shareWithoutIncome": {
-                     *             "value": null,
-                     *             "n": null,
-                     *             "suppressed": true
+                     *             "value": 0.4,
+                     *             "n": 30,
+                     *             "suppressed": false
                      *           },
                      *           "shareBadHousing": {
-                     *             "value": null,
-                     *             "n": null,
-                     *             "suppressed": true
+                     *             "value": 0.41,
+                     *             "n": 30,
+                     *             "suppressed": false
                      *           },
                      *           "shareLivingAlone": {
-                     *             "value": null,
-                     *             "n": null,
-                     *             "suppressed": true
+                     *             "value": 0.5,
+                     *             "n": 32,
+                     *             "suppressed": false
                      *           },
                      *           "shareInGroupSessions": {
-                     *             "value": null,
-                     *             "n": null,
-                     *             "suppressed": true
+                     *             "value": 0.06,
+                     *             "n": 26,
+                     *             "suppressed": false
                      *           },
                      *           "groupWork": {
-                     *             "sessionsHeld": 44,
-                     *             "attendances": 352,
-                     *             "meanAttendance": 8
+                     *             "sessionsHeld": 4,
+                     *             "attendances": 9,
+                     *             "meanAttendance": 2.25
                      *           },
-                     *           "progressByDomain": []
+                     *           "guidanceDays": {
+                     *             "median": 540,
+                     *             "p90": 690,
+                     *             "n": 16,
+                     *             "suppressed": false
+                     *           },
+                     *           "progressByDomain": [
+                     *             {
+                     *               "domain": "income",
+                     *               "n": 11,
+                     *               "meanStart": 1.8,
+                     *               "meanEnd": 3.1,
+                     *               "shareImproved": 0.76,
+                     *               "suppressed": false
+                     *             }
+                     *           ]
                      *         }
+                     *       },
+                     *       "referralsReceived": {
+                     *         "value": 74,
+                     *         "suppressed": false
+                     *       },
+                     *       "sources": [
+                     *         {
+                     *           "organisationType": "hospital",
+                     *           "referrals": {
+                     *             "value": 52,
+                     *             "suppressed": false
+                     *           },
+                     *           "shareAccepted": {
+                     *             "value": 0.9,
+                     *             "n": 52,
+                     *             "suppressed": false
+                     *           },
+                     *           "daysToAcceptance": {
+                     *             "median": 3,
+                     *             "p90": 8,
+                     *             "n": 47,
+                     *             "suppressed": false
+                     *           },
+                     *           "daysToFirstContact": {
+                     *             "median": 9,
+                     *             "p90": 21,
+                     *             "n": 44,
+                     *             "suppressed": false
+                     *           }
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "code": "guidance_completed",
+                     *           "count": {
+                     *             "value": 24,
+                     *             "suppressed": false
+                     *           }
+                     *         },
+                     *         {
+                     *           "code": "transferred",
+                     *           "count": {
+                     *             "value": 3,
+                     *             "suppressed": false
+                     *           }
+                     *         }
+                     *       ],
+                     *       "dropOutReasons": [
+                     *         {
+                     *           "code": "unreachable",
+                     *           "count": {
+                     *             "value": 5,
+                     *             "suppressed": false
+                     *           }
+                     *         }
+                     *       ],
+                     *       "housingPriority": {
+                     *         "granted": {
+                     *           "value": 9,
+                     *           "suppressed": false
+                     *         },
+                     *         "allocated": {
+                     *           "value": 6,
+                     *           "suppressed": false
+                     *         },
+                     *         "expired": {
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         }
+                     *       },
+                     *       "incomeSupport": {
+                     *         "handoffs": {
+                     *           "value": 21,
+                     *           "suppressed": false
+                     *         },
+                     *         "byStatus": [
+                     *           {
+                     *             "status": "completed",
+                     *             "count": {
+                     *               "value": 17,
+                     *               "suppressed": false
+                     *             }
+                     *           }
+                     *         ]
                      *       }
                      *     }
                      */
                     "application/json": components["schemas"]["ImpactReport"];
                     /**
-                     * @example figure,track,domain,value,n,suppressed
-                     *     mothersSupported,all,,80,80,false
-                     *     shareWithoutIncome,all,,0.42,80,false
-                     *     progressByDomain,all,income,0.76,21,false
+                     * @example code;omschrijving;traject;categorie;waarde;n;afgeschermd
+                     *     mothersInGuidance;Mama’s in begeleiding;all;;80;;nee
+                     *     shareWithoutIncome;Zonder inkomen;all;;0,42;78;nee
                      */
                     "text/csv": string;
                 };
@@ -8335,7 +9235,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    getImpactRadar: {
+    getImpactProgressSVG: {
         parameters: {
             query: {
                 /**
@@ -8350,8 +9250,10 @@ export interface operations {
                 to: string;
                 /** @description Only this track. */
                 track?: "opkomst" | "opkomst_plus";
-                /** @description The programme (operator only; a programme always gets its own). */
+                /** @description The city: only this programme of its area (a programme always gets its own figures). */
                 programmeId?: string;
+                /** @description For `Accept: text/csv`: `excel-nl` (`;`, decimal comma, UTF-8 BOM: what Dutch-language Excel reads) or `rfc4180` (`,`, decimal point). Default `excel-nl`. */
+                dialect?: "excel-nl" | "rfc4180";
             };
             header?: never;
             path?: never;
@@ -8362,6 +9264,8 @@ export interface operations {
             /** @description A standalone SVG document. */
             200: {
                 headers: {
+                    /** @description The language of every label and sentence in the answer: `nl`, or `en` when `Accept-Language` asks for it. */
+                    "Content-Language": "nl" | "en";
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -8369,8 +9273,212 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example <svg xmlns="http://www.w3.org/2000/svg" width="480" height="480" role="img"><title>Progress per life domain</title>…</svg> */
+                    /** @example <svg xmlns="http://www.w3.org/2000/svg" width="1000" height="560" role="img"><title id="title">Impactrapport …</title>…</svg> */
                     "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getImpactProgressPNG: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day of the period.
+                 * @example 2026-03-14
+                 */
+                from: string;
+                /**
+                 * @description Day after the last day of the period.
+                 * @example 2026-03-14
+                 */
+                to: string;
+                /** @description Only this track. */
+                track?: "opkomst" | "opkomst_plus";
+                /** @description The city: only this programme of its area (a programme always gets its own figures). */
+                programmeId?: string;
+                /** @description For `Accept: text/csv`: `excel-nl` (`;`, decimal comma, UTF-8 BOM: what Dutch-language Excel reads) or `rfc4180` (`,`, decimal point). Default `excel-nl`. */
+                dialect?: "excel-nl" | "rfc4180";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same chart as PNG, at twice the size. */
+            200: {
+                headers: {
+                    /** @description The language of every label and sentence in the answer: `nl`, or `en` when `Accept-Language` asks for it. */
+                    "Content-Language": "nl" | "en";
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example (PNG bytes) */
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getImpactSharesSVG: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day of the period.
+                 * @example 2026-03-14
+                 */
+                from: string;
+                /**
+                 * @description Day after the last day of the period.
+                 * @example 2026-03-14
+                 */
+                to: string;
+                /** @description Only this track. */
+                track?: "opkomst" | "opkomst_plus";
+                /** @description The city: only this programme of its area (a programme always gets its own figures). */
+                programmeId?: string;
+                /** @description For `Accept: text/csv`: `excel-nl` (`;`, decimal comma, UTF-8 BOM: what Dutch-language Excel reads) or `rfc4180` (`,`, decimal point). Default `excel-nl`. */
+                dialect?: "excel-nl" | "rfc4180";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A standalone SVG document. */
+            200: {
+                headers: {
+                    /** @description The language of every label and sentence in the answer: `nl`, or `en` when `Accept-Language` asks for it. */
+                    "Content-Language": "nl" | "en";
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <svg xmlns="http://www.w3.org/2000/svg" width="1000" height="560" role="img"><title id="title">Impactrapport …</title>…</svg> */
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getImpactSharesPNG: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day of the period.
+                 * @example 2026-03-14
+                 */
+                from: string;
+                /**
+                 * @description Day after the last day of the period.
+                 * @example 2026-03-14
+                 */
+                to: string;
+                /** @description Only this track. */
+                track?: "opkomst" | "opkomst_plus";
+                /** @description The city: only this programme of its area (a programme always gets its own figures). */
+                programmeId?: string;
+                /** @description For `Accept: text/csv`: `excel-nl` (`;`, decimal comma, UTF-8 BOM: what Dutch-language Excel reads) or `rfc4180` (`,`, decimal point). Default `excel-nl`. */
+                dialect?: "excel-nl" | "rfc4180";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same chart as PNG, at twice the size. */
+            200: {
+                headers: {
+                    /** @description The language of every label and sentence in the answer: `nl`, or `en` when `Accept-Language` asks for it. */
+                    "Content-Language": "nl" | "en";
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example (PNG bytes) */
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getImpactReportPage: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day of the period.
+                 * @example 2026-03-14
+                 */
+                from: string;
+                /**
+                 * @description Day after the last day of the period.
+                 * @example 2026-03-14
+                 */
+                to: string;
+                /** @description Only this track. */
+                track?: "opkomst" | "opkomst_plus";
+                /** @description The city: only this programme of its area (a programme always gets its own figures). */
+                programmeId?: string;
+                /** @description For `Accept: text/csv`: `excel-nl` (`;`, decimal comma, UTF-8 BOM: what Dutch-language Excel reads) or `rfc4180` (`,`, decimal point). Default `excel-nl`. */
+                dialect?: "excel-nl" | "rfc4180";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML document. */
+            200: {
+                headers: {
+                    /** @description The language of every label and sentence in the answer: `nl`, or `en` when `Accept-Language` asks for it. */
+                    "Content-Language": "nl" | "en";
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="nl"><head><title>Impactrapport …</title></head>…</html> */
+                    "text/html": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -50,6 +50,18 @@ export const HEADERS: Record<string, HeaderSpec> = {
     description: '`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.',
     schema: { type: 'string', enum: ['true'] }
   },
+  'content-language': {
+    name: 'Content-Language',
+    description:
+      'The language of every label and sentence in the answer: `nl`, or `en` when `Accept-Language` asks for it.',
+    schema: { type: 'string', enum: ['nl', 'en'] }
+  },
+  'content-disposition': {
+    name: 'Content-Disposition',
+    description:
+      'A download: `attachment; filename="opkomst-impact_<first day>_<last day>_<track or all>_<generated, UTC>.csv"`.',
+    schema: { type: 'string', maxLength: 200 }
+  },
   'retry-after': {
     name: 'Retry-After',
     description: 'Seconds to wait before trying again.',
@@ -210,8 +222,13 @@ export function finishContract(document: Json, options: FinishOptions = {}): Jso
         }
         // What the route declares is sent with every such answer; the rest only at times.
         const headers: Json = {}
-        for (const key of Object.keys((response.headers ?? {}) as Json)) headers[headerName(key)] = requiredHeader(key)
         const optional: string[] = []
+        for (const [key, declared] of Object.entries((response.headers ?? {}) as Record<string, Json>)) {
+          // @fastify/swagger has wrapped what the route wrote as the header's schema.
+          const schema = (declared.schema ?? declared) as Json
+          if (schema.optional === true) optional.push(key)
+          else headers[headerName(key)] = requiredHeader(key)
+        }
         if (isRateLimited(path) && /^[24]/.test(status)) optional.push(...RATE_LIMIT_HEADERS)
         if (status.startsWith('2') && takesIdempotencyKey) optional.push('idempotent-replayed')
         for (const key of optional) {

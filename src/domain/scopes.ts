@@ -1,4 +1,4 @@
-import type { OrganisationType, Scope } from './vocabulary.ts'
+import { SCOPES, type OrganisationType, type Scope } from './vocabulary.ts'
 
 /** Which scopes an API client of each organisation type may hold. */
 export const SCOPES_BY_ORGANISATION_TYPE: Record<OrganisationType, readonly Scope[]> = {
@@ -18,6 +18,7 @@ export const SCOPES_BY_ORGANISATION_TYPE: Record<OrganisationType, readonly Scop
   social_work: ['referrals:write', 'referrals:read', 'handoffs:write', 'events:read', 'webhooks:manage'],
   midwife: ['referrals:write', 'referrals:read', 'handoffs:write', 'events:read', 'webhooks:manage'],
   other: ['referrals:write', 'referrals:read', 'handoffs:write', 'events:read', 'webhooks:manage'],
+  city: ['reports:read'],
   operator: ['admin']
 }
 
@@ -26,3 +27,6 @@ export function forbiddenScopes(type: OrganisationType, requested: readonly Scop
   const allowed = SCOPES_BY_ORGANISATION_TYPE[type]
   return requested.filter((s) => !allowed.includes(s))
 }
+
+/** Scopes of those who work in the network (all but `reports:read`, which the city holds alone): who may read its directory and people. */
+export const NETWORK_SCOPES = SCOPES.filter((s) => s !== 'reports:read')

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { directoryOrganisations, type OrganisationRow } from '../db/queries/organisations.ts'
 import { HANDOFF_TYPES } from '../domain/handoffs.ts'
-import { ORGANISATION_TYPES, SCOPES } from '../domain/vocabulary.ts'
+import { ORGANISATION_TYPES } from '../domain/vocabulary.ts'
+import { NETWORK_SCOPES } from '../domain/scopes.ts'
 import { answer, DateTime, IfNoneMatchHeaders, List, Nullable, Uuid } from '../schemas/common.ts'
 import { organisationExample } from '../schemas/examples.ts'
 
@@ -62,7 +63,7 @@ const directory: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/directory/organisations',
     {
-      config: { scope: SCOPES, accessLog: false },
+      config: { scope: NETWORK_SCOPES, accessLog: false },
       schema: {
         tags: ['directory'],
         operationId: 'listDirectory',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { WorkerRow } from '../db/queries/workers.ts'
-import { SCOPES } from '../domain/vocabulary.ts'
+import { NETWORK_SCOPES } from '../domain/scopes.ts'
 import {
   answer,
   IdParams,
@@ -39,7 +39,7 @@ const OWN = 'An organisation keeps its own workers; the operator those of any or
 /** The people of an organisation, by their work contact: assigned to referrals, named on handoffs and writes. */
 const workers: FastifyPluginAsyncTypebox = async (app) => {
   // Reading needs any scope; changing, one that writes work.
-  const read = { scope: SCOPES, accessLog: false } as const
+  const read = { scope: NETWORK_SCOPES, accessLog: false } as const
   const write = { scope: ['referrals:write', 'referrals:manage', 'handoffs:write', 'admin'], accessLog: false } as const
 
   app.get(

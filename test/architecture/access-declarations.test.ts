@@ -153,6 +153,10 @@ const CALLS: Record<string, Call> = {
   'GET /referrals/:referralId/group-sessions': { who: programme, expect: 200 },
   'GET /reports/impact': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
   'GET /reports/impact/progress.svg': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
+  'GET /reports/impact/progress.png': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
+  'GET /reports/impact/shares.svg': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
+  'GET /reports/impact/shares.png': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
+  'GET /reports/impact.html': { who: programme, query: `?from=2020-01-01&to=${today()}`, expect: 200 },
   'GET /events': { who: hospital, expect: 200 },
   'POST /webhooks': {
     who: hospital,

@@ -1,172 +1,184 @@
 import t from 'tap'
 import {
-  impactCsv,
-  impactFigures,
   impactReport,
+  inGuidance,
   pregnancyMonthAtStart,
-  type CohortMember
+  quantile,
+  type ReportReferral
 } from '../../src/domain/impact-report.ts'
-import { radarSvg } from '../../src/domain/radar-svg.ts'
+import { reportCsv, reportRows } from '../../src/domain/impact-csv.ts'
 
-const member = (over: Partial<CohortMember> = {}): CohortMember => ({
-  motherKey: Math.random().toString(36),
+const year = { from: '2026-01-01', to: '2027-01-01' }
+const NONE = { granted: 0, allocated: 0, expired: 0 }
+let mothers = 0
+
+const referral = (over: Partial<ReportReferral> = {}): ReportReferral => ({
+  motherKey: `m${++mothers}`,
   track: 'opkomst',
-  startDate: '2024-03-01',
-  motherBirthDate: '1994-03-01',
+  referrerType: 'hospital',
+  referredOn: '2026-03-01',
+  acceptedOn: '2026-03-03',
+  firstContactOn: '2026-03-10',
+  endedOn: null,
+  endStatus: null,
+  outcome: null,
+  endReasonCode: null,
+  motherBirthDate: '1996-03-03',
   expectedDeliveryDate: null,
-  incomeSource: 'work',
-  housingSituation: 'adequate',
+  numberOfChildren: 1,
   livesAloneWithChildren: false,
+  criteria: {
+    income: 'vulnerable',
+    employment: 'vulnerable',
+    education: 'not_vulnerable',
+    housing: 'unknown',
+    childDevelopment: 'not_vulnerable',
+    health: 'not_vulnerable'
+  },
+  incomeSource: 'none',
+  housingSituation: 'adequate',
   groupSessions: 0,
-  completed: false,
   startScores: null,
   endScores: null,
+  incomeSupport: [],
   ...over
 })
-const five = (over: Partial<CohortMember> = {}) => Array.from({ length: 5 }, () => member(over))
+const many = (n: number, over: Partial<ReportReferral> = {}) => Array.from({ length: n }, () => referral(over))
 
-t.test('pregnancy month at the start', async (t) => {
+t.test('quantiles by nearest rank, pregnancy month at the start', async (t) => {
+  t.equal(quantile([5, 1, 3, 2, 4], 0.5), 3)
+  t.equal(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), 9)
+  t.equal(quantile([7], 0.9), 7)
   t.equal(pregnancyMonthAtStart('2024-03-01', '2024-03-01'), 280 / 30.4375, 'due today: 9.2 months')
   t.equal(pregnancyMonthAtStart('2024-03-01', '2024-05-10'), (280 - 70) / 30.4375)
-  t.equal(pregnancyMonthAtStart('2024-03-01', '2024-02-28'), null, 'due date passed: not pregnant at the start')
+  t.equal(pregnancyMonthAtStart('2024-03-01', '2024-02-28'), null, 'due date passed')
   t.equal(pregnancyMonthAtStart('2024-03-01', null), null, 'already born')
 })
 
-t.test('suppression at n = 4, not at n = 5', async (t) => {
-  const four = impactFigures(five().slice(0, 4), [], 5)
-  t.same(four.mothersSupported, { value: null, n: null, suppressed: true })
-  t.same(four.meanAgeAtStart, { value: null, n: null, suppressed: true })
-  const fiveFigures = impactFigures(five(), [], 5)
-  t.same(fiveFigures.mothersSupported, { value: 5, n: 5, suppressed: false })
-  t.same(fiveFigures.meanAgeAtStart, { value: 30, n: 5, suppressed: false })
+t.test('in guidance during the period: accepted before its end, not ended before its start', async (t) => {
+  t.ok(inGuidance(referral({ acceptedOn: '2025-06-01' }), year), 'accepted last year, still in guidance')
+  t.ok(inGuidance(referral({ acceptedOn: '2025-06-01', endedOn: '2026-01-01' }), year), 'ended on the first day')
+  t.notOk(inGuidance(referral({ acceptedOn: '2025-06-01', endedOn: '2025-12-31' }), year), 'ended the day before')
+  t.notOk(inGuidance(referral({ acceptedOn: '2027-01-01' }), year), 'accepted after the period')
+  t.notOk(inGuidance(referral({ acceptedOn: null }), year), 'never accepted')
 })
 
-t.test('a mother referred twice counts once among mothers, but each referral counts in n', async (t) => {
-  const figures = impactFigures([...five(), member({ motherKey: 'same' }), member({ motherKey: 'same' })], [], 5)
-  t.same(figures.mothersSupported, { value: 6, n: 7, suppressed: false })
-})
-
-t.test('unknowns are left out of the denominators', async (t) => {
-  const cohort = [
-    member({ incomeSource: 'none', housingSituation: 'homeless' }),
-    member({ incomeSource: 'none', housingSituation: 'overcrowded' }),
-    member({ incomeSource: 'benefit', housingSituation: 'insecure' }),
-    member({ incomeSource: 'work', housingSituation: 'poor_quality' }),
-    member({ incomeSource: 'other', housingSituation: 'adequate' }),
-    member({ incomeSource: 'unknown', housingSituation: 'unknown' })
-  ]
-  const f = impactFigures(cohort, [], 5)
-  t.same(f.shareWithoutIncome, { value: 2 / 5, n: 5, suppressed: false })
-  t.same(f.shareBadHousing, { value: 4 / 5, n: 5, suppressed: false })
-  t.same(f.shareLivingAlone, { value: 0, n: 6, suppressed: false })
-})
-
-t.test('pregnancy vs already born: only those pregnant at the start count for the month', async (t) => {
-  const cohort = [
-    ...five({ expectedDeliveryDate: '2024-05-10' }),
-    member({ expectedDeliveryDate: null }),
-    member({ expectedDeliveryDate: '2024-01-01' })
-  ]
-  const month = impactFigures(cohort, [], 5).meanPregnancyMonthAtStart
-  t.match(month, { n: 5, suppressed: false })
-  t.ok(Math.abs((month.value as number) - 210 / 30.4375) < 1e-12, 'full precision, no rounding')
-  t.equal(impactFigures(cohort, [], 5).meanAgeAtStart.n, 7)
-})
-
-t.test('age in completed years; group sessions; living alone', async (t) => {
-  const cohort = [
-    member({ motherBirthDate: '1994-03-02', groupSessions: 3, livesAloneWithChildren: true }), // 29, a day short of 30
-    member({ motherBirthDate: '1994-03-01', groupSessions: 1 }),
-    member({ motherBirthDate: '2002-03-01' }),
-    member({ motherBirthDate: '2002-03-01' }),
-    member({ motherBirthDate: '2002-03-01', livesAloneWithChildren: true })
-  ]
-  const f = impactFigures(cohort, [], 5)
-  t.equal(f.meanAgeAtStart.value, (29 + 30 + 22 + 22 + 22) / 5)
-  t.equal(f.shareInGroupSessions.value, 2 / 5)
-  t.equal(f.shareLivingAlone.value, 2 / 5)
-})
-
-t.test('progress per domain: ties are not progress; only completed with both assessments', async (t) => {
-  const cohort = [
-    member({ completed: true, startScores: { income: 1, housing: 2 }, endScores: { income: 3, housing: 2 } }),
-    member({ completed: true, startScores: { income: 2, housing: 3 }, endScores: { income: 2, housing: 4 } }),
-    member({ completed: true, startScores: { income: 1, housing: 1 }, endScores: { income: 2, housing: 3 } }),
-    member({ completed: true, startScores: { income: 3 }, endScores: { income: 2, debts: 5 } }),
-    member({ completed: true, startScores: { income: 4, housing: 1 }, endScores: { income: 4, housing: 2 } }),
-    member({ completed: false, startScores: { income: 1 }, endScores: { income: 5 } }),
-    member({ completed: true, startScores: { income: 1 }, endScores: null })
-  ]
-  const progress = impactFigures(cohort, [], 5).progressByDomain
-  t.same(
-    progress.map((p) => p.domain),
-    ['income', 'housing'],
-    'debts has no start score anywhere'
-  )
-  t.same(progress[0], {
-    domain: 'income',
-    n: 5,
-    meanStart: 11 / 5,
-    meanEnd: 13 / 5,
-    shareImproved: 2 / 5,
-    suppressed: false
+t.test('the reach of a year: in guidance, started, reached, children, ended', async (t) => {
+  const twice = referral({
+    acceptedOn: '2025-09-01',
+    endedOn: '2026-02-01',
+    endStatus: 'failed',
+    endReasonCode: 'unreachable'
   })
+  const rs = [
+    ...many(5, { acceptedOn: '2025-05-01', numberOfChildren: 2 }),
+    ...many(5, { expectedDeliveryDate: '2026-05-01', numberOfChildren: 0 }),
+    ...many(5, { firstContactOn: null }),
+    twice,
+    {
+      ...twice,
+      acceptedOn: '2026-02-10',
+      endedOn: null,
+      endStatus: null,
+      endReasonCode: null,
+      firstContactOn: '2026-02-12'
+    },
+    ...many(6, {
+      acceptedOn: '2025-01-10',
+      endedOn: '2026-04-10',
+      endStatus: 'completed',
+      outcome: 'guidance_completed',
+      startScores: { income: 2 },
+      endScores: { income: 3 }
+    }),
+    referral({ acceptedOn: '2024-01-01', endedOn: '2025-06-01', endStatus: 'completed' })
+  ]
+  const r = impactReport(rs, [], NONE, year, 5)
+  const o = r.overall
   t.same(
-    progress[1],
-    { domain: 'housing', n: null, meanStart: null, meanEnd: null, shareImproved: null, suppressed: true },
-    'n = 4 is suppressed'
+    o.mothersInGuidance,
+    { value: 22, suppressed: false },
+    'the one who ended in 2025 is not; the twice referred counts once'
   )
+  t.same(o.mothersStarted, { value: 11, suppressed: false }, 'accepted in 2026')
+  t.same(o.mothersReached, { value: 17, suppressed: false })
+  t.same(o.mothersNotReached, { value: 5, suppressed: false }, 'accepted, never reached: not supported')
+  t.same(o.childrenReached, { value: 5 * 2 + 5 * 1 + 1 + 6, suppressed: false }, 'the expected child counts')
+  t.same(o.guidanceCompleted, { value: 6, suppressed: false })
+  t.same(o.guidanceDroppedOut, { value: null, suppressed: true }, 'one drop-out: withheld')
+  t.same(r.outcomes.find((x) => x.code === 'guidance_completed')?.count, { value: 6, suppressed: false })
+  t.same(r.dropOutReasons, [{ code: 'unreachable', count: { value: null, suppressed: true } }])
+  t.same(o.progressByDomain, [
+    { domain: 'income', n: 6, meanStart: 2, meanEnd: 3, shareImproved: 1, suppressed: false }
+  ])
+  t.same(o.sharePregnantAtStart, { value: 5 / 23, n: 23, suppressed: false })
+  t.same(o.criteria.income, { value: 1, n: 23, suppressed: false })
+  t.same(o.criteria.housing, { value: null, n: 0, suppressed: false }, 'never known: no share')
+  t.equal(o.guidanceDays.n, 7)
 })
 
-t.test('the report per track, the CSV and the chart', async (t) => {
-  const cohort = [
-    ...five({ track: 'opkomst', incomeSource: 'none' }),
-    ...five({
-      track: 'opkomst_plus',
-      completed: true,
-      startScores: { income: 1, parenting: 2 },
-      endScores: { income: 2, parenting: 2 }
-    })
+t.test('a small track is withheld, and so is a second number, so no subtraction recovers it', async (t) => {
+  const rs = [...many(12), ...many(3, { track: 'opkomst_plus' })]
+  const r = impactReport(rs, [], NONE, year, 5)
+  t.same(r.tracks.opkomst_plus.mothersInGuidance, { value: null, suppressed: true }, '3 < 5')
+  t.same(r.tracks.opkomst.mothersInGuidance, { value: null, suppressed: true }, 'else 15 − 12 = 3')
+  t.same(r.overall.mothersInGuidance, { value: 15, suppressed: false })
+  t.same(r.tracks.opkomst_plus.meanAgeAtStart, { value: null, n: null, suppressed: true })
+})
+
+t.test('referral sources: how many, how many accepted, days to acceptance and first contact', async (t) => {
+  const rs = [
+    ...[1, 2, 3, 4, 10].map((d) =>
+      referral({
+        referredOn: '2026-03-01',
+        acceptedOn: `2026-03-${String(1 + d).padStart(2, '0')}`,
+        firstContactOn: '2026-03-20'
+      })
+    ),
+    referral({ referredOn: '2026-03-01', acceptedOn: null, firstContactOn: null }),
+    ...many(6, { referrerType: 'ocmw' })
   ]
-  const sessions = [
-    { track: 'opkomst', attendees: 12 },
-    { track: 'opkomst', attendees: 6 },
-    { track: 'opkomst', attendees: 0 },
-    { track: 'opkomst_plus', attendees: 3 }
-  ]
-  const report = impactReport(cohort, sessions, 5)
-  t.same(
-    report.overall.groupWork,
-    { sessionsHeld: 3, attendances: 21, meanAttendance: 7 },
-    'an empty session was not held'
-  )
-  t.same(report.tracks.opkomst.groupWork, { sessionsHeld: 2, attendances: 18, meanAttendance: 9 })
-  t.same(report.tracks.opkomst_plus.groupWork, { sessionsHeld: 1, attendances: 3, meanAttendance: 3 })
-  t.equal(report.overall.mothersSupported.value, 10)
-  t.equal(report.tracks.opkomst.shareWithoutIncome.value, 1)
-  t.equal(report.tracks.opkomst_plus.shareWithoutIncome.value, 0)
-  t.equal(report.tracks.opkomst.progressByDomain.length, 0)
-  const csv = impactCsv(report)
+  const r = impactReport(rs, [], NONE, year, 5)
+  t.same(r.referralsReceived, { value: 12, suppressed: false })
+  const hospital = r.sources.find((s) => s.organisationType === 'hospital')!
+  t.same(hospital.referrals, { value: 6, suppressed: false })
+  t.same(hospital.shareAccepted, { value: 5 / 6, n: 6, suppressed: false })
+  t.same(hospital.daysToAcceptance, { median: 3, p90: 10, n: 5, suppressed: false })
+  t.same(hospital.daysToFirstContact, { median: 19, p90: 19, n: 5, suppressed: false })
+})
+
+t.test('the CSV for Dutch Excel: semicolons, decimal commas, a BOM, a Dutch header row', async (t) => {
+  const r = impactReport(many(8, { track: 'opkomst_plus', incomeSource: 'work' }).concat(many(8)), [], NONE, year, 5)
+  const csv = reportCsv(reportRows(r, 'nl'), 'excel-nl', 'nl')
+  t.ok(csv.startsWith('\uFEFFcode;omschrijving;traject;categorie;waarde;n;afgeschermd\r\n'))
+  const rows = csv
+    .slice(1)
     .trim()
     .split('\r\n')
-    .map((l) => l.split(','))
-  t.same(csv[0], ['figure', 'track', 'domain', 'value', 'n', 'suppressed'])
-  t.same(
-    csv.find((r) => r[0] === 'shareWithoutIncome' && r[1] === 'opkomst'),
-    ['shareWithoutIncome', 'opkomst', '', '1', '5', 'false']
+    .map((l) => l.split(';'))
+  t.ok(
+    rows.every((r) => r.length === 7),
+    'seven columns in every row'
   )
   t.same(
-    csv.find((r) => r[0] === 'groupWork.meanAttendance' && r[1] === 'opkomst'),
-    ['groupWork.meanAttendance', 'opkomst', '', '9', '', 'false']
+    rows.find((x) => x[0] === 'shareWithoutIncome' && x[2] === 'all'),
+    ['shareWithoutIncome', 'Zonder inkomen', 'all', '', '0,5', '16', 'nee']
   )
-  t.same(
-    csv.find((r) => r[0] === 'progress.shareImproved' && r[1] === 'opkomst_plus' && r[2] === 'parenting'),
-    ['progress.shareImproved', 'opkomst_plus', 'parenting', '0', '5', 'false']
+  const rfc = reportCsv(reportRows(r, 'en'), 'rfc4180', 'en')
+  t.ok(rfc.startsWith('code,label,track,category,value,n,suppressed\r\n'), 'no BOM, English header')
+  t.match(rfc, '\r\nshareWithoutIncome,Without income,all,,0.5,16,false\r\n')
+  const quoted = reportCsv(
+    [{ code: 'x', label: 'a, "b"; c', track: 'all', category: '', value: 0.25, n: 8, suppressed: false }],
+    'rfc4180',
+    'en'
   )
-  const svg = radarSvg(report.overall.progressByDomain, 'Test <&>')
-  t.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
-  t.equal((svg.match(/<polygon /g) ?? []).length, 2)
-  t.equal((svg.match(/class="axis-label"/g) ?? []).length, 2)
-  t.match(svg, 'Test &lt;&amp;&gt;')
-  t.match(radarSvg([], 'empty'), /suppressed/)
+  t.match(quoted, '\r\nx,"a, ""b""; c",all,,0.25,8,false\r\n', 'a field with the separator or a quote is quoted')
+  t.match(
+    reportCsv(
+      [{ code: 'x', label: 'a; b', track: 'all', category: '', value: 0.25, n: 8, suppressed: true }],
+      'excel-nl',
+      'nl'
+    ),
+    '\r\nx;"a; b";all;;0,25;8;ja\r\n'
+  )
 })

@@ -240,7 +240,8 @@ t.test('small helpers', async (t) => {
   t.same(forbiddenScopes('hospital', ['referrals:write', 'referrals:manage', 'admin']), ['referrals:manage', 'admin'])
   for (const [type, scopes] of Object.entries(SCOPES_BY_ORGANISATION_TYPE)) {
     t.equal(scopes.includes('referrals:manage'), type === 'programme', `${type} referrals:manage`)
-    t.equal(scopes.includes('reports:read'), type === 'programme', `${type} reports:read`)
+    t.equal(scopes.includes('reports:read'), type === 'programme' || type === 'city', `${type} reports:read`)
+    if (type === 'city') t.same(scopes, ['reports:read'], 'the city reads figures, nothing else')
     t.equal(scopes.includes('admin'), type === 'operator', `${type} admin`)
   }
 })

@@ -12,7 +12,7 @@ const hospital = await ctx.party('hospital')
 const acting = { headers: { ...programme.headers, 'acting-person': programme.workerId } }
 let mothers = 0
 
-/** A referral sent by the hospital; accepted by its programme unless `accept` is false. */
+/** A referral sent by the hospital; accepted and reached by its programme unless `accept` is false. */
 async function referral(accept = true, track = 'opkomst', postalCode = '2800') {
   const body = referralBody()
   const birthDate = '1992-04-17'
@@ -31,6 +31,10 @@ async function referral(accept = true, track = 'opkomst', postalCode = '2800') {
     const who = postalCode === '2800' ? programme : otherProgramme
     const ok = await send(who, 'POST', `/referrals/${id}/transitions`, { status: 'accepted', track }, 1)
     if (ok.statusCode !== 200) throw new Error(ok.body)
+    // Reached: the report's share of group work is of the mothers reached.
+    const contact = { status: 'in-progress', firstContactOn: today() }
+    const reached = await send(who, 'POST', `/referrals/${id}/transitions`, contact, 2)
+    if (reached.statusCode !== 200) throw new Error(reached.body)
   }
   return id
 }
@@ -126,7 +130,7 @@ t.test('a session with 12 mothers in one PUT; a repeat or a mother outside her g
     url: `/reports/impact?${period}`,
     headers: { ...programme.headers, accept: 'text/csv' }
   })
-  t.match(csv.body, 'groupWork.sessionsHeld,all,,1,,false')
+  t.match(csv.body, 'groupWork.sessionsHeld;Groepssessies;all;;1;;nee')
 
   const hers = await send(programme, 'GET', `/referrals/${twelve[3]}/group-sessions`)
   t.same(hers.json().items, [

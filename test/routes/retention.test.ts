@@ -130,7 +130,7 @@ t.test('past its retention period a closed referral is pseudonymised; the figure
   })
   const [blind] = (await app.pool.query('SELECT insz_blind_index FROM referrals WHERE id = $1', [id])).rows
   const before = await report()
-  t.match(JSON.parse(before).overall.mothersSupported, { value: 1 })
+  t.match(JSON.parse(before).overall.mothersInGuidance, { value: 1 })
   const logged = (await app.pool.query('SELECT count(*)::int AS n FROM access_log WHERE referral_id = $1', [id]))
     .rows[0].n
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import { groupSessionAttendance, groupSessionHistory, groupSessions, referrals } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
+import { uuidArray } from './impact-report.ts'
 import type { Track } from '../../domain/vocabulary.ts'
 
 export type GroupSessionRow = typeof groupSessions.$inferSelect
@@ -138,10 +139,10 @@ export async function groupSessionHistoryOf(db: Executor, sessionId: string) {
     .orderBy(asc(groupSessionHistory.id))
 }
 
-/** Sessions of a programme held in [from, to) and not deleted, with how many mothers in the report came. */
+/** Sessions of the programmes held in [from, to) and not deleted, with how many mothers in the report came. */
 export async function heldSessions(
   db: Executor,
-  programmeId: string,
+  programmeIds: readonly string[],
   from: string,
   to: string,
   track: Track | undefined
@@ -151,7 +152,7 @@ export async function heldSessions(
       (SELECT count(*)::int FROM group_session_attendance a JOIN referrals r ON r.id = a.referral_id
         WHERE a.session_id = s.id AND r.status <> 'entered-in-error') AS attendees
     FROM group_sessions s
-    WHERE s.programme_organisation_id = ${programmeId}::uuid AND s.deleted_at IS NULL
+    WHERE s.programme_organisation_id = ANY(${uuidArray(programmeIds)}::uuid[]) AND s.deleted_at IS NULL
       AND s.held_on >= ${from}::date AND s.held_on < ${to}::date
       ${track === undefined ? sql`` : sql`AND s.track = ${track}`}`)
   return result.rows

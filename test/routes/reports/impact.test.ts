@@ -205,48 +205,57 @@ await app.inject({
 
 const period = `from=${today()}&to=${addDays(today(), 1)}`
 const M = 30.4375
-const S = { value: null, n: null, suppressed: true }
 
 t.test('every figure of the JSON report', async (t) => {
   const res = await app.inject({ method: 'GET', url: `/reports/impact?${period}`, headers: programme.headers })
   t.equal(res.statusCode, 200, res.body)
+  t.equal(res.headers['content-language'], 'nl')
   const r = res.json()
-  t.match(r, { programmeId: programme.organisationId, from: today(), minCell: 3, track: null })
+  t.match(r, { programmeIds: [programme.organisationId], from: today(), minCell: 3, track: null })
   const o = r.overall
-  t.same(o.mothersSupported, { value: 5, n: 6, suppressed: false }, 'D and E are one mother')
+  const count = (value: number) => ({ value, suppressed: false })
+  t.same(o.mothersInGuidance, count(5), 'D and E are one mother')
+  t.same(o.mothersStarted, count(5))
+  t.same(o.mothersReached, count(5), 'E was not reached, but D, her mother, was')
+  t.same(o.mothersNotReached, count(0))
+  t.same(o.guidanceCompleted, count(4))
+  t.same(o.guidanceDroppedOut, count(0))
+  t.same(o.childrenReached, count(9), 'one child each, and the expected one of the four pregnant')
   t.equal(o.meanPregnancyMonthAtStart.n, 4)
   t.ok(Math.abs(o.meanPregnancyMonthAtStart.value - (280 - 69 + (280 - 100) + (280 - 30) + 280) / 4 / M) < 1e-9)
   t.same(o.meanAgeAtStart, { value: (30 + 20 + 25 + 22 + 22 + 26) / 6, n: 6, suppressed: false })
+  t.same(o.sharePregnantAtStart, { value: 4 / 6, n: 6, suppressed: false })
   t.same(o.shareWithoutIncome, { value: 3 / 5, n: 5, suppressed: false })
   t.same(o.shareBadHousing, { value: 3 / 5, n: 5, suppressed: false })
   t.same(o.shareLivingAlone, { value: 3 / 6, n: 6, suppressed: false })
-  t.same(o.shareInGroupSessions, { value: 3 / 6, n: 6, suppressed: false })
+  t.same(o.shareInGroupSessions, { value: 3 / 5, n: 5, suppressed: false }, 'of the mothers reached')
+  t.same(o.groupWork, { sessionsHeld: 4, attendances: 4, meanAttendance: 1 })
   t.same(o.progressByDomain, [
     { domain: 'income', n: 4, meanStart: 7 / 4, meanEnd: 9 / 4, shareImproved: 2 / 4, suppressed: false },
     { domain: 'housing', n: 3, meanStart: 2, meanEnd: 3, shareImproved: 2 / 3, suppressed: false },
     { domain: 'mental_health', n: null, meanStart: null, meanEnd: null, shareImproved: null, suppressed: true }
   ])
-  const a = r.tracks.opkomst
-  t.same(a.mothersSupported, { value: 3, n: 3, suppressed: false })
-  t.same(a.meanPregnancyMonthAtStart, S, 'two pregnant: suppressed')
-  t.same(a.meanAgeAtStart, { value: 25, n: 3, suppressed: false })
-  t.same(a.shareWithoutIncome, S)
-  t.same(a.shareBadHousing, { value: 2 / 3, n: 3, suppressed: false })
-  t.same(a.shareLivingAlone, { value: 1 / 3, n: 3, suppressed: false })
-  t.same(a.shareInGroupSessions, { value: 2 / 3, n: 3, suppressed: false })
-  t.ok(a.progressByDomain.every((p: { suppressed: boolean }) => p.suppressed))
-  const p = r.tracks.opkomst_plus
-  t.same(p.mothersSupported, { value: 2, n: 3, suppressed: false })
-  t.same(p.meanAgeAtStart, { value: 70 / 3, n: 3, suppressed: false })
-  t.same(p.shareWithoutIncome, { value: 2 / 3, n: 3, suppressed: false })
-  t.same(p.shareBadHousing, S)
-  t.same(p.shareLivingAlone, { value: 2 / 3, n: 3, suppressed: false })
-  t.same(p.shareInGroupSessions, { value: 1 / 3, n: 3, suppressed: false })
+  t.same(o.guidanceDays, { median: 0, p90: 0, n: 4, suppressed: false })
+  t.same(r.referralsReceived, count(7), 'the one never accepted too, not the other programme’s')
+  t.same(
+    r.sources.map((s: { organisationType: string; referrals: unknown }) => [s.organisationType, s.referrals]),
+    [['hospital', count(7)]]
+  )
+  t.same(r.outcomes, [
+    { code: 'guidance_completed', count: count(4) },
+    { code: 'transferred', count: count(0) }
+  ])
+  // The tracks: Opkomst+ has two mothers (withheld), so Opkomst's three are withheld too: 5 − 3 = 2.
+  t.same(r.tracks.opkomst_plus.mothersInGuidance, { value: null, suppressed: true })
+  t.same(r.tracks.opkomst.mothersInGuidance, { value: null, suppressed: true })
+  t.same(r.tracks.opkomst.meanAgeAtStart, { value: 25, n: 3, suppressed: false })
+  t.same(r.tracks.opkomst_plus.meanAgeAtStart, { value: 70 / 3, n: 3, suppressed: false })
+  t.same(r.tracks.opkomst.shareWithoutIncome, { value: null, n: null, suppressed: true }, 'income known of two')
 
   const plusOnly = (
     await app.inject({ method: 'GET', url: `/reports/impact?${period}&track=opkomst_plus`, headers: programme.headers })
   ).json()
-  t.same(plusOnly.overall.mothersSupported, { value: 2, n: 3, suppressed: false })
+  t.same(plusOnly.overall.meanAgeAtStart, { value: 70 / 3, n: 3, suppressed: false })
   const before = (
     await app.inject({
       method: 'GET',
@@ -254,10 +263,30 @@ t.test('every figure of the JSON report', async (t) => {
       headers: programme.headers
     })
   ).json()
-  t.same(before.overall.mothersSupported, S, 'nothing was accepted before today')
+  t.same(before.overall.mothersInGuidance, count(0), 'nothing was accepted before today')
 })
 
-t.test('the CSV holds the same numbers', async (t) => {
+t.test('no number withheld alone in a sum the report publishes', async (t) => {
+  const r = (await app.inject({ method: 'GET', url: `/reports/impact?${period}`, headers: programme.headers })).json()
+  let checked = 0
+  const walk = (o: unknown, path: string[]) => {
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) return
+    const node = o as Record<string, unknown>
+    if ('suppressed' in node && ('value' in node || 'median' in node)) {
+      const at = (scope: Record<string, unknown>) =>
+        path.reduce<unknown>((x, k) => (x as Record<string, unknown>)?.[k], scope)
+      const trio = [r.overall, r.tracks.opkomst, r.tracks.opkomst_plus].map((s) => at(s) as { suppressed: boolean })
+      t.not(trio.filter((x) => x.suppressed).length, 1, path.join('.'))
+      checked++
+      return
+    }
+    for (const [k, v] of Object.entries(node)) walk(v, [...path, k])
+  }
+  walk(r.overall, [])
+  t.ok(checked >= 20, `${checked} figures checked across the tracks`)
+})
+
+t.test('the CSV: Dutch Excel by default, RFC 4180 on request, the same numbers, named by period', async (t) => {
   const json = (
     await app.inject({ method: 'GET', url: `/reports/impact?${period}`, headers: programme.headers })
   ).json()
@@ -267,32 +296,47 @@ t.test('the CSV holds the same numbers', async (t) => {
     headers: { ...programme.headers, accept: 'text/csv' }
   })
   t.equal(res.statusCode, 200)
-  t.match(res.headers['content-type'], /^text\/csv/)
+  t.match(res.headers['content-type'], /^text\/csv; charset=utf-8/)
+  t.match(
+    res.headers['content-disposition'],
+    new RegExp(`^attachment; filename="opkomst-impact_${today()}_${today()}_all_\\d{8}T\\d{4}Z\\.csv"$`)
+  )
+  t.ok(res.body.startsWith('\uFEFF'), 'a byte-order mark: Excel reads UTF-8')
+  // As Dutch Excel reads it: fields split at `;`, numbers with a decimal comma.
   const rows = res.body
+    .slice(1)
     .trim()
     .split('\r\n')
-    .map((l) => l.split(','))
-  t.same(rows[0], ['figure', 'track', 'domain', 'value', 'n', 'suppressed'])
-  let compared = 0
-  for (const [figure, track, domain, value, n, suppressed] of rows.slice(1)) {
-    const figures = track === 'all' ? json.overall : json.tracks[track as string]
-    const f = figure!.startsWith('progress.')
-      ? {
-          ...figures.progressByDomain.find((d: { domain: string }) => d.domain === domain),
-          value: figures.progressByDomain.find((d: { domain: string }) => d.domain === domain)[figure!.slice(9)]
-        }
-      : figure!.startsWith('groupWork.')
-        ? { value: figures.groupWork[figure!.slice(10)], n: null, suppressed: false }
-        : figures[figure!]
-    t.equal(value === '' ? null : Number(value), f.value, `${figure} ${track} ${domain}`)
-    t.equal(n === '' ? null : Number(n), f.n)
-    t.equal(suppressed, String(f.suppressed))
-    compared++
-  }
-  t.equal(compared, 3 * 7 + 3 * 3 + 3 * 3 + 3 * 3 + 2 * 3)
+    .map((l) => l.split(';'))
+  t.same(rows[0], ['code', 'omschrijving', 'traject', 'categorie', 'waarde', 'n', 'afgeschermd'])
+  const excelNumber = (s: string) => (s === '' ? null : Number(s.replace(',', '.')))
+  const row = (code: string, track = 'all', category = '') =>
+    rows.find((x) => x[0] === code && x[2] === track && x[3] === category)!
+  t.same(row('shareWithoutIncome'), ['shareWithoutIncome', 'Zonder inkomen', 'all', '', '0,6', '5', 'nee'])
+  t.equal(excelNumber(row('meanAgeAtStart')[4]!), json.overall.meanAgeAtStart.value)
+  t.equal(row('mothersInGuidance', 'opkomst')[6], 'ja', 'withheld says so')
+  t.equal(row('mothersInGuidance', 'opkomst')[4], '', 'and shows nothing')
+  t.same(row('progress.shareImproved', 'all', 'income').slice(4), ['0,5', '4', 'nee'])
+
+  const english = await app.inject({
+    method: 'GET',
+    url: `/reports/impact?${period}&dialect=rfc4180`,
+    headers: { ...programme.headers, accept: 'text/csv', 'accept-language': 'en-GB,en;q=0.9' }
+  })
+  t.equal(english.headers['content-language'], 'en')
+  t.match(english.headers['content-type'], /header=present/)
+  t.ok(english.body.startsWith('code,label,track,category,value,n,suppressed\r\n'))
+  t.match(english.body, '\r\nshareWithoutIncome,Without income,all,,0.6,5,false\r\n')
+  const wrong = await app.inject({
+    method: 'GET',
+    url: `/reports/impact?${period}&dialect=excel-fr`,
+    headers: { ...programme.headers, accept: 'text/csv' }
+  })
+  t.equal(wrong.statusCode, 400)
+  t.match(wrong.json().errors, [{ pointer: '/dialect' }])
 })
 
-t.test('the radar chart is a standalone SVG with an axis per domain shown and two polygons', async (t) => {
+t.test('the charts: standalone SVG with both tracks, n and the scale; the same as PNG', async (t) => {
   const res = await app.inject({
     method: 'GET',
     url: `/reports/impact/progress.svg?${period}`,
@@ -303,12 +347,61 @@ t.test('the radar chart is a standalone SVG with an axis per domain shown and tw
   t.equal(XMLValidator.validate(res.body), true, 'parses as XML')
   const doc = new XMLParser({ ignoreAttributes: false }).parse(res.body)
   t.equal(doc.svg['@_xmlns'], 'http://www.w3.org/2000/svg')
-  const labels = (doc.svg.text as Array<{ '@_class'?: string; '#text': string }>)
-    .filter((x) => x['@_class'] === 'axis-label')
-    .map((x) => x['#text'])
-  t.same(labels, ['income', 'housing'], 'mental health is suppressed (n = 1)')
-  t.equal(doc.svg.polygon.length, 2)
+  const texts = (doc.svg.text as Array<{ '@_class'?: string; '#text': string | number }>).map((x) => ({
+    cls: x['@_class'],
+    text: String(x['#text'])
+  }))
+  t.match(texts[0]!.text, /^Impactrapport /, 'the programme in the title, in Dutch')
+  t.match(texts[1]!.text, `Periode ${today()} tot en met ${today()}`)
+  t.same(
+    texts.filter((x) => x.cls === 'panel').map((x) => x.text),
+    ['Opkomst (n = –)', 'Opkomst+ (n = –)'],
+    'both tracks, their n withheld (two each)'
+  )
+  t.same(
+    texts.filter((x) => x.cls === 'scale').map((x) => x.text),
+    ['1', '2', '3', '4', '5', '1', '2', '3', '4', '5'],
+    'the 1–5 scale on each'
+  )
+  const shares = await app.inject({
+    method: 'GET',
+    url: `/reports/impact/shares.svg?${period}`,
+    headers: programme.headers
+  })
+  t.equal(XMLValidator.validate(shares.body), true)
+  t.match(shares.body, 'Zonder inkomen')
+  t.match(shares.body, 'Opkomst+: afgeschermd')
+  const english = await app.inject({
+    method: 'GET',
+    url: `/reports/impact/shares.svg?${period}`,
+    headers: { ...programme.headers, 'accept-language': 'en' }
+  })
+  t.match(english.body, 'Without income')
+  const png = await app.inject({
+    method: 'GET',
+    url: `/reports/impact/progress.png?${period}`,
+    headers: programme.headers
+  })
+  t.equal(png.statusCode, 200)
+  t.equal(png.headers['content-type'], 'image/png')
+  t.same([...png.rawPayload.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature')
+  t.equal(png.rawPayload.readUInt32BE(16), 2000, 'twice the SVG’s width')
 })
+
+t.test(
+  'the printable page: Dutch, its figures and definitions, a policy that lets only its own style in',
+  async (t) => {
+    const res = await app.inject({ method: 'GET', url: `/reports/impact.html?${period}`, headers: programme.headers })
+    t.equal(res.statusCode, 200)
+    t.match(res.headers['content-type'], /^text\/html/)
+    t.match(res.headers['content-security-policy'], /^default-src 'none'; style-src 'sha256-/)
+    t.match(res.body, '<html lang="nl">')
+    t.match(res.body, 'Mama’s in begeleiding')
+    t.match(res.body, 'Definities')
+    t.match(res.body, 'Aantallen kleiner dan 3 worden afgeschermd')
+    t.notMatch(res.body, '<script')
+  }
+)
 
 t.test('who may see the report', async (t) => {
   t.equal(
@@ -328,25 +421,14 @@ t.test('who may see the report', async (t) => {
       headers: otherProgramme.headers
     })
   ).json()
-  t.equal(mine.programmeId, otherProgramme.organisationId, "a programme never sees another programme's referrals")
-  t.same(mine.overall.mothersSupported, S)
+  t.same(mine.programmeIds, [otherProgramme.organisationId], "a programme never sees another programme's referrals")
+  t.same(mine.overall.mothersInGuidance, { value: null, suppressed: true })
   const operator = await app.inject({
     method: 'GET',
     url: `/reports/impact?${period}&programmeId=${programme.organisationId}`,
     headers: ctx.admin
   })
-  t.equal(operator.json().overall.mothersSupported.value, 5, 'the operator names the programme')
-  t.equal((await app.inject({ method: 'GET', url: `/reports/impact?${period}`, headers: ctx.admin })).statusCode, 400)
-  t.equal(
-    (
-      await app.inject({
-        method: 'GET',
-        url: `/reports/impact?${period}&programmeId=${hospital.organisationId}`,
-        headers: ctx.admin
-      })
-    ).statusCode,
-    404
-  )
+  t.equal(operator.statusCode, 403, 'the operator runs the service; the figures are the programme’s and the city’s')
   t.equal(
     (
       await app.inject({
