@@ -7,9 +7,11 @@ import { programmeAreas } from './db/queries/organisations.ts'
 import { addWorker, listWorkers } from './services/workers.ts'
 import { serviceAreaOverlaps } from './domain/routing.ts'
 import { createReferral, transitionReferral } from './services/referrals.ts'
+import { findReferral } from './db/queries/referrals.ts'
 import { putAssessment } from './services/assessments.ts'
 import { recordGroupSession, replaceGroupSessionAttendance } from './services/group-sessions.ts'
-import { addDays, belgianDate, daysBetween } from './domain/dates.ts'
+import { addDays, addMonths, belgianDate, daysBetween } from './domain/dates.ts'
+import { createHandoff, decideHousing, transitionHandoff } from './services/handoffs.ts'
 import { SCOPES_BY_ORGANISATION_TYPE } from './domain/scopes.ts'
 import {
   GROUP_SESSION_THEMES,
@@ -136,6 +138,67 @@ function inszFor(birthDate: string, serial: number): string {
 
 const atNoon = (date: string) => new Date(`${date}T11:00:00Z`)
 
+type Act = (p: Party, at: Date, action: string) => Caller
+
+/** An income-support handoff to the OCMW, taken up and (mostly) settled within a month. */
+async function incomeSupport(
+  deps: ServiceDeps,
+  c: { programme: Party; ocmw: Party; act: Act; today: string },
+  referralId: string,
+  on: string,
+  settles: boolean
+) {
+  const handoff = await createHandoff(deps, c.act(c.programme, atNoon(on), 'handoff'), referralId, {
+    type: 'income_support',
+    toOrganisationId: c.ocmw.organisationId,
+    reason: 'Leefloon en kinderbijslag regelen (demo).'
+  })
+  const steps: Array<[number, 'received' | 'accepted' | 'in-progress' | 'completed']> = [
+    [0, 'received'],
+    [2, 'accepted'],
+    [3, 'in-progress'],
+    ...(settles ? [[30, 'completed'] as [number, 'completed']] : [])
+  ]
+  for (const [i, [days, status]] of steps.entries()) {
+    const day = addDays(on, days)
+    if (day > c.today) return
+    await transitionHandoff(deps, c.act(c.ocmw, atNoon(day), 'handoff'), handoff.id, `"${i + 1}"`, { status })
+  }
+}
+
+/** A housing-priority handoff: accepted, priority granted, a dwelling allocated `allocatedAfter` days on. */
+async function housingPriority(
+  deps: ServiceDeps,
+  c: { programme: Party; housing: Party; act: Act; today: string },
+  referralId: string,
+  on: string,
+  allocatedAfter: number
+) {
+  const handoff = await createHandoff(deps, c.act(c.programme, atNoon(on), 'handoff'), referralId, {
+    type: 'housing_priority',
+    toOrganisationId: c.housing.organisationId,
+    reason: 'Dakloos na de bevalling (demo).'
+  })
+  let version = 1
+  const as = (day: string) => c.act(c.housing, atNoon(day), 'handoff')
+  for (const status of ['received', 'accepted'] as const)
+    version = (await transitionHandoff(deps, as(on), handoff.id, `"${version}"`, { status })).version
+  const granted = addDays(on, 5)
+  if (granted > c.today) return
+  await decideHousing(deps, as(granted), handoff.id, { decision: 'granted', validUntil: addMonths(granted, 6) })
+  const allocated = addDays(on, allocatedAfter)
+  if (allocated > c.today) return
+  version = (
+    await decideHousing(deps, as(allocated), handoff.id, {
+      decision: 'allocated',
+      allocatedOn: allocated,
+      municipality: 'Mechelen'
+    })
+  ).version
+  for (const status of ['in-progress', 'completed'] as const)
+    version = (await transitionHandoff(deps, as(allocated), handoff.id, `"${version}"`, { status })).version
+}
+
 /** The group session a mother would join on or after `day`: Opkomst meets on Thursdays, Opkomst+ on Tuesdays. */
 function sessionDay(day: string, track: Track): string {
   const weekday = track === 'opkomst' ? 4 : 2
@@ -240,13 +303,22 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
     }
     const created = await createReferral(deps, act(referrer, atNoon(referredOn), 'create'), input)
     referred++
-    const step = async (on: string, body: Parameters<typeof transitionReferral>[4], version: number) =>
-      transitionReferral(deps, act(programme, atNoon(on), 'transition'), created.id, `"${version}"`, body)
+    // At its current version: handoffs and housing decisions move it on too.
+    const step = async (on: string, body: Parameters<typeof transitionReferral>[4]) => {
+      const current = await findReferral(deps.db, created.id)
+      return transitionReferral(
+        deps,
+        act(programme, atNoon(on), 'transition'),
+        created.id,
+        `"${current!.version}"`,
+        body
+      )
+    }
 
-    await step(startOn, { status: 'accepted', track, assignedWorkerId: rnd.pick(workers) }, 1)
+    await step(startOn, { status: 'accepted', track, assignedWorkerId: rnd.pick(workers) })
     const firstContact = addDays(startOn, rnd.int(1, 10))
     if (firstContact > today) continue
-    await step(firstContact, { status: 'in-progress', firstContactOn: firstContact }, 2)
+    await step(firstContact, { status: 'in-progress', firstContactOn: firstContact })
     const start: Partial<Record<(typeof LIFE_DOMAINS)[number], number>> = {}
     for (const d of LIFE_DOMAINS) if (rnd.chance(0.85)) start[d] = rnd.int(1, 3)
     await putAssessment(deps, act(programme, atNoon(firstContact), 'assessment'), created.id, 'start', undefined, {
@@ -261,10 +333,18 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
         attendance.set(key, (attendance.get(key) ?? new Set()).add(created.id))
       }
     }
+    // Some need the OCMW's income support or a dwelling: handed on, taken up, settled before guidance ends.
+    const handedOn = addDays(firstContact, rnd.int(3, 40))
+    if (handedOn <= today && rnd.chance(plus ? 0.35 : 0.2)) {
+      await incomeSupport(deps, { programme, ocmw, act, today }, created.id, handedOn, rnd.chance(0.85))
+    }
+    if (handedOn <= today && rnd.chance(plus ? 0.15 : 0.06)) {
+      await housingPriority(deps, { programme, housing, act, today }, created.id, handedOn, rnd.int(40, 120))
+    }
     const endOn = addDays(firstContact, rnd.int(200, plus ? 700 : 330))
     if (endOn > today) continue
     if (rnd.chance(0.06)) {
-      await step(endOn, { status: 'failed', reasonCode: 'unreachable' }, 3)
+      await step(endOn, { status: 'failed', reasonCode: 'unreachable', closeOpenHandoffs: true })
       continue
     }
     const end: Partial<Record<(typeof LIFE_DOMAINS)[number], number>> = {}
@@ -274,7 +354,11 @@ export async function seedDemo(deps: ServiceDeps, options: { mothers?: number; s
       assessedOn: endOn,
       scores: end
     })
-    await step(endOn, { status: 'completed', outcome: rnd.chance(0.9) ? 'guidance_completed' : 'transferred' }, 3)
+    await step(endOn, {
+      status: 'completed',
+      outcome: rnd.chance(0.9) ? 'guidance_completed' : 'transferred',
+      closeOpenHandoffs: true
+    })
   }
   const themes = Object.keys(GROUP_SESSION_THEMES) as GroupSessionTheme[]
   for (const [key, referralIds] of [...attendance].sort(([a], [b]) => a.localeCompare(b))) {
