@@ -38,9 +38,14 @@ t.test('after seeding the demo, the report since 2020 has every figure', async (
   t.ok(report.housingPriority.granted.value > 0 && report.housingPriority.allocated.value > 0, 'housing priority')
   t.ok(report.incomeSupport.handoffs.value > 0, 'income-support handoffs')
   t.ok(
-    report.incomeSupport.byStatus.some((s: { status: string; count: { value: number } }) => s.status === 'completed' && s.count.value > 0)
+    report.incomeSupport.byStatus.some(
+      (s: { status: string; count: { value: number } }) => s.status === 'completed' && s.count.value > 0
+    )
   )
-  t.ok(report.outcomes.some((o: { count: { value: number } }) => o.count.value > 0), 'outcomes')
+  t.ok(
+    report.outcomes.some((o: { count: { value: number } }) => o.count.value > 0),
+    'outcomes'
+  )
   for (const track of ['opkomst', 'opkomst_plus'])
     t.ok(
       report.tracks[track].progressByDomain.some((p: { suppressed: boolean }) => !p.suppressed),

@@ -31,7 +31,7 @@ t.test('the report page renders in Chromium without a console error', async (t) 
   const res = await page.goto(`${address}/reports/impact.html?from=2020-01-01&to=${belgianDate(new Date())}`)
   t.equal(res?.status(), 200)
   t.same(errors, [], 'no console error or warning')
-  t.match(await page.locator('h1').innerText(), /^Impactrapport Opkomst Demo/)
+  t.match(await page.locator('h1').textContent(), /^Impactrapport Opkomst Demo/)
   t.equal(await page.locator('figure svg').count(), 2, 'both charts inline')
   const styled = await page
     .locator('h2')
