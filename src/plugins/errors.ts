@@ -1,9 +1,17 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import { languageOf, message } from '../i18n/index.ts'
+import { translateDetail } from '../i18n/details.ts'
 import { safeError } from '../logging.ts'
 import { databaseFault } from '../db/unavailable.ts'
-import { type FieldError, kindOfStatus, ProblemError, problemType, validationProblem } from '../core/problems.ts'
+import {
+  type FieldError,
+  invalidParameters,
+  kindOfStatus,
+  ProblemError,
+  problemType,
+  validationProblem
+} from '../core/problems.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -16,16 +24,29 @@ declare module 'fastify' {
   }
 }
 
-/** The RFC 9457 body of a problem, its title in the caller's language (`Accept-Language`, Dutch by default). */
+/**
+ * The RFC 9457 body of a problem in the caller's language (`Accept-Language`, Dutch by default): its
+ * title, its detail and each field's message; `type`, pointers and codes stay as they are.
+ */
 export function problemBody(problem: ProblemError, request: FastifyRequest): Record<string, unknown> {
   const language = languageOf(request.headers['accept-language'])
+  const fields = problem.extra.errors as FieldError[] | undefined
+  const errors = fields?.map((e) => ({ ...e, message: translateDetail(e.message, language) }))
+  // A refusal of fields says them all in its detail, in the same words.
+  const detail =
+    errors !== undefined && (problem.kind === 'validation' || problem.kind === 'invalid-parameters')
+      ? errors.map((e) => `${e.pointer} ${e.message}`).join('; ')
+      : problem.detail === undefined
+        ? undefined
+        : translateDetail(problem.detail, language)
   return {
     type: problemType(problem.kind),
     title: message(language, `problem.${problem.kind}`),
     status: problem.status,
-    ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
+    ...(detail !== undefined ? { detail } : {}),
     instance: `urn:request:${request.id}`,
-    ...problem.extra
+    ...problem.extra,
+    ...(errors === undefined ? {} : { errors })
   }
 }
 
@@ -56,21 +77,32 @@ function conditionOf(condition: SchemaNode): string {
  * read back from the schema and checked against the value; only the shapes our schemas write are
  * read (`required`, a property set to `false`, an `enum`), see `exactlyOneOf` and `TransitionInput`.
  */
+/** `is required`, and under which condition when a `then` or an `else` requires it. */
+function requiredMessage(branch: 'then' | 'else' | null, condition: string): string {
+  if (branch === null) return 'is required'
+  return branch === 'then' ? `is required when ${condition}` : `is required without ${condition}`
+}
+
 function branchErrors(node: SchemaNode, branch: 'then' | 'else', value: unknown, at: string): FieldError[] {
   const then = (node[branch] ?? {}) as SchemaNode
   const condition = conditionOf((node.if ?? {}) as SchemaNode)
-  const when = branch === 'then' ? `when ${condition}` : `without ${condition}`
   const given = (value ?? {}) as Record<string, unknown>
   const errors: FieldError[] = []
   for (const field of (then.required ?? []) as string[]) {
-    if (given[field] === undefined) errors.push({ pointer: `${at}/${field}`, message: `is required ${when}` })
+    if (given[field] === undefined)
+      errors.push({ pointer: `${at}/${field}`, message: requiredMessage(branch, condition) })
   }
   for (const [field, rule] of Object.entries((then.properties ?? {}) as Record<string, unknown>)) {
     if (given[field] === undefined) continue
     if (rule === false) errors.push({ pointer: `${at}/${field}`, message: `is not allowed together with ${condition}` })
     const allowed = (rule as SchemaNode).enum as unknown[] | undefined
     if (allowed !== undefined && !allowed.includes(given[field])) {
-      errors.push({ pointer: `${at}/${field}`, message: `must be one of ${allowed.join(', ')} ${when}` })
+      const values = allowed.join(', ')
+      const message =
+        branch === 'then'
+          ? `must be one of ${values} when ${condition}`
+          : `must be one of ${values} without ${condition}`
+      errors.push({ pointer: `${at}/${field}`, message })
     }
   }
   return errors
@@ -104,12 +136,12 @@ export function fieldErrors(
       const branch = /^(.*)\/(then|else)$/.exec(e.schemaPath)
       const condition =
         branch === null ? undefined : (nodeAt(schema, branch[1] as string) as SchemaNode | undefined)?.if
-      const when =
+      const message =
         condition === undefined
-          ? ''
-          : ` ${branch?.[2] === 'then' ? 'when' : 'without'} ${conditionOf(condition as SchemaNode)}`
+          ? requiredMessage(null, '')
+          : requiredMessage(branch?.[2] === 'then' ? 'then' : 'else', conditionOf(condition as SchemaNode))
       for (const p of (params.requiredProperties as string[] | undefined) ?? [String(params.missingProperty)]) {
-        byPointer.set(`${e.instancePath}/${p}`, `is required${when}`)
+        byPointer.set(`${e.instancePath}/${p}`, message)
       }
     } else if (e.keyword === 'format' && FORMAT_WORDS[String(params.format)] !== undefined) {
       // Says more than a length or pattern error on the same field: an instant is too long for a date.
@@ -141,9 +173,7 @@ function problemOf(request: FastifyRequest, err: FastifyError): ProblemError | n
     const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context]
     const value = context === 'body' ? request.body : context === 'headers' ? request.headers : request.query
     const errors = fieldErrors(err.validation, schema, value)
-    if (context === 'body') return validationProblem(errors)
-    const listed = errors.map((e) => `${e.pointer} ${e.message}`).join('; ')
-    return new ProblemError('invalid-parameters', `Invalid ${context}: ${listed}`, { errors })
+    return context === 'body' ? validationProblem(errors) : invalidParameters(errors)
   }
   if (err.statusCode === undefined || err.statusCode < 400 || err.statusCode >= 500) return null
   // Parser messages quote the body, which may hold personal data: say what, not the text.

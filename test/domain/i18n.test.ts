@@ -1,4 +1,7 @@
 import t from 'tap'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { hasTemplate, translateDetail } from '../../src/i18n/details.ts'
 import { CATALOGUES, LANGUAGES, languageOf, message } from '../../src/i18n/index.ts'
 import { PROBLEM_KINDS } from '../../src/core/problems.ts'
 import { HANDOFF_STATUS_LABELS, HANDOFF_TYPE_LABELS } from '../../src/domain/handoffs.ts'
@@ -65,4 +68,72 @@ t.test('Accept-Language picks Dutch or English; Dutch when absent or unmatched',
     message('nl', 'report.period', { from: '2026-01-01', last: '2026-12-31' }),
     'Periode 2026-01-01 tot en met 2026-12-31'
   )
+})
+
+/**
+ * Every message the code can write into a problem: the literals in the places a refusal is worded
+ * (a ProblemError's detail, a field's message, the rules' returned reasons), each `${…}` standing for
+ * any text. Each must have a Dutch template.
+ */
+function sourceMessages(): Array<{ where: string; text: string }> {
+  const root = new URL('../../src/', import.meta.url).pathname
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? ['i18n', 'schemas'].includes(e.name)
+          ? []
+          : files(join(dir, e.name))
+        : e.name.endsWith('.ts') && !['seed-demo.ts', 'logging.ts'].includes(e.name)
+          ? [join(dir, e.name)]
+          : []
+    )
+  const literal = String.raw`('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\x60(?:[^\x60\\]|\\.)*\x60)`
+  const places = [
+    new RegExp(String.raw`new ProblemError\(\s*'[a-z-]+',\s*${literal}`, 'g'),
+    new RegExp(String.raw`(?:notFound|unauthorized|invalidCursor)\(${literal}\)`, 'g'),
+    new RegExp(String.raw`\bmessage: ${literal}`, 'g'),
+    new RegExp(String.raw`\breason: ${literal}`, 'g'),
+    new RegExp(String.raw`fault\(path, '[a-zA-Z]+', ${literal}`, 'g')
+  ]
+  const rules = /(referral-rules|handoffs|group-sessions|reason-codes|webhook-url)\.ts$/
+  const found: Array<{ where: string; text: string }> = []
+  for (const file of files(root)) {
+    const source = readFileSync(file, 'utf8')
+    const patterns = rules.test(file) ? [...places, new RegExp(String.raw`\breturn ${literal}`, 'g')] : places
+    for (const pattern of patterns)
+      for (const m of source.matchAll(pattern)) {
+        const raw = m[1] as string
+        const text = raw
+          .slice(1, -1)
+          .replace(/\$\{[^}]*\}/g, 'X')
+          .replace(/\\(.)/g, '$1')
+        // Codes and views a rule returns are not messages; a message has a space in it.
+        if (text.includes(' ')) found.push({ where: `${file.slice(root.length)}: ${raw.slice(0, 60)}`, text })
+      }
+  }
+  // The word lists of messages kept as objects.
+  for (const [file, name] of [
+    ['domain/referral-rules.ts', 'INSZ_MESSAGES'],
+    ['plugins/errors.ts', 'FORMAT_WORDS']
+  ] as const) {
+    const source = readFileSync(join(root, file), 'utf8')
+    const block = source.slice(source.indexOf(`const ${name}`), source.indexOf('}', source.indexOf(`const ${name}`)))
+    for (const m of block.matchAll(/:\s*\n?\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/g))
+      found.push({ where: `${file}: ${name}`, text: (m[1] as string).slice(1, -1) })
+  }
+  return found
+}
+
+t.test('every refusal the code can word has a Dutch template', async (t) => {
+  const messages = sourceMessages()
+  t.ok(messages.length >= 120, `${messages.length} messages found in the code`)
+  for (const { where, text } of messages) t.ok(hasTemplate(text), `${where} → "${text}"`)
+  t.equal(
+    translateDetail('Referral does not exist or is not yours to see', 'nl'),
+    'Doorverwijzing bestaat niet of is niet van u om in te zien',
+    'a word carried over is translated too'
+  )
+  t.equal(translateDetail('must not have more than 3 characters', 'nl'), 'mag niet meer dan 3 tekens hebben')
+  t.equal(translateDetail('is required when status is completed', 'en'), 'is required when status is completed')
+  t.equal(translateDetail('something nobody wrote', 'nl'), 'something nobody wrote', 'unknown: as it was')
 })

@@ -82,7 +82,7 @@ export interface Party {
 export interface TestContext {
   app: FastifyInstance
   config: Config
-  admin: { authorization: string }
+  admin: { authorization: string; 'accept-language': string }
   /** Onboards an organisation with one client (all the scopes its type may hold, unless given). */
   party: (
     type: OrganisationType,
@@ -122,7 +122,8 @@ export async function testContext(
       }),
     app,
     config,
-    admin: { authorization: `Bearer ${ADMIN_KEY}` },
+    // The tests read the problems in English; test/routes/languages.test.ts reads them in Dutch.
+    admin: { authorization: `Bearer ${ADMIN_KEY}`, 'accept-language': 'en' },
     party: async (type, options = {}) => {
       const organisation = await onboardOrganisation(app.deps, {
         name: options.name ?? `${type} ${++n}`,
@@ -147,7 +148,7 @@ export async function testContext(
         organisationId: organisation.id,
         clientId: client.id,
         key,
-        headers: { authorization: `Bearer ${key}` },
+        headers: { authorization: `Bearer ${key}`, 'accept-language': 'en' },
         workerId: worker!.id
       }
     }
