@@ -41,14 +41,19 @@ export type GroupSessionPatch = {
   title?: string | null | undefined
 }
 
-const present = (s: GroupSessionRow, referralIds: readonly string[]) => ({
-  id: s.id,
+/** What a session says (its history keeps the same fields per version). */
+const fieldsOf = (s: GroupSessionRow): GroupSessionFields => ({
   heldOn: s.heldOn,
   theme: s.theme,
   track: s.track,
   place: s.place,
   title: s.title,
-  facilitatorWorkerId: s.facilitatorWorkerId,
+  facilitatorWorkerId: s.facilitatorWorkerId
+})
+
+const present = (s: GroupSessionRow, referralIds: readonly string[]) => ({
+  id: s.id,
+  ...fieldsOf(s),
   referralIds: [...referralIds],
   version: s.version,
   createdAt: isoInstant(s.createdAt),
@@ -107,12 +112,7 @@ async function keepVersion(
     sessionId: s.id,
     version: s.version,
     change,
-    heldOn: s.heldOn,
-    theme: s.theme,
-    track: s.track,
-    place: s.place,
-    title: s.title,
-    facilitatorWorkerId: s.facilitatorWorkerId,
+    ...fieldsOf(s),
     referralIds: [...referralIds],
     byOrganisationId: caller.principal.organisationId,
     byClientId: caller.principal.clientId,
