@@ -39,6 +39,7 @@ import webhooks from './routes/webhooks/index.ts'
 import handoffs from './routes/handoffs/index.ts'
 import workers from './routes/workers.ts'
 import directory from './routes/directory.ts'
+import fhir from './routes/fhir.ts'
 
 export interface AppOptions {
   /** Tests pass a stream to read what was logged. */
@@ -163,5 +164,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(handoffs)
   await app.register(workers)
   await app.register(directory)
+  await app.register(fhir, { prefix: '/fhir' })
   return app
 }

@@ -22,6 +22,8 @@ import { parseSchedule } from '../src/domain/deadlines.ts'
 import { allowedHosts } from '../src/services/webhook-target.ts'
 import { onFailure, type WorkerContext } from './context.ts'
 import { safeError } from '../src/logging.ts'
+import { notificationOf } from '../src/services/fhir.ts'
+import { FHIR_JSON, fhirBaseOf } from '../src/domain/fhir/codes.ts'
 
 export interface DeliveryDeps {
   db: Database
@@ -32,6 +34,8 @@ export interface DeliveryDeps {
   timeoutMs: number
   leaseMs: number
   allowedHosts: readonly string[]
+  /** This deployment's FHIR base (`…/fhir`), which FHIR notifications name resources under. */
+  fhirBase: string
 }
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'disabled' | 'skipped' | 'handed-back'
@@ -41,10 +45,11 @@ export function signedHeaders(
   signers: readonly Webhook[],
   msgId: string,
   at: Date,
-  payload: string
+  payload: string,
+  contentType = 'application/json'
 ): Record<string, string> {
   return {
-    'content-type': 'application/json',
+    'content-type': contentType,
     'user-agent': 'opkomst-webhooks/1',
     'webhook-id': msgId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
@@ -124,17 +129,20 @@ export async function deliverWebhook(
   if (!target.ok) {
     error = `target refused: ${target.reason}`
   } else {
-    const payload = webhookPayload({
-      eventId: delivery.eventId,
-      type: delivery.type,
-      occurredAt: isoInstant(delivery.occurredAt),
-      referralId: delivery.referralId,
-      handoffId: delivery.handoffId,
-      status: delivery.status,
-      reasonCode: delivery.reasonCode,
-      version: delivery.version,
-      outcome: delivery.outcome
-    })
+    const fhir = delivery.payload !== 'standard'
+    const payload = fhir
+      ? await notificationOf(deps, deps.fhirBase, delivery, deliveryId)
+      : webhookPayload({
+          eventId: delivery.eventId,
+          type: delivery.type,
+          occurredAt: isoInstant(delivery.occurredAt),
+          referralId: delivery.referralId,
+          handoffId: delivery.handoffId,
+          status: delivery.status,
+          reasonCode: delivery.reasonCode,
+          version: delivery.version,
+          outcome: delivery.outcome
+        })
     const signers = [signer(deps.identifiers, delivery.endpointId, delivery.secretCiphertext)]
     if (
       delivery.previousSecretCiphertext !== null &&
@@ -146,7 +154,7 @@ export async function deliverWebhook(
     try {
       const answer = await postOnce(
         delivery.url,
-        signedHeaders(signers, delivery.eventId, new Date(), payload),
+        signedHeaders(signers, delivery.eventId, new Date(), payload, fhir ? FHIR_JSON : 'application/json'),
         payload,
         deps.timeoutMs,
         target.addresses,
@@ -238,7 +246,8 @@ export function startDeliveries(ctx: WorkerContext, email: Queue<EmailJob> | nul
     schedule: parseSchedule(ctx.config.WEBHOOK_RETRY_SCHEDULE) as number[],
     timeoutMs: ctx.config.WEBHOOK_TIMEOUT_MS,
     leaseMs: ctx.config.WEBHOOK_LEASE_MS,
-    allowedHosts: allowedHosts(ctx.config.WEBHOOK_ALLOWED_HOSTS)
+    allowedHosts: allowedHosts(ctx.config.WEBHOOK_ALLOWED_HOSTS),
+    fhirBase: fhirBaseOf(ctx.config.PUBLIC_BASE_URL)
   }
   const stopping = new AbortController()
   // One listener per send under way (WEBHOOK_CONCURRENCY of them), each removed when its send ends.

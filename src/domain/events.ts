@@ -36,6 +36,9 @@ export interface ThinEvent {
 }
 
 /** The webhook body, Standard Webhooks style (its schema, in the contract's `webhooks`, is `webhookPayloadSchema`): `{type, timestamp, data}` with ids and status only. */
+/** What an endpoint's deliveries carry: our payload, or (a FHIR Subscription) an R4 Backport notification. */
+export type EndpointPayload = 'standard' | 'id-only' | 'full-resource'
+
 export function webhookPayload(e: ThinEvent): string {
   const data: WebhookPayload['data'] = { eventId: e.eventId }
   if (e.referralId !== null) data.referralId = e.referralId

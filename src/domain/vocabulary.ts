@@ -151,6 +151,40 @@ export const SCREENING_CRITERION_LABELS: Labels<(typeof SCREENING_CRITERIA)[numb
   health: { nl: 'Gezondheid', en: 'Health' }
 }
 
+export const SCREENING_VALUE_LABELS: Labels<(typeof SCREENING_VALUES)[number]> = {
+  vulnerable: { nl: 'Kwetsbaar', en: 'Vulnerable' },
+  not_vulnerable: { nl: 'Niet kwetsbaar', en: 'Not vulnerable' },
+  unknown: { nl: 'Onbekend', en: 'Unknown' }
+}
+
+export const INCOME_SOURCE_LABELS: Labels<(typeof INCOME_SOURCES)[number]> = {
+  none: { nl: 'Geen inkomen', en: 'No income' },
+  benefit: { nl: 'Uitkering of leefloon', en: 'Benefit' },
+  work: { nl: 'Inkomen uit arbeid', en: 'Income from work' },
+  other: { nl: 'Ander inkomen', en: 'Other income' },
+  unknown: { nl: 'Onbekend', en: 'Unknown' }
+}
+
+export const HOUSING_SITUATION_LABELS: Labels<(typeof HOUSING_SITUATIONS)[number]> = {
+  adequate: { nl: 'Behoorlijke woning', en: 'Adequate housing' },
+  poor_quality: { nl: 'Slechte woonkwaliteit', en: 'Poor-quality housing' },
+  overcrowded: { nl: 'Overbewoning', en: 'Overcrowded' },
+  insecure: { nl: 'Onzekere woonsituatie', en: 'Insecure housing' },
+  homeless: { nl: 'Dak- of thuisloos', en: 'Homeless' },
+  unknown: { nl: 'Onbekend', en: 'Unknown' }
+}
+
+export const CONSENT_METHOD_LABELS: Labels<(typeof CONSENT_METHODS)[number]> = {
+  verbal: { nl: 'Mondeling', en: 'Verbal' },
+  written: { nl: 'Schriftelijk', en: 'Written' }
+}
+
+export const INSZ_ABSENT_REASON_LABELS: Labels<(typeof INSZ_ABSENT_REASONS)[number]> = {
+  none_issued: { nl: 'Geen INSZ toegekend', en: 'None issued' },
+  unknown: { nl: 'Onbekend', en: 'Unknown' },
+  refused: { nl: 'Niet gegeven', en: 'Refused' }
+}
+
 export const ORGANISATION_TYPE_LABELS: Labels<OrganisationType> = {
   hospital: { nl: 'Ziekenhuis', en: 'Hospital' },
   programme: { nl: 'Programma', en: 'Programme' },

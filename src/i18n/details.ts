@@ -41,6 +41,106 @@ export const DETAILS_NL: ReadonlyArray<readonly [string, string]> = [
   ['headers', 'headers'],
   ['params', 'padparameters'],
 
+  // The FHIR interface: elements of a Bundle, a Task, a Subscription, and its search parameters.
+  ['Task', 'Task'],
+  ['Patient', 'Patient'],
+  ['ServiceRequest', 'ServiceRequest'],
+  ['Consent', 'Consent'],
+  ['Organization', 'Organization'],
+  ['PractitionerRole', 'PractitionerRole'],
+  ['Subscription', 'Subscription'],
+  ['CodeSystem does not exist', 'CodeSystem bestaat niet'],
+  ['must be a Bundle', 'moet een Bundle zijn'],
+  ['must be a Subscription', 'moet een Subscription zijn'],
+  ['must be transaction', 'moet transaction zijn'],
+  ['must hold a resource', 'moet een resource bevatten'],
+  [
+    'screening Observations go contained in the ServiceRequest (ServiceRequest.contained, ServiceRequest.supportingInfo)',
+    'screening-Observations horen in de ServiceRequest (ServiceRequest.contained, ServiceRequest.supportingInfo)'
+  ],
+  [
+    'a {type} is not part of a referral: send Patient, ServiceRequest, Consent and Task',
+    'een {type} hoort niet bij een doorverwijzing: stuur Patient, ServiceRequest, Consent en Task'
+  ],
+  ['one {type} per referral', 'één {type} per doorverwijzing'],
+  ['must be POST: a referral is created whole', 'moet POST zijn: een doorverwijzing wordt in haar geheel gemaakt'],
+  ['a Consent is required: no consent, no referral', 'een Consent is verplicht: geen toestemming, geen doorverwijzing'],
+  ['a {type} is required', 'een {type} is verplicht'],
+  [
+    'must refer to the {what} of this Bundle by its fullUrl',
+    'moet naar de {what} van deze Bundle verwijzen met haar fullUrl'
+  ],
+  ['is required: her given name', 'is verplicht: haar voornaam'],
+  ['is required: her family name', 'is verplicht: haar familienaam'],
+  [
+    'needs her INSZ (system {system}), or the extension {extension} saying why there is none',
+    'vraagt haar INSZ (system {system}), of de extensie {extension} die zegt waarom er geen is'
+  ],
+  [
+    'must give the street and house number (or the streetName and houseNumber extensions)',
+    'moet de straat en het huisnummer geven (of de extensies streetName en houseNumber)'
+  ],
+  ['is required: her preferred language (system {system})', 'is verplicht: haar voorkeurstaal (system {system})'],
+  ['must be a code of {system}: {codes}', 'moet een code van {system} zijn: {codes}'],
+  ['must be a code of {system}', 'moet een code van {system} zijn'],
+  ['is required: why she is referred, in words', 'is verplicht: waarom ze doorverwezen wordt, in woorden'],
+  ['must be routine, urgent, asap or stat', 'moet routine, urgent, asap of stat zijn'],
+  [
+    'must refer to an Observation contained in the ServiceRequest (#id)',
+    'moet verwijzen naar een Observation in de ServiceRequest (#id)'
+  ],
+  ['needs an Observation of {item} ({system})', 'vraagt een Observation van {item} ({system})'],
+  ['is required: true or false', 'is verplicht: true of false'],
+  ['is required: a whole number', 'is verplicht: een geheel getal'],
+  ['is required: a date', 'is verplicht: een datum'],
+  [
+    'must refer to a contained Practitioner (#id): who to call back at your organisation',
+    'moet verwijzen naar een Practitioner in de ServiceRequest (#id): wie we bij uw organisatie terugbellen'
+  ],
+  ['must be active: no consent, no referral', 'moet active zijn: geen toestemming, geen doorverwijzing'],
+  ['is required: when she consented', 'is verplicht: wanneer ze toestemde'],
+  ['is required: who recorded her consent', 'is verplicht: wie haar toestemming noteerde'],
+  [
+    'is required: the organisation types she agreed to share with ({types})',
+    'is verplicht: de soorten organisaties waarmee ze wil delen ({types})'
+  ],
+  ['must be requested', 'moet requested zijn'],
+  ['must be order', 'moet order zijn'],
+  [
+    "is required: your own id for this referral (its value is the referral's externalReference)",
+    'is verplicht: uw eigen id voor deze doorverwijzing (de waarde wordt haar externalReference)'
+  ],
+  ['must be Organization/{id} of a programme', 'moet Organization/{id} van een programma zijn'],
+  ['must be Organization/{id}: your organisation', 'moet Organization/{id} zijn: uw organisatie'],
+  ['must be Organization/{id}', 'moet Organization/{id} zijn'],
+  [
+    "must be identifier=[system|]value with the Task's own identifier",
+    'moet identifier=[system|]value zijn, met de eigen identifier van de Task'
+  ],
+  ['must be your own organisation', 'moet uw eigen organisatie zijn'],
+  ['send a JSON Patch: an array of operations', 'stuur een JSON Patch: een lijst van operaties'],
+  ['operation {n} must be replace or add', 'operatie {n} moet replace of add zijn'],
+  ['only status and statusReason can be changed', 'enkel status en statusReason kunnen veranderen'],
+  ['is required: the status to move to', 'is verplicht: de status waarnaar ze gaat'],
+  ['is not an id of this server', 'is geen id van deze server'],
+  ['is not a search parameter of Task here', 'is hier geen zoekparameter van Task'],
+  ['may be given once', 'mag maar één keer gegeven worden'],
+  [
+    'must be gt, ge, lt or le followed by a date or an instant with its offset',
+    'moet gt, ge, lt of le zijn, gevolgd door een datum of een tijdstip met zijn offset'
+  ],
+  ['only Task:focus is supported', 'enkel Task:focus wordt ondersteund'],
+  ['must be 1 to 100', 'moet 1 tot 100 zijn'],
+  ['must be the topic {topic}', 'moet het topic {topic} zijn'],
+  [
+    'filters are not supported: you hear the referrals your organisation is a party to',
+    'filters worden niet ondersteund: u hoort over de doorverwijzingen waarbij uw organisatie partij is'
+  ],
+  ['must be rest-hook', 'moet rest-hook zijn'],
+  ['must be application/fhir+json', 'moet application/fhir+json zijn'],
+  ['must be id-only or full-resource', 'moet id-only of full-resource zijn'],
+  ['is required: {what}', 'is verplicht: {what}'],
+
   // Versions, keys, limits.
   [
     'Send If-Match with the ETag of the version you are changing',

@@ -99,9 +99,9 @@ export const boundedValidatorCompiler: FastifySchemaCompiler<TSchema> = (route) 
 }
 
 /** JSON bodies nested deeper than `MAX_JSON_DEPTH` get 400 before the parser (and its prototype scan) sees them. */
-export function boundJsonDepth(app: FastifyInstance): void {
+export function boundJsonDepth(app: FastifyInstance, contentType: string | RegExp = 'application/json'): void {
   const parse = app.getDefaultJsonParser('error', 'error')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser(contentType, { parseAs: 'string' }, (request, body, done) => {
     if (jsonDepth(body as string) > MAX_JSON_DEPTH) {
       done(new ProblemError('malformed-json', `The body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined)
       return

@@ -22,6 +22,7 @@ import {
   updateReferralIfAt,
   type NewReferral,
   type NewReferralRow,
+  type ReferralFilter,
   type ReaderRow,
   type Transition,
   type ReferralRow
@@ -240,6 +241,9 @@ export async function listReferrals(
     assignedWorkerId?: string | undefined
     externalReference?: string | undefined
     updatedSince?: string | undefined
+    updated?: ReferralFilter['updated']
+    referrerId?: string | undefined
+    programmeId?: string | undefined
     after: [string, string] | null
     limit: number
   }

@@ -1,3 +1,4 @@
+import type { EndpointPayload } from '../domain/events.ts'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { writeTransaction } from '../db/client.ts'
 import { requireVersion } from '../core/caller.ts'
@@ -47,7 +48,7 @@ async function assertTarget(deps: Deps, url: string): Promise<void> {
 export async function createEndpoint(
   deps: Deps,
   organisationId: string,
-  input: { url: string; eventTypes: string[]; description?: string | undefined }
+  input: { url: string; eventTypes: string[]; description?: string | undefined; payload?: EndpointPayload }
 ) {
   await assertTarget(deps, input.url)
   const id = randomUUID()
@@ -58,6 +59,7 @@ export async function createEndpoint(
     url: input.url,
     eventTypes: input.eventTypes,
     description: input.description ?? null,
+    payload: input.payload ?? 'standard',
     secretCiphertext: deps.identifiers.encrypt(secret, id)
   })
   return { ...presentEndpoint(row), secret }

@@ -2,7 +2,9 @@ import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { buildApp } from '../../src/app.ts'
 import { testConfig, testContext, testDatabase, deleteRedisKeys } from '../helpers/context.ts'
-import { referralBody, today } from '../helpers/referrals.ts'
+import { readFileSync } from 'node:fs'
+import { addMonths } from '../../src/domain/dates.ts'
+import { inszFor, referralBody, today } from '../helpers/referrals.ts'
 
 /**
  * Every registered route declares what it leaves in the access log, and leaves exactly that: each
@@ -17,6 +19,27 @@ const operator = { headers: ctx.admin }
 
 // Ids the calls below fill in as they make things.
 const made: Record<string, string> = {}
+/** The FHIR routes share one `:id`: each call says which id it reads. */
+const use = (id: () => string | undefined) => async () => {
+  made.id = id() as string
+}
+
+interface FhirBundle {
+  entry: Array<{ response: { location: string } }>
+}
+
+/** The example hospital Bundle of docs/fhir, dated now, for another mother. */
+function fhirBundle() {
+  const bundle = JSON.parse(readFileSync(new URL('../../docs/fhir/referral-bundle.json', import.meta.url), 'utf8'))
+  const [patient, request, consent, task] = bundle.entry.map((e: { resource: Record<string, any> }) => e.resource)
+  patient.identifier[0].value = inszFor('1990-02-03', 1)
+  patient.birthDate = '1990-02-03'
+  request.contained.find((c: { id: string }) => c.id === 'expectedDeliveryDate').valueDateTime = addMonths(today(), 3)
+  consent.dateTime = new Date(Date.now() - 60_000).toISOString()
+  task.identifier[0].value = `EPD-${randomUUID()}`
+  delete bundle.entry[3].request.ifNoneExist
+  return bundle
+}
 const fill = (url: string) =>
   url.replace(/:(\w+)/g, (_m, name: string) => {
     const id = made[name]
@@ -107,6 +130,48 @@ const CALLS: Record<string, Call> = {
     expect: 200
   },
   'GET /referrals/:referralId/history': { who: hospital, expect: 200 },
+  // FHIR: a referral of its own by transaction Bundle, then the reads of the referral made above.
+  'POST /fhir': {
+    who: hospital,
+    body: fhirBundle(),
+    expect: 200,
+    keep: (b) => {
+      made.fhirTaskId = /^Task\/([^/]+)/.exec((b as unknown as FhirBundle).entry[3]!.response.location)![1]!
+    }
+  },
+  'GET /fhir/Task': { who: hospital, expect: 200 },
+  'GET /fhir/Task/:id': { who: hospital, before: use(() => made.referralId), expect: 200 },
+  'GET /fhir/ServiceRequest/:id': { who: hospital, expect: 200 },
+  'GET /fhir/Patient/:id': { who: hospital, expect: 200 },
+  'GET /fhir/Consent/:id': { who: hospital, expect: 200 },
+  'PATCH /fhir/Task/:id': {
+    who: hospital,
+    before: use(() => made.fhirTaskId),
+    body: [
+      { op: 'replace', path: '/status', value: 'cancelled' },
+      { op: 'add', path: '/statusReason', value: { coding: [{ code: 'no_longer_needed' }] } }
+    ],
+    version: 1,
+    expect: 200
+  },
+  'GET /fhir/Organization/:id': { who: hospital, before: use(() => programme.organisationId), expect: 200 },
+  'GET /fhir/PractitionerRole/:id': { who: hospital, before: use(() => programme.workerId), expect: 200 },
+  'POST /fhir/Subscription': {
+    who: hospital,
+    body: {
+      resourceType: 'Subscription',
+      status: 'requested',
+      reason: 'Referral status',
+      criteria: 'https://opkomst.be/fhir/SubscriptionTopic/referral-task-status',
+      channel: { type: 'rest-hook', endpoint: 'http://127.0.0.1:9/fhir-hook' }
+    },
+    expect: 201,
+    keep: (b) => {
+      made.subscriptionId = b.id
+    }
+  },
+  'GET /fhir/Subscription/:id': { who: hospital, before: use(() => made.subscriptionId), expect: 200 },
+  'DELETE /fhir/Subscription/:id': { who: hospital, expect: 204 },
   'GET /referrals/:referralId/access-log': { who: programme, expect: 200 },
   'PUT /referrals/:referralId/assessments/:phase': {
     who: programme,

@@ -93,7 +93,10 @@ function sourceMessages(): Array<{ where: string; text: string }> {
     new RegExp(String.raw`(?:notFound|unauthorized|invalidCursor)\(${literal}\)`, 'g'),
     new RegExp(String.raw`\bmessage: ${literal}`, 'g'),
     new RegExp(String.raw`\breason: ${literal}`, 'g'),
-    new RegExp(String.raw`fault\(path, '[a-zA-Z]+', ${literal}`, 'g')
+    new RegExp(String.raw`fault\(path, '[a-zA-Z]+', ${literal}`, 'g'),
+    // The FHIR interface's refusals of one element (`issue(code, expression, message)`, `refuse(parameter, message)`).
+    new RegExp(String.raw`\bissue\(\s*'[a-z-]+',\s*(?:'[^']*'|\x60[^\x60]*\x60),\s*${literal}`, 'g'),
+    new RegExp(String.raw`\brefuse\(\s*[\w'"]+,\s*${literal}`, 'g')
   ]
   const rules = /(referral-rules|handoffs|group-sessions|reason-codes|webhook-url)\.ts$/
   const found: Array<{ where: string; text: string }> = []

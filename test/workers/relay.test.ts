@@ -244,7 +244,8 @@ t.test('a worker that stops hands back the delivery it is sending, for another t
       schedule: [0, 1000],
       timeoutMs: 30_000,
       leaseMs: 60_000,
-      allowedHosts: ['127.0.0.1']
+      allowedHosts: ['127.0.0.1'],
+      fhirBase: 'http://localhost/fhir'
     },
     row!.id,
     stopping.signal

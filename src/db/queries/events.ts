@@ -9,6 +9,7 @@ import {
 } from '../schema/index.ts'
 import { prepared, type Database, type Executor } from '../client.ts'
 import type { ThinEvent } from '../../domain/events.ts'
+import type { EndpointPayload } from '../../domain/events.ts'
 import type { Outcome, ReasonCode } from '../../domain/reason-codes.ts'
 import { batchPerDatabase } from '../batch.ts'
 
@@ -164,6 +165,9 @@ export interface ClaimedDelivery extends ThinEvent {
   secretCiphertext: string
   previousSecretCiphertext: string | null
   previousSecretExpiresAt: string | null
+  payload: EndpointPayload
+  /** The event's place in the outbox: a FHIR notification's event number. */
+  eventNumber: string
 }
 
 /**
@@ -183,7 +187,8 @@ export async function claimDelivery(db: Database, id: string, leaseMs: number): 
       RETURNING d.attempts, d.series, w.id AS "endpointId", w.organisation_id AS "organisationId", w.url, w.disabled_at AS "disabledAt",
         w.secret_ciphertext AS "secretCiphertext", w.previous_secret_ciphertext AS "previousSecretCiphertext",
         w.previous_secret_expires_at AS "previousSecretExpiresAt", e.event_id AS "eventId", e.type, e.occurred_at AS "occurredAt",
-        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode", e.version, e.outcome`,
+        e.referral_id AS "referralId", e.handoff_id AS "handoffId", e.status, e.reason_code AS "reasonCode", e.version, e.outcome,
+        w.payload, e.id::text AS "eventNumber"`,
     [id, leaseMs]
   )
   return row

@@ -198,6 +198,10 @@ export interface ReferralFilter {
   track?: string | undefined
   assignedWorkerId?: string | undefined
   updatedSince?: string | undefined
+  /** Bounds on the last change (FHIR `_lastUpdated=gt…`), each a comparison with an instant. */
+  updated?: ReadonlyArray<{ op: '>' | '>=' | '<' | '<='; at: string }> | undefined
+  referrerId?: string | undefined
+  programmeId?: string | undefined
   after?: [string, string] | null
   limit: number
 }
@@ -214,6 +218,9 @@ export async function listReferralPage(db: Executor, f: ReferralFilter): Promise
   if (f.track !== undefined) conditions.push(sql`track = ${f.track}`)
   if (f.assignedWorkerId !== undefined) conditions.push(sql`assigned_worker_id = ${f.assignedWorkerId}::uuid`)
   if (f.updatedSince !== undefined) conditions.push(sql`updated_at >= ${f.updatedSince}::timestamptz`)
+  for (const bound of f.updated ?? []) conditions.push(sql`updated_at ${sql.raw(bound.op)} ${bound.at}::timestamptz`)
+  if (f.referrerId !== undefined) conditions.push(sql`referrer_organisation_id = ${f.referrerId}::uuid`)
+  if (f.programmeId !== undefined) conditions.push(sql`programme_organisation_id = ${f.programmeId}::uuid`)
   if (f.after != null) conditions.push(sql`(updated_at, id) > (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`)
   const result = await db.execute<ReferralRow & Feedback & Record<string, unknown>>(sql`
     SELECT ${COLUMNS}, ${sql.raw(f.side === 'operator' ? `'[]'::json AS "statusHistory", NULL AS "programmeContact"` : FEEDBACK)} FROM referrals r WHERE ${conditions.length === 0 ? sql`true` : sql.join(conditions, sql` AND `)}

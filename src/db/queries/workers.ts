@@ -1,5 +1,5 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
-import { workers } from '../schema/index.ts'
+import { and, asc, eq, exists, or, sql } from 'drizzle-orm'
+import { referrals, workers } from '../schema/index.ts'
 import type { Executor } from '../client.ts'
 
 export type WorkerRow = typeof workers.$inferSelect
@@ -23,6 +23,31 @@ export async function workerOf(db: Executor, organisationId: string, id: string)
     .select()
     .from(workers)
     .where(and(eq(workers.id, id), eq(workers.organisationId, organisationId)))
+  return row
+}
+
+/**
+ * A worker by id, if `organisationId` may know their work contact: their own organisation's, or the
+ * programme contact of a referral it sent (its view shows them as `programmeContact`).
+ */
+export async function workerKnownTo(db: Executor, organisationId: string, id: string): Promise<WorkerRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workers)
+    .where(
+      and(
+        eq(workers.id, id),
+        or(
+          eq(workers.organisationId, organisationId),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(referrals)
+              .where(and(eq(referrals.assignedWorkerId, id), eq(referrals.referrerOrganisationId, organisationId)))
+          )
+        )
+      )
+    )
   return row
 }
 

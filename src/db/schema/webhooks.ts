@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import { organisations } from './organisations.ts'
 import { outboxEvents } from './outbox-events.ts'
 import { instant, timestamps } from './columns.ts'
+import type { EndpointPayload } from '../../domain/events.ts'
 
 /** A partner's webhook endpoint. Secrets are encrypted like the INSZ (bound to the endpoint id). */
 export const webhookEndpoints = pgTable(
@@ -15,6 +16,8 @@ export const webhookEndpoints = pgTable(
     url: text().notNull(),
     eventTypes: text().array().notNull(),
     description: text(),
+    /** What a delivery carries: our webhook payload, or a FHIR notification Bundle (a FHIR Subscription). */
+    payload: text().$type<EndpointPayload>().notNull().default('standard'),
     secretCiphertext: text().notNull(),
     /** After a rotation the old secret signs too, until it expires (24 h). */
     previousSecretCiphertext: text(),

@@ -1,0 +1,1 @@
+ALTER TABLE "webhook_endpoints" ADD COLUMN "payload" text DEFAULT 'standard' NOT NULL;
