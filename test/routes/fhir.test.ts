@@ -292,6 +292,16 @@ t.test('an invalid Bundle is refused with the element named by FHIRPath', async 
   const noConsent = await refusal(fhirHospital.transaction({ body: exampleBundle((b) => b.entry.splice(2, 1)) }))
   t.equal(noConsent.status, 422)
   t.match(noConsent.data.issue, [{ code: 'required', expression: ['Bundle.entry'], details: { text: /Consent/ } }])
+  const dutch = await refusal(
+    new Client({ baseUrl: `${base}/fhir`, customHeaders: { authorization: `Bearer ${hospital.key}` } }).transaction({
+      body: exampleBundle((b) => b.entry.splice(2, 1))
+    })
+  )
+  t.match(
+    dutch.data.issue,
+    [{ details: { text: 'een Consent is verplicht: geen toestemming, geen doorverwijzing' } }],
+    'in Dutch, unless asked for English'
+  )
   const noScreening = await refusal(
     fhirHospital.transaction({
       body: exampleBundle((b) => {

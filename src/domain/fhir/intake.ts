@@ -182,7 +182,7 @@ export function readTransaction(bundle: unknown): { ok: true; read: ReadBundle }
       str((lineParts.find((e) => isObject(e) && e.url === url) as Json | undefined)?.valueString)
     const line = str(list(a.line)[0]) ?? ''
     // The parts when the sender gave them (as the Belgian address profile does), else read from the line.
-    const split = /^(.*\S)\s+(\d\S*(?:\s+(?:bus|box|b)\s*\S+)?)$/i.exec(line.trim())
+    const split = /^(.*?\S)\s+(\d\S*(?:\s+(?:bus|box|b)\s*\S+)?)$/i.exec(line.trim())
     const street = part(EXTENSIONS.streetName) ?? split?.[1]
     const houseNumber = part(EXTENSIONS.houseNumber) ?? split?.[2]
     if (street === undefined || houseNumber === undefined)
