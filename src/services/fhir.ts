@@ -130,15 +130,9 @@ async function sentWith(deps: Deps, caller: Caller, externalReference: string) {
 export async function createFromBundle(deps: Deps, caller: Caller, bundle: unknown): Promise<CreatedFromBundle> {
   const read = readTransaction(bundle)
   if (!read.ok) throw fhirRefusal(read.issues)
-  const { input, origins, ifNoneExist, entries, requesterId } = read.read
-  if (requesterId !== null && requesterId !== caller.principal.organisationId)
-    throw fhirRefusal([
-      {
-        code: 'invalid',
-        expression: expressionOf(origins, '/programmeId').replace(/owner$/, 'requester'),
-        message: 'must be your own organisation'
-      }
-    ])
+  const { input, origins, ifNoneExist, entries, requester } = read.read
+  if (requester !== null && requester.id !== caller.principal.organisationId)
+    throw fhirRefusal([{ code: 'invalid', expression: requester.expression, message: 'must be your own organisation' }])
   const existing = async () => {
     const found = ifNoneExist === null ? undefined : await sentWith(deps, caller, ifNoneExist)
     return found === undefined

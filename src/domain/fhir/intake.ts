@@ -32,8 +32,8 @@ export interface ReadBundle {
   ifNoneExist: string | null
   /** The entries in order, for the transaction-response. */
   entries: Array<{ resourceType: string }>
-  /** `Task.requester`, when given: must be the caller's organisation. */
-  requesterId: string | null
+  /** `Task.requester`, when given (it must be the caller's organisation), and where it is. */
+  requester: { id: string; expression: string } | null
 }
 
 type Json = Record<string, unknown>
@@ -468,5 +468,14 @@ export function readTransaction(bundle: unknown): { ok: true; read: ReadBundle }
     referrerContact,
     ...(owner === null ? {} : { programmeId: owner })
   } as ReferralInput
-  return { ok: true, read: { input, origins, ifNoneExist, entries, requesterId } }
+  return {
+    ok: true,
+    read: {
+      input,
+      origins,
+      ifNoneExist,
+      entries,
+      requester: requesterId === null ? null : { id: requesterId, expression: `${T}.requester` }
+    }
+  }
 }
