@@ -5231,6 +5231,7 @@ export interface components {
          *         "handoff.status_changed"
          *       ],
          *       "description": "EPD koppeling",
+         *       "payload": "standard",
          *       "disabledAt": null,
          *       "disabledReason": null,
          *       "version": 1,
@@ -5248,6 +5249,11 @@ export interface components {
             /** @description Subscribed event types. */
             eventTypes: string[];
             description: string | null;
+            /**
+             * @description What its deliveries carry: `standard`, the body described under webhooks; an endpoint made as a FHIR Subscription (`POST /fhir/Subscription`) gets R4 Backport notification Bundles, `id-only` or `full-resource`, and hears its topic only.
+             * @enum {unknown}
+             */
+            payload: "standard" | "id-only" | "full-resource";
             disabledAt: string | null;
             disabledReason: string | null;
             /**
@@ -5330,6 +5336,11 @@ export interface components {
             /** @description Subscribed event types. */
             eventTypes: string[];
             description: string | null;
+            /**
+             * @description What its deliveries carry: `standard`, the body described under webhooks; an endpoint made as a FHIR Subscription (`POST /fhir/Subscription`) gets R4 Backport notification Bundles, `id-only` or `full-resource`, and hears its topic only.
+             * @enum {unknown}
+             */
+            payload: "standard" | "id-only" | "full-resource";
             disabledAt: string | null;
             disabledReason: string | null;
             /**
@@ -9575,6 +9586,7 @@ export interface operations {
                      *             "handoff.status_changed"
                      *           ],
                      *           "description": "EPD koppeling",
+                     *           "payload": "standard",
                      *           "disabledAt": null,
                      *           "disabledReason": null,
                      *           "version": 1,
@@ -9648,6 +9660,7 @@ export interface operations {
                      *         "handoff.status_changed"
                      *       ],
                      *       "description": "EPD koppeling",
+                     *       "payload": "standard",
                      *       "disabledAt": null,
                      *       "disabledReason": null,
                      *       "version": 1,
@@ -9705,6 +9718,7 @@ export interface operations {
                      *         "handoff.status_changed"
                      *       ],
                      *       "description": "EPD koppeling",
+                     *       "payload": "standard",
                      *       "disabledAt": null,
                      *       "disabledReason": null,
                      *       "version": 1,
@@ -9817,6 +9831,7 @@ export interface operations {
                      *         "handoff.status_changed"
                      *       ],
                      *       "description": "EPD koppeling",
+                     *       "payload": "standard",
                      *       "disabledAt": null,
                      *       "disabledReason": null,
                      *       "version": 1,
@@ -9877,6 +9892,7 @@ export interface operations {
                      *         "handoff.status_changed"
                      *       ],
                      *       "description": "EPD koppeling",
+                     *       "payload": "standard",
                      *       "disabledAt": null,
                      *       "disabledReason": null,
                      *       "version": 1,

@@ -37,7 +37,8 @@ export interface ThinEvent {
 
 /** The webhook body, Standard Webhooks style (its schema, in the contract's `webhooks`, is `webhookPayloadSchema`): `{type, timestamp, data}` with ids and status only. */
 /** What an endpoint's deliveries carry: our payload, or (a FHIR Subscription) an R4 Backport notification. */
-export type EndpointPayload = 'standard' | 'id-only' | 'full-resource'
+export const ENDPOINT_PAYLOADS = ['standard', 'id-only', 'full-resource'] as const
+export type EndpointPayload = (typeof ENDPOINT_PAYLOADS)[number]
 
 export function webhookPayload(e: ThinEvent): string {
   const data: WebhookPayload['data'] = { eventId: e.eventId }

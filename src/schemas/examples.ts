@@ -158,6 +158,7 @@ export const webhookExample = {
   url: 'https://epd.azsm.example.be/opkomst/events',
   eventTypes: ['referral.status_changed', 'handoff.status_changed'],
   description: 'EPD koppeling',
+  payload: 'standard',
   disabledAt: null,
   disabledReason: null,
   version: 1,

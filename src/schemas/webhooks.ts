@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import { deliveryExample, webhookExample } from './examples.ts'
 import { DateTime, Nullable, Uuid } from './common.ts'
-import { SUBSCRIBABLE_EVENT_TYPES } from '../domain/events.ts'
+import { ENDPOINT_PAYLOADS, SUBSCRIBABLE_EVENT_TYPES } from '../domain/events.ts'
 
 const EventTypes = Type.Array(Type.Enum(SUBSCRIBABLE_EVENT_TYPES), {
   minItems: 1,
@@ -75,6 +75,10 @@ export const Webhook = Type.Object(
       description: 'Subscribed event types.'
     }),
     description: Nullable(Type.String({ maxLength: 4000, description: 'What it is for.' })),
+    payload: Type.Enum(ENDPOINT_PAYLOADS, {
+      description:
+        'What its deliveries carry: `standard`, the body described under webhooks; an endpoint made as a FHIR Subscription (`POST /fhir/Subscription`) gets R4 Backport notification Bundles, `id-only` or `full-resource`, and hears its topic only.'
+    }),
     disabledAt: Nullable(DateTime('When deliveries stopped (a 410 answer, for example).')),
     disabledReason: Nullable(Type.String({ maxLength: 4000, description: 'Why it was disabled.' })),
     version: Type.Integer({ format: 'int32', minimum: 0, maximum: 2147483647, description: 'The ETag.' }),

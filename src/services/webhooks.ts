@@ -34,6 +34,7 @@ export const presentEndpoint = (e: EndpointRow) => ({
   url: e.url,
   eventTypes: e.eventTypes,
   description: e.description,
+  payload: e.payload,
   disabledAt: iso(e.disabledAt),
   disabledReason: e.disabledReason,
   version: e.version,
@@ -85,6 +86,8 @@ export async function changeEndpoint(
     const row = await ownEndpoint(tx, organisationId, id, true)
     if (row === undefined) throw notFound('Webhook')
     requireVersion(ifMatch, row.version, 'webhook')
+    if (patch.eventTypes !== undefined && row.payload !== 'standard')
+      throw validationProblem([{ pointer: '/eventTypes', message: 'a FHIR Subscription hears its topic only' }])
     return updateEndpoint(tx, id, {
       ...(patch.url === undefined ? {} : { url: patch.url }),
       ...(patch.eventTypes === undefined ? {} : { eventTypes: patch.eventTypes }),

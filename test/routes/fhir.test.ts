@@ -177,6 +177,16 @@ t.test('a hospital subscribes to its referrals’ Task status, id-only and full-
     t.notOk('extension' in again, 'the secret is shown once, on creation')
     t.equal(again.channel._payload.extension[0].valueCode, payload)
   }
+  const endpoints = (await send(hospital, 'GET', '/webhooks')).json().items as Json[]
+  t.same(endpoints.map((e) => e.payload).sort(), ['full-resource', 'id-only'], 'also webhooks of the REST API')
+  const widened = await send(
+    hospital,
+    'PATCH',
+    `/webhooks/${subscriptions['id-only']!.id}`,
+    { eventTypes: ['handoff.created'] },
+    endpoints.find((e) => e.payload === 'id-only')!.version
+  )
+  t.equal(widened.statusCode, 422, 'which hear their topic only')
   const wrongTopic = await refusal(
     fhirHospital.create({
       resourceType: 'Subscription',
