@@ -24,7 +24,9 @@ import { NETWORK_SCOPES } from '../domain/scopes.ts'
 import { translateDetail } from '../i18n/details.ts'
 import { languageOf } from '../i18n/index.ts'
 import { boundJsonDepth } from '../plugins/input-bounds.ts'
-import { PROBLEM_CONTENT_TYPE } from '../plugins/errors.ts'
+import { fieldErrors, PROBLEM_CONTENT_TYPE } from '../plugins/errors.ts'
+import { ReferralInput } from '../schemas/referrals.ts'
+import { Value } from 'typebox/value'
 import {
   createFromBundle,
   createSubscription,
@@ -190,7 +192,9 @@ const fhir: FastifyPluginAsync = async (app) => {
     '/',
     { schema: hidden, config: { scope: 'referrals:write', accessLog: 'create' } },
     async (request, reply) => {
-      const made = await createFromBundle(app.deps, caller(request, 'intake'), request.body)
+      const made = await createFromBundle(app.deps, caller(request, 'intake'), request.body, (input) =>
+        fieldErrors([...Value.Errors(ReferralInput, input)] as never, ReferralInput, input)
+      )
       const paths: Record<string, string> = {
         Patient: 'Patient',
         ServiceRequest: 'ServiceRequest',

@@ -4,7 +4,7 @@
  * and the status machine. Only the shape differs.
  */
 import { accessEntry, type Caller, type Principal } from '../core/caller.ts'
-import { notFound, ProblemError, type FieldError } from '../core/problems.ts'
+import { notFound, ProblemError, type FieldError, validationProblem } from '../core/problems.ts'
 import type { ClaimedDelivery } from '../db/queries/events.ts'
 import { findOrganisation } from '../db/queries/organisations.ts'
 import { listReferralPage, referralForReader, type ReferralFilter } from '../db/queries/referrals.ts'
@@ -127,9 +127,17 @@ async function sentWith(deps: Deps, caller: Caller, externalReference: string) {
  * A hospital's transaction Bundle: the same intake as `POST /referrals`. With `ifNoneExist` on its
  * Task, a referral it already sent under that identifier is answered instead (200), nothing new made.
  */
-export async function createFromBundle(deps: Deps, caller: Caller, bundle: unknown): Promise<CreatedFromBundle> {
+export async function createFromBundle(
+  deps: Deps,
+  caller: Caller,
+  bundle: unknown,
+  schemaErrors: (input: unknown) => FieldError[]
+): Promise<CreatedFromBundle> {
   const read = readTransaction(bundle)
   if (!read.ok) throw fhirRefusal(read.issues)
+  // What the Bundle said, held to the schema POST /referrals holds its body to (types, lengths, patterns).
+  const errors = schemaErrors(read.read.input)
+  if (errors.length > 0) throw asIssues(validationProblem(errors), read.read.origins)
   const { input, origins, ifNoneExist, entries, requester } = read.read
   if (requester !== null && requester.id !== caller.principal.organisationId)
     throw fhirRefusal([{ code: 'invalid', expression: requester.expression, message: 'must be your own organisation' }])

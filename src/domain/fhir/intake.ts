@@ -53,6 +53,15 @@ export function expressionOf(origins: ReadonlyMap<string, string>, pointer: stri
   return 'Bundle'
 }
 
+/** A URL-encoded value, or undefined when it is not validly encoded. */
+function decoded(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return undefined
+  }
+}
+
 /** `Organization/{id}` → id; anything else → null. */
 function organisationId(reference: unknown): string | null {
   const r = str((reference as Json | undefined)?.reference)
@@ -427,7 +436,7 @@ export function readTransaction(bundle: unknown): { ok: true; read: ReadBundle }
   const condition = str(task.request.ifNoneExist)
   if (condition !== undefined) {
     const m = /^identifier=(?:[^|]*\|)?(.+)$/.exec(condition)
-    const value = m?.[1] === undefined ? undefined : decodeURIComponent(m[1])
+    const value = m?.[1] === undefined ? undefined : decoded(m[1])
     if (value === undefined || value !== identifier)
       issue(
         'not-supported',
