@@ -160,6 +160,11 @@ const spec = {
     default: 60000,
     doc: "How long a worker holds a delivery it is sending; a killed worker's delivery is retried after it."
   },
+  FHIR_HEARTBEAT_MIN_SECONDS: {
+    schema: Type.Integer({ minimum: 1, maximum: 86400 }),
+    default: 60,
+    doc: 'The shortest heartbeat period a FHIR Subscription may ask for; a heartbeat goes out when it heard nothing for that long.'
+  },
   WORKER_LOCK_MS: {
     schema: Type.Integer({ minimum: 200 }),
     default: 30000,

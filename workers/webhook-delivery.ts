@@ -5,6 +5,7 @@ import type { Database } from '../src/db/client.ts'
 import type { IdentifierCipher } from '../src/crypto/identifier-cipher.ts'
 import {
   claimDelivery,
+  claimHeartbeats,
   disableEndpoint,
   findDelivery,
   handBack,
@@ -24,6 +25,8 @@ import { onFailure, type WorkerContext } from './context.ts'
 import { safeError } from '../src/logging.ts'
 import { notificationOf } from '../src/services/fhir.ts'
 import { FHIR_JSON, fhirBaseOf } from '../src/domain/fhir/codes.ts'
+import { heartbeatBundle } from '../src/domain/fhir/subscriptions.ts'
+import { randomUUID } from 'node:crypto'
 
 export interface DeliveryDeps {
   db: Database
@@ -235,6 +238,43 @@ export async function resendLapsed(deps: Pick<DeliveryDeps, 'db' | 'webhooks'>):
   return lapsed.length
 }
 
+/** Heartbeats sent in one sweep at most; the next sweep takes the rest. */
+const HEARTBEATS_AT_ONCE = 100
+
+/**
+ * A heartbeat to each FHIR Subscription that heard nothing for its period: signed like a delivery,
+ * sent once (the next one follows a period later), not a delivery of the log.
+ */
+export async function sendHeartbeats(
+  deps: DeliveryDeps,
+  log: (err: unknown, endpointId: string) => void
+): Promise<number> {
+  const due = await claimHeartbeats(deps.db, HEARTBEATS_AT_ONCE)
+  await Promise.all(
+    due.map(async (endpoint) => {
+      const target = await checkTarget(endpoint.url, deps.allowedHosts)
+      if (!target.ok) return
+      const at = new Date()
+      const body = JSON.stringify(heartbeatBundle(deps.fhirBase, endpoint.id, at.toISOString()))
+      const signers = [signer(deps.identifiers, endpoint.id, endpoint.secretCiphertext)]
+      if (
+        endpoint.previousSecretCiphertext !== null &&
+        endpoint.previousSecretExpiresAt !== null &&
+        Date.parse(endpoint.previousSecretExpiresAt) > Date.now()
+      )
+        signers.push(signer(deps.identifiers, endpoint.id, endpoint.previousSecretCiphertext))
+      await postOnce(
+        endpoint.url,
+        signedHeaders(signers, `heartbeat_${randomUUID()}`, at, body, FHIR_JSON),
+        body,
+        deps.timeoutMs,
+        target.addresses
+      ).catch((err: unknown) => log(err, endpoint.id))
+    })
+  )
+  return due.length
+}
+
 /** The webhook queue (for retries) and the worker that sends deliveries. */
 export function startDeliveries(ctx: WorkerContext, email: Queue<EmailJob> | null) {
   const webhooks = ctx.queue<WebhookJob>(WEBHOOK_QUEUE, ctx.connection)
@@ -261,11 +301,23 @@ export function startDeliveries(ctx: WorkerContext, email: Queue<EmailJob> | nul
   const sweep = setInterval(() => {
     resendLapsed(deps).catch((err) => ctx.logger.warn({ err: safeError(err) }, 'lapsed deliveries not resent yet'))
   }, ctx.config.RELAY_INTERVAL_MS)
+  // Half the shortest period a Subscription may ask for: no heartbeat comes more than that late.
+  const heartbeats = setInterval(
+    () => {
+      const failed = (err: unknown, endpointId: string) =>
+        ctx.logger.info({ err: safeError(err), endpointId }, 'heartbeat not received')
+      sendHeartbeats(deps, failed).catch((err) =>
+        ctx.logger.warn({ err: safeError(err) }, 'heartbeats not sent this time')
+      )
+    },
+    Math.max(500, (ctx.config.FHIR_HEARTBEAT_MIN_SECONDS * 1000) / 2)
+  )
   return {
     webhooks,
     firstDelayMs: deps.schedule[0] ?? 0,
     close: async () => {
       clearInterval(sweep)
+      clearInterval(heartbeats)
       // Take no more jobs, and hand back the attempts under way rather than wait out slow receivers.
       const closed = worker.close()
       stopping.abort()

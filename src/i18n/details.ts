@@ -139,6 +139,7 @@ export const DETAILS_NL: ReadonlyArray<readonly [string, string]> = [
   ['must be rest-hook', 'moet rest-hook zijn'],
   ['must be application/fhir+json', 'moet application/fhir+json zijn'],
   ['must be id-only or full-resource', 'moet id-only of full-resource zijn'],
+  ['must be whole seconds from {min} to {max}', 'moet een geheel aantal seconden van {min} tot {max} zijn'],
   ['a FHIR Subscription hears its topic only', 'een FHIR-Subscription hoort enkel haar topic'],
   ['is required: {what}', 'is verplicht: {what}'],
 

@@ -213,16 +213,17 @@ export async function patchTask(deps: Deps, caller: Caller, id: string, ifMatch:
 
 /** A FHIR Subscription (R4 Backport) as one of the organisation's webhook endpoints. */
 export async function createSubscription(deps: Deps, caller: Caller, body: unknown) {
-  const read = readSubscription(body)
+  const read = readSubscription(body, deps.config.FHIR_HEARTBEAT_MIN_SECONDS)
   if (!read.ok) throw fhirRefusal(read.issues)
   try {
     const created = await createEndpoint(deps, caller.principal.organisationId as string, {
       url: read.request.url,
       eventTypes: [...TOPIC_EVENT_TYPES],
       description: read.request.reason,
-      payload: read.request.payload
+      payload: read.request.payload,
+      heartbeatSeconds: read.request.heartbeatSeconds
     })
-    return { ...created, payload: read.request.payload }
+    return { ...created, payload: read.request.payload, heartbeatSeconds: read.request.heartbeatSeconds }
   } catch (err) {
     throw err instanceof ProblemError ? asIssues(err, new Map([['/url', 'Subscription.channel.endpoint']])) : err
   }

@@ -49,7 +49,13 @@ async function assertTarget(deps: Deps, url: string): Promise<void> {
 export async function createEndpoint(
   deps: Deps,
   organisationId: string,
-  input: { url: string; eventTypes: string[]; description?: string | undefined; payload?: EndpointPayload }
+  input: {
+    url: string
+    eventTypes: string[]
+    description?: string | undefined
+    payload?: EndpointPayload
+    heartbeatSeconds?: number | null
+  }
 ) {
   await assertTarget(deps, input.url)
   const id = randomUUID()
@@ -61,6 +67,7 @@ export async function createEndpoint(
     eventTypes: input.eventTypes,
     description: input.description ?? null,
     payload: input.payload ?? 'standard',
+    heartbeatSeconds: input.heartbeatSeconds ?? null,
     secretCiphertext: deps.identifiers.encrypt(secret, id)
   })
   return { ...presentEndpoint(row), secret }

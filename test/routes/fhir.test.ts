@@ -30,7 +30,7 @@ type Json = Record<string, any>
 
 const port = await freePort()
 const base = `http://127.0.0.1:${port}`
-const ctx = await testContext(t, { ...FAST_EVENTS, PUBLIC_BASE_URL: base })
+const ctx = await testContext(t, { ...FAST_EVENTS, PUBLIC_BASE_URL: base, FHIR_HEARTBEAT_MIN_SECONDS: 1 })
 await ctx.app.listen({ port, host: '127.0.0.1' })
 await inProcessWorkers(t, ctx.config)
 const { send } = ctx
@@ -666,6 +666,46 @@ t.test('our CodeSystems are published', async (t) => {
   const cs = (await fhirHospital.read({ resourceType: 'CodeSystem', id: 'screening-item' })) as Json
   t.equal(cs.url, 'https://opkomst.be/fhir/CodeSystem/screening-item')
   t.match(cs.concept, [{ code: 'income', display: 'Inkomen', designation: [{ language: 'en', value: 'Income' }] }])
+})
+
+t.test('a subscription that hears nothing gets a heartbeat each period', async (t) => {
+  const heartbeat = (seconds: number) => ({
+    resourceType: 'Subscription',
+    status: 'requested',
+    reason: 'Alive?',
+    criteria: 'https://opkomst.be/fhir/SubscriptionTopic/referral-task-status',
+    channel: {
+      extension: [
+        {
+          url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-heartbeat-period',
+          valueUnsignedInt: seconds
+        }
+      ],
+      type: 'rest-hook',
+      endpoint: `${receiver.url}?heartbeat`
+    }
+  })
+  const tooOften = await refusal(fhirHospital.create({ resourceType: 'Subscription', body: heartbeat(0) as never }))
+  t.equal(tooOften.status, 422)
+  t.match(tooOften.data.issue, [{ expression: [/^Subscription\.channel\.extension/] }])
+  const created = (await fhirHospital.create({ resourceType: 'Subscription', body: heartbeat(1) as never })) as Json
+  t.equal(created.channel.extension[0].valueUnsignedInt, 1)
+  const secret = created.extension.find((e: Json) => e.url.endsWith('/signing-secret')).valueString
+  const beats = () => receiver.received.filter((r) => r.body.includes(created.id))
+  await eventually('two heartbeats', () => beats().length >= 2)
+  for (const beat of beats().slice(0, 2)) {
+    t.doesNotThrow(() => new Webhook(secret).verify(beat.body, beat.headers as Record<string, string>), 'signed')
+    const bundle = JSON.parse(beat.body) as Json
+    validR4(bundle, 'heartbeat')
+    t.match(bundle, {
+      type: 'history',
+      entry: [{ resource: { parameter: [{}, {}, {}, { name: 'type', valueCode: 'heartbeat' }] } }]
+    })
+    t.equal(bundle.entry.length, 1, 'a heartbeat tells of no event')
+  }
+  const [first, second] = beats()
+  t.ok(second!.at - first!.at >= 900, 'one a period, not more often')
+  await fhirHospital.delete({ resourceType: 'Subscription', id: created.id })
 })
 
 t.test('a hospital ends its subscription', async (t) => {

@@ -283,6 +283,33 @@ export async function lapsedLeases(db: Executor, limit: number) {
     .limit(limit)
 }
 
+export interface HeartbeatDue {
+  id: string
+  url: string
+  secretCiphertext: string
+  previousSecretCiphertext: string | null
+  previousSecretExpiresAt: string | null
+}
+
+/**
+ * FHIR Subscriptions that heard nothing for their heartbeat period (no delivery, no heartbeat since),
+ * taken in one statement: the row lock makes a second worker find them no longer due.
+ */
+export async function claimHeartbeats(db: Executor, limit: number): Promise<HeartbeatDue[]> {
+  const result = await db.execute<HeartbeatDue & Record<string, unknown>>(sql`
+    UPDATE webhook_endpoints w SET heartbeat_at = now()
+    WHERE w.id IN (
+      SELECT e.id FROM webhook_endpoints e
+      WHERE e.heartbeat_seconds IS NOT NULL AND e.disabled_at IS NULL
+        AND greatest(e.created_at, e.heartbeat_at,
+          (SELECT max(d.created_at) FROM webhook_deliveries d WHERE d.endpoint_id = e.id))
+          < now() - e.heartbeat_seconds * interval '1 second'
+      LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING w.id, w.url, w.secret_ciphertext AS "secretCiphertext",
+      w.previous_secret_ciphertext AS "previousSecretCiphertext", w.previous_secret_expires_at AS "previousSecretExpiresAt"`)
+  return result.rows
+}
+
 /** Pending deliveries whose attempt is due and nobody holds: their job was lost (Redis) or ran early. */
 export async function orphanedDeliveries(db: Executor, limit: number) {
   return db

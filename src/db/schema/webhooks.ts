@@ -18,6 +18,9 @@ export const webhookEndpoints = pgTable(
     description: text(),
     /** What a delivery carries: our webhook payload, or a FHIR notification Bundle (a FHIR Subscription). */
     payload: text().$type<EndpointPayload>().notNull().default('standard'),
+    /** A FHIR Subscription's heartbeat period: a heartbeat when nothing was sent for this long. */
+    heartbeatSeconds: integer(),
+    heartbeatAt: instant(),
     secretCiphertext: text().notNull(),
     /** After a rotation the old secret signs too, until it expires (24 h). */
     previousSecretCiphertext: text(),
@@ -27,7 +30,11 @@ export const webhookEndpoints = pgTable(
     version: integer().notNull().default(1),
     ...timestamps
   },
-  (t) => [index().on(t.organisationId)]
+  (t) => [
+    index().on(t.organisationId),
+    // Few endpoints ask for heartbeats: the sweep reads only those.
+    index('webhook_endpoints_heartbeat_idx').on(t.id).where(sql`heartbeat_seconds IS NOT NULL`)
+  ]
 )
 
 /** `skipped`: its endpoint was disabled; kept so it can be delivered once the endpoint is enabled again. */

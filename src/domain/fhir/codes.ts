@@ -53,6 +53,7 @@ export const EXTENSIONS = {
   /** On a Subscription just created only: the secret its notifications are signed with. */
   signingSecret: `${CANONICAL}/StructureDefinition/signing-secret`,
   backportPayload: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content',
+  backportHeartbeat: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-heartbeat-period',
   backportFilter: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria'
 } as const
 

@@ -23,11 +23,16 @@ export interface SubscriptionRequest {
   url: string
   payload: FhirPayload
   reason: string
+  /** Seconds of silence after which a heartbeat goes out; null: none. */
+  heartbeatSeconds: number | null
 }
 
-/** Reads a Subscription a partner posts; refusals name the element. */
+const MAX_HEARTBEAT_SECONDS = 86_400
+
+/** Reads a Subscription a partner posts; refusals name the element. `minHeartbeat` is this deployment's shortest period. */
 export function readSubscription(
-  body: unknown
+  body: unknown,
+  minHeartbeat = 60
 ): { ok: true; request: SubscriptionRequest } | { ok: false; issues: FhirIssue[] } {
   const issues: FhirIssue[] = []
   if (!isObject(body) || body.resourceType !== 'Subscription')
@@ -68,14 +73,36 @@ export function readSubscription(
       expression: `Subscription.channel.payload.extension('${EXTENSIONS.backportPayload}')`,
       message: 'must be id-only or full-resource'
     })
+  const heartbeat = (Array.isArray(channel.extension) ? channel.extension : []).find(
+    (e) => isObject(e) && e.url === EXTENSIONS.backportHeartbeat
+  ) as Json | undefined
+  const period = heartbeat?.valueUnsignedInt
+  if (
+    heartbeat !== undefined &&
+    (typeof period !== 'number' || !Number.isInteger(period) || period < minHeartbeat || period > MAX_HEARTBEAT_SECONDS)
+  )
+    issues.push({
+      code: 'value',
+      expression: `Subscription.channel.extension('${EXTENSIONS.backportHeartbeat}')`,
+      message: `must be whole seconds from ${minHeartbeat} to ${MAX_HEARTBEAT_SECONDS}`
+    })
   if (issues.length > 0) return { ok: false, issues }
-  return { ok: true, request: { url: url as string, payload, reason: reason as string } }
+  return {
+    ok: true,
+    request: {
+      url: url as string,
+      payload,
+      reason: reason as string,
+      heartbeatSeconds: typeof period === 'number' ? period : null
+    }
+  }
 }
 
 export interface SubscriptionRow {
   id: string
   url: string
   payload: EndpointPayload
+  heartbeatSeconds: number | null
   description: string | null
   disabledAt: string | null
   version: number
@@ -92,6 +119,9 @@ export function subscriptionOf(e: SubscriptionRow, extension: Json[] = []) {
     reason: e.description ?? 'Referral Task status',
     criteria: TASK_STATUS_TOPIC,
     channel: {
+      ...(e.heartbeatSeconds === null
+        ? {}
+        : { extension: [{ url: EXTENSIONS.backportHeartbeat, valueUnsignedInt: e.heartbeatSeconds }] }),
       type: 'rest-hook',
       endpoint: e.url,
       payload: 'application/fhir+json',
@@ -113,53 +143,67 @@ export interface Notification {
   resource?: Json
 }
 
-/** A notification Bundle (backport-subscription-notification-r4). */
-export function notificationBundle(n: Notification): Json {
-  const focusUrl = `${n.base}/${n.focus.type}/${n.focus.id}`
-  const status: Json = {
+/** The subscription status that leads every notification Bundle. */
+function statusParameters(base: string, subscriptionId: string, type: 'event-notification' | 'heartbeat'): Json {
+  return {
     resourceType: 'Parameters',
     id: randomUUID(),
     meta: { profile: [`${BACKPORT}/backport-subscription-status-r4`] },
     parameter: [
-      { name: 'subscription', valueReference: { reference: `${n.base}/Subscription/${n.subscriptionId}` } },
+      { name: 'subscription', valueReference: { reference: `${base}/Subscription/${subscriptionId}` } },
       { name: 'topic', valueCanonical: TASK_STATUS_TOPIC },
       { name: 'status', valueCode: 'active' },
-      { name: 'type', valueCode: 'event-notification' },
-      {
-        name: 'notification-event',
-        part: [
-          { name: 'event-number', valueString: n.eventNumber },
-          { name: 'timestamp', valueInstant: n.timestamp },
-          {
-            name: 'focus',
-            valueReference: {
-              reference: n.focus.version === null ? focusUrl : `${focusUrl}/_history/${n.focus.version}`
-            }
-          }
-        ]
-      }
+      { name: 'type', valueCode: type }
     ]
   }
+}
+
+function notification(base: string, subscriptionId: string, timestamp: string, status: Json, more: Json[]): Json {
+  return {
+    resourceType: 'Bundle',
+    id: randomUUID(),
+    meta: { profile: [`${BACKPORT}/backport-subscription-notification-r4`] },
+    type: 'history',
+    timestamp,
+    entry: [
+      {
+        fullUrl: `urn:uuid:${status.id as string}`,
+        resource: status,
+        request: { method: 'GET', url: `${base}/Subscription/${subscriptionId}/$status` },
+        response: { status: '200' }
+      },
+      ...more
+    ]
+  }
+}
+
+/** A heartbeat: the subscription is alive though nothing happened for its period. */
+export function heartbeatBundle(base: string, subscriptionId: string, timestamp: string): Json {
+  return notification(base, subscriptionId, timestamp, statusParameters(base, subscriptionId, 'heartbeat'), [])
+}
+
+/** A notification Bundle (backport-subscription-notification-r4). */
+export function notificationBundle(n: Notification): Json {
+  const focusUrl = `${n.base}/${n.focus.type}/${n.focus.id}`
+  const status = statusParameters(n.base, n.subscriptionId, 'event-notification')
+  ;(status.parameter as Json[]).push({
+    name: 'notification-event',
+    part: [
+      { name: 'event-number', valueString: n.eventNumber },
+      { name: 'timestamp', valueInstant: n.timestamp },
+      {
+        name: 'focus',
+        valueReference: {
+          reference: n.focus.version === null ? focusUrl : `${focusUrl}/_history/${n.focus.version}`
+        }
+      }
+    ]
+  })
   const focusEntry: Json = {
     fullUrl: focusUrl,
     ...(n.payload === 'full-resource' && n.resource !== undefined ? { resource: n.resource } : {}),
     request: { method: 'PUT', url: `${n.focus.type}/${n.focus.id}` },
     response: { status: '200' }
   }
-  return {
-    resourceType: 'Bundle',
-    id: randomUUID(),
-    meta: { profile: [`${BACKPORT}/backport-subscription-notification-r4`] },
-    type: 'history',
-    timestamp: n.timestamp,
-    entry: [
-      {
-        fullUrl: `urn:uuid:${status.id as string}`,
-        resource: status,
-        request: { method: 'GET', url: `${n.base}/Subscription/${n.subscriptionId}/$status` },
-        response: { status: '200' }
-      },
-      focusEntry
-    ]
-  }
+  return notification(n.base, n.subscriptionId, n.timestamp, status, [focusEntry])
 }
