@@ -7,7 +7,14 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { ProblemError } from '../core/problems.ts'
 import { encodeCursor } from '../domain/cursor.ts'
 import { capabilityStatement, TASK_SEARCH_PARAMS } from '../domain/fhir/capability.ts'
-import { CODE_SYSTEMS, type CodeSystemId, codeSystemResource, FHIR_JSON, fhirBaseOf } from '../domain/fhir/codes.ts'
+import {
+  CODE_SYSTEMS,
+  type CodeSystemId,
+  codeSystemResource,
+  EXTENSIONS,
+  FHIR_JSON,
+  fhirBaseOf
+} from '../domain/fhir/codes.ts'
 import type { FhirIssue } from '../domain/fhir/intake.ts'
 import { operationOutcome } from '../domain/fhir/outcome.ts'
 import {
@@ -18,7 +25,6 @@ import {
   type ReferralBody,
   serviceRequestOf
 } from '../domain/fhir/resources.ts'
-import { EXTENSIONS } from '../domain/fhir/codes.ts'
 import { subscriptionOf } from '../domain/fhir/subscriptions.ts'
 import { NETWORK_SCOPES } from '../domain/scopes.ts'
 import { translateDetail } from '../i18n/details.ts'
@@ -195,19 +201,13 @@ const fhir: FastifyPluginAsync = async (app) => {
       const made = await createFromBundle(app.deps, caller(request, 'intake'), request.body, (input) =>
         fieldErrors([...Value.Errors(ReferralInput, input)] as never, ReferralInput, input)
       )
-      const paths: Record<string, string> = {
-        Patient: 'Patient',
-        ServiceRequest: 'ServiceRequest',
-        Consent: 'Consent',
-        Task: 'Task'
-      }
       return send(reply, {
         resourceType: 'Bundle',
         type: 'transaction-response',
         entry: made.entries.map((e) => ({
           response: {
             status: made.created ? '201 Created' : '200 OK',
-            location: `${paths[e.resourceType]}/${made.id}/_history/${made.version}`,
+            location: `${e.resourceType}/${made.id}/_history/${made.version}`,
             etag: weakTag(made.version),
             lastModified: made.at
           }

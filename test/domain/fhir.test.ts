@@ -7,6 +7,7 @@ import { expressionOf, readTransaction } from '../../src/domain/fhir/intake.ts'
 import { operationOutcome } from '../../src/domain/fhir/outcome.ts'
 import { patientOf, serviceRequestOf, taskOf } from '../../src/domain/fhir/resources.ts'
 import { notificationBundle, readSubscription } from '../../src/domain/fhir/subscriptions.ts'
+import { referralExample } from '../../src/schemas/examples.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: FHIR resources are read field by field
 type Json = Record<string, any>
@@ -16,34 +17,19 @@ const example = (): Json =>
 t.test('the example Bundle reads as the referral POST /referrals takes', async (t) => {
   const read = readTransaction(example())
   if (!read.ok) throw new Error(JSON.stringify(read.issues))
+  // The example is the contract's example referral (src/schemas/examples.ts), written as FHIR.
+  const e = referralExample
   t.match(read.read.input, {
-    externalReference: 'EPD-2026-004211',
-    mother: {
-      givenName: 'Samira',
-      familyName: 'Voorbeeld',
-      birthDate: '1985-07-30',
-      insz: '85073003328',
-      phone: '+32 470 12 34 56',
-      address: { street: 'Voorbeeldstraat', houseNumber: '12', postalCode: '2800', municipality: 'Mechelen' },
-      preferredLanguage: 'ar',
-      interpreterNeeded: true
-    },
+    externalReference: e.externalReference,
+    mother: e.mother,
     pregnancy: { expectedDeliveryDate: '2027-03-15' },
-    household: { livesAloneWithChildren: true, numberOfChildren: 1 },
-    screening: {
-      income: 'vulnerable',
-      childDevelopment: 'not_vulnerable',
-      incomeSource: 'none',
-      housingSituation: 'overcrowded'
-    },
-    needs: ['income', 'housing'],
-    urgency: 'urgent',
-    consent: {
-      recordedBy: 'Sociale dienst materniteit',
-      method: 'verbal',
-      sharingScope: ['programme', 'ocmw', 'housing']
-    },
-    referrerContact: { name: 'An Peeters', phone: '+32 15 00 00 00', email: 'an.peeters@azsm.example.be' }
+    household: e.household,
+    screening: e.screening,
+    needs: e.needs,
+    reason: e.reason,
+    urgency: e.urgency,
+    consent: { recordedBy: e.consent.recordedBy, method: e.consent.method, sharingScope: e.consent.sharingScope },
+    referrerContact: e.referrerContact
   })
   t.notOk('programmeId' in read.read.input, 'no owner: routed by postal code')
   t.equal(read.read.ifNoneExist, 'EPD-2026-004211')

@@ -12,6 +12,7 @@ import { testContext } from '../helpers/context.ts'
 import { freePort } from '../helpers/processes.ts'
 import { eventually, startReceiver } from '../helpers/receiver.ts'
 import { inszFor, referralBody, today } from '../helpers/referrals.ts'
+import { referralExample } from '../../src/schemas/examples.ts'
 import { FAST_EVENTS, inProcessWorkers } from '../helpers/workers.ts'
 
 /**
@@ -219,41 +220,20 @@ t.test('a hospital posts the example Bundle; the programme sees it as a REST ref
   t.ok(taskId, 'the Task is the referral')
 
   // The same referral sent as JSON by another hospital: the programme's views match, field by field.
-  const json = referralBody({
-    externalReference: 'EPD-2026-004211',
-    mother: {
-      givenName: 'Samira',
-      familyName: 'Voorbeeld',
-      birthDate: '1985-07-30',
-      insz: '85073003328',
-      phone: '+32 470 12 34 56',
-      address: { street: 'Voorbeeldstraat', houseNumber: '12', postalCode: '2800', municipality: 'Mechelen' },
-      preferredLanguage: 'ar',
-      interpreterNeeded: true
-    },
+  // The example Bundle is the contract's example referral (src/schemas/examples.ts), written as FHIR.
+  const { view: _v, id: _i, ...sent } = referralExample
+  const json = {
+    externalReference: sent.externalReference,
+    mother: sent.mother,
     pregnancy: { expectedDeliveryDate: addMonths(today(), 3) },
-    household: { livesAloneWithChildren: true, numberOfChildren: 1 },
-    screening: {
-      income: 'vulnerable',
-      employment: 'vulnerable',
-      education: 'unknown',
-      housing: 'vulnerable',
-      childDevelopment: 'not_vulnerable',
-      health: 'unknown',
-      incomeSource: 'none',
-      housingSituation: 'overcrowded'
-    },
-    needs: ['income', 'housing'],
-    reason: 'Geen inkomen sinds januari, woont met haar zoontje in één kamer.',
-    urgency: 'urgent',
-    consent: {
-      givenAt: consentedAt,
-      recordedBy: 'Sociale dienst materniteit',
-      method: 'verbal',
-      sharingScope: ['programme', 'ocmw', 'housing']
-    },
-    referrerContact: { name: 'An Peeters', phone: '+32 15 00 00 00', email: 'an.peeters@azsm.example.be' }
-  })
+    household: sent.household,
+    screening: sent.screening,
+    needs: sent.needs,
+    reason: sent.reason,
+    urgency: sent.urgency,
+    consent: { ...sent.consent, givenAt: consentedAt },
+    referrerContact: sent.referrerContact
+  }
   const posted = await send(otherHospital, 'POST', '/referrals', json)
   t.equal(posted.statusCode, 201)
   const viaFhir = (await send(programme, 'GET', `/referrals/${taskId}`)).json()

@@ -16,6 +16,15 @@ function compact<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T
 }
 
+/** Phone and e-mail as ContactPoints; undefined when there is neither (FHIR has no empty arrays). */
+function telecomOf(phone: string | null | undefined, email: string | null | undefined, use: 'work' | 'mobile') {
+  const points = [
+    phone == null ? undefined : { system: 'phone', value: phone, use },
+    email == null ? undefined : { system: 'email', value: email, ...(use === 'work' ? { use } : {}) }
+  ].filter((t) => t !== undefined)
+  return points.length > 0 ? points : undefined
+}
+
 const meta = (r: ReferralBody) => compact({ versionId: String(r.version), lastUpdated: r.updatedAt })
 export const ref = (type: string, id: string) => ({ reference: `${type}/${id}` })
 
@@ -41,10 +50,6 @@ export function patientOf(r: ReferralBody): Resource {
       ? undefined
       : { url: EXTENSIONS.interpreterRequired, valueBoolean: m.interpreterNeeded }
   ].filter((e) => e !== undefined)
-  const telecom = [
-    m?.phone === undefined ? undefined : { system: 'phone', value: m.phone, use: 'mobile' },
-    m?.email === undefined ? undefined : { system: 'email', value: m.email }
-  ].filter((t) => t !== undefined)
   const a = m?.address
   return compact({
     resourceType: 'Patient',
@@ -62,7 +67,7 @@ export function patientOf(r: ReferralBody): Resource {
               given: m?.givenName === undefined ? undefined : [m.givenName]
             })
           ],
-    telecom: telecom.length > 0 ? telecom : undefined,
+    telecom: telecomOf(m?.phone, m?.email, 'mobile'),
     birthDate: m?.birthDate,
     address:
       a === undefined
@@ -145,10 +150,6 @@ export function screeningObservations(r: ReferralBody): Resource[] {
 export function serviceRequestOf(r: ReferralBody): Resource {
   const observations = screeningObservations(r)
   const c = r.referrerContact
-  const contactTelecom = [
-    c?.phone === undefined ? undefined : { system: 'phone', value: c.phone, use: 'work' },
-    c?.email === undefined ? undefined : { system: 'email', value: c.email, use: 'work' }
-  ].filter((t) => t !== undefined)
   const contact =
     c === undefined
       ? undefined
@@ -156,7 +157,7 @@ export function serviceRequestOf(r: ReferralBody): Resource {
           resourceType: 'Practitioner',
           id: 'referrer-contact',
           name: [{ text: c.name }],
-          telecom: contactTelecom.length > 0 ? contactTelecom : undefined
+          telecom: telecomOf(c.phone, c.email, 'work')
         })
   const contained = [...(contact === undefined ? [] : [contact]), ...observations]
   return compact({
@@ -333,10 +334,6 @@ export interface OrganisationBody {
 }
 
 export function organizationOf(o: OrganisationBody): Resource {
-  const telecom = [
-    o.contactPhone === null ? undefined : { system: 'phone', value: o.contactPhone, use: 'work' },
-    o.contactEmail === null ? undefined : { system: 'email', value: o.contactEmail, use: 'work' }
-  ].filter((t) => t !== undefined)
   return compact({
     resourceType: 'Organization',
     id: o.id,
@@ -344,7 +341,7 @@ export function organizationOf(o: OrganisationBody): Resource {
     active: o.active,
     type: [concept('organisation-type', o.type)],
     name: o.name,
-    telecom: telecom.length > 0 ? telecom : undefined
+    telecom: telecomOf(o.contactPhone, o.contactEmail, 'work')
   })
 }
 
@@ -361,10 +358,6 @@ export interface WorkerBody {
 }
 
 export function practitionerRoleOf(w: WorkerBody): Resource {
-  const telecom = [
-    w.workPhone === null ? undefined : { system: 'phone', value: w.workPhone, use: 'work' },
-    w.workEmail === null ? undefined : { system: 'email', value: w.workEmail, use: 'work' }
-  ].filter((t) => t !== undefined)
   return compact({
     resourceType: 'PractitionerRole',
     id: w.id,
@@ -373,6 +366,6 @@ export function practitionerRoleOf(w: WorkerBody): Resource {
     practitioner: { display: w.name },
     organization: ref('Organization', w.organisationId),
     code: [{ text: w.role }],
-    telecom: telecom.length > 0 ? telecom : undefined
+    telecom: telecomOf(w.workPhone, w.workEmail, 'work')
   })
 }
