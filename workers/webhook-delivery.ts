@@ -84,6 +84,22 @@ function signer(identifiers: IdentifierCipher, endpointId: string, ciphertext: s
   return found
 }
 
+/** An endpoint's signers: its secret's, and during a rotation the previous one's too. */
+function signersFor(
+  identifiers: IdentifierCipher,
+  endpointId: string,
+  secrets: { secretCiphertext: string; previousSecretCiphertext: string | null; previousSecretExpiresAt: string | null }
+): Webhook[] {
+  const signers = [signer(identifiers, endpointId, secrets.secretCiphertext)]
+  if (
+    secrets.previousSecretCiphertext !== null &&
+    secrets.previousSecretExpiresAt !== null &&
+    Date.parse(secrets.previousSecretExpiresAt) > Date.now()
+  )
+    signers.push(signer(identifiers, endpointId, secrets.previousSecretCiphertext))
+  return signers
+}
+
 /** Gives a delivery back for another worker to send at once: this one is stopping. */
 async function handOver(deps: DeliveryDeps, deliveryId: string, series: number, attempts: number) {
   await handBack(deps.db, deliveryId)
@@ -146,14 +162,7 @@ export async function deliverWebhook(
           version: delivery.version,
           outcome: delivery.outcome
         })
-    const signers = [signer(deps.identifiers, delivery.endpointId, delivery.secretCiphertext)]
-    if (
-      delivery.previousSecretCiphertext !== null &&
-      delivery.previousSecretExpiresAt !== null &&
-      Date.parse(delivery.previousSecretExpiresAt) > Date.now()
-    ) {
-      signers.push(signer(deps.identifiers, delivery.endpointId, delivery.previousSecretCiphertext))
-    }
+    const signers = signersFor(deps.identifiers, delivery.endpointId, delivery)
     try {
       const answer = await postOnce(
         delivery.url,
@@ -256,13 +265,7 @@ export async function sendHeartbeats(
       if (!target.ok) return
       const at = new Date()
       const body = JSON.stringify(heartbeatBundle(deps.fhirBase, endpoint.id, at.toISOString()))
-      const signers = [signer(deps.identifiers, endpoint.id, endpoint.secretCiphertext)]
-      if (
-        endpoint.previousSecretCiphertext !== null &&
-        endpoint.previousSecretExpiresAt !== null &&
-        Date.parse(endpoint.previousSecretExpiresAt) > Date.now()
-      )
-        signers.push(signer(deps.identifiers, endpoint.id, endpoint.previousSecretCiphertext))
+      const signers = signersFor(deps.identifiers, endpoint.id, endpoint)
       await postOnce(
         endpoint.url,
         signedHeaders(signers, `heartbeat_${randomUUID()}`, at, body, FHIR_JSON),

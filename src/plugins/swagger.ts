@@ -10,7 +10,7 @@ export const OPENAPI_INFO = {
   contact: { name: 'The platform operator of your deployment, who issued your API key' },
   version: '0.1.0',
   description:
-    'The shared wire through which hospitals, OCMWs, housing companies and other partners refer pregnant women and young families to the Opkomst / Opkomst+ programme, follow what happens, and hand parts of the work to each other. All data is special-category personal data: every read and write is logged. Problems, labels and reports are in Dutch unless `Accept-Language` asks for English (`en`); `Content-Language` says which. Hospital systems may use the FHIR R4 interface instead: `/fhir`, its CapabilityStatement at [`/fhir/metadata`](/fhir/metadata) (the README section \"FHIR R4 for hospital systems\" says how the referral maps).'
+    'The shared wire through which hospitals, OCMWs, housing companies and other partners refer pregnant women and young families to the Opkomst / Opkomst+ programme, follow what happens, and hand parts of the work to each other. All data is special-category personal data: every read and write is logged. Problems, labels and reports are in Dutch unless `Accept-Language` asks for English (`en`); `Content-Language` says which. Hospital systems may use the FHIR R4 interface instead: `/fhir`, its CapabilityStatement at [`/fhir/metadata`](/fhir/metadata) (the README section “FHIR R4 for hospital systems” says how the referral maps).'
 }
 
 // A variable, not a literal: `x-internal` (for the OWASP inventory rule) is not in the plugin's types.

@@ -5,6 +5,7 @@ import { testConfig, testContext, testDatabase, deleteRedisKeys } from '../helpe
 import { readFileSync } from 'node:fs'
 import { addMonths } from '../../src/domain/dates.ts'
 import { inszFor, referralBody, today } from '../helpers/referrals.ts'
+import type { Json } from '../helpers/fhir.ts'
 
 /**
  * Every registered route declares what it leaves in the access log, and leaves exactly that: each
@@ -31,7 +32,7 @@ interface FhirBundle {
 /** The example hospital Bundle of docs/fhir, dated now, for another mother. */
 function fhirBundle() {
   const bundle = JSON.parse(readFileSync(new URL('../../docs/fhir/referral-bundle.json', import.meta.url), 'utf8'))
-  const [patient, request, consent, task] = bundle.entry.map((e: { resource: Record<string, any> }) => e.resource)
+  const [patient, request, consent, task] = bundle.entry.map((e: { resource: Json }) => e.resource)
   patient.identifier[0].value = inszFor('1990-02-03', 1)
   patient.birthDate = '1990-02-03'
   request.contained.find((c: { id: string }) => c.id === 'expectedDeliveryDate').valueDateTime = addMonths(today(), 3)

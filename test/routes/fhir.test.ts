@@ -13,6 +13,7 @@ import { freePort } from '../helpers/processes.ts'
 import { eventually, startReceiver } from '../helpers/receiver.ts'
 import { inszFor, referralBody, today } from '../helpers/referrals.ts'
 import { referralExample } from '../../src/schemas/examples.ts'
+import { type Json, replaceSomewhere } from '../helpers/fhir.ts'
 import { FAST_EVENTS, inProcessWorkers } from '../helpers/workers.ts'
 
 /**
@@ -26,8 +27,6 @@ for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.j
   indexStructureDefinitionBundle(readJson(file))
 
 const SSIN = 'https://www.ehealth.fgov.be/standards/fhir/core/NamingSystem/ssin'
-// biome-ignore lint/suspicious/noExplicitAny: FHIR resources are read field by field
-type Json = Record<string, any>
 
 const port = await freePort()
 const base = `http://127.0.0.1:${port}`
@@ -507,17 +506,7 @@ t.test('no Bundle, however broken, gets a 5xx or makes a referral half-way', asy
         b.entry[3].resource.identifier[0].value = `EPD-fuzz-${steps.join('-')}`
         delete b.entry[3].request.ifNoneExist
       })
-      let node: Json = bundle
-      for (const [i, step] of steps.entries()) {
-        const keys = Object.keys(node)
-        if (keys.length === 0) break
-        const key = keys[step % keys.length] as string
-        if (i === steps.length - 1 || typeof node[key] !== 'object' || node[key] === null) {
-          node[key] = value
-          break
-        }
-        node = node[key]
-      }
+      replaceSomewhere(bundle, steps, value)
       const res = await ctx.app.inject({
         method: 'POST',
         url: '/fhir',
