@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { directoryOrganisations, type OrganisationRow } from '../db/queries/organisations.ts'
+import { directoryOrganisations } from '../db/queries/organisations.ts'
+import { directoryEntry } from '../services/organisations.ts'
 import { HANDOFF_TYPES } from '../domain/handoffs.ts'
 import { ORGANISATION_TYPES } from '../domain/vocabulary.ts'
 import { NETWORK_SCOPES } from '../domain/scopes.ts'
@@ -45,19 +46,6 @@ export const DirectoryEntry = Type.Object(
   }
 )
 
-/** What every partner may know of an organisation: nothing secret (no notice inbox, no clients). */
-const entryOf = (o: OrganisationRow) => ({
-  id: o.id,
-  name: o.name,
-  type: o.type,
-  serviceArea: o.serviceArea,
-  acceptedHandoffTypes: o.acceptedHandoffTypes,
-  active: o.deactivatedAt === null,
-  contactPhone: o.contactPhone,
-  contactEmail: o.contactEmail,
-  updatedAt: new Date(o.updatedAt).toISOString()
-})
-
 /** The network's directory: who is in it, what they take, how to reach them. */
 const directory: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -78,7 +66,7 @@ const directory: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request, reply) => {
-      const body = { items: (await directoryOrganisations(app.db)).map(entryOf) }
+      const body = { items: (await directoryOrganisations(app.db)).map(directoryEntry) }
       const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`
       const held = (request.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''))
       reply.header('etag', etag).header('cache-control', 'private, no-cache')

@@ -294,19 +294,7 @@ const fhir: FastifyPluginAsync = async (app) => {
     '/Organization/:id',
     { schema: hidden, config: { scope: NETWORK_SCOPES, accessLog: false } },
     async (request, reply) => {
-      const o = await readOrganization(app.deps, idOf(request))
-      return send(
-        reply,
-        organizationOf({
-          id: o.id,
-          name: o.name,
-          type: o.type,
-          active: o.deactivatedAt === null,
-          contactPhone: o.contactPhone,
-          contactEmail: o.contactEmail,
-          updatedAt: new Date(o.updatedAt).toISOString()
-        })
-      )
+      return send(reply, organizationOf(await readOrganization(app.deps, idOf(request))))
     }
   )
 

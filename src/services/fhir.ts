@@ -30,6 +30,7 @@ import { readHandoff } from './handoffs.ts'
 import { present } from './referral-views.ts'
 import { createReferral, listReferrals, readReferral, transitionReferral } from './referrals.ts'
 import { createEndpoint, getEndpoint, removeEndpoint } from './webhooks.ts'
+import { directoryEntry } from './organisations.ts'
 
 type Deps = ServiceDeps
 
@@ -244,7 +245,7 @@ export async function deleteSubscription(deps: Deps, caller: Caller, id: string)
 export async function readOrganization(deps: Pick<Deps, 'db'>, id: string) {
   const row = await findOrganisation(deps.db, id)
   if (row === undefined || row.type === 'operator') throw notFound('Organization')
-  return row
+  return directoryEntry(row)
 }
 
 export async function readPractitionerRole(deps: Pick<Deps, 'db'>, caller: Caller, id: string) {

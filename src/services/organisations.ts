@@ -24,6 +24,19 @@ import { revokeClientsOf } from '../db/queries/clients.ts'
 import { disableEndpointsOf } from '../db/queries/webhooks.ts'
 import type { ServiceDeps } from './deps.ts'
 
+/** What every partner may know of an organisation (the directory, FHIR Organization): nothing secret (no notice inbox, no clients). */
+export const directoryEntry = (o: OrganisationRow) => ({
+  id: o.id,
+  name: o.name,
+  type: o.type,
+  serviceArea: o.serviceArea,
+  acceptedHandoffTypes: o.acceptedHandoffTypes,
+  active: o.deactivatedAt === null,
+  contactPhone: o.contactPhone,
+  contactEmail: o.contactEmail,
+  updatedAt: new Date(o.updatedAt).toISOString()
+})
+
 /** A programme's area is where it takes referrals; a city's, whose programmes' figures it reads. */
 const HAS_AREA: readonly OrganisationType[] = ['programme', 'city']
 
